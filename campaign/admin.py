@@ -1,0 +1,93 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Phase, RosterImport, Unit, User, WorkLine
+
+admin.site.site_header = _("Campaign leading-group office")
+admin.site.site_title = _("Campaign tracker")
+admin.site.index_title = _("Administration")
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "batch", "start_date", "end_date"]
+    inlines = [PhaseInline]
+
+
+@admin.register(WorkLine)
+class WorkLineAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+class LiaisonInline(admin.TabularInline):
+    model = Liaison
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "batch", "parent", "is_active"]
+    list_filter = ["campaign", "kind", "batch", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    inlines = [LiaisonInline]
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "work_unit", "phone", "is_active"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "phone"]
+    autocomplete_fields = ["work_unit"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Campaign role"), {"fields": ("role", "full_name", "phone", "work_unit")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Campaign role"), {"fields": ("role", "full_name", "phone", "work_unit")}),
+    )
+
+
+@admin.register(Liaison)
+class LiaisonAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "user", "since"]
+    search_fields = ["unit__name", "user__username", "user__full_name"]
+    autocomplete_fields = ["unit", "user"]
+
+
+class CoverageInline(admin.TabularInline):
+    model = Coverage
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(InspectionGroup)
+class InspectionGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "name", "leader", "campaign"]
+    filter_horizontal = ["members"]
+    autocomplete_fields = ["leader"]
+    inlines = [CoverageInline]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "status", "created_by", "created_at", "finished_at"]
+    readonly_fields = [f.name for f in RosterImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,267 @@
+"""The campaign app's HTTP face: structure and people, cut by the access policy."""
+
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaign import selectors, services
+from campaign.models import Campaign, InspectionGroup, Liaison, Phase, Unit, User, WorkLine
+
+
+def query_int(request, name: str) -> int | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise serializers.ValidationError({name: _("“%(value)s” is not a whole number.") % {"value": raw}})
+    return int(raw)
+
+
+def query_bool(request, name: str) -> bool:
+    return request.query_params.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ["id", "order", "name", "start_date", "end_date"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    phases = PhaseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "batch", "start_date", "end_date", "phases"]
+
+
+class WorkLineSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WorkLine
+        fields = ["id", "number", "code", "name"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "phone"]
+
+
+class UnitLiaisonSerializer(serializers.ModelSerializer):
+    user = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Liaison
+        fields = ["id", "user", "since"]
+
+
+class GroupRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionGroup
+        fields = ["id", "number", "name"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    inspection_group = serializers.SerializerMethodField()
+    liaisons = UnitLiaisonSerializer(many=True, read_only=True)
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
+    parent = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id", "campaign", "name", "kind", "kind_display", "parent", "batch", "head_name",
+            "contact_phone", "address", "is_active", "inspection_group", "liaisons",
+        ]
+        # Uniqueness is checked by the service and the database, with the unit's own message.
+        validators = []
+
+    @extend_schema(responses=GroupRefSerializer)
+    def get_inspection_group(self, unit: Unit):
+        coverage = getattr(unit, "coverage", None)
+        return GroupRefSerializer(coverage.group).data if coverage else None
+
+
+class UnitViewSet(viewsets.ModelViewSet):
+    """Units of the campaigns. Office: all, read and write. Inspector: the units of their
+    groups, read only. Liaison: their own unit; they may change its contact details."""
+
+    serializer_class = UnitSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("kind", str, enum=Unit.Kind.values),
+            OpenApiParameter("batch", int),
+            OpenApiParameter("group", int),
+            OpenApiParameter("campaign", int),
+            OpenApiParameter("without_liaison", bool),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        request = self.request
+        if self.action != "list":
+            return selectors.units_visible_to(request.user).select_related("coverage__group").prefetch_related(
+                "liaisons__user"
+            )
+        campaign_id = query_int(request, "campaign")
+        units = selectors.unit_list(
+            user=request.user,
+            search=request.query_params.get("search", ""),
+            kind=request.query_params.get("kind", ""),
+            batch=query_int(request, "batch"),
+            group_id=query_int(request, "group"),
+            without_liaison=query_bool(request, "without_liaison"),
+        )
+        if campaign_id:
+            units = units.filter(campaign_id=campaign_id)
+        return units.prefetch_related("liaisons__user")
+
+    def create(self, request, *args, **kwargs):
+        services.require_office(request.user, _("add units"))
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        campaign = data.pop("campaign")
+        serializer.instance = services.unit_create(by=self.request.user, campaign=campaign, **data)
+
+    def perform_update(self, serializer):
+        data = {k: v for k, v in serializer.validated_data.items() if k != "campaign" or v != serializer.instance.campaign}
+        serializer.instance = services.unit_update(unit=serializer.instance, by=self.request.user, data=data)
+
+    def perform_destroy(self, instance):
+        services.require_office(self.request.user, _("delete units"))
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            raise serializers.ValidationError(
+                {"detail": _("This unit still has records or sub-units; deactivate it instead.")}
+            ) from exc
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self):
+        return selectors.campaigns_visible_to(self.request.user).prefetch_related("phases")
+
+
+class WorkLineViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = WorkLineSerializer
+    queryset = WorkLine.objects.all()
+    pagination_class = None
+
+
+class UserSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    liaison_unit = serializers.IntegerField(source="liaison.unit_id", read_only=True, default=None)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role", "role_display", "phone", "email", "work_unit", "liaison_unit"]
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """People the caller may look up; `me/` is the caller."""
+
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        users = selectors.users_visible_to(self.request.user).select_related("liaison").order_by("username")
+        role = self.request.query_params.get("role", "")
+        if role:
+            users = users.filter(role=role)
+        return users
+
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        user = User.objects.select_related("liaison").get(pk=request.user.pk)
+        return Response(self.get_serializer(user).data)
+
+
+class LiaisonSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    phone = serializers.CharField(source="user.phone", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Liaison
+        fields = ["id", "user", "name", "phone", "unit", "unit_name", "since"]
+        read_only_fields = ["since"]
+        validators = []
+
+
+class LiaisonViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The liaison register. The office assigns and removes liaisons."""
+
+    serializer_class = LiaisonSerializer
+
+    def get_queryset(self):
+        liaisons = selectors.liaisons_visible_to(self.request.user).order_by("unit__name", "user__username")
+        unit_id = query_int(self.request, "unit")
+        if unit_id:
+            liaisons = liaisons.filter(unit_id=unit_id)
+        return liaisons
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        liaison = services.liaison_assign(
+            unit=serializer.validated_data["unit"], user=serializer.validated_data["user"], by=request.user
+        )
+        return Response(self.get_serializer(liaison).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.liaison_remove(liaison=instance, by=self.request.user)
+
+
+class InspectionGroupSerializer(serializers.ModelSerializer):
+    leader = PersonSerializer(read_only=True)
+    members = PersonSerializer(many=True, read_only=True)
+    units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all())
+
+    class Meta:
+        model = InspectionGroup
+        fields = ["id", "campaign", "number", "name", "leader", "members", "units"]
+        read_only_fields = ["campaign", "number", "name"]
+
+
+class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Inspection groups with the units they cover; the office changes a group's coverage."""
+
+    serializer_class = InspectionGroupSerializer
+
+    def get_queryset(self):
+        return (
+            selectors.inspection_groups_visible_to(self.request.user)
+            .select_related("leader")
+            .prefetch_related("members", "units")
+            .order_by("campaign", "number")
+        )
+
+    def perform_update(self, serializer):
+        units = serializer.validated_data.get("units")
+        if units is not None:
+            services.coverage_set(group=serializer.instance, units=units, by=self.request.user)
+        else:
+            services.require_office(self.request.user, _("change inspection-group coverage"))
+
+
+def get_visible_unit(user, pk) -> Unit:
+    return get_object_or_404(selectors.units_visible_to(user), pk=pk)

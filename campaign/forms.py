@@ -1,0 +1,81 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaign import selectors
+from campaign.models import Unit
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    batch = forms.IntegerField(label=_("Batch"), required=False, min_value=1)
+    group = forms.TypedChoiceField(label=_("Inspection group"), required=False, coerce=int, empty_value=None)
+    without_liaison = forms.BooleanField(label=_("Without liaison"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *Unit.Kind.choices]
+        groups = selectors.inspection_groups_visible_to(user).order_by("number").values_list("id", "name")
+        self.fields["group"].choices = [("", _("All groups")), *groups]
+        self.fields["q"].widget.attrs["placeholder"] = _("Unit name")
+
+    def cleaned_filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "search": data.get("q") or "",
+            "kind": data.get("kind") or "",
+            "batch": data.get("batch"),
+            "group_id": data.get("group"),
+            "without_liaison": bool(data.get("without_liaison")),
+        }
+
+
+class _UnitForm(forms.ModelForm):
+    def changed_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class UnitOfficeForm(_UnitForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "parent", "batch", "is_active", "head_name", "contact_phone", "address"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.filter(campaign=self.instance.campaign_id).exclude(
+            pk=self.instance.pk
+        )
+
+
+class UnitContactForm(_UnitForm):
+    class Meta:
+        model = Unit
+        fields = ["head_name", "contact_phone", "address"]
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Choose an Excel .xlsx file; “%(name)s” is not one.") % {"name": upload.name})
+        limit = settings.ROSTER_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+                % {"size": upload.size / 1048576, "limit": limit / 1048576}
+            )
+        return upload

@@ -1,0 +1,268 @@
+"""The campaign, its units, its people and who covers whom."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    batch = models.PositiveSmallIntegerField(_("batch"), default=1)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start_date", "batch"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "batch"], name="campaign_unique_name_batch"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="campaign_end_after_start"),
+            models.CheckConstraint(condition=Q(batch__gte=1), name="campaign_batch_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_phase(self, on=None):
+        on = on or timezone.localdate()
+        return self.phases.filter(start_date__lte=on, end_date__gte=on).first()
+
+
+class Phase(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases", verbose_name=_("campaign"))
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["campaign", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "order"], name="phase_unique_order"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="phase_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkLine(models.Model):
+    """The six lines of work (六个贯穿始终); rows come from a data migration."""
+
+    class Code(models.TextChoices):
+        PUSH = "push", _("Leadership push")
+        STUDY = "study", _("Theory study")
+        RESEARCH = "research", _("Research")
+        DEVELOPMENT = "development", _("Promoting development")
+        RECTIFICATION = "rectification", _("Inspection and rectification")
+        INSTITUTIONS = "institutions", _("Institution building")
+
+    code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("work line")
+        verbose_name_plural = _("work lines")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.get_code_display()}"
+
+    @property
+    def name(self) -> str:
+        return str(self.get_code_display())
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        CITY_ORGAN = "city_organ", _("City organ")
+        DISTRICT = "district", _("District")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        INSTITUTION = "institution", _("Institution")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="units", verbose_name=_("campaign"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    batch = models.PositiveSmallIntegerField(_("batch"), default=1)
+    head_name = models.CharField(_("principal"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="unit_unique_name_in_campaign"),
+            models.CheckConstraint(condition=Q(batch__gte=1), name="unit_batch_positive"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="unit_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["campaign", "kind"], name="unit_campaign_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in; the role says which rooms they may enter."""
+
+    class Role(models.TextChoices):
+        OFFICE = "office", _("Office staff")
+        LIAISON = "liaison", _("Unit liaison")
+        INSPECTOR = "inspector", _("Inspection group")
+        LEADER = "leader", _("Leader")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LIAISON)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    work_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("work unit"),
+        help_text=_("Where the person works. What a liaison may see comes from the liaison register."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["role"], name="user_role_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_office(self) -> bool:
+        return self.is_superuser or self.role == self.Role.OFFICE
+
+
+class Liaison(models.Model):
+    """A person's duty as liaison (联络员) of one unit; a unit has at most two."""
+
+    MAX_PER_UNIT = 2
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="liaison", verbose_name=_("person"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("unit"))
+    since = models.DateField(_("since"), default=timezone.localdate)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("liaison")
+        verbose_name_plural = _("liaisons")
+        ordering = ["unit__name", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.user}"
+
+
+class InspectionGroup(models.Model):
+    """A roving inspection group (巡回指导组) and the units it covers."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="inspection_groups", verbose_name=_("campaign")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    leader = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_inspection_groups",
+        verbose_name=_("group leader"),
+    )
+    members = models.ManyToManyField(
+        User, blank=True, related_name="inspection_groups", verbose_name=_("members")
+    )
+    units = models.ManyToManyField(
+        Unit, through="Coverage", blank=True, related_name="inspection_groups", verbose_name=_("units covered")
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("inspection group")
+        verbose_name_plural = _("inspection groups")
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="group_unique_number"),
+            models.UniqueConstraint(fields=["campaign", "name"], name="group_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Coverage(models.Model):
+    """One unit covered by one inspection group; a unit has exactly one group or none."""
+
+    group = models.ForeignKey(InspectionGroup, on_delete=models.CASCADE, related_name="coverage")
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="coverage")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("coverage")
+        verbose_name_plural = _("coverage")
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.unit}"
+
+
+class RosterImport(models.Model):
+    """An uploaded roster: checked in a dry run, then applied whole by a worker or not at all."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Has errors")
+        VALIDATED = "validated", _("Checked, waiting for confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="roster_imports")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    rows = models.JSONField(default=list, help_text="Parsed rows, as checked in the dry run.")
+    errors = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

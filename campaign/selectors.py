@@ -1,0 +1,206 @@
+"""Reads of the campaign structure, and the access policy every page and endpoint uses.
+
+The policy, in one place:
+- office staff (and superusers) see everything and may change everything;
+- a leader reads everything and changes nothing but what they lead;
+- an inspector sees the units covered by the groups they lead or belong to;
+- a liaison sees only the unit they are liaison of;
+- anyone else sees nothing.
+
+Other apps cut their querysets with `units_visible_to(user)` (or `cut_to_units`) so that
+no view can forget the rule.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Unit, User
+
+READ_ALL_ROLES = (User.Role.OFFICE, User.Role.LEADER)
+
+
+def _is_authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def reads_everything(user) -> bool:
+    return _is_authenticated(user) and (user.is_superuser or user.role in READ_ALL_ROLES)
+
+
+def is_office(user) -> bool:
+    return _is_authenticated(user) and (user.is_superuser or user.role == User.Role.OFFICE)
+
+
+def is_liaison(user) -> bool:
+    return _is_authenticated(user) and not user.is_superuser and user.role == User.Role.LIAISON
+
+
+def is_inspector(user) -> bool:
+    return _is_authenticated(user) and not user.is_superuser and user.role == User.Role.INSPECTOR
+
+
+def unit_ids_visible_to(user) -> QuerySet:
+    """The ids of the units the user may see, as a subquery (never evaluated here)."""
+    return units_visible_to(user).values("id")
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    units = Unit.objects.all()
+    if not _is_authenticated(user):
+        return units.none()
+    if reads_everything(user):
+        return units
+    if user.role == User.Role.LIAISON:
+        return units.filter(liaisons__user=user)
+    if user.role == User.Role.INSPECTOR:
+        return units.filter(coverage__group__in=inspection_groups_of(user).values("id"))
+    return units.none()
+
+
+def cut_to_units(queryset: QuerySet, user, *, path: str = "unit") -> QuerySet:
+    """Cut any queryset whose rows belong to a unit (through `path`) to the user's units."""
+    if reads_everything(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": unit_ids_visible_to(user)})
+
+
+def inspection_groups_of(user) -> QuerySet[InspectionGroup]:
+    """The groups the user leads or belongs to."""
+    return InspectionGroup.objects.filter(Q(leader=user) | Q(members=user)).distinct()
+
+
+def inspection_groups_visible_to(user) -> QuerySet[InspectionGroup]:
+    groups = InspectionGroup.objects.all()
+    if not _is_authenticated(user):
+        return groups.none()
+    if reads_everything(user):
+        return groups
+    if user.role == User.Role.INSPECTOR:
+        return groups.filter(id__in=inspection_groups_of(user).values("id"))
+    if user.role == User.Role.LIAISON:
+        return groups.filter(coverage__unit__liaisons__user=user).distinct()
+    return groups.none()
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    campaigns = Campaign.objects.all()
+    if not _is_authenticated(user):
+        return campaigns.none()
+    if reads_everything(user):
+        return campaigns
+    return campaigns.filter(id__in=units_visible_to(user).values("campaign_id"))
+
+
+def liaisons_visible_to(user) -> QuerySet[Liaison]:
+    return cut_to_units(Liaison.objects.select_related("user", "unit"), user)
+
+
+def users_visible_to(user) -> QuerySet[User]:
+    """People the user may look up: themselves, the liaisons of their units and the
+    members of the groups that cover those units. Office and leaders see everyone."""
+    users = User.objects.all()
+    if not _is_authenticated(user):
+        return users.none()
+    if reads_everything(user):
+        return users
+    unit_ids = unit_ids_visible_to(user)
+    groups = InspectionGroup.objects.filter(coverage__unit__in=unit_ids)
+    if user.role == User.Role.INSPECTOR:
+        groups = inspection_groups_of(user)
+    return users.filter(
+        Q(pk=user.pk)
+        | Q(liaison__unit__in=unit_ids)
+        | Q(inspection_groups__in=groups.values("id"))
+        | Q(led_inspection_groups__in=groups.values("id"))
+    ).distinct()
+
+
+def unit_list(*, user, search: str = "", kind: str = "", batch: int | None = None, group_id: int | None = None,
+              without_liaison: bool = False, campaign: Campaign | None = None) -> QuerySet[Unit]:
+    """The unit list a person sees, filtered, with liaison counts and group in two joins."""
+    units = units_visible_to(user).select_related("parent", "coverage__group", "campaign")
+    if campaign is not None:
+        units = units.filter(campaign=campaign)
+    if search:
+        units = units.filter(name__icontains=search.strip())
+    if kind:
+        units = units.filter(kind=kind)
+    if batch:
+        units = units.filter(batch=batch)
+    if group_id:
+        units = units.filter(coverage__group_id=group_id)
+    units = units.annotate(liaison_count=Count("liaisons", distinct=True))
+    if without_liaison:
+        units = units.filter(liaison_count=0)
+    return units.order_by("kind", "name")
+
+
+def unit_detail(*, user, unit_id: int) -> Unit:
+    """One unit the user may see, or Unit.DoesNotExist (shown as 404)."""
+    return (
+        units_visible_to(user)
+        .select_related("parent", "campaign", "coverage__group__leader")
+        .prefetch_related(
+            Prefetch("liaisons", queryset=Liaison.objects.select_related("user").order_by("since")),
+            Prefetch("children", queryset=Unit.objects.order_by("name")),
+        )
+        .get(pk=unit_id)
+    )
+
+
+def current_campaign(user) -> Campaign | None:
+    """The campaign a person works in now: the latest one they can see."""
+    return campaigns_visible_to(user).order_by("-start_date", "-batch").first()
+
+
+def campaign_overview(*, campaign: Campaign) -> dict:
+    """The office's figures for a campaign's structure, in a handful of aggregate queries."""
+    units = Unit.objects.filter(campaign=campaign, is_active=True)
+    by_kind = {
+        row["kind"]: row["n"] for row in units.values("kind").annotate(n=Count("id")).order_by()
+    }
+    has_liaison = Exists(Liaison.objects.filter(unit=OuterRef("pk")))
+    has_group = Exists(Coverage.objects.filter(unit=OuterRef("pk")))
+    totals = units.aggregate(
+        units=Count("id"),
+        without_liaison=Count("id", filter=~Q(has_liaison)),
+        without_group=Count("id", filter=~Q(has_group)),
+    )
+    liaisons = Liaison.objects.filter(unit__campaign=campaign, unit__is_active=True).aggregate(
+        total=Count("id"),
+        in_districts=Count("id", filter=Q(unit__kind=Unit.Kind.DISTRICT)),
+        in_first_batch=Count("id", filter=Q(unit__batch=1) & ~Q(unit__kind=Unit.Kind.DISTRICT)),
+    )
+    kinds = [(value, label, by_kind.get(value, 0)) for value, label in Unit.Kind.choices]
+    return {
+        "units": totals["units"],
+        "units_by_kind": kinds,
+        "units_without_liaison": totals["without_liaison"],
+        "units_without_group": totals["without_group"],
+        "liaisons": liaisons["total"],
+        "liaisons_in_districts": liaisons["in_districts"],
+        "liaisons_in_first_batch_units": liaisons["in_first_batch"],
+        "inspection_groups": InspectionGroup.objects.filter(campaign=campaign).count(),
+        "districts": by_kind.get(Unit.Kind.DISTRICT, 0),
+    }
+
+
+def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> QuerySet[InspectionGroup]:
+    groups = inspection_groups_visible_to(user).select_related("leader").prefetch_related(
+        Prefetch(
+            "units",
+            queryset=Unit.objects.annotate(liaison_count=Count("liaisons")).order_by("kind", "name"),
+        ),
+        "members",
+    )
+    if campaign is not None:
+        groups = groups.filter(campaign=campaign)
+    return groups.annotate(unit_count=Count("coverage", distinct=True)).order_by("number")
+
+
+def liaison_unit(user) -> Unit | None:
+    """The unit a liaison reports for, or None."""
+    if not is_liaison(user):
+        return None
+    return Unit.objects.filter(liaisons__user=user).select_related("campaign", "coverage__group__leader").first()

@@ -1,0 +1,241 @@
+"""Writes to the campaign structure. Every page, endpoint, command and job goes through here."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign import roster
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, RosterImport, Unit, User
+from campaign.selectors import is_liaison, is_office
+
+# What a liaison may keep current about their own unit; the rest is the office's.
+UNIT_CONTACT_FIELDS = ("head_name", "contact_phone", "address")
+UNIT_OFFICE_FIELDS = ("name", "kind", "parent", "batch", "is_active", *UNIT_CONTACT_FIELDS)
+
+
+def require_office(user, action: str) -> None:
+    if not is_office(user):
+        raise PermissionDenied(_("Only the leading-group office may %(action)s.") % {"action": action})
+
+
+def unit_create(*, by: User, campaign: Campaign, **fields) -> Unit:
+    """The office adds a unit to a campaign."""
+    require_office(by, _("add units"))
+    unknown = set(fields) - set(UNIT_OFFICE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown unit fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    unit = Unit(campaign=campaign, **fields)
+    _check_parent(unit)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, by: User, data: dict) -> Unit:
+    """Change a unit. The office may change anything; the unit's own liaison only its contact
+    details (principal, phone, address); nobody else anything."""
+    if is_office(by):
+        allowed = UNIT_OFFICE_FIELDS
+    elif is_liaison(by) and Liaison.objects.filter(user=by, unit=unit).exists():
+        allowed = UNIT_CONTACT_FIELDS
+    else:
+        raise PermissionDenied(_("You may not change this unit."))
+    forbidden = sorted(set(data) - set(allowed))
+    if forbidden:
+        if set(forbidden) <= set(UNIT_OFFICE_FIELDS):
+            raise PermissionDenied(
+                _("Only the office may change: %(fields)s.")
+                % {"fields": "、".join(str(Unit._meta.get_field(f).verbose_name) for f in forbidden)}
+            )
+        raise ValidationError(_("Unknown unit fields: %(fields)s") % {"fields": ", ".join(forbidden)})
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    for name, value in data.items():
+        setattr(unit, name, value)
+    _check_parent(unit)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+def _check_parent(unit: Unit) -> None:
+    parent = unit.parent
+    if parent is None:
+        return
+    if parent.campaign_id != unit.campaign_id:
+        raise ValidationError({"parent": _("The parent unit belongs to another campaign.")})
+    seen = {unit.pk}
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError({"parent": _("A unit cannot sit under itself.")})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+@transaction.atomic
+def liaison_assign(*, unit: Unit, user: User, by: User) -> Liaison:
+    """Make a person the liaison of a unit (moving them from another unit if need be).
+    A unit has at most two liaisons; office and inspector accounts cannot be liaisons."""
+    require_office(by, _("assign liaisons"))
+    if user.role != User.Role.LIAISON:
+        raise ValidationError(
+            _("%(user)s is a %(role)s account, not a liaison account.")
+            % {"user": user.display_name, "role": user.get_role_display()}
+        )
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    others = Liaison.objects.filter(unit=unit).exclude(user=user)
+    if others.count() >= Liaison.MAX_PER_UNIT:
+        raise ValidationError(
+            _("%(unit)s already has %(n)d liaisons; remove one first.") % {"unit": unit.name, "n": Liaison.MAX_PER_UNIT}
+        )
+    liaison, _created = Liaison.objects.update_or_create(user=user, defaults={"unit": unit})
+    if user.work_unit_id is None:
+        user.work_unit = unit
+        user.save(update_fields=["work_unit"])
+    return liaison
+
+
+def liaison_remove(*, liaison: Liaison, by: User) -> None:
+    require_office(by, _("remove liaisons"))
+    liaison.delete()
+
+
+@transaction.atomic
+def coverage_set(*, group: InspectionGroup, units: list[Unit], by: User) -> None:
+    """Give a group exactly these units; a unit moves from any other group it was in."""
+    require_office(by, _("change inspection-group coverage"))
+    if any(u.campaign_id != group.campaign_id for u in units):
+        raise ValidationError(_("Every unit must belong to the group's campaign."))
+    Coverage.objects.filter(group=group).exclude(unit__in=units).delete()
+    for unit in units:
+        Coverage.objects.update_or_create(unit=unit, defaults={"group": group})
+
+
+# --- Roster import -------------------------------------------------------------------
+
+
+def roster_import_check(*, campaign: Campaign, by: User, filename: str, data: bytes) -> RosterImport:
+    """The dry run: read and check the file, store what was read and every error.
+    Nothing in the campaign changes here."""
+    require_office(by, _("import rosters"))
+    record = RosterImport(campaign=campaign, created_by=by, filename=filename[:255])
+    try:
+        rows = roster.parse_roster(data)
+    except roster.RosterFileError as exc:
+        record.status = RosterImport.Status.INVALID
+        record.errors = [{"row": None, "unit": "", "message": str(exc)}]
+        record.save()
+        return record
+    check = roster.check_roster(campaign=campaign, rows=rows)
+    record.rows = rows
+    record.errors = check.errors
+    record.summary = check.summary
+    record.status = RosterImport.Status.VALIDATED if check.ok else RosterImport.Status.INVALID
+    record.save()
+    return record
+
+
+@transaction.atomic
+def roster_import_confirm(*, roster_import: RosterImport, by: User) -> RosterImport:
+    """The office confirms a clean dry run; a worker applies it after this commits."""
+    require_office(by, _("import rosters"))
+    record = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
+    if record.status not in (RosterImport.Status.VALIDATED, RosterImport.Status.FAILED) or record.errors:
+        raise ValidationError(_("Only a checked roster without errors can be imported."))
+    record.status = RosterImport.Status.QUEUED
+    record.save(update_fields=["status"])
+    from campaign.tasks import apply_roster_import
+
+    transaction.on_commit(lambda: apply_roster_import.delay(record.pk))
+    return record
+
+
+def roster_import_apply(*, import_id: int) -> RosterImport:
+    """Apply a confirmed roster whole, or write nothing and say why.
+
+    The rows are checked again against the database as it is now (it may have changed
+    since the dry run). Safe to run twice: an applied import is left as it is."""
+    with transaction.atomic():
+        record = RosterImport.objects.select_for_update().get(pk=import_id)
+        if record.status not in (RosterImport.Status.QUEUED, RosterImport.Status.RUNNING):
+            return record
+        record.status = RosterImport.Status.RUNNING
+        record.save(update_fields=["status"])
+    try:
+        with transaction.atomic():
+            check = roster.check_roster(campaign=record.campaign, rows=record.rows)
+            if not check.ok:
+                raise _RosterRejected(check.errors)
+            _apply_rows(campaign=record.campaign, rows=record.rows)
+            record.status = RosterImport.Status.APPLIED
+            record.summary = check.summary
+            record.finished_at = timezone.now()
+            record.message = ""
+            record.save(update_fields=["status", "summary", "finished_at", "message"])
+    except _RosterRejected as exc:
+        record.status = RosterImport.Status.FAILED
+        record.errors = exc.errors
+        record.message = _("The roster no longer fits the campaign; nothing was imported.")
+        record.finished_at = timezone.now()
+        record.save(update_fields=["status", "errors", "message", "finished_at"])
+    except Exception as exc:
+        record.status = RosterImport.Status.FAILED
+        record.message = _("The import failed and nothing was written: %(error)s") % {"error": exc}
+        record.finished_at = timezone.now()
+        record.save(update_fields=["status", "message", "finished_at"])
+        raise
+    return record
+
+
+class _RosterRejected(Exception):
+    def __init__(self, errors: list[dict]):
+        super().__init__("roster rejected")
+        self.errors = errors
+
+
+def _apply_rows(*, campaign: Campaign, rows: list[dict]) -> None:
+    units = {u.name: u for u in Unit.objects.select_for_update().filter(campaign=campaign)}
+    groups = {g.name: g for g in InspectionGroup.objects.filter(campaign=campaign)}
+    for row in rows:
+        unit = units.get(row["name"])
+        if unit is None:
+            unit = Unit(campaign=campaign, name=row["name"])
+            units[unit.name] = unit
+        unit.kind = row["kind"]
+        unit.batch = row["batch"]
+        unit.save()
+    for row in rows:
+        unit = units[row["name"]]
+        parent = units.get(row.get("parent")) if row.get("parent") else None
+        if unit.parent_id != (parent.pk if parent else None):
+            unit.parent = parent
+            unit.save(update_fields=["parent"])
+        if row.get("group"):
+            Coverage.objects.update_or_create(unit=unit, defaults={"group": groups[row["group"]]})
+        people = roster.row_liaisons(row)
+        if not people:
+            continue
+        keep = []
+        for person in people:
+            user = User.objects.filter(username=person["username"]).first()
+            if user is None:
+                user = User(username=person["username"], role=User.Role.LIAISON)
+                user.set_unusable_password()
+            user.full_name = person["name"]
+            if person["phone"]:
+                user.phone = person["phone"]
+            user.work_unit = unit
+            user.save()
+            Liaison.objects.update_or_create(user=user, defaults={"unit": unit})
+            keep.append(user.pk)
+        Liaison.objects.filter(unit=unit).exclude(user_id__in=keep).delete()
+
+
+def sessions_clear_expired() -> int:
+    """Drop expired sessions from the database; returns how many went."""
+    deleted, _detail = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

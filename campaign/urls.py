@@ -1,0 +1,15 @@
+from django.urls import path
+
+from campaign import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("units/", views.unit_list, name="unit-list"),
+    path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("inspection-groups/", views.inspection_groups, name="inspection-groups"),
+    path("roster/", views.roster_import, name="roster-import"),
+    path("roster/template.xlsx", views.roster_template, name="roster-template"),
+    path("roster/<int:pk>/", views.roster_import_detail, name="roster-import-detail"),
+    path("roster/<int:pk>/confirm/", views.roster_import_confirm, name="roster-import-confirm"),
+]

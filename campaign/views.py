@@ -1,0 +1,168 @@
+"""Pages of the campaign app: home per role, units, inspection groups, roster import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaign import exports, roster, selectors, services
+from campaign.forms import RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
+from campaign.models import RosterImport, Unit, User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _office_only(user) -> None:
+    if not selectors.is_office(user):
+        raise PermissionDenied(_("Only the leading-group office may open this page."))
+
+
+@login_required
+def home(request):
+    """Each role lands on its own page."""
+    user = request.user
+    campaign = selectors.current_campaign(user)
+    context = {"campaign": campaign, "today": timezone.localdate()}
+    if campaign is not None:
+        context["phase"] = campaign.current_phase()
+        context["days_left"] = (campaign.end_date - context["today"]).days
+    if selectors.reads_everything(user):
+        if campaign is not None:
+            context["overview"] = selectors.campaign_overview(campaign=campaign)
+            context["groups"] = selectors.inspection_groups_with_units(user=user, campaign=campaign)
+        return render(request, "campaign/home_office.html", context)
+    if user.role == User.Role.INSPECTOR:
+        context["groups"] = selectors.inspection_groups_with_units(user=user)
+        return render(request, "campaign/home_inspector.html", context)
+    if user.role == User.Role.LIAISON:
+        unit = selectors.liaison_unit(user)
+        context["unit"] = unit
+        if unit is not None:
+            context["co_liaisons"] = unit.liaisons.select_related("user").exclude(user=user)
+            context["missing_contact"] = [
+                str(Unit._meta.get_field(f).verbose_name)
+                for f in services.UNIT_CONTACT_FIELDS
+                if not getattr(unit, f)
+            ]
+        return render(request, "campaign/home_liaison.html", context)
+    return render(request, "campaign/home_liaison.html", context)
+
+
+@login_required
+def unit_list(request):
+    form = UnitFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_filters() if form.is_valid() else {}
+    units = selectors.unit_list(user=request.user, **filters)
+    if request.GET.get("export") == "xlsx":
+        return _xlsx_response(
+            exports.units_workbook(units.prefetch_related("liaisons__user")),
+            f"units-{timezone.localdate():%Y%m%d}.xlsx",
+        )
+    page = Paginator(units, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "campaign/unit_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "is_office": selectors.is_office(request.user)},
+    )
+
+
+@login_required
+def unit_detail(request, pk: int):
+    try:
+        unit = selectors.unit_detail(user=request.user, unit_id=pk)
+    except Unit.DoesNotExist as exc:
+        raise Http404(_("No such unit.")) from exc
+    can_edit = selectors.is_office(request.user) or (
+        selectors.is_liaison(request.user) and any(li.user_id == request.user.pk for li in unit.liaisons.all())
+    )
+    history = []
+    if selectors.reads_everything(request.user) or can_edit:
+        history = unit.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "campaign/unit_detail.html", {"unit": unit, "can_edit": can_edit, "history": history})
+
+
+@login_required
+def unit_edit(request, pk: int):
+    unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
+    if selectors.is_office(request.user):
+        form_class = UnitOfficeForm
+    elif selectors.is_liaison(request.user) and unit.liaisons.filter(user=request.user).exists():
+        form_class = UnitContactForm
+    else:
+        raise PermissionDenied(_("You may not change this unit."))
+    form = form_class(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(unit=unit, by=request.user, data=form.changed_values())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("unit-detail", pk=unit.pk)
+    return render(request, "campaign/unit_edit.html", {"unit": unit, "form": form})
+
+
+@login_required
+def inspection_groups(request):
+    if selectors.is_liaison(request.user):
+        raise PermissionDenied(_("Only the office, leaders and inspection groups may open this page."))
+    groups = selectors.inspection_groups_with_units(user=request.user, campaign=selectors.current_campaign(request.user))
+    return render(request, "campaign/inspection_groups.html", {"groups": groups})
+
+
+@login_required
+def roster_import(request):
+    """Upload a roster; the dry run runs at once and shows every bad row."""
+    _office_only(request.user)
+    campaign = selectors.current_campaign(request.user)
+    if campaign is None:
+        messages.error(request, _("Create a campaign in the admin first."))
+        return redirect("home")
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = services.roster_import_check(
+            campaign=campaign, by=request.user, filename=upload.name, data=upload.read()
+        )
+        return redirect("roster-import-detail", pk=record.pk)
+    recent = RosterImport.objects.filter(campaign=campaign).select_related("created_by")[:10]
+    return render(request, "campaign/roster_import.html", {"form": form, "recent": recent, "campaign": campaign})
+
+
+@login_required
+def roster_template(request):
+    _office_only(request.user)
+    return _xlsx_response(roster.roster_template(), "roster-template.xlsx")
+
+
+@login_required
+def roster_import_detail(request, pk: int):
+    _office_only(request.user)
+    record = get_object_or_404(RosterImport.objects.select_related("created_by", "campaign"), pk=pk)
+    template = "campaign/_roster_status.html" if request.htmx else "campaign/roster_import_detail.html"
+    return render(request, template, {"record": record})
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request, pk: int):
+    _office_only(request.user)
+    record = get_object_or_404(RosterImport, pk=pk)
+    try:
+        services.roster_import_confirm(roster_import=record, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("roster-import-detail", pk=record.pk)

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from campaign import api as campaign_api
+from campaign.forms_auth import LoginForm
+
+
+class TokenView(ObtainAuthToken):
+    """POST username and password, get a token; throttled and locked out like the login page."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
+router = DefaultRouter()
+router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
+router.register("work-lines", campaign_api.WorkLineViewSet, basename="work-line")
+router.register("units", campaign_api.UnitViewSet, basename="unit")
+router.register("users", campaign_api.UserViewSet, basename="user")
+router.register("liaisons", campaign_api.LiaisonViewSet, basename="liaison")
+router.register("inspection-groups", campaign_api.InspectionGroupViewSet, basename="inspection-group")
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("campaign.urls")),
+]

@@ -1,0 +1,65 @@
+import datetime as dt
+
+import factory
+
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Unit, User
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    name = factory.Sequence(lambda n: f"主题教育{n}")
+    batch = 1
+    start_date = dt.date(2026, 9, 1)
+    end_date = dt.date(2027, 2, 28)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: f"市第{n}局")
+    kind = Unit.Kind.CITY_ORGAN
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    role = User.Role.LIAISON
+    password = factory.PostGenerationMethodCall("set_password", "Demo@2026")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class LiaisonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Liaison
+
+    user = factory.SubFactory(UserFactory, role=User.Role.LIAISON)
+    unit = factory.SubFactory(UnitFactory)
+
+
+class InspectionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InspectionGroup
+
+    campaign = factory.SubFactory(CampaignFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"第{n + 1}巡回指导组")
+
+
+class CoverageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coverage
+
+    group = factory.SubFactory(InspectionGroupFactory)
+    unit = factory.SubFactory(UnitFactory)
