@@ -76,6 +76,7 @@ class RosterFileError(Exception):
 class RosterCheck:
     errors: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)  # the rows with kind and batch normalised
 
     @property
     def ok(self) -> bool:
@@ -143,7 +144,8 @@ def row_liaisons(row: dict) -> list[dict]:
 
 def check_roster(*, campaign: Campaign, rows: list[dict]) -> RosterCheck:
     """Every reason a row cannot be imported, and counts of what the import would do."""
-    check = RosterCheck()
+    rows = [dict(row) for row in rows]
+    check = RosterCheck(rows=rows)
 
     def error(row: dict, message: str) -> None:
         check.errors.append({"row": row["row"], "unit": row.get("name", ""), "message": message})
@@ -178,7 +180,7 @@ def check_roster(*, campaign: Campaign, rows: list[dict]) -> RosterCheck:
             )
         else:
             row["kind"] = str(kind)
-        batch = row.get("batch", "") or "1"
+        batch = str(row.get("batch", "") or "1")
         if not batch.isdigit() or int(batch) < 1:
             error(row, _("The batch must be a whole number from 1, not “%(batch)s”.") % {"batch": batch})
         else:

@@ -170,7 +170,7 @@ def roster_import_apply(*, import_id: int) -> RosterImport:
             check = roster.check_roster(campaign=record.campaign, rows=record.rows)
             if not check.ok:
                 raise _RosterRejected(check.errors)
-            _apply_rows(campaign=record.campaign, rows=record.rows)
+            _apply_rows(campaign=record.campaign, rows=check.rows)
             record.status = RosterImport.Status.APPLIED
             record.summary = check.summary
             record.finished_at = timezone.now()
