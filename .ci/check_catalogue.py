@@ -12,9 +12,23 @@ PO = Path("locale/zh_Hans/LC_MESSAGES/django.po")
 backup = PO.read_bytes()
 try:
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "-i", "var", "-i", "tests", "-i", "bench",
-         "--add-location", "file"],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "-i",
+            "var",
+            "-i",
+            "tests",
+            "-i",
+            "bench",
+            "--add-location",
+            "file",
+        ],
+        check=True,
+        capture_output=True,
     )
     text = PO.read_text(encoding="utf-8")
 finally:

@@ -3,7 +3,7 @@
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -79,13 +79,24 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = [
-            "id", "campaign", "name", "kind", "kind_display", "parent", "batch", "head_name",
-            "contact_phone", "address", "is_active", "inspection_group", "liaisons",
+            "id",
+            "campaign",
+            "name",
+            "kind",
+            "kind_display",
+            "parent",
+            "batch",
+            "head_name",
+            "contact_phone",
+            "address",
+            "is_active",
+            "inspection_group",
+            "liaisons",
         ]
         # Uniqueness is checked by the service and the database, with the unit's own message.
         validators = []
 
-    @extend_schema(responses=GroupRefSerializer)
+    @extend_schema_field(GroupRefSerializer(allow_null=True))
     def get_inspection_group(self, unit: Unit):
         coverage = getattr(unit, "coverage", None)
         return GroupRefSerializer(coverage.group).data if coverage else None
@@ -113,8 +124,10 @@ class UnitViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         request = self.request
         if self.action != "list":
-            return selectors.units_visible_to(request.user).select_related("coverage__group").prefetch_related(
-                "liaisons__user"
+            return (
+                selectors.units_visible_to(request.user)
+                .select_related("coverage__group")
+                .prefetch_related("liaisons__user")
             )
         campaign_id = query_int(request, "campaign")
         units = selectors.unit_list(
@@ -139,7 +152,9 @@ class UnitViewSet(viewsets.ModelViewSet):
         serializer.instance = services.unit_create(by=self.request.user, campaign=campaign, **data)
 
     def perform_update(self, serializer):
-        data = {k: v for k, v in serializer.validated_data.items() if k != "campaign" or v != serializer.instance.campaign}
+        data = {
+            k: v for k, v in serializer.validated_data.items() if k != "campaign" or v != serializer.instance.campaign
+        }
         serializer.instance = services.unit_update(unit=serializer.instance, by=self.request.user, data=data)
 
     def perform_destroy(self, instance):

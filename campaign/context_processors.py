@@ -21,4 +21,3 @@ def navigation(request):
         items.append((_("Roster import"), reverse("roster-import")))
         items.append((_("Admin"), reverse("admin:index")))
     return {"nav": items}
-

@@ -23,19 +23,74 @@ PHASES = [
 ]
 
 CITY_ORGANS = [
-    "市委办公室", "市政府办公室", "市委组织部", "市委宣传部", "市委政法委", "市纪委监委机关",
-    "市发展改革委", "市教育局", "市科技局", "市工业和信息化局", "市公安局", "市民政局", "市财政局",
-    "市人力资源社会保障局", "市自然资源和规划局", "市生态环境局", "市住房城乡建设局", "市交通运输局",
-    "市水务管理局", "市农业农村局", "市商务局", "市文化和旅游局", "市卫生健康委", "市应急管理局",
-    "市市场监管局", "市行政审批服务局", "市信访局",
+    "市委办公室",
+    "市政府办公室",
+    "市委组织部",
+    "市委宣传部",
+    "市委政法委",
+    "市纪委监委机关",
+    "市发展改革委",
+    "市教育局",
+    "市科技局",
+    "市工业和信息化局",
+    "市公安局",
+    "市民政局",
+    "市财政局",
+    "市人力资源社会保障局",
+    "市自然资源和规划局",
+    "市生态环境局",
+    "市住房城乡建设局",
+    "市交通运输局",
+    "市水务管理局",
+    "市农业农村局",
+    "市商务局",
+    "市文化和旅游局",
+    "市卫生健康委",
+    "市应急管理局",
+    "市市场监管局",
+    "市行政审批服务局",
+    "市信访局",
 ]
 DISTRICTS = ["中山区", "东港区", "西城区", "南湖区", "北岭区", "高新区", "临海市", "安平市", "青溪市", "云台县"]
 ENTERPRISES = ["市城市建设投资集团", "市交通运输集团", "市水务集团", "市国有资本投资运营集团"]
 INSTITUTIONS = ["市第一人民医院", "市职业技术学院"]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严"
-GIVEN = ["建国", "晓明", "海燕", "志强", "丽华", "伟", "静", "敏", "磊", "娜", "军", "洋", "勇", "艳", "杰",
-         "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "文", "鹏", "玲", "斌", "慧", "婷", "宇"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任"
+    "沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严"
+)
+GIVEN = [
+    "建国",
+    "晓明",
+    "海燕",
+    "志强",
+    "丽华",
+    "伟",
+    "静",
+    "敏",
+    "磊",
+    "娜",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "文",
+    "鹏",
+    "玲",
+    "斌",
+    "慧",
+    "婷",
+    "宇",
+]
 
 GROUPS = 6
 INSPECTOR_GROUP = 1  # the demo `inspector` leads the first group
@@ -61,19 +116,37 @@ def _upsert(model, lookup: dict, values: dict):
 def _user(username: str, role: str, full_name: str, *, phone: str = "", work_unit=None, staff=False) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, role=role, full_name=full_name, phone=phone, work_unit=work_unit,
-                    is_staff=staff, is_superuser=staff)
+        user = User(
+            username=username,
+            role=role,
+            full_name=full_name,
+            phone=phone,
+            work_unit=work_unit,
+            is_staff=staff,
+            is_superuser=staff,
+        )
         user.set_password(PASSWORD)
         user.save()
         return user
-    return _upsert(User, {"pk": user.pk}, {"role": role, "full_name": full_name, "phone": phone,
-                                          "work_unit": work_unit, "is_staff": staff, "is_superuser": staff})
+    return _upsert(
+        User,
+        {"pk": user.pk},
+        {
+            "role": role,
+            "full_name": full_name,
+            "phone": phone,
+            "work_unit": work_unit,
+            "is_staff": staff,
+            "is_superuser": staff,
+        },
+    )
 
 
 @transaction.atomic
 def load() -> Campaign:
     campaign = _upsert(
-        Campaign, {"name": CAMPAIGN_NAME, "batch": 1},
+        Campaign,
+        {"name": CAMPAIGN_NAME, "batch": 1},
         {"start_date": dt.date(2026, 9, 1), "end_date": dt.date(2027, 2, 28)},
     )
     for order, name, start, end in PHASES:
@@ -103,10 +176,14 @@ def load() -> Campaign:
     for number in range(1, GROUPS + 1):
         username = "inspector" if number == INSPECTOR_GROUP else f"inspector{number}"
         head = _user(username, User.Role.INSPECTOR, person_name(100 + number), phone=f"1380531{number:04d}")
-        member = _user(f"inspector{number}m", User.Role.INSPECTOR, person_name(120 + number),
-                       phone=f"1380532{number:04d}")
-        group = _upsert(InspectionGroup, {"campaign": campaign, "number": number},
-                        {"name": f"第{'一二三四五六'[number - 1]}巡回指导组", "leader": head})
+        member = _user(
+            f"inspector{number}m", User.Role.INSPECTOR, person_name(120 + number), phone=f"1380532{number:04d}"
+        )
+        group = _upsert(
+            InspectionGroup,
+            {"campaign": campaign, "number": number},
+            {"name": f"第{'一二三四五六'[number - 1]}巡回指导组", "leader": head},
+        )
         if set(group.members.values_list("pk", flat=True)) != {member.pk}:
             group.members.set([member])
         groups.append(group)
@@ -123,7 +200,6 @@ def load() -> Campaign:
         for slot in range(1, slots + 1):
             person += 1
             username = "liaison" if (unit.name == "市发展改革委" and slot == 1) else f"liaison{index + 1:02d}{slot}"
-            user = _user(username, User.Role.LIAISON, person_name(person), phone=f"1370531{person:04d}",
-                         work_unit=unit)
+            user = _user(username, User.Role.LIAISON, person_name(person), phone=f"1370531{person:04d}", work_unit=unit)
             _upsert(Liaison, {"user": user}, {"unit": unit, "since": dt.date(2026, 9, 1)})
     return campaign

@@ -27,27 +27,37 @@ def units_workbook(units) -> bytes:
     """One row per unit with its group and liaisons; `units` should prefetch liaisons__user."""
     workbook = Workbook()
     headers = [
-        _("No."), _("Unit"), _("Kind"), _("Parent unit"), _("Batch"), _("Inspection group"),
-        _("Liaisons"), _("Liaison phones"), _("Principal"), _("Contact phone"), _("Active"),
+        _("No."),
+        _("Unit"),
+        _("Kind"),
+        _("Parent unit"),
+        _("Batch"),
+        _("Inspection group"),
+        _("Liaisons"),
+        _("Liaison phones"),
+        _("Principal"),
+        _("Contact phone"),
+        _("Active"),
     ]
     sheet = styled_sheet(workbook, _("Units"), headers, [6, 30, 12, 24, 6, 18, 20, 28, 12, 16, 8])
     for number, unit in enumerate(units, start=1):
         liaisons = [li.user for li in unit.liaisons.all()]
         coverage = getattr(unit, "coverage", None)
-        sheet.append([
-            number,
-            unit.name,
-            unit.get_kind_display(),
-            unit.parent.name if unit.parent else "",
-            unit.batch,
-            coverage.group.name if coverage else "",
-            "、".join(u.display_name for u in liaisons),
-            "、".join(u.phone for u in liaisons if u.phone),
-            unit.head_name,
-            unit.contact_phone,
-            _("Yes") if unit.is_active else _("No"),
-        ])
+        sheet.append(
+            [
+                number,
+                unit.name,
+                unit.get_kind_display(),
+                unit.parent.name if unit.parent else "",
+                unit.batch,
+                coverage.group.name if coverage else "",
+                "、".join(u.display_name for u in liaisons),
+                "、".join(u.phone for u in liaisons if u.phone),
+                unit.head_name,
+                unit.contact_phone,
+                _("Yes") if unit.is_active else _("No"),
+            ]
+        )
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
-

@@ -197,9 +197,7 @@ class InspectionGroup(models.Model):
         related_name="led_inspection_groups",
         verbose_name=_("group leader"),
     )
-    members = models.ManyToManyField(
-        User, blank=True, related_name="inspection_groups", verbose_name=_("members")
-    )
+    members = models.ManyToManyField(User, blank=True, related_name="inspection_groups", verbose_name=_("members"))
     units = models.ManyToManyField(
         Unit, through="Coverage", blank=True, related_name="inspection_groups", verbose_name=_("units covered")
     )

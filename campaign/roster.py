@@ -2,7 +2,8 @@
 
 The layout is one row per unit, the way an office keeps it in Excel:
 
-    单位名称 | 单位类型 | 上级单位 | 批次 | 巡回指导组 | 联络员1姓名 | 联络员1账号 | 联络员1手机 | 联络员2姓名 | 联络员2账号 | 联络员2手机
+    单位名称 | 单位类型 | 上级单位 | 批次 | 巡回指导组 |
+    联络员1姓名 | 联络员1账号 | 联络员1手机 | 联络员2姓名 | 联络员2账号 | 联络员2手机
 
 Nothing here writes: `parse_roster` turns a file into plain rows, `check_roster` says
 what is wrong with each row (by its spreadsheet row number) and what applying would do.
@@ -55,8 +56,14 @@ KIND_ALIASES = {
 }
 KIND_ALIASES.update({value: value for value in Unit.Kind.values})
 KIND_ALIASES.update({label.lower(): value for value, label in Unit.Kind.choices if isinstance(label, str)})
-KIND_ALIASES.update({"city organ": Unit.Kind.CITY_ORGAN, "district": Unit.Kind.DISTRICT,
-                     "enterprise": Unit.Kind.ENTERPRISE, "institution": Unit.Kind.INSTITUTION})
+KIND_ALIASES.update(
+    {
+        "city organ": Unit.Kind.CITY_ORGAN,
+        "district": Unit.Kind.DISTRICT,
+        "enterprise": Unit.Kind.ENTERPRISE,
+        "institution": Unit.Kind.INSTITUTION,
+    }
+)
 KIND_LABELS_ZH = {
     Unit.Kind.CITY_ORGAN: "市直机关",
     Unit.Kind.DISTRICT: "区市",
@@ -110,9 +117,7 @@ def parse_roster(data: bytes) -> list[dict]:
             positions[key] = index
     missing = [COLUMNS[key][0] for key in REQUIRED_COLUMNS if key not in positions]
     if missing:
-        raise RosterFileError(
-            _("The header row lacks the column(s): %(columns)s.") % {"columns": "、".join(missing)}
-        )
+        raise RosterFileError(_("The header row lacks the column(s): %(columns)s.") % {"columns": "、".join(missing)})
     parsed = []
     for number, values in enumerate(rows, start=2):
         record = {key: _cell(values[pos]) if pos < len(values) else "" for key, pos in positions.items()}
@@ -280,7 +285,7 @@ def roster_template() -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FDE9D9")
-    for column, width in zip("ABCDEFGHIJK", (28, 12, 20, 8, 18, 12, 16, 16, 12, 16, 16)):
+    for column, width in zip("ABCDEFGHIJK", (28, 12, 20, 8, 18, 12, 16, 16, 12, 16, 16), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     out = BytesIO()

@@ -116,8 +116,16 @@ def users_visible_to(user) -> QuerySet[User]:
     ).distinct()
 
 
-def unit_list(*, user, search: str = "", kind: str = "", batch: int | None = None, group_id: int | None = None,
-              without_liaison: bool = False, campaign: Campaign | None = None) -> QuerySet[Unit]:
+def unit_list(
+    *,
+    user,
+    search: str = "",
+    kind: str = "",
+    batch: int | None = None,
+    group_id: int | None = None,
+    without_liaison: bool = False,
+    campaign: Campaign | None = None,
+) -> QuerySet[Unit]:
     """The unit list a person sees, filtered, with liaison counts and group in two joins."""
     units = units_visible_to(user).select_related("parent", "coverage__group", "campaign")
     if campaign is not None:
@@ -157,9 +165,7 @@ def current_campaign(user) -> Campaign | None:
 def campaign_overview(*, campaign: Campaign) -> dict:
     """The office's figures for a campaign's structure, in a handful of aggregate queries."""
     units = Unit.objects.filter(campaign=campaign, is_active=True)
-    by_kind = {
-        row["kind"]: row["n"] for row in units.values("kind").annotate(n=Count("id")).order_by()
-    }
+    by_kind = {row["kind"]: row["n"] for row in units.values("kind").annotate(n=Count("id")).order_by()}
     has_liaison = Exists(Liaison.objects.filter(unit=OuterRef("pk")))
     has_group = Exists(Coverage.objects.filter(unit=OuterRef("pk")))
     totals = units.aggregate(
@@ -187,12 +193,16 @@ def campaign_overview(*, campaign: Campaign) -> dict:
 
 
 def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> QuerySet[InspectionGroup]:
-    groups = inspection_groups_visible_to(user).select_related("leader").prefetch_related(
-        Prefetch(
-            "units",
-            queryset=Unit.objects.annotate(liaison_count=Count("liaisons")).order_by("kind", "name"),
-        ),
-        "members",
+    groups = (
+        inspection_groups_visible_to(user)
+        .select_related("leader")
+        .prefetch_related(
+            Prefetch(
+                "units",
+                queryset=Unit.objects.annotate(liaison_count=Count("liaisons")).order_by("kind", "name"),
+            ),
+            "members",
+        )
     )
     if campaign is not None:
         groups = groups.filter(campaign=campaign)

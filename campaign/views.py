@@ -51,9 +51,7 @@ def home(request):
         if unit is not None:
             context["co_liaisons"] = unit.liaisons.select_related("user").exclude(user=user)
             context["missing_contact"] = [
-                str(Unit._meta.get_field(f).verbose_name)
-                for f in services.UNIT_CONTACT_FIELDS
-                if not getattr(unit, f)
+                str(Unit._meta.get_field(f).verbose_name) for f in services.UNIT_CONTACT_FIELDS if not getattr(unit, f)
             ]
         return render(request, "campaign/home_liaison.html", context)
     return render(request, "campaign/home_liaison.html", context)
@@ -119,7 +117,9 @@ def unit_edit(request, pk: int):
 def inspection_groups(request):
     if selectors.is_liaison(request.user):
         raise PermissionDenied(_("Only the office, leaders and inspection groups may open this page."))
-    groups = selectors.inspection_groups_with_units(user=request.user, campaign=selectors.current_campaign(request.user))
+    groups = selectors.inspection_groups_with_units(
+        user=request.user, campaign=selectors.current_campaign(request.user)
+    )
     return render(request, "campaign/inspection_groups.html", {"groups": groups})
 
 

@@ -1,8 +1,12 @@
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -16,6 +20,15 @@ class TokenView(ObtainAuthToken):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
+    def post(self, request, *args, **kwargs):
+        credentials = {"username": request.data.get("username", "")}
+        if AxesProxyHandler.is_locked(request._request, credentials):
+            return Response(
+                {"detail": _("Too many failed logins for this account; try again later.")},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        return super().post(request, *args, **kwargs)
+
 
 router = DefaultRouter()
 router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
@@ -26,8 +39,11 @@ router.register("liaisons", campaign_api.LiaisonViewSet, basename="liaison")
 router.register("inspection-groups", campaign_api.InspectionGroupViewSet, basename="inspection-group")
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

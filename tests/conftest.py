@@ -42,9 +42,18 @@ def world(db):
     CoverageFactory(group=group_b, unit=unit_b)
     CoverageFactory(group=group_b, unit=unit_c)
     return SimpleNamespace(
-        campaign=campaign, unit_a=unit_a, unit_b=unit_b, unit_c=unit_c, office=office, leader=leader,
-        inspector=inspector, other_inspector=other_inspector, liaison_a=liaison_a, liaison_b=liaison_b,
-        group_a=group_a, group_b=group_b,
+        campaign=campaign,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        unit_c=unit_c,
+        office=office,
+        leader=leader,
+        inspector=inspector,
+        other_inspector=other_inspector,
+        liaison_a=liaison_a,
+        liaison_b=liaison_b,
+        group_a=group_a,
+        group_b=group_b,
     )
 
 

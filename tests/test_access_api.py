@@ -13,8 +13,15 @@ def ids(response):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/campaigns/", "/api/v1/work-lines/", "/api/v1/units/", "/api/v1/users/", "/api/v1/liaisons/",
-     "/api/v1/inspection-groups/", "/api/v1/users/me/"],
+    [
+        "/api/v1/campaigns/",
+        "/api/v1/work-lines/",
+        "/api/v1/units/",
+        "/api/v1/users/",
+        "/api/v1/liaisons/",
+        "/api/v1/inspection-groups/",
+        "/api/v1/users/me/",
+    ],
 )
 def test_anonymous_caller_is_refused_with_401(client, world, path):
     response = client.get(path)
@@ -149,7 +156,9 @@ def test_a_unit_takes_at_most_two_liaisons(world, api_as):
 
     client = api_as(world.office)
     second, third = UserFactory(role="liaison"), UserFactory(role="liaison")
-    assert client.post("/api/v1/liaisons/", {"user": second.pk, "unit": world.unit_a.pk}, format="json").status_code == 201
+    assert (
+        client.post("/api/v1/liaisons/", {"user": second.pk, "unit": world.unit_a.pk}, format="json").status_code == 201
+    )
     response = client.post("/api/v1/liaisons/", {"user": third.pk, "unit": world.unit_a.pk}, format="json")
     assert response.status_code == 400
     assert "2" in str(response.json())
@@ -229,5 +238,10 @@ def test_openapi_schema_lists_the_structure_resources(world, api_as):
 def test_work_lines_are_the_six_lines_in_order(world, api_as):
     rows = api_as(world.liaison_a).get("/api/v1/work-lines/").json()
     assert [row["code"] for row in rows] == [
-        "push", "study", "research", "development", "rectification", "institutions",
+        "push",
+        "study",
+        "research",
+        "development",
+        "rectification",
+        "institutions",
     ]

@@ -45,7 +45,8 @@ def test_another_units_page_is_404(world, browser_as, persona):
 def test_liaison_edits_their_units_contact_details(world, browser_as):
     client = browser_as(world.liaison_a)
     response = client.post(
-        f"/units/{world.unit_a.pk}/edit/", {"head_name": "周强", "contact_phone": "0531-88886666", "address": "市政路1号"}
+        f"/units/{world.unit_a.pk}/edit/",
+        {"head_name": "周强", "contact_phone": "0531-88886666", "address": "市政路1号"},
     )
     assert response.status_code == 302
     world.unit_a.refresh_from_db()
@@ -88,7 +89,9 @@ def test_office_edit_with_a_bad_value_keeps_what_was_typed(world, browser_as):
 
 
 def test_office_cannot_put_a_unit_under_its_own_child(world, browser_as):
-    child = Unit.objects.create(campaign=world.campaign, name="市发改委下属中心", kind="institution", parent=world.unit_a)
+    child = Unit.objects.create(
+        campaign=world.campaign, name="市发改委下属中心", kind="institution", parent=world.unit_a
+    )
     response = browser_as(world.office).post(
         f"/units/{world.unit_a.pk}/edit/",
         {"name": world.unit_a.name, "kind": "city_organ", "batch": "1", "parent": child.pk, "is_active": "on"},

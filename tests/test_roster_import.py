@@ -10,8 +10,19 @@ from openpyxl import Workbook, load_workbook
 from campaign import services
 from campaign.models import Coverage, Liaison, RosterImport, Unit, User
 
-HEADER = ["单位名称", "单位类型", "上级单位", "批次", "巡回指导组",
-          "联络员1姓名", "联络员1账号", "联络员1手机", "联络员2姓名", "联络员2账号", "联络员2手机"]
+HEADER = [
+    "单位名称",
+    "单位类型",
+    "上级单位",
+    "批次",
+    "巡回指导组",
+    "联络员1姓名",
+    "联络员1账号",
+    "联络员1手机",
+    "联络员2姓名",
+    "联络员2账号",
+    "联络员2手机",
+]
 
 
 def xlsx(rows, header=HEADER) -> bytes:
@@ -69,16 +80,16 @@ def test_applying_a_good_roster_creates_units_liaisons_and_coverage(world):
 
 def test_every_bad_row_is_reported_with_its_row_number_and_nothing_is_written(world):
     rows = [
-        ["市审计局", "市直机关", "", 1, "", "", "", "", "", "", ""],                       # row 2: fine
-        ["", "市直机关", "", 1, "", "", "", "", "", "", ""],                               # row 3: no name
-        ["市统计局", "部委", "", 1, "", "", "", "", "", "", ""],                           # row 4: bad kind
-        ["市审计局", "市直机关", "", 1, "", "", "", "", "", "", ""],                       # row 5: twice
-        ["市档案馆", "事业单位", "不存在的单位", 1, "", "", "", "", "", "", ""],           # row 6: no parent
-        ["市医保局", "市直机关", "", "一", "", "", "", "", "", "", ""],                    # row 7: bad batch
-        ["市体育局", "市直机关", "", 1, "第九巡回指导组", "", "", "", "", "", ""],         # row 8: no group
-        ["市林业局", "市直机关", "", 1, "", "周一", "office", "", "", "", ""],             # row 9: office acct
-        ["市人防办", "市直机关", "", 1, "", "吴二", "bad name!", "", "", "", ""],          # row 10: username
-        ["市侨办", "市直机关", "", 1, "", "郑三", "zhengsan", "", "王四", "zhengsan", ""], # row 11: twice
+        ["市审计局", "市直机关", "", 1, "", "", "", "", "", "", ""],  # row 2: fine
+        ["", "市直机关", "", 1, "", "", "", "", "", "", ""],  # row 3: no name
+        ["市统计局", "部委", "", 1, "", "", "", "", "", "", ""],  # row 4: bad kind
+        ["市审计局", "市直机关", "", 1, "", "", "", "", "", "", ""],  # row 5: twice
+        ["市档案馆", "事业单位", "不存在的单位", 1, "", "", "", "", "", "", ""],  # row 6: no parent
+        ["市医保局", "市直机关", "", "一", "", "", "", "", "", "", ""],  # row 7: bad batch
+        ["市体育局", "市直机关", "", 1, "第九巡回指导组", "", "", "", "", "", ""],  # row 8: no group
+        ["市林业局", "市直机关", "", 1, "", "周一", "office", "", "", "", ""],  # row 9: office acct
+        ["市人防办", "市直机关", "", 1, "", "吴二", "bad name!", "", "", "", ""],  # row 10: username
+        ["市侨办", "市直机关", "", 1, "", "郑三", "zhengsan", "", "王四", "zhengsan", ""],  # row 11: twice
     ]
     before = snapshot()
     record = check(world, xlsx(rows))

@@ -1,0 +1,86 @@
+"""In a real Chromium: the demo personas log in and land on their own pages, on a phone too."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    call_command("load_demo")
+    return live_server.url
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # fixtures around it are still plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(base + "/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "Demo@2026")
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    page.wait_for_load_state("networkidle")
+
+
+def test_liaison_on_a_phone_lands_on_their_unit_and_edits_its_phone(demo_site, chromium):
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    log_in(page, demo_site, "liaison")
+    assert page.locator("h1").inner_text() == "市发展改革委"
+    page.click("main a[role=button][href^='/units/']")
+    page.click("a[href$='/edit/']")
+    page.fill("input[name=contact_phone]", "0531-66668888")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "0531-66668888" in page.content()
+    # Nothing in the page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == []
+
+
+def test_inspector_sees_only_their_groups_units_and_opens_one(demo_site, chromium):
+    page = chromium.new_page(locale="zh-CN")
+    log_in(page, demo_site, "inspector")
+    assert "第一巡回指导组" in page.content()
+    assert "第二巡回指导组" not in page.content()
+    page.locator("table a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "联络员" in page.content()
+
+
+def test_office_filters_the_unit_list_to_districts(demo_site, chromium):
+    page = chromium.new_page(locale="zh-CN")
+    log_in(page, demo_site, "office")
+    page.goto(demo_site + "/units/")
+    page.select_option("select[name=kind]", "district")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 10
+    assert "中山区" in page.content()
