@@ -56,7 +56,12 @@ def manage(*args: str) -> None:
     subprocess.run([str(PY), "manage.py", *args], cwd=ROOT, check=True)
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run() -> int:
+    signal.signal(signal.SIGTERM, _stop)
     ensure_venv("requirements.txt")
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
