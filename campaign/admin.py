@@ -3,7 +3,18 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Phase, RosterImport, Unit, User, WorkLine
+from campaign.models import (
+    Campaign,
+    Coverage,
+    InspectionGroup,
+    Liaison,
+    Notification,
+    Phase,
+    RosterImport,
+    Unit,
+    User,
+    WorkLine,
+)
 
 admin.site.site_header = _("Campaign leading-group office")
 admin.site.site_title = _("Campaign tracker")
@@ -91,3 +102,11 @@ class RosterImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "created_at", "read_at", "emailed_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "user__username", "key"]
+    readonly_fields = ["user", "key", "title", "body", "url", "created_at", "read_at", "emailed_at"]

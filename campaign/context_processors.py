@@ -1,23 +1,33 @@
+from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors
+from campaign.models import Notification
 
 
 def navigation(request):
-    """The menu a person sees: only the rooms their role may enter."""
+    """The menu a person sees: only the rooms their role may enter.
+
+    Other apps add their rooms through a `nav_items(user)` method on their AppConfig,
+    returning (order, label, url) tuples, so this app imports none of them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
-    items = [(_("Home"), reverse("home"))]
+        return {"nav": [], "unread_notifications": 0}
+    items = [(0, _("Home"), reverse("home"))]
     if selectors.is_liaison(user):
         unit = selectors.liaison_unit(user)
         if unit is not None:
-            items.append((_("My unit"), reverse("unit-detail", args=[unit.pk])))
+            items.append((10, _("My unit"), reverse("unit-detail", args=[unit.pk])))
     else:
-        items.append((_("Units"), reverse("unit-list")))
-        items.append((_("Inspection groups"), reverse("inspection-groups")))
+        items.append((10, _("Units"), reverse("unit-list")))
+        items.append((80, _("Inspection groups"), reverse("inspection-groups")))
     if selectors.is_office(user):
-        items.append((_("Roster import"), reverse("roster-import")))
-        items.append((_("Admin"), reverse("admin:index")))
-    return {"nav": items}
+        items.append((90, _("Roster import"), reverse("roster-import")))
+        items.append((99, _("Admin"), reverse("admin:index")))
+    for app in apps.get_app_configs():
+        if hasattr(app, "nav_items"):
+            items.extend(app.nav_items(user))
+    items.sort(key=lambda item: item[0])
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return {"nav": [(label, url) for _order, label, url in items], "unread_notifications": unread}

@@ -142,8 +142,18 @@ def _user(username: str, role: str, full_name: str, *, phone: str = "", work_uni
     )
 
 
+def load() -> str:
+    campaign = load_structure()
+    return f"{campaign.name}: {campaign.units.count()} units"
+
+
+def demo_campaign() -> Campaign:
+    """The demo campaign, for the other apps' demo loaders."""
+    return Campaign.objects.get(name=CAMPAIGN_NAME, batch=1)
+
+
 @transaction.atomic
-def load() -> Campaign:
+def load_structure() -> Campaign:
     campaign = _upsert(
         Campaign,
         {"name": CAMPAIGN_NAME, "batch": 1},

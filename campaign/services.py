@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import roster
-from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, RosterImport, Unit, User
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Notification, RosterImport, Unit, User
 from campaign.selectors import is_liaison, is_office
 
 # What a liaison may keep current about their own unit; the rest is the office's.
@@ -239,3 +241,35 @@ def sessions_clear_expired() -> int:
     """Drop expired sessions from the database; returns how many went."""
     deleted, _detail = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+# --- Notifications --------------------------------------------------------------------
+
+
+def notify(*, users, key: str, title: str, body: str = "", url: str = "") -> list:
+    """Send one notification per person for an occasion (`key`); a person who already has
+    one for that key gets nothing new. Mails the new ones to people with an address.
+    Returns the notifications created."""
+    users = [u for u in users if u is not None and u.is_active]
+    already = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
+    fresh = [Notification(user=u, key=key, title=title[:200], body=body, url=url) for u in users if u.pk not in already]
+    created = Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    mailed = []
+    for note in created:
+        if note.user.email:
+            try:
+                send_mail(title, f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [note.user.email])
+            except OSError:
+                continue  # the in-app notification stands; mail is best effort
+            mailed.append(note.user_id)
+    if mailed:
+        Notification.objects.filter(key=key, user_id__in=mailed).update(emailed_at=timezone.now())
+    return created
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark the person's notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -12,4 +12,7 @@ urlpatterns = [
     path("roster/template.xlsx", views.roster_template, name="roster-template"),
     path("roster/<int:pk>/", views.roster_import_detail, name="roster-import-detail"),
     path("roster/<int:pk>/confirm/", views.roster_import_confirm, name="roster-import-confirm"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
 ]

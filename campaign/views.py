@@ -166,3 +166,25 @@ def roster_import_confirm(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("roster-import-detail", pk=record.pk)
+
+
+@login_required
+def notification_list(request):
+    notes = request.user.notifications.all()
+    page = Paginator(notes, 30).get_page(request.GET.get("page"))
+    return render(request, "campaign/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Mark one notification read and follow its link."""
+    note = get_object_or_404(request.user.notifications, pk=pk)
+    services.notifications_mark_read(user=request.user, ids=[note.pk])
+    return redirect(note.url or "notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.notifications_mark_read(user=request.user)
+    return redirect("notifications")

@@ -1,7 +1,10 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from campaign import demo
+from django.db import transaction
 
 
 class Command(BaseCommand):
@@ -12,6 +15,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "load_demo refuses to run with APP_ENV=production: it creates accounts with a known password."
             )
-        campaign = demo.load()
-        self.stdout.write(self.style.SUCCESS(f"Demo campaign ready: {campaign.name} ({campaign.units.count()} units)"))
-        self.stdout.write(f"Demo logins (password {demo.PASSWORD}): office, liaison, inspector, leader")
+        # Each app may bring its part of the demo in `<app>/demo.py` with a `load()`;
+        # they run in INSTALLED_APPS order, so campaign's structure comes first.
+        with transaction.atomic():
+            for app in apps.get_app_configs():
+                if app.name.startswith("django.") or find_spec(f"{app.name}.demo") is None:
+                    continue
+                summary = import_module(f"{app.name}.demo").load()
+                self.stdout.write(f"{app.verbose_name}: {summary}")
+        self.stdout.write(self.style.SUCCESS("Demo campaign ready."))
+        self.stdout.write("Demo logins (password Demo@2026): office, liaison, inspector, leader")
