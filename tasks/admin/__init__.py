@@ -1,0 +1,1 @@
+from tasks.admin import keytasks  # noqa: F401

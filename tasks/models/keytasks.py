@@ -1,0 +1,45 @@
+"""The key-task list (重点任务清单)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaign.models import Campaign, Unit, WorkLine
+
+
+class KeyTask(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="key_tasks", verbose_name=_("campaign"))
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("task"), max_length=300)
+    work_line = models.ForeignKey(WorkLine, on_delete=models.PROTECT, related_name="key_tasks", verbose_name=_("work line"))
+    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="led_key_tasks", verbose_name=_("lead unit"))
+    cooperating_units = models.ManyToManyField(
+        Unit, blank=True, related_name="cooperating_key_tasks", verbose_name=_("cooperating units")
+    )
+    deadline = models.DateField(_("deadline"))
+    done_definition = models.TextField(_("what done means"), blank=True)
+    metric_unit = models.CharField(
+        _("unit of measure"), max_length=20, blank=True, help_text=_("Leave empty when the task has no number.")
+    )
+    metric_target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[cooperating_units])
+
+    class Meta:
+        verbose_name = _("key task")
+        verbose_name_plural = _("key tasks")
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="keytask_unique_number"),
+            models.CheckConstraint(
+                condition=Q(metric_target__isnull=True) | ~Q(metric_unit=""), name="keytask_target_has_unit"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "deadline"], name="keytask_campaign_deadline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def has_metric(self) -> bool:
+        return bool(self.metric_unit)

@@ -1,0 +1,1 @@
+"""Reads of the tasks app, cut by the access policy in campaign.selectors."""

@@ -1,0 +1,1 @@
+"""Writes of the tasks app, one module per kind of record (keytasks, progress, ...)."""
