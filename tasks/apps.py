@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Key tasks and records")
+
+    def nav_items(self, user):
+        from tasks.navigation import nav_items
+
+        return nav_items(user)

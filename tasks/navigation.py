@@ -1,0 +1,24 @@
+"""The tasks app's menu entries: (order, label, url), only for roles that may enter.
+
+Each kind of record adds its own function to SECTIONS."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaign import selectors
+
+
+def progress_items(user) -> list[tuple]:
+    items = [(20, _("Key tasks"), reverse("key-task-list"))]
+    if selectors.is_liaison(user):
+        items.append((15, _("Weekly report"), reverse("progress-mine")))
+    else:
+        items.append((25, _("Who reported"), reverse("progress-grid")))
+    return items
+
+
+SECTIONS = [progress_items]
+
+
+def nav_items(user) -> list[tuple]:
+    return [item for section in SECTIONS for item in section(user)]
