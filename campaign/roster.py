@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from io import BytesIO
-from zipfile import BadZipFile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
+from campaign import xlsx
 from campaign.models import Campaign, InspectionGroup, Liaison, Unit, User
 
 MAX_ROWS = 5000
@@ -90,47 +86,12 @@ class RosterCheck:
         return not self.errors
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def parse_roster(data: bytes) -> list[dict]:
-    """Rows of the first sheet as dicts keyed by column, each with its spreadsheet row number."""
+    """Rows of the roster's first sheet, each with its spreadsheet row number."""
     try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise RosterFileError(_("The file is not an Excel .xlsx workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        raise RosterFileError(_("The first sheet is empty: the first row must hold the column headers."))
-    lookup = {alias.lower(): key for key, aliases in COLUMNS.items() for alias in aliases}
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = lookup.get(_cell(title).lower())
-        if key and key not in positions:
-            positions[key] = index
-    missing = [COLUMNS[key][0] for key in REQUIRED_COLUMNS if key not in positions]
-    if missing:
-        raise RosterFileError(_("The header row lacks the column(s): %(columns)s.") % {"columns": "、".join(missing)})
-    parsed = []
-    for number, values in enumerate(rows, start=2):
-        record = {key: _cell(values[pos]) if pos < len(values) else "" for key, pos in positions.items()}
-        if not any(record.values()):
-            continue
-        record["row"] = number
-        parsed.append(record)
-        if len(parsed) > MAX_ROWS:
-            raise RosterFileError(_("The roster has more than %(max)d rows.") % {"max": MAX_ROWS})
-    workbook.close()
-    if not parsed:
-        raise RosterFileError(_("The roster has a header row but no units."))
-    return parsed
+        return xlsx.read_sheet(data, columns=COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS)
+    except xlsx.SheetError as exc:
+        raise RosterFileError(str(exc)) from exc
 
 
 def row_liaisons(row: dict) -> list[dict]:
@@ -276,18 +237,9 @@ def check_roster(*, campaign: Campaign, rows: list[dict]) -> RosterCheck:
 
 def roster_template() -> bytes:
     """An empty roster with the header row and one example row, for the office to fill in."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "单位名册"
-    headers = [aliases[0] for aliases in COLUMNS.values()]
-    sheet.append(headers)
-    sheet.append(["市发展改革委", "市直机关", "", 1, "第一巡回指导组", "张三", "zhangsan", "13800000000", "", "", ""])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FDE9D9")
-    for column, width in zip("ABCDEFGHIJK", (28, 12, 20, 8, 18, 12, 16, 16, 12, 16, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx.template_workbook(
+        title="单位名册",
+        headers=[aliases[0] for aliases in COLUMNS.values()],
+        example=["市发展改革委", "市直机关", "", 1, "第一巡回指导组", "张三", "zhangsan", "13800000000", "", "", ""],
+        widths=[28, 12, 20, 8, 18, 12, 16, 16, 12, 16, 16],
+    )
