@@ -8,6 +8,7 @@ production rules: a real SECRET_KEY, DEBUG off, secure cookies, HSTS.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -172,6 +173,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = env_int("ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+PUBLIC_REPORT_MAX_BYTES = env_int("PUBLIC_REPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -184,7 +186,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("TOKEN_THROTTLE_RATE", "20/min"),
+        "public_report": env_str("PUBLIC_REPORT_THROTTLE_RATE", "5/hour"),
+        "public_report_status": env_str("PUBLIC_REPORT_STATUS_THROTTLE_RATE", "30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign progress tracker API",
@@ -226,6 +232,15 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "campaign.tasks.clear_expired_sessions",
         "schedule": 3600.0,
+    },
+    "rectification-dispatch": {
+        "task": "rectification.tasks.run_dispatch",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # Reminders before and after the weekly deadline; each person gets each one once.
+    "send-progress-reminders": {
+        "task": "tasks.tasks.send_progress_reminders",
+        "schedule": 900.0,
     },
 }
 

@@ -1,8 +1,10 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -12,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from campaign import api as campaign_api
 from campaign.forms_auth import LoginForm
+from tasks import api as tasks_api
 
 
 class TokenView(ObtainAuthToken):
@@ -37,6 +40,7 @@ router.register("units", campaign_api.UnitViewSet, basename="unit")
 router.register("users", campaign_api.UserViewSet, basename="user")
 router.register("liaisons", campaign_api.LiaisonViewSet, basename="liaison")
 router.register("inspection-groups", campaign_api.InspectionGroupViewSet, basename="inspection-group")
+tasks_api.register(router)
 
 urlpatterns = [
     path(
@@ -45,11 +49,13 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("tasks.urls")),
     path("", include("campaign.urls")),
 ]

@@ -1,5 +1,7 @@
 """Models of the tasks app, one module per line of work."""
 
+from tasks.models.development import CoBuildingProject, Indicator, IndicatorValue, LivelihoodItem, VolunteerTeam
+from tasks.models.institutions import InstitutionDocument
 from tasks.models.keytasks import KeyTask
 from tasks.models.progress import (
     ProgressItem,
@@ -9,8 +11,38 @@ from tasks.models.progress import (
     SimilarityFlag,
     WeeklyProgress,
 )
+from tasks.models.research import (
+    ExchangeMeeting,
+    Finding,
+    FocusArea,
+    FollowUpVisit,
+    InnovationMeasure,
+    ResearchActivity,
+    ResearchTopic,
+    SpotCheck,
+    TypicalCase,
+)
+from tasks.models.study import Absence, MakeUpSession, StudyActivity
 
 __all__ = [
+    "Absence",
+    "CoBuildingProject",
+    "ExchangeMeeting",
+    "Finding",
+    "FocusArea",
+    "FollowUpVisit",
+    "Indicator",
+    "IndicatorValue",
+    "InnovationMeasure",
+    "InstitutionDocument",
+    "LivelihoodItem",
+    "MakeUpSession",
+    "ResearchActivity",
+    "ResearchTopic",
+    "SpotCheck",
+    "StudyActivity",
+    "TypicalCase",
+    "VolunteerTeam",
     "KeyTask",
     "ProgressItem",
     "ReportAttachment",

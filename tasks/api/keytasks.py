@@ -1,0 +1,79 @@
+"""The key-task list over HTTP: everyone reads what they may see; the office edits."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+
+from campaign.api import query_int
+from campaign.models import Campaign, Unit, WorkLine
+from campaign.services import require_office
+from tasks.models import KeyTask
+from tasks.selectors.keytasks import key_task_list
+from tasks.services import keytasks as services
+
+
+class KeyTaskSerializer(serializers.ModelSerializer):
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
+    work_line = serializers.SlugRelatedField(slug_field="code", queryset=WorkLine.objects.all())
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    cooperating_units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all(), required=False)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
+    status = serializers.CharField(read_only=True)
+    latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+
+    class Meta:
+        model = KeyTask
+        fields = [
+            "id", "campaign", "number", "title", "work_line", "lead_unit", "lead_unit_name", "cooperating_units",
+            "deadline", "done_definition", "metric_unit", "metric_target", "status", "latest_value",
+        ]
+        validators = []
+
+
+class KeyTaskViewSet(viewsets.ModelViewSet):
+    """Key tasks; `status` is derived from the lead unit's reports (not_started, in_progress,
+    done, overdue). Filters: `search`, `work_line` (code), `unit`, `status`, `campaign`."""
+
+    serializer_class = KeyTaskSerializer
+
+    @extend_schema(parameters=[
+        OpenApiParameter("search", str), OpenApiParameter("work_line", str), OpenApiParameter("unit", int),
+        OpenApiParameter("status", str, enum=["not_started", "in_progress", "done", "overdue"]),
+        OpenApiParameter("campaign", int),
+    ])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        tasks = key_task_list(
+            user=self.request.user, search=params.get("search", ""), work_line=params.get("work_line", ""),
+            unit_id=query_int(self.request, "unit"), status=params.get("status", ""),
+        )
+        campaign_id = query_int(self.request, "campaign")
+        return tasks.filter(campaign_id=campaign_id) if campaign_id else tasks
+
+    def create(self, request, *args, **kwargs):
+        require_office(request.user, _("edit the key-task list"))
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        campaign = data.pop("campaign")
+        serializer.instance = services.keytask_create(by=self.request.user, campaign=campaign, **data)
+
+    def update(self, request, *args, **kwargs):
+        require_office(request.user, _("edit the key-task list"))
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("campaign", None)
+        serializer.instance = services.keytask_update(task=serializer.instance, by=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        services.keytask_delete(task=instance, by=self.request.user)
+
+
+def register(router) -> None:
+    router.register("key-tasks", KeyTaskViewSet, basename="key-task")

@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Unit, WorkLine
+from tasks.models import KeyTask, ProgressItem
+from tasks.selectors.keytasks import TaskStatus
+
+STATUS_CHOICES = [
+    ("", _("All statuses")),
+    (TaskStatus.NOT_STARTED, _("Not started")),
+    (TaskStatus.IN_PROGRESS, _("In progress")),
+    (TaskStatus.DONE, _("Done")),
+    (TaskStatus.OVERDUE, _("Overdue")),
+]
+
+
+class KeyTaskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    line = forms.ChoiceField(label=_("Work line"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", _("All lines")), *WorkLine.Code.choices]
+        self.fields["q"].widget.attrs["placeholder"] = _("Task name")
+
+
+class KeyTaskForm(forms.ModelForm):
+    class Meta:
+        model = KeyTask
+        fields = ["number", "title", "work_line", "lead_unit", "cooperating_units", "deadline", "done_definition",
+                  "metric_unit", "metric_target"]
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "done_definition": forms.Textarea(attrs={"rows": 3}),
+            "cooperating_units": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(campaign=campaign).order_by("kind", "name")
+        self.fields["lead_unit"].queryset = units
+        self.fields["cooperating_units"].queryset = units
+        self.fields["cooperating_units"].required = False
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Key-task list (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose an Excel .xlsx file; “%(name)s” is not one.") % {"name": upload.name})
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the unit fix?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+ITEM_STATUS_CHOICES = ProgressItem.Status.choices

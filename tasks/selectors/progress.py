@@ -1,0 +1,127 @@
+"""Reads of weekly progress, cut by the access policy: the unit × week grid and the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from campaign import selectors as access
+from campaign.models import Unit
+from tasks import weeks
+from tasks.models import ProgressItem, ReportTransition, SimilarityFlag, WeeklyProgress
+
+Status = WeeklyProgress.Status
+
+
+class Cell:
+    ACCEPTED = "accepted"
+    SUBMITTED = "submitted"
+    LATE = "late"
+    RETURNED = "returned"
+    MISSING = "missing"
+    PENDING = "pending"
+
+
+def reports_visible_to(user) -> QuerySet[WeeklyProgress]:
+    return access.cut_to_units(WeeklyProgress.objects.all(), user)
+
+
+def report_detail(*, user, report_id: int) -> WeeklyProgress:
+    """One report the user may see (WeeklyProgress.DoesNotExist otherwise, shown as 404)."""
+    return (
+        reports_visible_to(user)
+        .select_related("unit__campaign", "unit__coverage__group", "created_by", "updated_by")
+        .prefetch_related(
+            Prefetch("items", queryset=ProgressItem.objects.select_related("key_task__work_line")),
+            Prefetch("transitions", queryset=ReportTransition.objects.select_related("by")),
+            Prefetch("similarity_flags", queryset=SimilarityFlag.objects.select_related("other__unit")),
+            "attachments",
+        )
+        .get(pk=report_id)
+    )
+
+
+def cell_state(*, status: str | None, is_late: bool, deadline: dt.datetime, now: dt.datetime) -> str:
+    if status == Status.ACCEPTED:
+        return Cell.ACCEPTED
+    if status == Status.RETURNED:
+        return Cell.RETURNED
+    if status == Status.SUBMITTED:
+        return Cell.LATE if is_late else Cell.SUBMITTED
+    return Cell.MISSING if now > deadline else Cell.PENDING
+
+
+@dataclass
+class GridRow:
+    unit: Unit
+    cells: list[dict]
+
+
+def progress_grid(*, user, campaign, units: QuerySet[Unit], week_starts: list[dt.date],
+                  now: dt.datetime | None = None) -> list[GridRow]:
+    """One row per unit (of the given, already cut and paginated units), one cell per week:
+    two queries whatever the number of units and weeks."""
+    now = now or timezone.now()
+    rule = weeks.rule_of(campaign)
+    deadlines = {w: weeks.deadline_for(campaign, w, rule) for w in week_starts}
+    unit_list = list(units)
+    reports = WeeklyProgress.objects.filter(
+        unit__in=[u.pk for u in unit_list], week_start__in=week_starts
+    ).values("pk", "unit_id", "week_start", "status", "is_late")
+    by_key = {(r["unit_id"], r["week_start"]): r for r in reports}
+    rows = []
+    for unit in unit_list:
+        cells = []
+        for week_start in week_starts:
+            report = by_key.get((unit.pk, week_start))
+            cells.append({
+                "week": week_start,
+                "report_id": report["pk"] if report else None,
+                "state": cell_state(status=report["status"] if report else None,
+                                    is_late=bool(report and report["is_late"]), deadline=deadlines[week_start],
+                                    now=now),
+                "late": bool(report and report["is_late"]),
+            })
+        rows.append(GridRow(unit=unit, cells=cells))
+    return rows
+
+
+def week_counts(*, campaign, units: QuerySet[Unit], week_start: dt.date, now: dt.datetime | None = None) -> dict:
+    """Counts for one week over the given units, in one aggregate query."""
+    now = now or timezone.now()
+    deadline = weeks.deadline_for(campaign, week_start)
+    reports = WeeklyProgress.objects.filter(unit__in=units.values("pk"), week_start=week_start)
+    counts = reports.aggregate(
+        submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+        late=Count("pk", filter=Q(is_late=True)),
+        returned=Count("pk", filter=Q(status=Status.RETURNED)),
+        accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
+    )
+    total = units.count()
+    counts["units"] = total
+    counts["missing"] = total - counts["submitted"] if now > deadline else 0
+    counts["pending"] = 0 if now > deadline else total - counts["submitted"]
+    counts["deadline"] = deadline
+    return counts
+
+
+def reports_of_unit(unit: Unit) -> QuerySet[WeeklyProgress]:
+    return WeeklyProgress.objects.filter(unit=unit).order_by("-week_start")
+
+
+def week_records(*, unit: Unit, week_start: dt.date) -> list[dict]:
+    """What the unit already recorded this week in the other rooms (study and research
+    activities, measure progress, closures...), for the form to show instead of asking.
+
+    Each app contributes through a `week_records(unit, start, end)` method on its AppConfig
+    returning dicts with `label`, `count` and `url`."""
+    start, end = week_start, week_start + dt.timedelta(days=6)
+    records = []
+    for app in apps.get_app_configs():
+        if hasattr(app, "week_records"):
+            records.extend(app.week_records(unit, start, end))
+    return [r for r in records if r.get("count")]

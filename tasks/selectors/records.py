@@ -1,0 +1,305 @@
+"""Reads of the study, research, development and institution records, cut by the access policy.
+
+A unit's records are seen by whoever may see the unit (`campaign.selectors`); a city-level
+record (no unit) is seen by everyone who works in its campaign, since it frames the units'
+work (the city's key topics, reading classes, indicators)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from campaign import selectors as access
+from campaign.models import Campaign
+from tasks.models import (
+    Absence,
+    ExchangeMeeting,
+    Finding,
+    FollowUpVisit,
+    Indicator,
+    IndicatorValue,
+    InnovationMeasure,
+    InstitutionDocument,
+    LivelihoodItem,
+    ResearchActivity,
+    ResearchTopic,
+    StudyActivity,
+    TypicalCase,
+    VolunteerTeam,
+)
+
+
+def records_visible_to(model: type[Model], user, *, path: str = "") -> QuerySet:
+    """Rows of a unit-or-city record model (or of a child, through `path`) the user may see."""
+    rows = model.objects.all()
+    if access.reads_everything(user):
+        return rows
+    prefix = f"{path}__" if path else ""
+    return rows.filter(
+        Q(**{f"{prefix}unit__in": access.unit_ids_visible_to(user)})
+        | Q(**{f"{prefix}unit__isnull": True, f"{prefix}campaign__in": access.campaigns_visible_to(user).values("id")})
+    )
+
+
+def _common(rows: QuerySet, *, campaign: Campaign | None, unit_id: int | None, level: str = "") -> QuerySet:
+    if campaign is not None:
+        rows = rows.filter(campaign=campaign)
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if level == "city":
+        rows = rows.filter(unit__isnull=True)
+    elif level == "unit":
+        rows = rows.filter(unit__isnull=False)
+    return rows
+
+
+# --- Study --------------------------------------------------------------------------------
+
+
+def study_activity_list(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    kind: str = "",
+    unit_id: int | None = None,
+    level: str = "",
+    search: str = "",
+    owes_makeup: bool = False,
+) -> QuerySet[StudyActivity]:
+    rows = _common(records_visible_to(StudyActivity, user), campaign=campaign, unit_id=unit_id, level=level)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(topic__icontains=search) | Q(lecturer__icontains=search))
+    rows = rows.annotate(
+        absentee_count=Count("absences", distinct=True),
+        owed_count=Count("absences", filter=Q(absences__made_up_in__isnull=True), distinct=True),
+    )
+    if owes_makeup:
+        rows = rows.filter(owed_count__gt=0)
+    return rows.select_related("unit").order_by("-date", "-id")
+
+
+def absentees_owed(*, user, campaign: Campaign | None = None, unit_id: int | None = None) -> QuerySet[Absence]:
+    """Who still owes a make-up ("缺多少补多少"): absentees no make-up session has cleared."""
+    rows = Absence.objects.filter(
+        made_up_in__isnull=True, activity__in=records_visible_to(StudyActivity, user).values("id")
+    )
+    if campaign is not None:
+        rows = rows.filter(activity__campaign=campaign)
+    if unit_id:
+        rows = rows.filter(activity__unit_id=unit_id)
+    return rows.select_related("activity__unit").order_by("activity__unit__name", "activity__date", "name")
+
+
+# --- Research -----------------------------------------------------------------------------
+
+
+def research_topic_list(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    level: str = "",
+    unit_id: int | None = None,
+    focus_area_id: int | None = None,
+    status: str = "",
+    search: str = "",
+) -> QuerySet[ResearchTopic]:
+    rows = _common(records_visible_to(ResearchTopic, user), campaign=campaign, unit_id=unit_id)
+    if level:
+        rows = rows.filter(level=level)
+    if focus_area_id:
+        rows = rows.filter(focus_area_id=focus_area_id)
+    if status:
+        rows = rows.filter(status=status)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(claimed_by__icontains=search))
+    return (
+        rows.select_related("unit", "leader", "focus_area")
+        .annotate(
+            activity_count=Count("activities", distinct=True),
+            measure_count=Count("measures", distinct=True),
+        )
+        .order_by("level", "focus_area__number", "unit__name", "title")
+    )
+
+
+def research_topic_chain(*, user, topic_id: int) -> ResearchTopic:
+    """One topic with its chain: activities → findings → measures (with visits) → outcome.
+    A fixed number of queries whatever the chain's length."""
+    visible_activities = records_visible_to(ResearchActivity, user)
+    return (
+        records_visible_to(ResearchTopic, user)
+        .select_related("unit", "leader", "focus_area")
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=visible_activities.select_related("unit", "leader").order_by("planned_date", "id"),
+            ),
+            Prefetch(
+                "activities__findings",
+                queryset=Finding.objects.prefetch_related(
+                    Prefetch(
+                        "measures",
+                        queryset=InnovationMeasure.objects.prefetch_related(
+                            Prefetch("visits", queryset=FollowUpVisit.objects.select_related("visited_by"))
+                        ),
+                    )
+                ),
+            ),
+            Prefetch(
+                "measures",
+                queryset=records_visible_to(InnovationMeasure, user)
+                .filter(finding__isnull=True)
+                .select_related("unit"),
+                to_attr="measures_without_finding",
+            ),
+        )
+        .get(pk=topic_id)
+    )
+
+
+def research_activity_list(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    status: str = "",
+    unit_id: int | None = None,
+    topic_id: int | None = None,
+    level: str = "",
+    major: bool | None = None,
+    search: str = "",
+) -> QuerySet[ResearchActivity]:
+    rows = _common(records_visible_to(ResearchActivity, user), campaign=campaign, unit_id=unit_id, level=level)
+    if status:
+        rows = rows.filter(status=status)
+    if topic_id:
+        rows = rows.filter(topic_id=topic_id)
+    if major is not None:
+        rows = rows.filter(is_major=major)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(place__icontains=search) | Q(visited__icontains=search))
+    return (
+        rows.select_related("unit", "leader", "topic")
+        .annotate(finding_count=Count("findings", distinct=True), check_count=Count("spot_checks", distinct=True))
+        .order_by("-planned_date", "-id")
+    )
+
+
+def exchange_meeting_list(
+    *, user, campaign: Campaign | None = None, unit_id: int | None = None, level: str = "", search: str = ""
+) -> QuerySet[ExchangeMeeting]:
+    rows = _common(records_visible_to(ExchangeMeeting, user), campaign=campaign, unit_id=unit_id, level=level)
+    if search:
+        rows = rows.filter(title__icontains=search)
+    return rows.select_related("unit").order_by("-date", "-id")
+
+
+def typical_case_list(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    kind: str = "",
+    unit_id: int | None = None,
+    level: str = "",
+    search: str = "",
+) -> QuerySet[TypicalCase]:
+    rows = _common(records_visible_to(TypicalCase, user), campaign=campaign, unit_id=unit_id, level=level)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(lesson__icontains=search))
+    return rows.select_related("unit", "topic").order_by("-date", "-id")
+
+
+def innovation_measure_list(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    use: str = "",
+    status: str = "",
+    unit_id: int | None = None,
+    level: str = "",
+    topic_id: int | None = None,
+    search: str = "",
+) -> QuerySet[InnovationMeasure]:
+    rows = _common(records_visible_to(InnovationMeasure, user), campaign=campaign, unit_id=unit_id, level=level)
+    if use:
+        rows = rows.filter(use=use)
+    if status:
+        rows = rows.filter(status=status)
+    if topic_id:
+        rows = rows.filter(topic_id=topic_id)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(department__icontains=search))
+    return (
+        rows.select_related("unit", "topic", "finding")
+        .annotate(visit_count=Count("visits"))
+        .order_by("-adopted_on", "-id")
+    )
+
+
+# --- Development and institutions ----------------------------------------------------------
+
+
+def indicator_list(*, user, campaign: Campaign | None = None, search: str = "") -> QuerySet[Indicator]:
+    """Indicators with their latest value and its period, in one query."""
+    rows = _common(records_visible_to(Indicator, user), campaign=campaign, unit_id=None)
+    if search:
+        rows = rows.filter(Q(name__icontains=search) | Q(key__icontains=search))
+    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-period_end")
+    return rows.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_period=Subquery(latest.values("period_end")[:1]),
+        value_count=Count("values"),
+    ).order_by("name")
+
+
+def livelihood_item_list(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    kind: str = "",
+    status: str = "",
+    unit_id: int | None = None,
+    level: str = "",
+    search: str = "",
+) -> QuerySet[LivelihoodItem]:
+    rows = _common(records_visible_to(LivelihoodItem, user), campaign=campaign, unit_id=unit_id, level=level)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(responsible__icontains=search))
+    return rows.select_related("unit").order_by("-listed_on", "-id")
+
+
+def volunteer_team_list(
+    *, user, campaign: Campaign | None = None, unit_id: int | None = None, search: str = ""
+) -> QuerySet[VolunteerTeam]:
+    rows = _common(records_visible_to(VolunteerTeam, user), campaign=campaign, unit_id=unit_id)
+    if search:
+        rows = rows.filter(Q(name__icontains=search) | Q(community__icontains=search))
+    return rows.select_related("unit").annotate(project_count=Count("projects")).order_by("unit__name", "name")
+
+
+def institution_document_list(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    status: str = "",
+    issued_by: str = "",
+    by_city: bool = False,
+    unit_id: int | None = None,
+    search: str = "",
+) -> QuerySet[InstitutionDocument]:
+    rows = _common(records_visible_to(InstitutionDocument, user), campaign=campaign, unit_id=unit_id)
+    if status:
+        rows = rows.filter(status=status)
+    if issued_by:
+        rows = rows.filter(issued_by=issued_by)
+    if by_city:
+        rows = rows.filter(issued_by__in=InstitutionDocument.CITY_BODIES)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(institutionalises__icontains=search))
+    return rows.select_related("unit", "measure").order_by("-started_on", "-id")

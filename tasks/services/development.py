@@ -1,0 +1,181 @@
+"""Writes to the development records: indicators and their values (entered or imported by
+the office), the livelihood list, volunteer teams and co-building projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaign import xlsx
+from campaign.models import Campaign, User
+from campaign.services import require_office
+from tasks.models import CoBuildingProject, Indicator, IndicatorValue, LivelihoodItem, VolunteerTeam
+from tasks.services.records import require_unit_writer, save_record
+
+INDICATOR_FIELDS = ("key", "name", "measure_unit", "target", "source", "description")
+LIVELIHOOD_FIELDS = ("unit", "kind", "title", "responsible", "listed_on", "status", "solved_on", "result")
+TEAM_FIELDS = ("unit", "name", "community", "formed_on", "volunteers")
+
+
+@transaction.atomic
+def indicator_create(*, by: User, campaign: Campaign, **fields) -> Indicator:
+    """Indicators are the office's: outside figures it enters from their sources."""
+    require_office(by, _("manage indicators"))
+    return save_record(Indicator(), by=by, campaign=campaign, fields=fields, allowed=INDICATOR_FIELDS)
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
+    require_office(by, _("manage indicators"))
+    return save_record(indicator, by=by, campaign=indicator.campaign, fields=fields, allowed=INDICATOR_FIELDS)
+
+
+@transaction.atomic
+def indicator_value_set(
+    *, indicator: Indicator, by: User, period_end: dt.date, value: Decimal, source: str = ""
+) -> IndicatorValue:
+    """Enter (or correct) an indicator's value for the period ending on a day; one value a
+    period. Saved only when something differs, so entering the same figure twice is a no-op."""
+    require_office(by, _("enter indicator values"))
+    row = IndicatorValue.objects.select_for_update().filter(indicator=indicator, period_end=period_end).first()
+    source = source or indicator.source
+    if row is None:
+        row = IndicatorValue(indicator=indicator, period_end=period_end, value=value, source=source, entered_by=by)
+    elif row.value == value and row.source == source:
+        return row
+    else:
+        row.value, row.source, row.entered_by = value, source, by
+    row.full_clean()
+    row.save()
+    return row
+
+
+IMPORT_COLUMNS = {
+    "key": ("指标代码", "key", "Key"),
+    "period_end": ("截至日期", "period ending", "Period ending", "period_end"),
+    "value": ("数值", "value", "Value"),
+    "source": ("来源", "source", "Source"),
+}
+
+
+@dataclass
+class ValueImport:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def indicator_values_check(*, campaign: Campaign, data: bytes) -> ValueImport:
+    """The dry run: read the sheet, and list every bad row with its number and reason."""
+    result = ValueImport()
+    try:
+        rows = xlsx.read_sheet(data, columns=IMPORT_COLUMNS, required=("key", "period_end", "value"))
+    except xlsx.SheetError as exc:
+        result.errors.append({"row": 0, "message": str(exc)})
+        return result
+    indicators = {i.key: i for i in Indicator.objects.filter(campaign=campaign)}
+    seen = set()
+    for row in rows:
+        problems = []
+        indicator = indicators.get(row["key"])
+        if indicator is None:
+            problems.append(_("no indicator with key “%(key)s”") % {"key": row["key"]})
+        try:
+            period_end = dt.date.fromisoformat(row["period_end"][:10])
+        except ValueError:
+            period_end = None
+            problems.append(_("“%(v)s” is not a date (YYYY-MM-DD)") % {"v": row["period_end"]})
+        try:
+            value = Decimal(row["value"].replace(",", "").rstrip("%"))
+        except InvalidOperation:
+            value = None
+            problems.append(_("“%(v)s” is not a number") % {"v": row["value"]})
+        if (row["key"], period_end) in seen:
+            problems.append(_("the same indicator and period appear twice"))
+        seen.add((row["key"], period_end))
+        if problems:
+            result.errors.append({"row": row["row"], "message": "; ".join(problems)})
+        else:
+            result.rows.append(
+                {"indicator": indicator, "period_end": period_end, "value": value, "source": row.get("source", "")}
+            )
+    return result
+
+
+@transaction.atomic
+def indicator_values_import(*, campaign: Campaign, by: User, data: bytes) -> int:
+    """Apply a checked sheet of values, whole or not at all; answers how many rows it wrote."""
+    require_office(by, _("import indicator values"))
+    check = indicator_values_check(campaign=campaign, data=data)
+    if not check.ok:
+        raise ValidationError(_("The file has errors; check it again before importing."))
+    for row in check.rows:
+        indicator_value_set(by=by, **row)
+    return len(check.rows)
+
+
+def indicator_values_template() -> bytes:
+    return xlsx.template_workbook(
+        title=_("Indicator values"),
+        headers=[IMPORT_COLUMNS[k][0] for k in ("key", "period_end", "value", "source")],
+        example=["appeals_resolved", "2026-10-31", 12345, "12345政务服务便民热线"],
+        widths=[22, 14, 14, 30],
+    )
+
+
+@transaction.atomic
+def livelihood_item_create(*, by: User, campaign: Campaign, **fields) -> LivelihoodItem:
+    """A unit (or the office, for the city's list) lists a livelihood problem, practical matter
+    or business-environment problem; solved ones carry their date."""
+    require_unit_writer(by, fields.get("unit"))
+    return save_record(LivelihoodItem(), by=by, campaign=campaign, fields=_solved(fields), allowed=LIVELIHOOD_FIELDS)
+
+
+@transaction.atomic
+def livelihood_item_update(*, item: LivelihoodItem, by: User, **fields) -> LivelihoodItem:
+    item = LivelihoodItem.objects.select_for_update().get(pk=item.pk)
+    require_unit_writer(by, item.unit)
+    require_unit_writer(by, fields.get("unit", item.unit))
+    return save_record(item, by=by, campaign=item.campaign, fields=_solved(fields), allowed=LIVELIHOOD_FIELDS)
+
+
+def _solved(fields: dict) -> dict:
+    if fields.get("status") == LivelihoodItem.Status.SOLVED and not fields.get("solved_on"):
+        raise ValidationError({"solved_on": _("Give the day it was solved.")})
+    if fields.get("status") and fields["status"] != LivelihoodItem.Status.SOLVED:
+        fields["solved_on"] = None
+    return fields
+
+
+@transaction.atomic
+def volunteer_team_create(*, by: User, campaign: Campaign, **fields) -> VolunteerTeam:
+    """A unit's volunteer team (红色志愿服务队), its paired community and volunteer count."""
+    require_unit_writer(by, fields.get("unit"))
+    return save_record(VolunteerTeam(), by=by, campaign=campaign, fields=fields, allowed=TEAM_FIELDS)
+
+
+@transaction.atomic
+def volunteer_team_update(*, team: VolunteerTeam, by: User, **fields) -> VolunteerTeam:
+    team = VolunteerTeam.objects.select_for_update().get(pk=team.pk)
+    require_unit_writer(by, team.unit)
+    require_unit_writer(by, fields.get("unit", team.unit))
+    return save_record(team, by=by, campaign=team.campaign, fields=fields, allowed=TEAM_FIELDS)
+
+
+def co_building_project_add(
+    *, team: VolunteerTeam, by: User, title: str, agreed_on: dt.date, done: bool = False
+) -> CoBuildingProject:
+    """A co-building project (共建项目) agreed between a team and its community."""
+    require_unit_writer(by, team.unit)
+    project = CoBuildingProject(team=team, title=title.strip(), agreed_on=agreed_on, done=done)
+    project.full_clean()
+    project.save()
+    return project

@@ -1,0 +1,73 @@
+"""Writes to the institution documents (制度文件): drafted, then issued."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, User
+from tasks.models import InstitutionDocument
+from tasks.services.records import require_unit_writer, save_record
+
+DOCUMENT_FIELDS = ("unit", "title", "issued_by", "doc_number", "started_on", "institutionalises", "measure")
+
+
+def _check(document: InstitutionDocument) -> None:
+    errors = {}
+    if document.issued_by == InstitutionDocument.IssuedBy.UNIT and document.unit_id is None:
+        errors["unit"] = _("A document issued by a unit names the unit.")
+    if document.issued_by in InstitutionDocument.CITY_BODIES and document.unit_id is not None:
+        errors["unit"] = _("A document in the city committee's or government's name belongs to no unit.")
+    if document.measure_id and document.measure.campaign_id != document.campaign_id:
+        errors["measure"] = _("The measure belongs to another campaign.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def institution_document_create(*, by: User, campaign: Campaign, **fields) -> InstitutionDocument:
+    """A rule being drafted enters the list; a unit enters its own, the office the city's."""
+    require_unit_writer(by, fields.get("unit"))
+    document = InstitutionDocument(campaign=campaign)
+    for name, value in fields.items():
+        if name in DOCUMENT_FIELDS:
+            setattr(document, name, value)
+    _check(document)
+    return save_record(document, by=by, campaign=campaign, fields=fields, allowed=DOCUMENT_FIELDS)
+
+
+@transaction.atomic
+def institution_document_update(*, document: InstitutionDocument, by: User, **fields) -> InstitutionDocument:
+    document = InstitutionDocument.objects.select_for_update().get(pk=document.pk)
+    require_unit_writer(by, document.unit)
+    require_unit_writer(by, fields.get("unit", document.unit))
+    for name, value in fields.items():
+        if name in DOCUMENT_FIELDS:
+            setattr(document, name, value)
+    _check(document)
+    return save_record(document, by=by, campaign=document.campaign, fields=fields, allowed=DOCUMENT_FIELDS)
+
+
+@transaction.atomic
+def institution_document_issue(
+    *, document: InstitutionDocument, by: User, issued_on: dt.date, doc_number: str = ""
+) -> InstitutionDocument:
+    """Issuing is a recorded act: a date, usually a document number, not before drafting began."""
+    document = InstitutionDocument.objects.select_for_update().get(pk=document.pk)
+    require_unit_writer(by, document.unit)
+    if document.status == InstitutionDocument.Status.ISSUED:
+        raise ValidationError(_("This document is already issued."))
+    if issued_on < document.started_on:
+        raise ValidationError(
+            {"issued_on": _("A document is issued after drafting starts (%(d)s).") % {"d": document.started_on}}
+        )
+    document.status = InstitutionDocument.Status.ISSUED
+    document.issued_on = issued_on
+    if doc_number:
+        document.doc_number = doc_number
+    document.full_clean()
+    document.save()
+    return document

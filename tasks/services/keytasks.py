@@ -1,0 +1,221 @@
+"""Writes to the key-task list: the office builds it in the browser or imports it from .xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaign import xlsx
+from campaign.models import Campaign, Unit, User, WorkLine
+from campaign.services import require_office
+from tasks.models import KeyTask
+
+TASK_FIELDS = ("number", "title", "work_line", "lead_unit", "deadline", "done_definition", "metric_unit",
+               "metric_target")
+
+
+def _check(task: KeyTask, cooperating: list[Unit]) -> None:
+    errors = {}
+    if task.lead_unit_id and task.lead_unit.campaign_id != task.campaign_id:
+        errors["lead_unit"] = _("The lead unit belongs to another campaign.")
+    if any(u.campaign_id != task.campaign_id for u in cooperating):
+        errors["cooperating_units"] = _("Every cooperating unit must belong to the campaign.")
+    if task.lead_unit_id and any(u.pk == task.lead_unit_id for u in cooperating):
+        errors["cooperating_units"] = _("The lead unit cannot also be a cooperating unit.")
+    if task.metric_target is not None and not task.metric_unit:
+        errors["metric_unit"] = _("A task with a target needs its unit of measure (e.g. 场次, 个, 万元).")
+    if task.deadline and task.deadline < task.campaign.start_date:
+        errors["deadline"] = _("The deadline is before the campaign starts (%(d)s).") % {"d": task.campaign.start_date}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def keytask_create(*, by: User, campaign: Campaign, cooperating_units: list[Unit] | None = None, **fields) -> KeyTask:
+    """The office adds a task to the list; the number is unique in the campaign."""
+    require_office(by, _("edit the key-task list"))
+    cooperating = list(cooperating_units or [])
+    task = KeyTask(campaign=campaign, **fields)
+    _check(task, cooperating)
+    task.full_clean()
+    task.save()
+    task.cooperating_units.set(cooperating)
+    return task
+
+
+@transaction.atomic
+def keytask_update(*, task: KeyTask, by: User, cooperating_units: list[Unit] | None = None, **fields) -> KeyTask:
+    require_office(by, _("edit the key-task list"))
+    task = KeyTask.objects.select_for_update().get(pk=task.pk)
+    for name, value in fields.items():
+        if name not in TASK_FIELDS:
+            raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
+        setattr(task, name, value)
+    cooperating = list(cooperating_units) if cooperating_units is not None else list(task.cooperating_units.all())
+    _check(task, cooperating)
+    task.full_clean()
+    task.save()
+    if cooperating_units is not None:
+        task.cooperating_units.set(cooperating)
+    return task
+
+
+def keytask_delete(*, task: KeyTask, by: User) -> None:
+    """A task that units have already reported on cannot be deleted."""
+    require_office(by, _("edit the key-task list"))
+    if task.progress_items.exists():
+        raise ValidationError(_("Units have already reported on this task; it cannot be deleted."))
+    task.delete()
+
+
+# --- Import ---------------------------------------------------------------------------
+
+COLUMNS = {
+    "number": ("序号", "编号", "number"),
+    "title": ("任务名称", "重点任务", "title"),
+    "work_line": ("工作主线", "work line"),
+    "lead_unit": ("牵头单位", "lead unit"),
+    "cooperating": ("配合单位", "cooperating units"),
+    "deadline": ("完成时限", "deadline"),
+    "done_definition": ("完成标准", "done means"),
+    "metric_unit": ("计量单位", "unit of measure"),
+    "metric_target": ("目标值", "target"),
+}
+REQUIRED = ("number", "title", "work_line", "lead_unit", "deadline")
+LINE_NAMES = {
+    "顶格推进": "push", "理论学习": "study", "调查研究": "research", "推动发展": "development",
+    "检视整改": "rectification", "建章立制": "institutions",
+}
+SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+@dataclass
+class ImportCheck:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
+    """The dry run: every reason a row cannot be imported, by row number. Writes nothing."""
+    check = ImportCheck()
+    try:
+        rows = xlsx.read_sheet(data, columns=COLUMNS, required=REQUIRED, max_rows=2000)
+    except xlsx.SheetError as exc:
+        check.errors.append({"row": None, "message": str(exc)})
+        return check
+    units = {u.name: u.pk for u in Unit.objects.filter(campaign=campaign)}
+    lines = {str(w.number): w.pk for w in WorkLine.objects.all()}
+    lines.update({w.code: w.pk for w in WorkLine.objects.all()})
+    lines.update({name: lines[code] for name, code in LINE_NAMES.items()})
+    existing = set(KeyTask.objects.filter(campaign=campaign).values_list("number", flat=True))
+    seen: dict[int, int] = {}
+
+    def error(row, message):
+        check.errors.append({"row": row["row"], "message": message})
+
+    for row in rows:
+        clean = {"row": row["row"]}
+        number = row.get("number", "")
+        if not number.isdigit() or int(number) < 1:
+            error(row, _("The number must be a whole number from 1, not “%(v)s”.") % {"v": number})
+        elif int(number) in seen:
+            error(row, _("Number %(n)s is used twice (also on row %(row)d).") % {"n": number, "row": seen[int(number)]})
+        else:
+            clean["number"] = int(number)
+            seen[int(number)] = row["row"]
+        clean["title"] = row.get("title", "")
+        if not clean["title"]:
+            error(row, _("The task name is empty."))
+        elif len(clean["title"]) > 300:
+            error(row, _("The task name is longer than 300 characters."))
+        line = lines.get(row.get("work_line", ""))
+        if line is None:
+            error(row, _("Unknown work line “%(v)s”: use one of %(names)s.") % {
+                "v": row.get("work_line", ""), "names": "、".join(LINE_NAMES)})
+        clean["work_line"] = line
+        lead = units.get(row.get("lead_unit", ""))
+        if lead is None:
+            error(row, _("The lead unit “%(v)s” is not a unit of this campaign.") % {"v": row.get("lead_unit", "")})
+        clean["lead_unit"] = lead
+        cooperating = []
+        for name in SPLIT.split(row.get("cooperating", "")):
+            if not name:
+                continue
+            if name not in units:
+                error(row, _("The cooperating unit “%(v)s” is not a unit of this campaign.") % {"v": name})
+            elif units[name] == lead:
+                error(row, _("The lead unit cannot also be a cooperating unit."))
+            else:
+                cooperating.append(units[name])
+        clean["cooperating"] = cooperating
+        try:
+            clean["deadline"] = dt.date.fromisoformat(row.get("deadline", "")[:10])
+        except ValueError:
+            error(row, _("The deadline “%(v)s” is not a date like 2026-10-31.") % {"v": row.get("deadline", "")})
+        else:
+            if clean["deadline"] < campaign.start_date:
+                error(row, _("The deadline is before the campaign starts (%(d)s).") % {"d": campaign.start_date})
+        clean["done_definition"] = row.get("done_definition", "")
+        clean["metric_unit"] = row.get("metric_unit", "")[:20]
+        target = row.get("metric_target", "")
+        clean["metric_target"] = None
+        if target:
+            try:
+                clean["metric_target"] = str(Decimal(target))
+            except InvalidOperation:
+                error(row, _("The target “%(v)s” is not a number.") % {"v": target})
+            if not clean["metric_unit"]:
+                error(row, _("A task with a target needs its unit of measure (e.g. 场次, 个, 万元)."))
+        check.rows.append(clean)
+    check.created = len([n for n in seen if n not in existing])
+    check.updated = len(seen) - check.created
+    check.errors.sort(key=lambda e: e["row"] or 0)
+    return check
+
+
+@transaction.atomic
+def keytask_import_apply(*, campaign: Campaign, by: User, data: bytes) -> ImportCheck:
+    """Import the whole list or nothing: tasks are matched by number, created or updated."""
+    require_office(by, _("edit the key-task list"))
+    check = keytask_import_check(campaign=campaign, data=data)
+    if not check.ok:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+    existing = {t.number: t for t in KeyTask.objects.select_for_update().filter(campaign=campaign)}
+    for row in check.rows:
+        values = {
+            "title": row["title"], "work_line_id": row["work_line"], "lead_unit_id": row["lead_unit"],
+            "deadline": row["deadline"], "done_definition": row["done_definition"],
+            "metric_unit": row["metric_unit"],
+            "metric_target": Decimal(row["metric_target"]) if row["metric_target"] else None,
+        }
+        task = existing.get(row["number"])
+        if task is None:
+            task = KeyTask.objects.create(campaign=campaign, number=row["number"], **values)
+        else:
+            for name, value in values.items():
+                setattr(task, name, value)
+            task.save()
+        task.cooperating_units.set(row["cooperating"])
+    return check
+
+
+def keytask_template() -> bytes:
+    return xlsx.template_workbook(
+        title="重点任务清单",
+        headers=[aliases[0] for aliases in COLUMNS.values()],
+        example=[1, "召开全市主题教育工作会议", "顶格推进", "市委组织部", "市委宣传部、市委办公室", "2026-09-10",
+                 "会议召开并印发实施意见", "", ""],
+        widths=[6, 40, 12, 18, 30, 12, 30, 10, 10],
+    )

@@ -1,0 +1,389 @@
+"""Writes to weekly progress: the liaison drafts and submits, the office or the unit's
+inspection group returns or accepts, the job reminds, and copy-paste reports are flagged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign import selectors as access
+from campaign.models import Campaign, Liaison, Unit, User
+from campaign.services import notify, require_office
+from campaign.uploads import validate_upload
+from tasks import weeks
+from tasks.models import (
+    ProgressItem,
+    ReportAttachment,
+    ReportTransition,
+    SimilarityFlag,
+    WeeklyProgress,
+)
+from tasks.selectors.keytasks import key_tasks_of_unit
+
+Status = WeeklyProgress.Status
+REPORTED = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
+TEXT_FIELDS = ("highlights", "problems", "next_week_plan")
+SIMILARITY_THRESHOLD = 0.8
+SIMILARITY_MIN_CHARS = 30
+EARLIER_WEEKS_COMPARED = 4
+
+
+class StaleReport(Exception):
+    """Someone saved the report after this person opened it."""
+
+    def __init__(self, current: WeeklyProgress):
+        super().__init__("stale report")
+        self.current = current
+
+
+def is_unit_liaison(user, unit: Unit) -> bool:
+    return access.is_liaison(user) and Liaison.objects.filter(user=user, unit=unit).exists()
+
+
+def can_review(user, unit: Unit) -> bool:
+    """The office, or an inspector whose group covers the unit."""
+    if access.is_office(user):
+        return True
+    return access.is_inspector(user) and access.units_visible_to(user).filter(pk=unit.pk).exists()
+
+
+def _require_liaison(user, unit: Unit) -> None:
+    if not is_unit_liaison(user, unit):
+        raise PermissionDenied(_("Only the unit's liaison may write its weekly report."))
+
+
+def _require_reviewer(user, unit: Unit) -> None:
+    if not can_review(user, unit):
+        raise PermissionDenied(_("Only the office or the unit's inspection group may review this report."))
+
+
+@transaction.atomic
+def report_open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
+    """The unit's report for a week, created as a draft the first time it is opened, pre-filled
+    with what the system already knows: last week's plan as this week's expectation and each
+    key task's last reported status and value. Future weeks cannot be opened."""
+    _require_liaison(by, unit)
+    week_start = weeks.week_start_of(week_start)
+    if week_start > weeks.current_week_start():
+        raise ValidationError(_("A report cannot be written for a week that has not begun."))
+    report = WeeklyProgress.objects.filter(unit=unit, week_start=week_start).first()
+    if report is not None:
+        return report
+    previous = (
+        WeeklyProgress.objects.filter(unit=unit, week_start__lt=week_start).order_by("-week_start").first()
+    )
+    report = WeeklyProgress.objects.create(
+        unit=unit,
+        week_start=week_start,
+        deadline=weeks.deadline_for(unit.campaign, week_start),
+        expectation=previous.next_week_plan if previous else "",
+        created_by=by,
+        updated_by=by,
+    )
+    last_items = {item.key_task_id: item for item in previous.items.all()} if previous else {}
+    ProgressItem.objects.bulk_create(
+        [
+            ProgressItem(
+                report=report,
+                key_task=task,
+                status=last_items[task.pk].status if task.pk in last_items else ProgressItem.Status.NOT_STARTED,
+                value=last_items[task.pk].value if task.pk in last_items else None,
+            )
+            for task in key_tasks_of_unit(unit)
+        ]
+    )
+    return report
+
+
+@transaction.atomic
+def report_save(*, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]) -> WeeklyProgress:
+    """Save the liaison's text. Refuses a stale save (someone else saved since `version` was
+    read) with StaleReport carrying the current text, so nobody overwrites a colleague."""
+    _require_liaison(by, report.unit)
+    report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+    if report.version != version:
+        raise StaleReport(report)
+    for name in TEXT_FIELDS:
+        if name in data:
+            setattr(report, name, (data[name] or "").strip())
+    report.updated_by = by
+    report.version += 1
+    report.save()
+    existing = {item.key_task_id: item for item in report.items.all()}
+    for task_id, values in items.items():
+        item = existing.get(task_id)
+        if item is None:
+            raise ValidationError(_("Task %(id)s is not one of this unit's key tasks.") % {"id": task_id})
+        changed = False
+        for name in ("status", "note", "value"):
+            if name in values and getattr(item, name) != values[name]:
+                setattr(item, name, values[name])
+                changed = True
+        if changed:
+            if item.status not in ProgressItem.Status.values:
+                raise ValidationError(_("Unknown task status “%(s)s”.") % {"s": item.status})
+            item.save()
+    return report
+
+
+def _missing_for_submission(report: WeeklyProgress) -> list[str]:
+    missing = []
+    if not report.highlights and not any(item.note for item in report.items.all()):
+        missing.append(_("what was done this week (highlights or a task's progress)"))
+    if not report.next_week_plan:
+        missing.append(_("next week's plan"))
+    return missing
+
+
+@transaction.atomic
+def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
+    """Submit (or resubmit after a return). The first submission after the week's deadline
+    marks the report late; a submitted report is read-only to the liaison."""
+    _require_liaison(by, report.unit)
+    report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ValidationError(_("This report is already submitted."))
+    missing = _missing_for_submission(report)
+    if missing:
+        raise ValidationError(_("Fill in before submitting: %(fields)s.") % {"fields": "；".join(missing)})
+    now = timezone.now()
+    action = ReportTransition.Action.RESUBMIT if report.status == Status.RETURNED else ReportTransition.Action.SUBMIT
+    previous_status = report.status
+    if report.first_submitted_at is None:
+        report.first_submitted_at = now
+        report.is_late = now > report.deadline
+    report.submitted_at = now
+    report.status = Status.SUBMITTED
+    report.updated_by = by
+    report.version += 1
+    report.save()
+    ReportTransition.objects.create(report=report, action=action, from_status=previous_status,
+                                    to_status=Status.SUBMITTED, by=by)
+    report_flag_similar(report=report)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: WeeklyProgress, by: User, comment: str) -> WeeklyProgress:
+    """Send a submitted report back to the unit with the reviewer's reason."""
+    _require_reviewer(by, report.unit)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("Say what the unit should fix: a return needs a comment."))
+    report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be returned."))
+    report.status = Status.RETURNED
+    report.reviewed_at = timezone.now()
+    report.version += 1
+    report.save()
+    ReportTransition.objects.create(report=report, action=ReportTransition.Action.RETURN,
+                                    from_status=Status.SUBMITTED, to_status=Status.RETURNED, by=by, comment=comment)
+    transitions = report.transitions.count()
+    notify(
+        users=[li.user for li in Liaison.objects.filter(unit=report.unit).select_related("user")],
+        key=f"progress-returned:{report.pk}:{transitions}",
+        title=_("Your weekly report for %(week)s was returned") % {"week": report.week_label},
+        body=comment,
+        url=reverse("progress-detail", args=[report.pk]),
+    )
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: WeeklyProgress, by: User, comment: str = "") -> WeeklyProgress:
+    """Accept a submitted report; it is then final."""
+    _require_reviewer(by, report.unit)
+    report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be accepted."))
+    report.status = Status.ACCEPTED
+    report.reviewed_at = timezone.now()
+    report.version += 1
+    report.save()
+    ReportTransition.objects.create(report=report, action=ReportTransition.Action.ACCEPT,
+                                    from_status=Status.SUBMITTED, to_status=Status.ACCEPTED, by=by,
+                                    comment=(comment or "").strip())
+    return report
+
+
+def report_attach(*, report: WeeklyProgress, by: User, upload) -> ReportAttachment:
+    """Add an evidence file to a report the liaison may still edit (type and size checked)."""
+    _require_liaison(by, report.unit)
+    if not report.is_editable:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+    validate_upload(upload)
+    return ReportAttachment.objects.create(
+        report=report, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=by
+    )
+
+
+def report_detach(*, attachment: ReportAttachment, by: User) -> None:
+    _require_liaison(by, attachment.report.unit)
+    if not attachment.report.is_editable:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+# --- Copy-paste reporting ----------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def report_texts(report: WeeklyProgress) -> dict[str, str]:
+    """The report's texts without whitespace: each narrative field, the task notes, and all."""
+    texts = {name: _SPACE.sub("", getattr(report, name) or "") for name in TEXT_FIELDS}
+    texts["items"] = _SPACE.sub("", "".join(item.note for item in report.items.all() if item.note))
+    texts["all"] = "".join(texts.values())
+    return texts
+
+
+def _shingles(text: str, size: int = 3) -> set[str]:
+    return {text[i : i + size] for i in range(max(len(text) - size + 1, 0))}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' 3-character shingles (works for Chinese text)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def matching_passage(a: str, b: str) -> str:
+    match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[match.a : match.a + match.size]
+
+
+def _closest(mine: dict[str, str], theirs: dict[str, str]) -> tuple[float, str, str]:
+    """The best-matching field pair (the whole text included) with its score."""
+    best = (0.0, "", "")
+    for name, text in mine.items():
+        if len(text) < SIMILARITY_MIN_CHARS or len(theirs[name]) < SIMILARITY_MIN_CHARS:
+            continue
+        score = similarity(text, theirs[name])
+        if score > best[0]:
+            best = (score, text, theirs[name])
+    return best
+
+
+def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
+    """Flag the report when its text (as a whole, or any one narrative field) is nearly the same
+    as the unit's earlier weeks or another unit's report this week, keeping the longest
+    matching passage for the reviewer."""
+    SimilarityFlag.objects.filter(report=report).delete()
+    texts = report_texts(report)
+    if len(texts["all"]) < SIMILARITY_MIN_CHARS:
+        return []
+    earlier = WeeklyProgress.objects.filter(
+        unit=report.unit, week_start__lt=report.week_start, status__in=REPORTED
+    ).order_by("-week_start")[:EARLIER_WEEKS_COMPARED]
+    same_week = WeeklyProgress.objects.filter(
+        unit__campaign=report.unit.campaign_id, week_start=report.week_start, status__in=REPORTED
+    ).exclude(unit=report.unit)
+    flags = []
+    for same_unit, candidates in ((True, earlier), (False, same_week)):
+        for other in candidates.prefetch_related("items"):
+            score, mine, theirs = _closest(texts, report_texts(other))
+            if score >= SIMILARITY_THRESHOLD:
+                flags.append(SimilarityFlag(report=report, other=other, score=round(score, 3),
+                                            passage=matching_passage(mine, theirs)[:500], same_unit=same_unit))
+    return SimilarityFlag.objects.bulk_create(flags)
+
+
+# --- Reminders (催办) --------------------------------------------------------------------
+
+
+def _units_without_submission(campaign: Campaign, week_start: dt.date):
+    submitted = WeeklyProgress.objects.filter(
+        unit=OuterRef("pk"), week_start=week_start, first_submitted_at__isnull=False
+    )
+    return Unit.objects.filter(campaign=campaign, is_active=True).filter(~Exists(submitted))
+
+
+def _liaisons_of(units) -> list[User]:
+    return [li.user for li in Liaison.objects.filter(unit__in=units).select_related("user")]
+
+
+def progress_reminders_send(*, now: dt.datetime | None = None) -> dict:
+    """The scheduled reminder: before the deadline (by the rule's hours), the liaisons of units
+    with nothing submitted; after it, the missing units' liaisons and, as one digest, the
+    office. Each person gets each reminder once; units that submitted get none."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = {"due": 0, "missing": 0, "office": 0}
+    campaigns = Campaign.objects.filter(start_date__lte=today, end_date__gte=today - dt.timedelta(days=7))
+    for campaign in campaigns:
+        rule = weeks.rule_of(campaign)
+        this_week = weeks.week_start_of(today)
+        for week_start in (this_week - dt.timedelta(days=7), this_week):
+            if week_start < weeks.week_start_of(campaign.start_date):
+                continue
+            deadline = weeks.deadline_for(campaign, week_start, rule)
+            label = weeks.week_label(week_start)
+            url = reverse("progress-mine")
+            units = _units_without_submission(campaign, week_start)
+            if deadline - dt.timedelta(hours=rule.reminder_hours_before) <= now < deadline:
+                sent["due"] += len(notify(
+                    users=_liaisons_of(units),
+                    key=f"progress-due:{campaign.pk}:{label}",
+                    title=_("Weekly report for %(week)s is due") % {"week": label},
+                    body=_("Please submit your unit's weekly report by %(deadline)s.")
+                    % {"deadline": timezone.localtime(deadline).strftime("%m-%d %H:%M")},
+                    url=url,
+                ))
+            elif now >= deadline:
+                missing = list(units.order_by("name").values_list("name", flat=True))
+                if not missing:
+                    continue
+                sent["missing"] += len(notify(
+                    users=_liaisons_of(units),
+                    key=f"progress-missing:{campaign.pk}:{label}",
+                    title=_("Weekly report for %(week)s is missing") % {"week": label},
+                    body=_("The deadline has passed; submit your unit's report now. It will be marked late."),
+                    url=url,
+                ))
+                sent["office"] += len(notify(
+                    users=User.objects.filter(role=User.Role.OFFICE, is_active=True),
+                    key=f"progress-missing-digest:{campaign.pk}:{label}",
+                    title=_("%(n)d units have not reported for %(week)s") % {"n": len(missing), "week": label},
+                    body="、".join(missing),
+                    url=reverse("progress-grid") + f"?week={label}",
+                ))
+    return sent
+
+
+def progress_urge(*, units: list[Unit], week_start: dt.date, by: User) -> int:
+    """The office's one-click reminder (催办) to the liaisons of the given units that have not
+    submitted; at most once a day per person for the same week."""
+    require_office(by, _("send reminders"))
+    if not units:
+        return 0
+    campaign = units[0].campaign
+    pending = _units_without_submission(campaign, week_start).filter(pk__in=[u.pk for u in units])
+    label = weeks.week_label(week_start)
+    return len(notify(
+        users=_liaisons_of(pending),
+        key=f"progress-urge:{campaign.pk}:{label}:{timezone.localdate()}",
+        title=_("The office urges your weekly report for %(week)s") % {"week": label},
+        body=_("Please submit your unit's weekly report as soon as possible."),
+        url=reverse("progress-mine"),
+    ))
+
+
+def decimal_or_none(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    return Decimal(str(value))

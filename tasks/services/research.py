@@ -1,0 +1,377 @@
+"""Writes to the research records: focus areas, topics, the research-trip ledger with its
+registration, completion and spot checks, exchange meetings, typical cases, and innovation
+measures with their follow-up visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign import selectors as access
+from campaign.models import Campaign, InspectionGroup, User, WorkLine
+from campaign.services import require_office
+from tasks.models import (
+    ExchangeMeeting,
+    Finding,
+    FocusArea,
+    FollowUpVisit,
+    InnovationMeasure,
+    ResearchActivity,
+    ResearchTopic,
+    SpotCheck,
+    TypicalCase,
+)
+from tasks.models.research import Level
+from tasks.services.records import can_write_unit_record, require_unit_writer, save_record
+
+TOPIC_FIELDS = ("focus_area", "level", "title", "unit", "leader", "claimed_by", "status", "conclusion")
+ACTIVITY_FIELDS = (
+    "unit",
+    "topic",
+    "leader",
+    "title",
+    "planned_date",
+    "place",
+    "visited",
+    "people",
+    "is_major",
+    "summary",
+)
+MEETING_FIELDS = ("unit", "date", "title", "participants", "note")
+CASE_FIELDS = ("unit", "kind", "title", "topic", "date", "lesson")
+MEASURE_FIELDS = ("unit", "topic", "finding", "title", "description", "department", "use", "adopted_on")
+
+
+def _update(model, record, *, by: User, fields: dict, allowed: tuple[str, ...]):
+    record = model.objects.select_for_update().get(pk=record.pk)
+    require_unit_writer(by, record.unit)
+    return save_record(record, by=by, campaign=record.campaign, fields=fields, allowed=allowed)
+
+
+# --- Focus areas and topics ----------------------------------------------------------
+
+
+def focus_area_save(*, by: User, campaign: Campaign, area: FocusArea | None = None, **fields) -> FocusArea:
+    """The office sets the research plan's focus areas (调研重点)."""
+    require_office(by, _("set the research focus areas"))
+    area = area or FocusArea(campaign=campaign)
+    for name, value in fields.items():
+        if name not in ("number", "name", "description"):
+            raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
+        setattr(area, name, value)
+    if area.work_line_id is None:
+        area.work_line = WorkLine.objects.get(code="research")
+    area.full_clean()
+    area.save()
+    return area
+
+
+def _check_topic(topic: ResearchTopic) -> None:
+    errors = {}
+    if topic.level == Level.CITY:
+        if topic.unit_id is not None:
+            errors["unit"] = _("A city-level key topic belongs to no unit.")
+        if topic.leader is None:
+            errors["leader"] = _("A city-level key topic is led by a city leader; choose one.")
+        elif topic.leader.role != User.Role.LEADER:
+            errors["leader"] = _("%(name)s is not a leader account.") % {"name": topic.leader.display_name}
+    else:
+        if topic.unit_id is None:
+            errors["unit"] = _("A unit topic belongs to the unit that claims it.")
+        if not topic.claimed_by.strip():
+            errors["claimed_by"] = _("Name the member of the unit's leadership team who claims the topic.")
+        if topic.leader_id is not None:
+            errors["leader"] = _("Only city-level key topics are led by a city leader.")
+    if topic.focus_area_id and topic.focus_area.campaign_id != topic.campaign_id:
+        errors["focus_area"] = _("The focus area belongs to another campaign.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def research_topic_create(*, by: User, campaign: Campaign, **fields) -> ResearchTopic:
+    """City-level key topics (市级重点课题) are set by the office, each led by a leader; a unit
+    topic (专项课题) is entered by its unit and claimed by a member of its leadership team."""
+    require_unit_writer(by, fields.get("unit"))
+    topic = ResearchTopic(campaign=campaign)
+    for name, value in fields.items():
+        if name in TOPIC_FIELDS:
+            setattr(topic, name, value)
+    _check_topic(topic)
+    return save_record(topic, by=by, campaign=campaign, fields=fields, allowed=TOPIC_FIELDS)
+
+
+@transaction.atomic
+def research_topic_update(*, topic: ResearchTopic, by: User, **fields) -> ResearchTopic:
+    topic = ResearchTopic.objects.select_for_update().get(pk=topic.pk)
+    require_unit_writer(by, topic.unit)
+    require_unit_writer(by, fields.get("unit", topic.unit))
+    for name, value in fields.items():
+        if name in TOPIC_FIELDS:
+            setattr(topic, name, value)
+    _check_topic(topic)
+    return save_record(topic, by=by, campaign=topic.campaign, fields=fields, allowed=TOPIC_FIELDS)
+
+
+# --- The research-trip ledger ----------------------------------------------------------
+
+
+def _check_activity(activity: ResearchActivity) -> None:
+    errors = {}
+    if activity.topic_id and activity.topic.campaign_id != activity.campaign_id:
+        errors["topic"] = _("The topic belongs to another campaign.")
+    if activity.topic_id and activity.topic.unit_id and activity.topic.unit_id != activity.unit_id:
+        errors["topic"] = _("That topic is another unit's.")
+    if activity.unit_id is None and activity.leader_id is None:
+        errors["leader"] = _("A city-level research trip is led by a city leader; choose one.")
+    if activity.leader_id and activity.leader.role != User.Role.LEADER:
+        errors["leader"] = _("%(name)s is not a leader account.") % {"name": activity.leader.display_name}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def research_activity_create(*, by: User, campaign: Campaign, register: bool = False, **fields) -> ResearchActivity:
+    """Put a research trip in the ledger as planned; `register=True` also registers (报备) it."""
+    require_unit_writer(by, fields.get("unit"))
+    activity = ResearchActivity(campaign=campaign)
+    for name, value in fields.items():
+        if name in ACTIVITY_FIELDS:
+            setattr(activity, name, value)
+    _check_activity(activity)
+    activity = save_record(activity, by=by, campaign=campaign, fields=fields, allowed=ACTIVITY_FIELDS)
+    if register:
+        activity = research_activity_register(activity=activity, by=by)
+    return activity
+
+
+@transaction.atomic
+def research_activity_update(*, activity: ResearchActivity, by: User, **fields) -> ResearchActivity:
+    """Change a trip's particulars. A registered major trip keeps its date: registration was
+    for that date, so a new date means registering anew."""
+    activity = ResearchActivity.objects.select_for_update().get(pk=activity.pk)
+    require_unit_writer(by, activity.unit)
+    require_unit_writer(by, fields.get("unit", activity.unit))
+    if activity.status == ResearchActivity.Status.COMPLETED and set(fields) - {"summary"}:
+        raise ValidationError(_("A completed trip is in the ledger as it happened; only its summary may change."))
+    for name, value in fields.items():
+        if name in ACTIVITY_FIELDS:
+            setattr(activity, name, value)
+    if activity.registered_on and activity.is_major and activity.planned_date < activity.registered_on:
+        raise ValidationError(
+            {
+                "planned_date": _("The trip was registered on %(d)s; it cannot move before that.")
+                % {"d": activity.registered_on}
+            }
+        )
+    _check_activity(activity)
+    return save_record(activity, by=by, campaign=activity.campaign, fields=fields, allowed=ACTIVITY_FIELDS)
+
+
+@transaction.atomic
+def research_activity_register(*, activity: ResearchActivity, by: User, on: dt.date | None = None) -> ResearchActivity:
+    """Register (报备) a planned trip. A major trip must be registered before it happens:
+    on or before its planned date."""
+    on = on or timezone.localdate()
+    activity = ResearchActivity.objects.select_for_update().get(pk=activity.pk)
+    require_unit_writer(by, activity.unit)
+    if activity.status != ResearchActivity.Status.PLANNED:
+        raise ValidationError(
+            _("Only a planned trip can be registered; this one is %(s)s.") % {"s": activity.get_status_display()}
+        )
+    if activity.is_major and on > activity.planned_date:
+        raise ValidationError(
+            _(
+                "A major research activity is registered before the trip; %(d)s has passed. Record it as held "
+                "and tell the office why it was not registered."
+            )
+            % {"d": activity.planned_date}
+        )
+    activity.status = ResearchActivity.Status.REGISTERED
+    activity.registered_on = on
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def research_activity_complete(
+    *, activity: ResearchActivity, by: User, findings: list[str], summary: str = "", on: dt.date | None = None
+) -> ResearchActivity:
+    """Complete a trip with what it found. Not before the trip date; a major trip only once it
+    was registered; at least one finding."""
+    on = on or timezone.localdate()
+    activity = ResearchActivity.objects.select_for_update().get(pk=activity.pk)
+    require_unit_writer(by, activity.unit)
+    texts = [t.strip() for t in findings if t and t.strip()]
+    if activity.status not in (ResearchActivity.Status.PLANNED, ResearchActivity.Status.REGISTERED):
+        raise ValidationError(_("This trip is already %(s)s.") % {"s": activity.get_status_display()})
+    if activity.is_major and activity.status != ResearchActivity.Status.REGISTERED:
+        raise ValidationError(_("A major research activity must be registered before it can be completed."))
+    if on < activity.planned_date:
+        raise ValidationError(
+            _("The trip is planned for %(d)s; complete it after it happens.") % {"d": activity.planned_date}
+        )
+    if not texts:
+        raise ValidationError({"findings": _("Write down at least one finding of the trip.")})
+    activity.status = ResearchActivity.Status.COMPLETED
+    activity.completed_on = on
+    if summary:
+        activity.summary = summary
+    activity.full_clean()
+    activity.save()
+    Finding.objects.bulk_create([Finding(activity=activity, text=text) for text in texts])
+    return activity
+
+
+def research_activity_cancel(*, activity: ResearchActivity, by: User) -> ResearchActivity:
+    require_unit_writer(by, activity.unit)
+    if activity.status == ResearchActivity.Status.COMPLETED:
+        raise ValidationError(_("A completed trip cannot be cancelled."))
+    activity.status = ResearchActivity.Status.CANCELLED
+    activity.save(update_fields=["status", "updated_at"])
+    return activity
+
+
+def finding_add(*, activity: ResearchActivity, by: User, text: str) -> Finding:
+    """Add a finding to a completed trip (a later insight from the same visit)."""
+    require_unit_writer(by, activity.unit)
+    if activity.status != ResearchActivity.Status.COMPLETED:
+        raise ValidationError(_("Findings are written when the trip is completed."))
+    finding = Finding(activity=activity, text=text.strip())
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+def spot_check_record(
+    *,
+    activity: ResearchActivity,
+    by: User,
+    group: InspectionGroup,
+    date: dt.date,
+    method: str,
+    result: str,
+    note: str = "",
+) -> SpotCheck:
+    """An inspection group spot-checks (随机抽查) a trip of a unit it covers; the office may
+    record one for any group. An issue found must be described."""
+    in_group = access.is_inspector(by) and access.inspection_groups_of(by).filter(pk=group.pk).exists()
+    if not (access.is_office(by) or in_group):
+        raise PermissionDenied(_("Only a member of the inspection group may record its spot checks."))
+    if activity.unit_id is None or not group.coverage.filter(unit_id=activity.unit_id).exists():
+        raise ValidationError({"group": _("%(group)s does not cover this unit.") % {"group": group.name}})
+    if activity.status == ResearchActivity.Status.PLANNED:
+        raise ValidationError(_("Only registered or completed trips are spot-checked."))
+    check = SpotCheck(
+        activity=activity, group=group, checked_by=by, date=date, method=method, result=result, note=note.strip()
+    )
+    if result == SpotCheck.Result.ISSUE and not check.note:
+        raise ValidationError({"note": _("Describe the issue found.")})
+    check.full_clean()
+    check.save()
+    return check
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exchange_meeting_create(*, by: User, campaign: Campaign, **fields) -> ExchangeMeeting:
+    """A unit (or, for the city committee, the office) records its results-exchange meeting."""
+    require_unit_writer(by, fields.get("unit"))
+    return save_record(ExchangeMeeting(), by=by, campaign=campaign, fields=fields, allowed=MEETING_FIELDS)
+
+
+@transaction.atomic
+def exchange_meeting_update(*, meeting: ExchangeMeeting, by: User, **fields) -> ExchangeMeeting:
+    require_unit_writer(by, fields.get("unit", meeting.unit))
+    return _update(ExchangeMeeting, meeting, by=by, fields=fields, allowed=MEETING_FIELDS)
+
+
+@transaction.atomic
+def typical_case_create(*, by: User, campaign: Campaign, **fields) -> TypicalCase:
+    """A positive or negative typical case, with the lesson drawn from it."""
+    require_unit_writer(by, fields.get("unit"))
+    return save_record(TypicalCase(), by=by, campaign=campaign, fields=fields, allowed=CASE_FIELDS)
+
+
+@transaction.atomic
+def typical_case_update(*, case: TypicalCase, by: User, **fields) -> TypicalCase:
+    require_unit_writer(by, fields.get("unit", case.unit))
+    return _update(TypicalCase, case, by=by, fields=fields, allowed=CASE_FIELDS)
+
+
+def _check_measure(measure: InnovationMeasure) -> None:
+    errors = {}
+    if measure.finding_id:
+        activity = measure.finding.activity
+        if activity.unit_id != measure.unit_id:
+            errors["finding"] = _("That finding is from another unit's research.")
+        elif measure.topic_id is None:
+            measure.topic_id = activity.topic_id
+    if measure.topic_id and measure.topic.unit_id not in (None, measure.unit_id):
+        errors["topic"] = _("That topic is another unit's.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def innovation_measure_create(*, by: User, campaign: Campaign, **fields) -> InnovationMeasure:
+    """Turn research into an innovation measure (创新举措): a responsible department and a use
+    (solve a problem / promote development / build a rule). From a finding, it keeps the
+    finding's topic, so the topic page shows the chain."""
+    require_unit_writer(by, fields.get("unit"))
+    measure = InnovationMeasure(campaign=campaign)
+    for name, value in fields.items():
+        if name in MEASURE_FIELDS:
+            setattr(measure, name, value)
+    _check_measure(measure)
+    fields["topic"] = measure.topic
+    return save_record(measure, by=by, campaign=campaign, fields=fields, allowed=MEASURE_FIELDS)
+
+
+@transaction.atomic
+def innovation_measure_update(*, measure: InnovationMeasure, by: User, **fields) -> InnovationMeasure:
+    measure = InnovationMeasure.objects.select_for_update().get(pk=measure.pk)
+    require_unit_writer(by, measure.unit)
+    require_unit_writer(by, fields.get("unit", measure.unit))
+    for name, value in fields.items():
+        if name in MEASURE_FIELDS:
+            setattr(measure, name, value)
+    _check_measure(measure)
+    return save_record(measure, by=by, campaign=measure.campaign, fields=fields, allowed=MEASURE_FIELDS)
+
+
+@transaction.atomic
+def follow_up_record(
+    *, measure: InnovationMeasure, by: User, date: dt.date, note: str, in_place: bool, outcome: str = ""
+) -> FollowUpVisit:
+    """A follow-up visit (回访). Visits go on until one finds the measure in place; that visit
+    sets the measure in place, with what it solved. The unit, its inspection group or the
+    office may visit."""
+    measure = InnovationMeasure.objects.select_for_update().get(pk=measure.pk)
+    covered = measure.unit_id is not None and access.units_visible_to(by).filter(pk=measure.unit_id).exists()
+    if not (can_write_unit_record(by, measure.unit) or (access.is_inspector(by) and covered)):
+        raise PermissionDenied(_("Only the unit, its inspection group or the office record follow-up visits."))
+    if measure.status == InnovationMeasure.Status.IN_PLACE:
+        raise ValidationError(_("This measure is already in place; no more visits are needed."))
+    if date < measure.adopted_on:
+        raise ValidationError(
+            {"date": _("A follow-up comes after the measure was adopted (%(d)s).") % {"d": measure.adopted_on}}
+        )
+    if in_place and not (outcome or measure.outcome).strip():
+        raise ValidationError({"outcome": _("Say what the measure solved now that it is in place.")})
+    visit = FollowUpVisit(measure=measure, date=date, visited_by=by, note=note.strip(), in_place=in_place)
+    visit.full_clean()
+    visit.save()
+    measure.status = InnovationMeasure.Status.IN_PLACE if in_place else InnovationMeasure.Status.UNDERWAY
+    if in_place:
+        measure.in_place_on = date
+        measure.outcome = outcome.strip() or measure.outcome
+    measure.save()
+    return visit

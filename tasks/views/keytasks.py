@@ -1,0 +1,186 @@
+"""Pages of the key-task list: list, detail, edit, import and export."""
+
+import base64
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from campaign import selectors as access
+from campaign.exports import styled_sheet
+from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
+from tasks.models import KeyTask, ProgressItem
+from tasks.selectors import keytasks as task_selectors
+from tasks.services import keytasks as services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "keytask-import"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _campaign(user):
+    campaign = access.current_campaign(user)
+    if campaign is None:
+        raise Http404(_("There is no campaign yet."))
+    return campaign
+
+
+@login_required
+def key_task_list(request):
+    campaign = _campaign(request.user)
+    form = KeyTaskFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    tasks = key_task_list_for(request.user, campaign, data)
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tasks/keytasks/list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "is_office": access.is_office(request.user),
+    })
+
+
+def key_task_list_for(user, campaign, data: dict):
+    return task_selectors.key_task_list(user=user, campaign=campaign, search=data.get("q") or "", work_line=data.get("line") or "",
+                         status=data.get("status") or "")
+
+
+def tasks_workbook(tasks) -> bytes:
+    """The key-task list as the office hands it on, with each task's derived status."""
+    workbook = Workbook()
+    headers = [_("No."), _("Task"), _("Work line"), _("Lead unit"), _("Cooperating units"), _("Deadline"),
+               _("What done means"), _("Unit of measure"), _("Target"), _("Latest value"), _("Status")]
+    sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10])
+    labels = dict(KeyTaskFilterForm.base_fields["status"].choices)
+    for task in tasks:
+        sheet.append([
+            task.number, task.title, task.work_line.name, task.lead_unit.name,
+            "、".join(u.name for u in task.cooperating_units.all()), task.deadline, task.done_definition,
+            task.metric_unit, task.metric_target, task.latest_value, str(labels.get(task.status, task.status)),
+        ])
+    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@login_required
+def key_task_detail(request, pk: int):
+    task = task_selectors.with_status(task_selectors.key_tasks_visible_to(request.user)).select_related("work_line", "lead_unit").filter(
+        pk=pk).first()
+    if task is None:
+        raise Http404(_("No such key task."))
+    visible_units = access.unit_ids_visible_to(request.user)
+    items = (
+        ProgressItem.objects.filter(key_task=task, report__unit__in=visible_units)
+        .exclude(report__status="draft")
+        .select_related("report__unit")
+        .order_by("-report__week_start", "report__unit__name")[:60]
+    )
+    return render(request, "tasks/keytasks/detail.html", {
+        "task": task, "items": items, "cooperating": task.cooperating_units.all(),
+        "is_office": access.is_office(request.user),
+    })
+
+
+@login_required
+def key_task_edit(request, pk: int | None = None):
+    if not access.is_office(request.user):
+        raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
+    campaign = _campaign(request.user)
+    task = KeyTask.objects.filter(pk=pk, campaign=campaign).first() if pk else None
+    if pk and task is None:
+        raise Http404(_("No such key task."))
+    if task is None:
+        next_number = (KeyTask.objects.filter(campaign=campaign).order_by("-number").values_list(
+            "number", flat=True).first() or 0) + 1
+        form = KeyTaskForm(request.POST or None, campaign=campaign, initial={"number": next_number})
+    else:
+        form = KeyTaskForm(request.POST or None, campaign=campaign, instance=KeyTask.objects.get(pk=task.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cooperating = list(data.pop("cooperating_units"))
+        try:
+            if task is None:
+                task = services.keytask_create(by=request.user, campaign=campaign, cooperating_units=cooperating, **data)
+            else:
+                task = services.keytask_update(task=task, by=request.user, cooperating_units=cooperating, **data)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("key-task-detail", pk=task.pk)
+    return render(request, "tasks/keytasks/edit.html", {"form": form, "task": task})
+
+
+@login_required
+def key_task_delete(request, pk: int):
+    if not access.is_office(request.user):
+        raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
+    task = KeyTask.objects.filter(pk=pk).first()
+    if task is None:
+        raise Http404(_("No such key task."))
+    if request.method == "POST":
+        try:
+            services.keytask_delete(task=task, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("key-task-detail", pk=task.pk)
+        messages.success(request, _("Key task %(n)d deleted.") % {"n": task.number})
+        return redirect("key-task-list")
+    return render(request, "tasks/keytasks/delete.html", {"task": task})
+
+
+@login_required
+def key_task_import(request):
+    """Upload → dry run with row errors → confirm; all or nothing."""
+    if not access.is_office(request.user):
+        raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
+    campaign = _campaign(request.user)
+    check = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = request.session.get(SESSION_KEY)
+        if not stored:
+            messages.error(request, _("Upload the file again: the checked file has expired."))
+            return redirect("key-task-import")
+        try:
+            result = services.keytask_import_apply(campaign=campaign, by=request.user,
+                                                   data=base64.b64decode(stored["data"]))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("key-task-import")
+        del request.session[SESSION_KEY]
+        messages.success(request, _("Imported: %(c)d new tasks, %(u)d updated.") % {
+            "c": result.created, "u": result.updated})
+        return redirect("key-task-list")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        check = services.keytask_import_check(campaign=campaign, data=data)
+        if check.ok:
+            request.session[SESSION_KEY] = {"name": form.cleaned_data["file"].name,
+                                            "data": base64.b64encode(data).decode()}
+    return render(request, "tasks/keytasks/import.html", {"form": form, "check": check})
+
+
+@login_required
+def key_task_template(request):
+    if not access.is_office(request.user):
+        raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
+    return _xlsx(services.keytask_template(), "key-task-template.xlsx")

@@ -1,0 +1,255 @@
+"""Pages of weekly progress: the liaison's form, the report, the review, the grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaign import selectors as access
+from campaign.forms import UnitFilterForm
+from tasks import weeks
+from tasks.forms import ITEM_STATUS_CHOICES, ReturnForm
+from tasks.models import ReportAttachment, WeeklyProgress
+from tasks.selectors import progress as selectors
+from tasks.services import progress as services
+
+
+def _report_or_404(user, pk: int) -> WeeklyProgress:
+    try:
+        return selectors.report_detail(user=user, report_id=pk)
+    except WeeklyProgress.DoesNotExist as exc:
+        raise Http404(_("No such report.")) from exc
+
+
+@login_required
+def progress_mine(request):
+    """The liaison's page: this week's report and the unit's earlier ones."""
+    unit = access.liaison_unit(request.user)
+    if unit is None:
+        if access.is_liaison(request.user):
+            return render(request, "tasks/progress/mine.html", {"unit": None})
+        return redirect("progress-grid")
+    this_week = weeks.current_week_start()
+    reports = list(selectors.reports_of_unit(unit)[:30])
+    current = next((r for r in reports if r.week_start == this_week), None)
+    return render(request, "tasks/progress/mine.html", {
+        "unit": unit, "this_week": this_week, "week_label": weeks.week_label(this_week), "current": current,
+        "deadline": weeks.deadline_for(unit.campaign, this_week), "reports": reports,
+        "last_week": this_week - dt.timedelta(days=7),
+        "last_week_missing": not any(r.week_start == this_week - dt.timedelta(days=7) and r.first_submitted_at
+                                     for r in reports),
+    })
+
+
+@login_required
+@require_POST
+def progress_start(request):
+    """Open (create if need be) the liaison's report for a week and go to its form."""
+    unit = access.liaison_unit(request.user)
+    if unit is None:
+        raise PermissionDenied(_("Only the unit's liaison may write its weekly report."))
+    week_start = weeks.parse_week(request.POST.get("week", "")) or weeks.current_week_start()
+    try:
+        report = services.report_open(unit=unit, week_start=week_start, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("progress-mine")
+    return redirect("progress-edit", pk=report.pk)
+
+
+def _posted_items(request, report) -> tuple[dict, list[str]]:
+    items, errors = {}, []
+    valid = {value for value, _label in ITEM_STATUS_CHOICES}
+    for item in report.items.all():
+        prefix = f"item-{item.key_task_id}-"
+        if prefix + "status" not in request.POST:
+            continue
+        values = {"status": request.POST.get(prefix + "status"), "note": request.POST.get(prefix + "note", "").strip()}
+        if values["status"] not in valid:
+            errors.append(_("Task %(n)d: choose a status.") % {"n": item.key_task.number})
+        raw = request.POST.get(prefix + "value", "").strip()
+        if raw:
+            try:
+                values["value"] = Decimal(raw)
+            except InvalidOperation:
+                errors.append(_("Task %(n)d: “%(v)s” is not a number.") % {"n": item.key_task.number, "v": raw})
+        else:
+            values["value"] = None
+        items[item.key_task_id] = values
+    return items, errors
+
+
+@login_required
+def progress_edit(request, pk: int):
+    """The one form a liaison fills each week; saves as a draft, or submits."""
+    report = _report_or_404(request.user, pk)
+    if not services.is_unit_liaison(request.user, report.unit):
+        raise PermissionDenied(_("Only the unit's liaison may write its weekly report."))
+    if not report.is_editable:
+        messages.info(request, _("This report has been submitted and can no longer be changed."))
+        return redirect("progress-detail", pk=report.pk)
+    stale = None
+    errors: list[str] = []
+    if request.method == "POST":
+        items, errors = _posted_items(request, report)
+        text = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
+        version = int(request.POST.get("version") or 0)
+        if not errors:
+            try:
+                report = services.report_save(report=report, by=request.user, version=version, data=text, items=items)
+                for upload in request.FILES.getlist("files"):
+                    try:
+                        services.report_attach(report=report, by=request.user, upload=upload)
+                    except ValidationError as exc:
+                        errors.extend(exc.messages)
+            except services.StaleReport as exc:
+                stale = exc.current
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if request.htmx and not errors and stale is None and not request.FILES:
+            return render(request, "tasks/progress/_saved.html", {"report": report, "now": timezone.now()})
+        if not errors and stale is None:
+            if request.POST.get("action") == "submit":
+                try:
+                    services.report_submit(report=report, by=request.user)
+                except ValidationError as exc:
+                    errors.extend(exc.messages)
+                else:
+                    messages.success(request, _("Submitted. The office and your inspection group can now see it."))
+                    return redirect("progress-detail", pk=report.pk)
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect("progress-edit", pk=report.pk)
+        report = _report_or_404(request.user, pk)
+        if request.htmx and stale is not None:
+            return render(request, "tasks/progress/_saved.html", {"report": report, "stale": stale})
+        # Keep what the person typed; show what the other liaison saved beside it.
+        for name in services.TEXT_FIELDS:
+            setattr(report, name, request.POST.get(name, ""))
+        typed = items
+    else:
+        typed = {}
+    rows = []
+    for item in report.items.all():
+        values = typed.get(item.key_task_id, {})
+        rows.append({
+            "item": item,
+            "status": values.get("status", item.status),
+            "note": values.get("note", item.note),
+            "value": values.get("value", item.value),
+        })
+    return render(request, "tasks/progress/edit.html", {
+        "report": report, "rows": rows, "errors": errors, "stale": stale, "status_choices": ITEM_STATUS_CHOICES,
+        "records": selectors.week_records(unit=report.unit, week_start=report.week_start),
+        "version": stale.version if stale is not None else report.version,
+    })
+
+
+@login_required
+def progress_detail(request, pk: int):
+    report = _report_or_404(request.user, pk)
+    return render(request, "tasks/progress/detail.html", {
+        "report": report,
+        "can_review": report.status == WeeklyProgress.Status.SUBMITTED and services.can_review(request.user,
+                                                                                                report.unit),
+        "can_edit": report.is_editable and services.is_unit_liaison(request.user, report.unit),
+        "return_form": ReturnForm(),
+    })
+
+
+@login_required
+@require_POST
+def progress_review(request, pk: int):
+    report = _report_or_404(request.user, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "return":
+            services.report_return(report=report, by=request.user, comment=request.POST.get("comment", ""))
+            messages.success(request, _("Returned to the unit with your comment."))
+        elif decision == "accept":
+            services.report_accept(report=report, by=request.user, comment=request.POST.get("comment", ""))
+            messages.success(request, _("Accepted."))
+        else:
+            messages.error(request, _("Choose to accept or to return the report."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("progress-detail", pk=report.pk)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(report__in=selectors.reports_visible_to(request.user)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int):
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(report__in=selectors.reports_visible_to(request.user)), pk=pk
+    )
+    report_id = attachment.report_id
+    try:
+        services.report_detach(attachment=attachment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("progress-edit", pk=report_id)
+
+
+@login_required
+def progress_grid(request):
+    """Who reported: the unit × week grid for the office, leaders and inspection groups."""
+    if access.is_liaison(request.user):
+        return redirect("progress-mine")
+    campaign = access.current_campaign(request.user)
+    if campaign is None:
+        raise Http404(_("There is no campaign yet."))
+    form = UnitFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_filters() if form.is_valid() else {}
+    units = access.unit_list(user=request.user, campaign=campaign, **filters).filter(is_active=True)
+    all_weeks = weeks.campaign_weeks(campaign)
+    focus = weeks.parse_week(request.GET.get("week", "")) or (all_weeks[-1] if all_weeks else None)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    rows = selectors.progress_grid(user=request.user, campaign=campaign, units=page.object_list,
+                                   week_starts=all_weeks)
+    counts = selectors.week_counts(campaign=campaign, units=units, week_start=focus) if focus else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tasks/progress/grid.html", {
+        "form": form, "page": page, "rows": rows, "weeks": all_weeks, "focus": focus,
+        "focus_label": weeks.week_label(focus) if focus else "", "counts": counts, "query": query.urlencode(),
+        "is_office": access.is_office(request.user),
+    })
+
+
+@login_required
+@require_POST
+def progress_urge(request):
+    """The office urges one unit, or every unit still missing for the week."""
+    week_start = weeks.parse_week(request.POST.get("week", "")) or weeks.current_week_start()
+    units = access.units_visible_to(request.user)
+    if request.POST.get("unit"):
+        units = units.filter(pk=request.POST["unit"])
+    campaign = access.current_campaign(request.user)
+    units = list(units.filter(campaign=campaign, is_active=True)) if campaign else []
+    sent = services.progress_urge(units=units, week_start=week_start, by=request.user)
+    messages.success(request, _("Reminder sent to %(n)d liaisons.") % {"n": sent} if sent else
+                     _("Nobody to remind: the units have reported, or were reminded today."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "progress-grid"
+    return redirect(target or "progress-grid")
+
