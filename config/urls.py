@@ -57,5 +57,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tasks.urls")),
+    path("", include("tasks.urls_records")),
     path("", include("campaign.urls")),
 ]

@@ -17,7 +17,18 @@ def progress_items(user) -> list[tuple]:
     return items
 
 
-SECTIONS = [progress_items]
+def records_items(user) -> list[tuple]:
+    """Study, research and development records: the hub, and the two ledgers units keep most."""
+    if not (selectors.reads_everything(user) or selectors.is_liaison(user) or selectors.is_inspector(user)):
+        return []
+    return [
+        (30, _("Records"), reverse("records-home")),
+        (31, _("Study"), reverse("record-list", args=["study"])),
+        (32, _("Research trips"), reverse("record-list", args=["research"])),
+    ]
+
+
+SECTIONS = [progress_items, records_items]
 
 
 def nav_items(user) -> list[tuple]:

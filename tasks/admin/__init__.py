@@ -1,1 +1,1 @@
-from tasks.admin import keytasks  # noqa: F401
+from tasks.admin import keytasks, records  # noqa: F401

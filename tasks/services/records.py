@@ -48,3 +48,9 @@ def save_record(record: models.Model, *, by: User, campaign: Campaign, fields: d
     record.full_clean()
     record.save()
     return record
+
+
+def record_delete(*, record: models.Model, by: User) -> None:
+    """Whoever may write a record may delete it; its history keeps what it was."""
+    require_unit_writer(by, getattr(record, "unit", None))
+    record.delete()

@@ -1,0 +1,144 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from tasks.models import (
+    Absence,
+    CoBuildingProject,
+    ExchangeMeeting,
+    Finding,
+    FocusArea,
+    FollowUpVisit,
+    Indicator,
+    IndicatorValue,
+    InnovationMeasure,
+    InstitutionDocument,
+    LivelihoodItem,
+    MakeUpSession,
+    ResearchActivity,
+    ResearchTopic,
+    SpotCheck,
+    StudyActivity,
+    TypicalCase,
+    VolunteerTeam,
+)
+
+RECORD = ["work_line"]  # set from the model's line on save
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
+
+
+class MakeUpInline(admin.TabularInline):
+    model = MakeUpSession
+    extra = 0
+
+
+@admin.register(StudyActivity)
+class StudyActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "title", "kind", "unit", "participants", "rated_excellent"]
+    list_filter = ["kind", "rated_excellent", "campaign"]
+    search_fields = ["title", "topic", "lecturer"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = RECORD
+    inlines = [AbsenceInline, MakeUpInline]
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "name", "campaign"]
+
+
+@admin.register(ResearchTopic)
+class ResearchTopicAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "level", "unit", "leader", "claimed_by", "status"]
+    list_filter = ["level", "status", "campaign"]
+    search_fields = ["title", "claimed_by"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = RECORD
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 0
+
+
+class SpotCheckInline(admin.TabularInline):
+    model = SpotCheck
+    extra = 0
+
+
+@admin.register(ResearchActivity)
+class ResearchActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["planned_date", "title", "unit", "leader", "is_major", "status"]
+    list_filter = ["status", "is_major", "campaign"]
+    search_fields = ["title", "place", "visited"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = RECORD
+    inlines = [FindingInline, SpotCheckInline]
+
+
+@admin.register(ExchangeMeeting)
+class ExchangeMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "title", "unit"]
+    readonly_fields = RECORD
+
+
+@admin.register(TypicalCase)
+class TypicalCaseAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "title", "kind", "unit"]
+    list_filter = ["kind"]
+    readonly_fields = RECORD
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUpVisit
+    extra = 0
+
+
+@admin.register(InnovationMeasure)
+class InnovationMeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["adopted_on", "title", "unit", "department", "use", "status"]
+    list_filter = ["use", "status", "campaign"]
+    search_fields = ["title", "department"]
+    readonly_fields = RECORD
+    inlines = [FollowUpInline]
+
+
+class ValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "key", "measure_unit", "target"]
+    readonly_fields = RECORD
+    inlines = [ValueInline]
+
+
+@admin.register(LivelihoodItem)
+class LivelihoodItemAdmin(SimpleHistoryAdmin):
+    list_display = ["listed_on", "title", "kind", "unit", "status"]
+    list_filter = ["kind", "status"]
+    readonly_fields = RECORD
+
+
+class ProjectInline(admin.TabularInline):
+    model = CoBuildingProject
+    extra = 0
+
+
+@admin.register(VolunteerTeam)
+class VolunteerTeamAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "unit", "community", "volunteers"]
+    readonly_fields = RECORD
+    inlines = [ProjectInline]
+
+
+@admin.register(InstitutionDocument)
+class InstitutionDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "issued_by", "unit", "status", "issued_on"]
+    list_filter = ["status", "issued_by"]
+    readonly_fields = RECORD

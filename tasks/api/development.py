@@ -1,0 +1,170 @@
+"""Development records over HTTP: `indicators/` (with `{id}/values/`), `livelihood-items/`,
+`volunteer-teams/` (with `{id}/projects/`)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaign.api import query_int
+from tasks.api.records import RecordSerializer, RecordViewSet
+from tasks.models import CoBuildingProject, Indicator, IndicatorValue, LivelihoodItem, VolunteerTeam
+from tasks.selectors import records as selectors
+from tasks.services import development as services
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "period_end", "value", "source"]
+
+
+class IndicatorSerializer(RecordSerializer):
+    latest_value = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, allow_null=True)
+    latest_period = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "campaign",
+            "work_line",
+            "key",
+            "name",
+            "measure_unit",
+            "target",
+            "source",
+            "description",
+            "latest_value",
+            "latest_period",
+            *RecordSerializer.READ_ONLY,
+        ]
+        read_only_fields = RecordSerializer.READ_ONLY
+        validators = []
+
+
+class IndicatorViewSet(RecordViewSet):
+    """Indicators: outside figures with values by period. The office writes; `{id}/values/`
+    lists (GET) or sets (POST, one value a period) the values. Filter: `search`."""
+
+    serializer_class = IndicatorSerializer
+    create_service = services.indicator_create
+    update_service = services.indicator_update
+    instance_arg = "indicator"
+
+    def get_queryset(self):
+        return selectors.indicator_list(user=self.request.user, search=self.params().get("search", ""))
+
+    @extend_schema(request=IndicatorValueSerializer, responses=IndicatorValueSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def values(self, request, pk=None):
+        indicator = self.get_object()
+        if request.method == "POST":
+            serializer = IndicatorValueSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            row = services.indicator_value_set(indicator=indicator, by=request.user, **serializer.validated_data)
+            return Response(IndicatorValueSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(IndicatorValueSerializer(indicator.values.order_by("period_end"), many=True).data)
+
+
+class LivelihoodItemSerializer(RecordSerializer):
+    class Meta:
+        model = LivelihoodItem
+        fields = [
+            *RecordSerializer.COMMON,
+            "kind",
+            "title",
+            "responsible",
+            "listed_on",
+            "status",
+            "solved_on",
+            "result",
+            *RecordSerializer.READ_ONLY,
+        ]
+        read_only_fields = RecordSerializer.READ_ONLY
+
+
+class LivelihoodItemViewSet(RecordViewSet):
+    """Livelihood problems, practical matters and business-environment problems.
+    Filters: `kind`, `status`, `unit`, `level`, `search`."""
+
+    serializer_class = LivelihoodItemSerializer
+    create_service = services.livelihood_item_create
+    update_service = services.livelihood_item_update
+    instance_arg = "item"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=LivelihoodItem.Kind.values),
+            OpenApiParameter("status", str, enum=LivelihoodItem.Status.values),
+            OpenApiParameter("unit", int),
+            OpenApiParameter("level", str, enum=["city", "unit"]),
+            OpenApiParameter("search", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.livelihood_item_list(
+            user=self.request.user,
+            kind=self.params().get("kind", ""),
+            status=self.params().get("status", ""),
+            unit_id=query_int(self.request, "unit"),
+            level=self.params().get("level", ""),
+            search=self.params().get("search", ""),
+        )
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CoBuildingProject
+        fields = ["id", "title", "agreed_on", "done"]
+
+
+class VolunteerTeamSerializer(RecordSerializer):
+    projects = ProjectSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = VolunteerTeam
+        fields = [
+            *RecordSerializer.COMMON,
+            "name",
+            "community",
+            "formed_on",
+            "volunteers",
+            "projects",
+            *RecordSerializer.READ_ONLY,
+        ]
+        read_only_fields = RecordSerializer.READ_ONLY
+        validators = []
+
+
+class VolunteerTeamViewSet(RecordViewSet):
+    """Volunteer teams with their volunteer counts; `{id}/projects/` adds a co-building project.
+    Filters: `unit`, `search`."""
+
+    serializer_class = VolunteerTeamSerializer
+    create_service = services.volunteer_team_create
+    update_service = services.volunteer_team_update
+    instance_arg = "team"
+
+    def get_queryset(self):
+        return selectors.volunteer_team_list(
+            user=self.request.user, unit_id=query_int(self.request, "unit"), search=self.params().get("search", "")
+        ).prefetch_related("projects")
+
+    @extend_schema(request=ProjectSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def projects(self, request, pk=None):
+        team = self.get_object()
+        serializer = ProjectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = services.co_building_project_add(team=team, by=request.user, **serializer.validated_data)
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+def register(router) -> None:
+    router.register("indicators", IndicatorViewSet, basename="indicator")
+    router.register("livelihood-items", LivelihoodItemViewSet, basename="livelihood-item")
+    router.register("volunteer-teams", VolunteerTeamViewSet, basename="volunteer-team")

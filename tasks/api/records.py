@@ -1,0 +1,64 @@
+"""What the record endpoints share: a viewset whose writes go through the services, and a
+serializer base with the unit, the campaign and who entered the record."""
+
+from __future__ import annotations
+
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+
+from campaign import selectors as access
+from campaign.models import Campaign, Unit
+from tasks.services.records import record_delete
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    work_line = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    COMMON = ["id", "campaign", "work_line", "unit", "unit_name"]
+    READ_ONLY = ["created_at", "updated_at"]
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """Reads come from a selector cut to the caller; writes call `create_service` /
+    `update_service` (keyword-only, `by=`), which hold the rules and the access checks."""
+
+    create_service = None
+    update_service = None
+    instance_arg = ""  # the update service's keyword for the record
+
+    def campaign_for(self, data: dict) -> Campaign:
+        campaign = data.pop("campaign", None)
+        unit = data.get("unit")
+        if campaign is None and unit is not None:
+            campaign = unit.campaign
+        campaign = campaign or access.current_campaign(self.request.user)
+        if campaign is None:
+            raise NotFound(_("There is no campaign yet."))
+        return campaign
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        campaign = self.campaign_for(data)
+        serializer.instance = type(self).create_service(by=self.request.user, campaign=campaign, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("campaign", None)
+        record = serializer.instance
+        serializer.instance = type(self).update_service(by=self.request.user, **{self.instance_arg: record}, **data)
+
+    def perform_destroy(self, instance):
+        try:
+            record_delete(record=instance, by=self.request.user)
+        except ProtectedError as exc:
+            raise serializers.ValidationError(
+                {"detail": _("Other records point to this one (measures, documents…); change those first.")}
+            ) from exc
+
+    def params(self):
+        return self.request.query_params

@@ -1,0 +1,432 @@
+"""Research records over HTTP: `focus-areas/`, `research-topics/` (with `{id}/chain/`),
+`research-activities/` (register, complete, cancel, spot checks), `exchange-meetings/`,
+`typical-cases/` and `innovation-measures/` (with follow-up visits)."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaign import selectors as access
+from campaign.api import query_int
+from campaign.models import InspectionGroup, User
+from campaign.services import require_office
+from tasks.api.records import RecordSerializer, RecordViewSet
+from tasks.models import (
+    ExchangeMeeting,
+    Finding,
+    FocusArea,
+    FollowUpVisit,
+    InnovationMeasure,
+    ResearchActivity,
+    ResearchTopic,
+    SpotCheck,
+    TypicalCase,
+)
+from tasks.selectors import records as selectors
+from tasks.services import research as services
+
+LEVEL = OpenApiParameter("level", str, enum=["city", "unit"])
+
+
+class FocusAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FocusArea
+        fields = ["id", "campaign", "number", "name", "description"]
+        read_only_fields = ["campaign"]
+        validators = []
+
+
+class FocusAreaViewSet(viewsets.ModelViewSet):
+    """The research plan's focus areas (调研重点); everyone in the campaign reads, the office writes."""
+
+    serializer_class = FocusAreaSerializer
+
+    def get_queryset(self):
+        return FocusArea.objects.filter(campaign__in=access.campaigns_visible_to(self.request.user)).order_by(
+            "campaign", "number"
+        )
+
+    def perform_create(self, serializer):
+        campaign = access.current_campaign(self.request.user)
+        serializer.instance = services.focus_area_save(
+            by=self.request.user, campaign=campaign, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        area = serializer.instance
+        serializer.instance = services.focus_area_save(
+            by=self.request.user, campaign=area.campaign, area=area, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        require_office(self.request.user, _("set the research focus areas"))
+        instance.delete()
+
+
+class ResearchTopicSerializer(RecordSerializer):
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=User.Role.LEADER), required=False, allow_null=True
+    )
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True, default=None)
+    focus_area = serializers.PrimaryKeyRelatedField(queryset=FocusArea.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = ResearchTopic
+        fields = [
+            *RecordSerializer.COMMON,
+            "focus_area",
+            "level",
+            "title",
+            "leader",
+            "leader_name",
+            "claimed_by",
+            "status",
+            "conclusion",
+            *RecordSerializer.READ_ONLY,
+        ]
+        read_only_fields = RecordSerializer.READ_ONLY
+        validators = []
+
+
+class ResearchTopicViewSet(RecordViewSet):
+    """Research topics. Filters: `level` (city/unit), `unit`, `focus_area`, `status`, `search`.
+    `{id}/chain/` answers the topic's chain: activities → findings → measures → outcomes."""
+
+    serializer_class = ResearchTopicSerializer
+    create_service = services.research_topic_create
+    update_service = services.research_topic_update
+    instance_arg = "topic"
+
+    @extend_schema(
+        parameters=[
+            LEVEL,
+            OpenApiParameter("unit", int),
+            OpenApiParameter("focus_area", int),
+            OpenApiParameter("status", str, enum=ResearchTopic.Status.values),
+            OpenApiParameter("search", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.research_topic_list(
+            user=self.request.user,
+            level=self.params().get("level", ""),
+            unit_id=query_int(self.request, "unit"),
+            focus_area_id=query_int(self.request, "focus_area"),
+            status=self.params().get("status", ""),
+            search=self.params().get("search", ""),
+        )
+
+    @action(detail=True, methods=["get"])
+    def chain(self, request, pk=None):
+        topic = self.get_object()
+        topic = selectors.research_topic_chain(user=request.user, topic_id=topic.pk)
+        return Response(
+            {
+                "topic": ResearchTopicSerializer(topic).data,
+                "activities": [
+                    {
+                        "id": a.pk,
+                        "title": a.title,
+                        "status": a.status,
+                        "planned_date": a.planned_date,
+                        "completed_on": a.completed_on,
+                        "findings": [
+                            {
+                                "id": f.pk,
+                                "text": f.text,
+                                "measures": [
+                                    {
+                                        "id": m.pk,
+                                        "title": m.title,
+                                        "use": m.use,
+                                        "status": m.status,
+                                        "outcome": m.outcome,
+                                        "visits": [
+                                            {"date": v.date, "in_place": v.in_place, "note": v.note}
+                                            for v in m.visits.all()
+                                        ],
+                                    }
+                                    for m in f.measures.all()
+                                ],
+                            }
+                            for f in a.findings.all()
+                        ],
+                    }
+                    for a in topic.activities.all()
+                ],
+            }
+        )
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = ["id", "text"]
+
+
+class SpotCheckSerializer(serializers.ModelSerializer):
+    group = serializers.PrimaryKeyRelatedField(queryset=InspectionGroup.objects.all())
+    checked_by_name = serializers.CharField(source="checked_by.display_name", read_only=True)
+
+    class Meta:
+        model = SpotCheck
+        fields = ["id", "group", "checked_by_name", "date", "method", "result", "note"]
+
+
+class ResearchActivitySerializer(RecordSerializer):
+    topic = serializers.PrimaryKeyRelatedField(queryset=ResearchTopic.objects.all(), required=False, allow_null=True)
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=User.Role.LEADER), required=False, allow_null=True
+    )
+    findings = FindingSerializer(many=True, read_only=True)
+    spot_checks = SpotCheckSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ResearchActivity
+        fields = [
+            *RecordSerializer.COMMON,
+            "topic",
+            "leader",
+            "title",
+            "planned_date",
+            "place",
+            "visited",
+            "people",
+            "is_major",
+            "status",
+            "registered_on",
+            "completed_on",
+            "summary",
+            "findings",
+            "spot_checks",
+            *RecordSerializer.READ_ONLY,
+        ]
+        read_only_fields = ["status", "registered_on", "completed_on", *RecordSerializer.READ_ONLY]
+        validators = []
+
+
+class CompleteSerializer(serializers.Serializer):
+    findings = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResearchActivityViewSet(RecordViewSet):
+    """The research-trip ledger (调研活动台账). Filters: `status`, `unit`, `topic`, `level`,
+    `major`, `search`. Actions: `{id}/register/` (报备, before the trip for major ones),
+    `{id}/complete/` with `findings`, `{id}/cancel/`, `{id}/spot-checks/` (inspection group)."""
+
+    serializer_class = ResearchActivitySerializer
+    create_service = services.research_activity_create
+    update_service = services.research_activity_update
+    instance_arg = "activity"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=ResearchActivity.Status.values),
+            OpenApiParameter("unit", int),
+            OpenApiParameter("topic", int),
+            LEVEL,
+            OpenApiParameter("major", bool),
+            OpenApiParameter("search", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        major = self.params().get("major", "").lower()
+        return selectors.research_activity_list(
+            user=self.request.user,
+            status=self.params().get("status", ""),
+            unit_id=query_int(self.request, "unit"),
+            topic_id=query_int(self.request, "topic"),
+            level=self.params().get("level", ""),
+            major={"true": True, "false": False}.get(major),
+            search=self.params().get("search", ""),
+        ).prefetch_related("findings", "spot_checks__checked_by")
+
+    def _answer(self, activity):
+        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
+
+    @extend_schema(request=None, responses=ResearchActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def register(self, request, pk=None):
+        return self._answer(services.research_activity_register(activity=self.get_object(), by=request.user))
+
+    @extend_schema(request=CompleteSerializer, responses=ResearchActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        activity = self.get_object()
+        serializer = CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(
+            services.research_activity_complete(activity=activity, by=request.user, **serializer.validated_data)
+        )
+
+    @extend_schema(request=None, responses=ResearchActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._answer(services.research_activity_cancel(activity=self.get_object(), by=request.user))
+
+    @extend_schema(request=SpotCheckSerializer, responses=SpotCheckSerializer)
+    @action(detail=True, methods=["post"], url_path="spot-checks")
+    def spot_checks(self, request, pk=None):
+        activity = self.get_object()
+        serializer = SpotCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        check = services.spot_check_record(activity=activity, by=request.user, **serializer.validated_data)
+        return Response(SpotCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class ExchangeMeetingSerializer(RecordSerializer):
+    class Meta:
+        model = ExchangeMeeting
+        fields = [*RecordSerializer.COMMON, "date", "title", "participants", "note", *RecordSerializer.READ_ONLY]
+        read_only_fields = RecordSerializer.READ_ONLY
+
+
+class ExchangeMeetingViewSet(RecordViewSet):
+    """Results-exchange meetings (调研成果交流会). Filters: `unit`, `level`, `search`."""
+
+    serializer_class = ExchangeMeetingSerializer
+    create_service = services.exchange_meeting_create
+    update_service = services.exchange_meeting_update
+    instance_arg = "meeting"
+
+    def get_queryset(self):
+        return selectors.exchange_meeting_list(
+            user=self.request.user,
+            unit_id=query_int(self.request, "unit"),
+            level=self.params().get("level", ""),
+            search=self.params().get("search", ""),
+        )
+
+
+class TypicalCaseSerializer(RecordSerializer):
+    topic = serializers.PrimaryKeyRelatedField(queryset=ResearchTopic.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = TypicalCase
+        fields = [*RecordSerializer.COMMON, "kind", "title", "topic", "date", "lesson", *RecordSerializer.READ_ONLY]
+        read_only_fields = RecordSerializer.READ_ONLY
+
+
+class TypicalCaseViewSet(RecordViewSet):
+    """Typical cases, positive and negative. Filters: `kind`, `unit`, `level`, `search`."""
+
+    serializer_class = TypicalCaseSerializer
+    create_service = services.typical_case_create
+    update_service = services.typical_case_update
+    instance_arg = "case"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=TypicalCase.Kind.values),
+            OpenApiParameter("unit", int),
+            LEVEL,
+            OpenApiParameter("search", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.typical_case_list(
+            user=self.request.user,
+            kind=self.params().get("kind", ""),
+            unit_id=query_int(self.request, "unit"),
+            level=self.params().get("level", ""),
+            search=self.params().get("search", ""),
+        )
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    visited_by_name = serializers.CharField(source="visited_by.display_name", read_only=True)
+    outcome = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = FollowUpVisit
+        fields = ["id", "date", "visited_by_name", "note", "in_place", "outcome"]
+
+
+class InnovationMeasureSerializer(RecordSerializer):
+    topic = serializers.PrimaryKeyRelatedField(queryset=ResearchTopic.objects.all(), required=False, allow_null=True)
+    finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True)
+    visits = FollowUpSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InnovationMeasure
+        fields = [
+            *RecordSerializer.COMMON,
+            "topic",
+            "finding",
+            "title",
+            "description",
+            "department",
+            "use",
+            "status",
+            "adopted_on",
+            "in_place_on",
+            "outcome",
+            "visits",
+            *RecordSerializer.READ_ONLY,
+        ]
+        read_only_fields = ["status", "in_place_on", "outcome", *RecordSerializer.READ_ONLY]
+
+
+class InnovationMeasureViewSet(RecordViewSet):
+    """Innovation measures (创新举措). Filters: `use`, `status`, `unit`, `level`, `topic`, `search`.
+    `{id}/follow-ups/` records a follow-up visit (回访); one with `in_place` puts the measure in place."""
+
+    serializer_class = InnovationMeasureSerializer
+    create_service = services.innovation_measure_create
+    update_service = services.innovation_measure_update
+    instance_arg = "measure"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("use", str, enum=InnovationMeasure.Use.values),
+            OpenApiParameter("status", str, enum=InnovationMeasure.Status.values),
+            OpenApiParameter("unit", int),
+            LEVEL,
+            OpenApiParameter("topic", int),
+            OpenApiParameter("search", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.innovation_measure_list(
+            user=self.request.user,
+            use=self.params().get("use", ""),
+            status=self.params().get("status", ""),
+            unit_id=query_int(self.request, "unit"),
+            level=self.params().get("level", ""),
+            topic_id=query_int(self.request, "topic"),
+            search=self.params().get("search", ""),
+        ).prefetch_related("visits__visited_by")
+
+    @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
+    @action(detail=True, methods=["post"], url_path="follow-ups")
+    def follow_ups(self, request, pk=None):
+        measure = get_object_or_404(self.get_queryset(), pk=pk)
+        serializer = FollowUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit = services.follow_up_record(measure=measure, by=request.user, **serializer.validated_data)
+        return Response(FollowUpSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+
+def register(router) -> None:
+    router.register("focus-areas", FocusAreaViewSet, basename="focus-area")
+    router.register("research-topics", ResearchTopicViewSet, basename="research-topic")
+    router.register("research-activities", ResearchActivityViewSet, basename="research-activity")
+    router.register("exchange-meetings", ExchangeMeetingViewSet, basename="exchange-meeting")
+    router.register("typical-cases", TypicalCaseViewSet, basename="typical-case")
+    router.register("innovation-measures", InnovationMeasureViewSet, basename="innovation-measure")
