@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Phase, Unit, User
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Phase, Unit, User, WorkLine
 
 PASSWORD = "Demo@2026"
 CAMPAIGN_NAME = "学习贯彻习近平新时代中国特色社会主义思想主题教育"
@@ -154,6 +154,9 @@ def demo_campaign() -> Campaign:
 
 @transaction.atomic
 def load_structure() -> Campaign:
+    # The six lines come from a data migration; a flushed test database may have lost them.
+    for number, code in enumerate(WorkLine.Code.values, start=1):
+        _upsert(WorkLine, {"code": code}, {"number": number})
     campaign = _upsert(
         Campaign,
         {"name": CAMPAIGN_NAME, "batch": 1},

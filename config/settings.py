@@ -5,6 +5,7 @@ Defaults give the embedded setup (SQLite in WAL mode, a file-system Celery broke
 production rules: a real SECRET_KEY, DEBUG off, secure cookies, HSTS.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -108,7 +109,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     # The test database is a file too, so a real Celery worker in the tests can open it.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # One file per test process, so two test runs on one machine never share it.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
     if _db["NAME"] and _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": _db}

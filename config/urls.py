@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from campaign import api as campaign_api
 from campaign.forms_auth import LoginForm
+from rectification import api as rectification_api
 from tasks import api as tasks_api
 
 
@@ -40,6 +41,7 @@ router.register("units", campaign_api.UnitViewSet, basename="unit")
 router.register("users", campaign_api.UserViewSet, basename="user")
 router.register("liaisons", campaign_api.LiaisonViewSet, basename="liaison")
 router.register("inspection-groups", campaign_api.InspectionGroupViewSet, basename="inspection-group")
+rectification_api.register(router)
 tasks_api.register(router)
 
 urlpatterns = [
@@ -57,6 +59,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tasks.urls")),
+    path("", include("rectification.urls")),
     path("", include("tasks.urls_records")),
     path("", include("campaign.urls")),
 ]

@@ -28,8 +28,17 @@ class KeyTaskFilterForm(forms.Form):
 class KeyTaskForm(forms.ModelForm):
     class Meta:
         model = KeyTask
-        fields = ["number", "title", "work_line", "lead_unit", "cooperating_units", "deadline", "done_definition",
-                  "metric_unit", "metric_target"]
+        fields = [
+            "number",
+            "title",
+            "work_line",
+            "lead_unit",
+            "cooperating_units",
+            "deadline",
+            "done_definition",
+            "metric_unit",
+            "metric_target",
+        ]
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}),
             "done_definition": forms.Textarea(attrs={"rows": 3}),

@@ -84,3 +84,41 @@ def test_office_filters_the_unit_list_to_districts(demo_site, chromium):
     rows = page.locator("table tbody tr")
     assert rows.count() == 10
     assert "中山区" in page.content()
+
+
+def test_liaison_fills_and_submits_this_weeks_report_on_a_phone(demo_site, chromium):
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    log_in(page, demo_site, "liaison")
+    page.goto(demo_site + "/progress/")
+    page.click("main form[action$='/progress/start/'] button")
+    page.wait_for_load_state("networkidle")
+    first_note = page.locator("textarea[name$='-note']").first
+    first_note.fill("本周召开专题会议一次，推进调研两项。")
+    page.fill("textarea[name=highlights]", "完成专题读书班第二期，形成调研报告初稿。")
+    page.fill("textarea[name=next_week_plan]", "下周召开调研成果交流会。")
+    page.click("button[name=action][value=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/edit/" not in page.url
+    assert "完成专题读书班第二期" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_inspector_returns_a_submitted_report_from_the_grid(demo_site, chromium):
+    from tasks.models import WeeklyProgress
+
+    report = WeeklyProgress.objects.filter(unit__coverage__group__number=1, status="submitted").first()
+    assert report is not None, "the demo has submitted reports in the inspector's group"
+    page = chromium.new_page(locale="zh-CN")
+    log_in(page, demo_site, "inspector")
+    page.goto(demo_site + "/progress/grid/")
+    page.click(f"a[href='/progress/{report.pk}/']")
+    page.wait_for_load_state("networkidle")
+    page.fill("textarea[name=comment]", "请补充量化进展。")
+    page.click("button[name=decision][value=return]")
+    page.wait_for_load_state("networkidle")
+    report.refresh_from_db()
+    assert report.status == "returned"
+    assert "请补充量化进展。" in page.content()

@@ -24,8 +24,20 @@ class KeyTaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyTask
         fields = [
-            "id", "campaign", "number", "title", "work_line", "lead_unit", "lead_unit_name", "cooperating_units",
-            "deadline", "done_definition", "metric_unit", "metric_target", "status", "latest_value",
+            "id",
+            "campaign",
+            "number",
+            "title",
+            "work_line",
+            "lead_unit",
+            "lead_unit_name",
+            "cooperating_units",
+            "deadline",
+            "done_definition",
+            "metric_unit",
+            "metric_target",
+            "status",
+            "latest_value",
         ]
         validators = []
 
@@ -36,19 +48,26 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
 
     serializer_class = KeyTaskSerializer
 
-    @extend_schema(parameters=[
-        OpenApiParameter("search", str), OpenApiParameter("work_line", str), OpenApiParameter("unit", int),
-        OpenApiParameter("status", str, enum=["not_started", "in_progress", "done", "overdue"]),
-        OpenApiParameter("campaign", int),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("work_line", str),
+            OpenApiParameter("unit", int),
+            OpenApiParameter("status", str, enum=["not_started", "in_progress", "done", "overdue"]),
+            OpenApiParameter("campaign", int),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         params = self.request.query_params
         tasks = key_task_list(
-            user=self.request.user, search=params.get("search", ""), work_line=params.get("work_line", ""),
-            unit_id=query_int(self.request, "unit"), status=params.get("status", ""),
+            user=self.request.user,
+            search=params.get("search", ""),
+            work_line=params.get("work_line", ""),
+            unit_id=query_int(self.request, "unit"),
+            status=params.get("status", ""),
         )
         campaign_id = query_int(self.request, "campaign")
         return tasks.filter(campaign_id=campaign_id) if campaign_id else tasks

@@ -61,9 +61,26 @@ class ReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = WeeklyProgress
         fields = [
-            "id", "unit", "unit_name", "week", "week_start", "deadline", "status", "is_late", "first_submitted_at",
-            "submitted_at", "reviewed_at", "expectation", "highlights", "problems", "next_week_plan", "version",
-            "items", "transitions", "attachments", "similarity_flags",
+            "id",
+            "unit",
+            "unit_name",
+            "week",
+            "week_start",
+            "deadline",
+            "status",
+            "is_late",
+            "first_submitted_at",
+            "submitted_at",
+            "reviewed_at",
+            "expectation",
+            "highlights",
+            "problems",
+            "next_week_plan",
+            "version",
+            "items",
+            "transitions",
+            "attachments",
+            "similarity_flags",
         ]
         read_only_fields = fields
 
@@ -115,8 +132,9 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
                 reports = reports.filter(status=params["status"])
             if params.get("late") in ("true", "1"):
                 reports = reports.filter(is_late=True)
-            return reports.prefetch_related("items__key_task", "transitions__by", "attachments",
-                                            "similarity_flags__other__unit").order_by("-week_start", "unit__name")
+            return reports.prefetch_related(
+                "items__key_task", "transitions__by", "attachments", "similarity_flags__other__unit"
+            ).order_by("-week_start", "unit__name")
         return reports
 
     def get_object(self):
@@ -127,8 +145,14 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
             raise Http404 from None
 
-    @extend_schema(parameters=[OpenApiParameter("unit", int), OpenApiParameter("week", str),
-                               OpenApiParameter("status", str), OpenApiParameter("late", bool)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", int),
+            OpenApiParameter("week", str),
+            OpenApiParameter("status", str),
+            OpenApiParameter("late", bool),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -143,8 +167,9 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         if week_start is None:
             raise serializers.ValidationError({"week": _("Use an ISO week like 2026-W48 or a date.")})
         report = services.report_open(unit=unit, week_start=week_start, by=request.user)
-        return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=SaveSerializer, responses=ReportSerializer)
     def partial_update(self, request, pk=None):
@@ -154,12 +179,19 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         values = data.validated_data
         items = {row["key_task"]: {k: v for k, v in row.items() if k != "key_task"} for row in values.get("items", [])}
         try:
-            services.report_save(report=report, by=request.user, version=values["version"],
-                                 data={k: values[k] for k in services.TEXT_FIELDS if k in values}, items=items)
+            services.report_save(
+                report=report,
+                by=request.user,
+                version=values["version"],
+                data={k: values[k] for k in services.TEXT_FIELDS if k in values},
+                items=items,
+            )
         except services.StaleReport as stale:
             return Response(
-                {"detail": _("Someone else saved this report after you opened it; reload and merge your text."),
-                 "current": ReportSerializer(report_detail(user=request.user, report_id=stale.current.pk)).data},
+                {
+                    "detail": _("Someone else saved this report after you opened it; reload and merge your text."),
+                    "current": ReportSerializer(report_detail(user=request.user, report_id=stale.current.pk)).data,
+                },
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
@@ -184,8 +216,12 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def accept(self, request, pk=None):
         return self._move(request, services.report_accept, comment=request.data.get("comment", ""))
 
-    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}}}}, responses=AttachmentSerializer)
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses=AttachmentSerializer,
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def attachments(self, request, pk=None):
         report = self.get_object()
@@ -193,11 +229,10 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         if upload is None:
             raise serializers.ValidationError({"file": _("Choose a file to upload.")})
         attachment = services.report_attach(report=report, by=request.user, upload=upload)
-        return Response(AttachmentSerializer(attachment, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 def register(router) -> None:
     router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
-
-

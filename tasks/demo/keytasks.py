@@ -61,8 +61,18 @@ TASKS = [
 ]
 
 DONE_WORDS = ["完成", "落实", "推进", "召开", "部署", "印发", "开展", "梳理", "调度", "督办"]
-SUBJECTS = ["专题会议", "工作方案", "调研走访", "问题清单", "整改台账", "学习研讨", "现场推进会", "督导检查",
-            "联络对接", "典型经验"]
+SUBJECTS = [
+    "专题会议",
+    "工作方案",
+    "调研走访",
+    "问题清单",
+    "整改台账",
+    "学习研讨",
+    "现场推进会",
+    "督导检查",
+    "联络对接",
+    "典型经验",
+]
 PROBLEMS = ["部分基层单位进度偏慢", "台账资料归集不够及时", "个别任务需要跨部门协调", "调研成果转化仍需加力", ""]
 
 
@@ -85,12 +95,19 @@ def load() -> str:
 @transaction.atomic
 def _load_tasks(campaign, lines, units) -> int:
     for number, (line, title, lead, cooperating, offset, metric_unit, target) in enumerate(TASKS, start=1):
-        task = _upsert(KeyTask, {"campaign": campaign, "number": number}, {
-            "title": title, "work_line": lines[line], "lead_unit": units[lead],
-            "deadline": campaign.start_date + dt.timedelta(days=offset),
-            "done_definition": f"{title}，形成工作台账并报领导小组办公室备案。",
-            "metric_unit": metric_unit, "metric_target": Decimal(target) if target is not None else None,
-        })
+        task = _upsert(
+            KeyTask,
+            {"campaign": campaign, "number": number},
+            {
+                "title": title,
+                "work_line": lines[line],
+                "lead_unit": units[lead],
+                "deadline": campaign.start_date + dt.timedelta(days=offset),
+                "done_definition": f"{title}，形成工作台账并报领导小组办公室备案。",
+                "metric_unit": metric_unit,
+                "metric_target": Decimal(target) if target is not None else None,
+            },
+        )
         wanted = {units[name].pk for name in cooperating}
         if set(task.cooperating_units.values_list("pk", flat=True)) != wanted:
             task.cooperating_units.set(wanted)
@@ -128,8 +145,9 @@ def _load_reports(campaign, units) -> int:
             if roll < 0.06 or (is_current and roll < 0.5):
                 continue  # missing (or, this week, not written yet)
             late = roll < 0.16
-            submitted_at = deadline + (dt.timedelta(hours=rng.randint(2, 40)) if late
-                                       else -dt.timedelta(hours=rng.randint(1, 60)))
+            submitted_at = deadline + (
+                dt.timedelta(hours=rng.randint(2, 40)) if late else -dt.timedelta(hours=rng.randint(1, 60))
+            )
             if submitted_at > timezone.now():
                 submitted_at = timezone.now() - dt.timedelta(minutes=5)
                 late = submitted_at > deadline
@@ -145,39 +163,71 @@ def _load_reports(campaign, units) -> int:
             copies = unit.name == "市水务管理局" and previous_plan
             highlights = previous_plan if copies else _text(rng, unit, week)
             report = WeeklyProgress.objects.create(
-                unit=unit, week_start=week, deadline=deadline, status=status, expectation=previous_plan,
-                highlights=highlights, problems=rng.choice(PROBLEMS),
-                next_week_plan=highlights if copies else f"下周{rng.choice(DONE_WORDS)}{rng.choice(SUBJECTS)}，"
+                unit=unit,
+                week_start=week,
+                deadline=deadline,
+                status=status,
+                expectation=previous_plan,
+                highlights=highlights,
+                problems=rng.choice(PROBLEMS),
+                next_week_plan=highlights
+                if copies
+                else f"下周{rng.choice(DONE_WORDS)}{rng.choice(SUBJECTS)}，"
                 f"{rng.choice(DONE_WORDS)}{rng.choice(SUBJECTS)}。",
-                first_submitted_at=submitted_at, submitted_at=submitted_at, is_late=late,
+                first_submitted_at=submitted_at,
+                submitted_at=submitted_at,
+                is_late=late,
                 reviewed_at=submitted_at + dt.timedelta(hours=20) if status != "submitted" else None,
-                created_by=author, updated_by=author,
+                created_by=author,
+                updated_by=author,
             )
             previous_plan = report.next_week_plan
-            ProgressItem.objects.bulk_create([
-                ProgressItem(
-                    report=report, key_task=task,
-                    status=(ProgressItem.Status.DONE if task.deadline < week else
-                            rng.choice([ProgressItem.Status.IN_PROGRESS, ProgressItem.Status.IN_PROGRESS,
-                                        ProgressItem.Status.BLOCKED if rng.random() < 0.1 else
-                                        ProgressItem.Status.IN_PROGRESS])),
-                    note=f"{rng.choice(DONE_WORDS)}{rng.choice(SUBJECTS)}",
-                    value=(task.metric_target * Decimal(week_number + 1) / len(week_list)).quantize(Decimal("1"))
-                    if task.metric_target else None,
-                )
-                for task in tasks_by_unit.get(unit.pk, [])
-            ])
+            ProgressItem.objects.bulk_create(
+                [
+                    ProgressItem(
+                        report=report,
+                        key_task=task,
+                        status=(
+                            ProgressItem.Status.DONE
+                            if task.deadline < week
+                            else rng.choice(
+                                [
+                                    ProgressItem.Status.IN_PROGRESS,
+                                    ProgressItem.Status.IN_PROGRESS,
+                                    ProgressItem.Status.BLOCKED
+                                    if rng.random() < 0.1
+                                    else ProgressItem.Status.IN_PROGRESS,
+                                ]
+                            )
+                        ),
+                        note=f"{rng.choice(DONE_WORDS)}{rng.choice(SUBJECTS)}",
+                        value=(task.metric_target * Decimal(week_number + 1) / len(week_list)).quantize(Decimal("1"))
+                        if task.metric_target
+                        else None,
+                    )
+                    for task in tasks_by_unit.get(unit.pk, [])
+                ]
+            )
             moves = [(ReportTransition.Action.SUBMIT, "draft", "submitted", author, "")]
             if status == WeeklyProgress.Status.RETURNED:
-                moves.append((ReportTransition.Action.RETURN, "submitted", "returned", office,
-                              "请补充本周重点任务的量化进展和佐证材料。"))
+                moves.append(
+                    (
+                        ReportTransition.Action.RETURN,
+                        "submitted",
+                        "returned",
+                        office,
+                        "请补充本周重点任务的量化进展和佐证材料。",
+                    )
+                )
             if status == WeeklyProgress.Status.ACCEPTED:
                 moves.append((ReportTransition.Action.ACCEPT, "submitted", "accepted", office, ""))
             for offset, (action, before, after, by, comment) in enumerate(moves):
-                transition = ReportTransition.objects.create(report=report, action=action, from_status=before,
-                                                             to_status=after, by=by, comment=comment)
+                transition = ReportTransition.objects.create(
+                    report=report, action=action, from_status=before, to_status=after, by=by, comment=comment
+                )
                 ReportTransition.objects.filter(pk=transition.pk).update(
-                    at=submitted_at + dt.timedelta(hours=20 * offset))
+                    at=submitted_at + dt.timedelta(hours=20 * offset)
+                )
             report_flag_similar(report=report)
             made += 1
     return made

@@ -27,8 +27,8 @@ def key_tasks_visible_to(user) -> QuerySet[KeyTask]:
         return tasks
     unit_ids = access.unit_ids_visible_to(user)
     return tasks.filter(
-        Q(lead_unit__in=unit_ids) | Q(pk__in=KeyTask.cooperating_units.through.objects.filter(
-            unit_id__in=unit_ids).values("keytask_id"))
+        Q(lead_unit__in=unit_ids)
+        | Q(pk__in=KeyTask.cooperating_units.through.objects.filter(unit_id__in=unit_ids).values("keytask_id"))
     )
 
 
@@ -55,8 +55,9 @@ def with_status(tasks: QuerySet[KeyTask], *, today: dt.date | None = None) -> Qu
     )
 
 
-def key_task_list(*, user, campaign=None, search: str = "", work_line: str = "", unit_id: int | None = None,
-                  status: str = "") -> QuerySet[KeyTask]:
+def key_task_list(
+    *, user, campaign=None, search: str = "", work_line: str = "", unit_id: int | None = None, status: str = ""
+) -> QuerySet[KeyTask]:
     tasks = with_status(key_tasks_visible_to(user)).select_related("work_line", "lead_unit")
     if campaign is not None:
         tasks = tasks.filter(campaign=campaign)

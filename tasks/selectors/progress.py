@@ -61,31 +61,37 @@ class GridRow:
     cells: list[dict]
 
 
-def progress_grid(*, user, campaign, units: QuerySet[Unit], week_starts: list[dt.date],
-                  now: dt.datetime | None = None) -> list[GridRow]:
+def progress_grid(
+    *, user, campaign, units: QuerySet[Unit], week_starts: list[dt.date], now: dt.datetime | None = None
+) -> list[GridRow]:
     """One row per unit (of the given, already cut and paginated units), one cell per week:
     two queries whatever the number of units and weeks."""
     now = now or timezone.now()
     rule = weeks.rule_of(campaign)
     deadlines = {w: weeks.deadline_for(campaign, w, rule) for w in week_starts}
     unit_list = list(units)
-    reports = WeeklyProgress.objects.filter(
-        unit__in=[u.pk for u in unit_list], week_start__in=week_starts
-    ).values("pk", "unit_id", "week_start", "status", "is_late")
+    reports = WeeklyProgress.objects.filter(unit__in=[u.pk for u in unit_list], week_start__in=week_starts).values(
+        "pk", "unit_id", "week_start", "status", "is_late"
+    )
     by_key = {(r["unit_id"], r["week_start"]): r for r in reports}
     rows = []
     for unit in unit_list:
         cells = []
         for week_start in week_starts:
             report = by_key.get((unit.pk, week_start))
-            cells.append({
-                "week": week_start,
-                "report_id": report["pk"] if report else None,
-                "state": cell_state(status=report["status"] if report else None,
-                                    is_late=bool(report and report["is_late"]), deadline=deadlines[week_start],
-                                    now=now),
-                "late": bool(report and report["is_late"]),
-            })
+            cells.append(
+                {
+                    "week": week_start,
+                    "report_id": report["pk"] if report else None,
+                    "state": cell_state(
+                        status=report["status"] if report else None,
+                        is_late=bool(report and report["is_late"]),
+                        deadline=deadlines[week_start],
+                        now=now,
+                    ),
+                    "late": bool(report and report["is_late"]),
+                }
+            )
         rows.append(GridRow(unit=unit, cells=cells))
     return rows
 

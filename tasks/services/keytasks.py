@@ -16,8 +16,16 @@ from campaign.models import Campaign, Unit, User, WorkLine
 from campaign.services import require_office
 from tasks.models import KeyTask
 
-TASK_FIELDS = ("number", "title", "work_line", "lead_unit", "deadline", "done_definition", "metric_unit",
-               "metric_target")
+TASK_FIELDS = (
+    "number",
+    "title",
+    "work_line",
+    "lead_unit",
+    "deadline",
+    "done_definition",
+    "metric_unit",
+    "metric_target",
+)
 
 
 def _check(task: KeyTask, cooperating: list[Unit]) -> None:
@@ -89,8 +97,12 @@ COLUMNS = {
 }
 REQUIRED = ("number", "title", "work_line", "lead_unit", "deadline")
 LINE_NAMES = {
-    "顶格推进": "push", "理论学习": "study", "调查研究": "research", "推动发展": "development",
-    "检视整改": "rectification", "建章立制": "institutions",
+    "顶格推进": "push",
+    "理论学习": "study",
+    "调查研究": "research",
+    "推动发展": "development",
+    "检视整改": "rectification",
+    "建章立制": "institutions",
 }
 SPLIT = re.compile(r"[、,，;；/\s]+")
 
@@ -142,8 +154,11 @@ def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
             error(row, _("The task name is longer than 300 characters."))
         line = lines.get(row.get("work_line", ""))
         if line is None:
-            error(row, _("Unknown work line “%(v)s”: use one of %(names)s.") % {
-                "v": row.get("work_line", ""), "names": "、".join(LINE_NAMES)})
+            error(
+                row,
+                _("Unknown work line “%(v)s”: use one of %(names)s.")
+                % {"v": row.get("work_line", ""), "names": "、".join(LINE_NAMES)},
+            )
         clean["work_line"] = line
         lead = units.get(row.get("lead_unit", ""))
         if lead is None:
@@ -195,8 +210,11 @@ def keytask_import_apply(*, campaign: Campaign, by: User, data: bytes) -> Import
     existing = {t.number: t for t in KeyTask.objects.select_for_update().filter(campaign=campaign)}
     for row in check.rows:
         values = {
-            "title": row["title"], "work_line_id": row["work_line"], "lead_unit_id": row["lead_unit"],
-            "deadline": row["deadline"], "done_definition": row["done_definition"],
+            "title": row["title"],
+            "work_line_id": row["work_line"],
+            "lead_unit_id": row["lead_unit"],
+            "deadline": row["deadline"],
+            "done_definition": row["done_definition"],
             "metric_unit": row["metric_unit"],
             "metric_target": Decimal(row["metric_target"]) if row["metric_target"] else None,
         }
@@ -215,7 +233,16 @@ def keytask_template() -> bytes:
     return xlsx.template_workbook(
         title="重点任务清单",
         headers=[aliases[0] for aliases in COLUMNS.values()],
-        example=[1, "召开全市主题教育工作会议", "顶格推进", "市委组织部", "市委宣传部、市委办公室", "2026-09-10",
-                 "会议召开并印发实施意见", "", ""],
+        example=[
+            1,
+            "召开全市主题教育工作会议",
+            "顶格推进",
+            "市委组织部",
+            "市委宣传部、市委办公室",
+            "2026-09-10",
+            "会议召开并印发实施意见",
+            "",
+            "",
+        ],
         widths=[6, 40, 12, 18, 30, 12, 30, 10, 10],
     )

@@ -78,9 +78,7 @@ def report_open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
     report = WeeklyProgress.objects.filter(unit=unit, week_start=week_start).first()
     if report is not None:
         return report
-    previous = (
-        WeeklyProgress.objects.filter(unit=unit, week_start__lt=week_start).order_by("-week_start").first()
-    )
+    previous = WeeklyProgress.objects.filter(unit=unit, week_start__lt=week_start).order_by("-week_start").first()
     report = WeeklyProgress.objects.create(
         unit=unit,
         week_start=week_start,
@@ -105,7 +103,9 @@ def report_open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
 
 
 @transaction.atomic
-def report_save(*, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]) -> WeeklyProgress:
+def report_save(
+    *, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]
+) -> WeeklyProgress:
     """Save the liaison's text. Refuses a stale save (someone else saved since `version` was
     read) with StaleReport carrying the current text, so nobody overwrites a colleague."""
     _require_liaison(by, report.unit)
@@ -168,8 +168,9 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     report.updated_by = by
     report.version += 1
     report.save()
-    ReportTransition.objects.create(report=report, action=action, from_status=previous_status,
-                                    to_status=Status.SUBMITTED, by=by)
+    ReportTransition.objects.create(
+        report=report, action=action, from_status=previous_status, to_status=Status.SUBMITTED, by=by
+    )
     report_flag_similar(report=report)
     return report
 
@@ -188,8 +189,14 @@ def report_return(*, report: WeeklyProgress, by: User, comment: str) -> WeeklyPr
     report.reviewed_at = timezone.now()
     report.version += 1
     report.save()
-    ReportTransition.objects.create(report=report, action=ReportTransition.Action.RETURN,
-                                    from_status=Status.SUBMITTED, to_status=Status.RETURNED, by=by, comment=comment)
+    ReportTransition.objects.create(
+        report=report,
+        action=ReportTransition.Action.RETURN,
+        from_status=Status.SUBMITTED,
+        to_status=Status.RETURNED,
+        by=by,
+        comment=comment,
+    )
     transitions = report.transitions.count()
     notify(
         users=[li.user for li in Liaison.objects.filter(unit=report.unit).select_related("user")],
@@ -212,9 +219,14 @@ def report_accept(*, report: WeeklyProgress, by: User, comment: str = "") -> Wee
     report.reviewed_at = timezone.now()
     report.version += 1
     report.save()
-    ReportTransition.objects.create(report=report, action=ReportTransition.Action.ACCEPT,
-                                    from_status=Status.SUBMITTED, to_status=Status.ACCEPTED, by=by,
-                                    comment=(comment or "").strip())
+    ReportTransition.objects.create(
+        report=report,
+        action=ReportTransition.Action.ACCEPT,
+        from_status=Status.SUBMITTED,
+        to_status=Status.ACCEPTED,
+        by=by,
+        comment=(comment or "").strip(),
+    )
     return report
 
 
@@ -298,8 +310,15 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
         for other in candidates.prefetch_related("items"):
             score, mine, theirs = _closest(texts, report_texts(other))
             if score >= SIMILARITY_THRESHOLD:
-                flags.append(SimilarityFlag(report=report, other=other, score=round(score, 3),
-                                            passage=matching_passage(mine, theirs)[:500], same_unit=same_unit))
+                flags.append(
+                    SimilarityFlag(
+                        report=report,
+                        other=other,
+                        score=round(score, 3),
+                        passage=matching_passage(mine, theirs)[:500],
+                        same_unit=same_unit,
+                    )
+                )
     return SimilarityFlag.objects.bulk_create(flags)
 
 
@@ -336,32 +355,38 @@ def progress_reminders_send(*, now: dt.datetime | None = None) -> dict:
             url = reverse("progress-mine")
             units = _units_without_submission(campaign, week_start)
             if deadline - dt.timedelta(hours=rule.reminder_hours_before) <= now < deadline:
-                sent["due"] += len(notify(
-                    users=_liaisons_of(units),
-                    key=f"progress-due:{campaign.pk}:{label}",
-                    title=_("Weekly report for %(week)s is due") % {"week": label},
-                    body=_("Please submit your unit's weekly report by %(deadline)s.")
-                    % {"deadline": timezone.localtime(deadline).strftime("%m-%d %H:%M")},
-                    url=url,
-                ))
+                sent["due"] += len(
+                    notify(
+                        users=_liaisons_of(units),
+                        key=f"progress-due:{campaign.pk}:{label}",
+                        title=_("Weekly report for %(week)s is due") % {"week": label},
+                        body=_("Please submit your unit's weekly report by %(deadline)s.")
+                        % {"deadline": timezone.localtime(deadline).strftime("%m-%d %H:%M")},
+                        url=url,
+                    )
+                )
             elif now >= deadline:
                 missing = list(units.order_by("name").values_list("name", flat=True))
                 if not missing:
                     continue
-                sent["missing"] += len(notify(
-                    users=_liaisons_of(units),
-                    key=f"progress-missing:{campaign.pk}:{label}",
-                    title=_("Weekly report for %(week)s is missing") % {"week": label},
-                    body=_("The deadline has passed; submit your unit's report now. It will be marked late."),
-                    url=url,
-                ))
-                sent["office"] += len(notify(
-                    users=User.objects.filter(role=User.Role.OFFICE, is_active=True),
-                    key=f"progress-missing-digest:{campaign.pk}:{label}",
-                    title=_("%(n)d units have not reported for %(week)s") % {"n": len(missing), "week": label},
-                    body="、".join(missing),
-                    url=reverse("progress-grid") + f"?week={label}",
-                ))
+                sent["missing"] += len(
+                    notify(
+                        users=_liaisons_of(units),
+                        key=f"progress-missing:{campaign.pk}:{label}",
+                        title=_("Weekly report for %(week)s is missing") % {"week": label},
+                        body=_("The deadline has passed; submit your unit's report now. It will be marked late."),
+                        url=url,
+                    )
+                )
+                sent["office"] += len(
+                    notify(
+                        users=User.objects.filter(role=User.Role.OFFICE, is_active=True),
+                        key=f"progress-missing-digest:{campaign.pk}:{label}",
+                        title=_("%(n)d units have not reported for %(week)s") % {"n": len(missing), "week": label},
+                        body="、".join(missing),
+                        url=reverse("progress-grid") + f"?week={label}",
+                    )
+                )
     return sent
 
 
@@ -374,13 +399,15 @@ def progress_urge(*, units: list[Unit], week_start: dt.date, by: User) -> int:
     campaign = units[0].campaign
     pending = _units_without_submission(campaign, week_start).filter(pk__in=[u.pk for u in units])
     label = weeks.week_label(week_start)
-    return len(notify(
-        users=_liaisons_of(pending),
-        key=f"progress-urge:{campaign.pk}:{label}:{timezone.localdate()}",
-        title=_("The office urges your weekly report for %(week)s") % {"week": label},
-        body=_("Please submit your unit's weekly report as soon as possible."),
-        url=reverse("progress-mine"),
-    ))
+    return len(
+        notify(
+            users=_liaisons_of(pending),
+            key=f"progress-urge:{campaign.pk}:{label}:{timezone.localdate()}",
+            title=_("The office urges your weekly report for %(week)s") % {"week": label},
+            body=_("Please submit your unit's weekly report as soon as possible."),
+            url=reverse("progress-mine"),
+        )
+    )
 
 
 def decimal_or_none(value) -> Decimal | None:

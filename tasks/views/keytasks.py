@@ -48,29 +48,62 @@ def key_task_list(request):
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "tasks/keytasks/list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "is_office": access.is_office(request.user),
-    })
+    return render(
+        request,
+        "tasks/keytasks/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "is_office": access.is_office(request.user),
+        },
+    )
 
 
 def key_task_list_for(user, campaign, data: dict):
-    return task_selectors.key_task_list(user=user, campaign=campaign, search=data.get("q") or "", work_line=data.get("line") or "",
-                         status=data.get("status") or "")
+    return task_selectors.key_task_list(
+        user=user,
+        campaign=campaign,
+        search=data.get("q") or "",
+        work_line=data.get("line") or "",
+        status=data.get("status") or "",
+    )
 
 
 def tasks_workbook(tasks) -> bytes:
     """The key-task list as the office hands it on, with each task's derived status."""
     workbook = Workbook()
-    headers = [_("No."), _("Task"), _("Work line"), _("Lead unit"), _("Cooperating units"), _("Deadline"),
-               _("What done means"), _("Unit of measure"), _("Target"), _("Latest value"), _("Status")]
+    headers = [
+        _("No."),
+        _("Task"),
+        _("Work line"),
+        _("Lead unit"),
+        _("Cooperating units"),
+        _("Deadline"),
+        _("What done means"),
+        _("Unit of measure"),
+        _("Target"),
+        _("Latest value"),
+        _("Status"),
+    ]
     sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10])
     labels = dict(KeyTaskFilterForm.base_fields["status"].choices)
     for task in tasks:
-        sheet.append([
-            task.number, task.title, task.work_line.name, task.lead_unit.name,
-            "、".join(u.name for u in task.cooperating_units.all()), task.deadline, task.done_definition,
-            task.metric_unit, task.metric_target, task.latest_value, str(labels.get(task.status, task.status)),
-        ])
+        sheet.append(
+            [
+                task.number,
+                task.title,
+                task.work_line.name,
+                task.lead_unit.name,
+                "、".join(u.name for u in task.cooperating_units.all()),
+                task.deadline,
+                task.done_definition,
+                task.metric_unit,
+                task.metric_target,
+                task.latest_value,
+                str(labels.get(task.status, task.status)),
+            ]
+        )
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
         for cell in row:
             cell.number_format = "yyyy-mm-dd"
@@ -81,8 +114,12 @@ def tasks_workbook(tasks) -> bytes:
 
 @login_required
 def key_task_detail(request, pk: int):
-    task = task_selectors.with_status(task_selectors.key_tasks_visible_to(request.user)).select_related("work_line", "lead_unit").filter(
-        pk=pk).first()
+    task = (
+        task_selectors.with_status(task_selectors.key_tasks_visible_to(request.user))
+        .select_related("work_line", "lead_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if task is None:
         raise Http404(_("No such key task."))
     visible_units = access.unit_ids_visible_to(request.user)
@@ -92,10 +129,16 @@ def key_task_detail(request, pk: int):
         .select_related("report__unit")
         .order_by("-report__week_start", "report__unit__name")[:60]
     )
-    return render(request, "tasks/keytasks/detail.html", {
-        "task": task, "items": items, "cooperating": task.cooperating_units.all(),
-        "is_office": access.is_office(request.user),
-    })
+    return render(
+        request,
+        "tasks/keytasks/detail.html",
+        {
+            "task": task,
+            "items": items,
+            "cooperating": task.cooperating_units.all(),
+            "is_office": access.is_office(request.user),
+        },
+    )
 
 
 @login_required
@@ -107,8 +150,9 @@ def key_task_edit(request, pk: int | None = None):
     if pk and task is None:
         raise Http404(_("No such key task."))
     if task is None:
-        next_number = (KeyTask.objects.filter(campaign=campaign).order_by("-number").values_list(
-            "number", flat=True).first() or 0) + 1
+        next_number = (
+            KeyTask.objects.filter(campaign=campaign).order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
         form = KeyTaskForm(request.POST or None, campaign=campaign, initial={"number": next_number})
     else:
         form = KeyTaskForm(request.POST or None, campaign=campaign, instance=KeyTask.objects.get(pk=task.pk))
@@ -117,7 +161,9 @@ def key_task_edit(request, pk: int | None = None):
         cooperating = list(data.pop("cooperating_units"))
         try:
             if task is None:
-                task = services.keytask_create(by=request.user, campaign=campaign, cooperating_units=cooperating, **data)
+                task = services.keytask_create(
+                    by=request.user, campaign=campaign, cooperating_units=cooperating, **data
+                )
             else:
                 task = services.keytask_update(task=task, by=request.user, cooperating_units=cooperating, **data)
         except ValidationError as exc:
@@ -161,21 +207,25 @@ def key_task_import(request):
             messages.error(request, _("Upload the file again: the checked file has expired."))
             return redirect("key-task-import")
         try:
-            result = services.keytask_import_apply(campaign=campaign, by=request.user,
-                                                   data=base64.b64decode(stored["data"]))
+            result = services.keytask_import_apply(
+                campaign=campaign, by=request.user, data=base64.b64decode(stored["data"])
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("key-task-import")
         del request.session[SESSION_KEY]
-        messages.success(request, _("Imported: %(c)d new tasks, %(u)d updated.") % {
-            "c": result.created, "u": result.updated})
+        messages.success(
+            request, _("Imported: %(c)d new tasks, %(u)d updated.") % {"c": result.created, "u": result.updated}
+        )
         return redirect("key-task-list")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         check = services.keytask_import_check(campaign=campaign, data=data)
         if check.ok:
-            request.session[SESSION_KEY] = {"name": form.cleaned_data["file"].name,
-                                            "data": base64.b64encode(data).decode()}
+            request.session[SESSION_KEY] = {
+                "name": form.cleaned_data["file"].name,
+                "data": base64.b64encode(data).decode(),
+            }
     return render(request, "tasks/keytasks/import.html", {"form": form, "check": check})
 
 

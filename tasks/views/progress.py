@@ -43,13 +43,22 @@ def progress_mine(request):
     this_week = weeks.current_week_start()
     reports = list(selectors.reports_of_unit(unit)[:30])
     current = next((r for r in reports if r.week_start == this_week), None)
-    return render(request, "tasks/progress/mine.html", {
-        "unit": unit, "this_week": this_week, "week_label": weeks.week_label(this_week), "current": current,
-        "deadline": weeks.deadline_for(unit.campaign, this_week), "reports": reports,
-        "last_week": this_week - dt.timedelta(days=7),
-        "last_week_missing": not any(r.week_start == this_week - dt.timedelta(days=7) and r.first_submitted_at
-                                     for r in reports),
-    })
+    return render(
+        request,
+        "tasks/progress/mine.html",
+        {
+            "unit": unit,
+            "this_week": this_week,
+            "week_label": weeks.week_label(this_week),
+            "current": current,
+            "deadline": weeks.deadline_for(unit.campaign, this_week),
+            "reports": reports,
+            "last_week": this_week - dt.timedelta(days=7),
+            "last_week_missing": not any(
+                r.week_start == this_week - dt.timedelta(days=7) and r.first_submitted_at for r in reports
+            ),
+        },
+    )
 
 
 @login_required
@@ -143,29 +152,46 @@ def progress_edit(request, pk: int):
     rows = []
     for item in report.items.all():
         values = typed.get(item.key_task_id, {})
-        rows.append({
-            "item": item,
-            "status": values.get("status", item.status),
-            "note": values.get("note", item.note),
-            "value": values.get("value", item.value),
-        })
-    return render(request, "tasks/progress/edit.html", {
-        "report": report, "rows": rows, "errors": errors, "stale": stale, "status_choices": ITEM_STATUS_CHOICES,
-        "records": selectors.week_records(unit=report.unit, week_start=report.week_start),
-        "version": stale.version if stale is not None else report.version,
-    })
+        rows.append(
+            {
+                "item": item,
+                "status": values.get("status", item.status),
+                "note": values.get("note", item.note),
+                "value": values.get("value", item.value),
+            }
+        )
+    return render(
+        request,
+        "tasks/progress/edit.html",
+        {
+            "report": report,
+            "rows": rows,
+            "errors": errors,
+            "stale": stale,
+            "status_choices": ITEM_STATUS_CHOICES,
+            "records": selectors.week_records(unit=report.unit, week_start=report.week_start),
+            "version": stale.version if stale is not None else report.version,
+            "return_comment": next((t.comment for t in reversed(report.transitions.all()) if t.action == "return"), "")
+            if report.status == WeeklyProgress.Status.RETURNED
+            else "",
+        },
+    )
 
 
 @login_required
 def progress_detail(request, pk: int):
     report = _report_or_404(request.user, pk)
-    return render(request, "tasks/progress/detail.html", {
-        "report": report,
-        "can_review": report.status == WeeklyProgress.Status.SUBMITTED and services.can_review(request.user,
-                                                                                                report.unit),
-        "can_edit": report.is_editable and services.is_unit_liaison(request.user, report.unit),
-        "return_form": ReturnForm(),
-    })
+    return render(
+        request,
+        "tasks/progress/detail.html",
+        {
+            "report": report,
+            "can_review": report.status == WeeklyProgress.Status.SUBMITTED
+            and services.can_review(request.user, report.unit),
+            "can_edit": report.is_editable and services.is_unit_liaison(request.user, report.unit),
+            "return_form": ReturnForm(),
+        },
+    )
 
 
 @login_required
@@ -223,16 +249,25 @@ def progress_grid(request):
     all_weeks = weeks.campaign_weeks(campaign)
     focus = weeks.parse_week(request.GET.get("week", "")) or (all_weeks[-1] if all_weeks else None)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
-    rows = selectors.progress_grid(user=request.user, campaign=campaign, units=page.object_list,
-                                   week_starts=all_weeks)
+    rows = selectors.progress_grid(user=request.user, campaign=campaign, units=page.object_list, week_starts=all_weeks)
     counts = selectors.week_counts(campaign=campaign, units=units, week_start=focus) if focus else None
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "tasks/progress/grid.html", {
-        "form": form, "page": page, "rows": rows, "weeks": all_weeks, "focus": focus,
-        "focus_label": weeks.week_label(focus) if focus else "", "counts": counts, "query": query.urlencode(),
-        "is_office": access.is_office(request.user),
-    })
+    return render(
+        request,
+        "tasks/progress/grid.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "weeks": all_weeks,
+            "focus": focus,
+            "focus_label": weeks.week_label(focus) if focus else "",
+            "counts": counts,
+            "query": query.urlencode(),
+            "is_office": access.is_office(request.user),
+        },
+    )
 
 
 @login_required
@@ -246,10 +281,13 @@ def progress_urge(request):
     campaign = access.current_campaign(request.user)
     units = list(units.filter(campaign=campaign, is_active=True)) if campaign else []
     sent = services.progress_urge(units=units, week_start=week_start, by=request.user)
-    messages.success(request, _("Reminder sent to %(n)d liaisons.") % {"n": sent} if sent else
-                     _("Nobody to remind: the units have reported, or were reminded today."))
+    messages.success(
+        request,
+        _("Reminder sent to %(n)d liaisons.") % {"n": sent}
+        if sent
+        else _("Nobody to remind: the units have reported, or were reminded today."),
+    )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "progress-grid"
     return redirect(target or "progress-grid")
-

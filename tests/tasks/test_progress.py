@@ -26,8 +26,11 @@ def open_and_fill(world, *, unit=None, user=None, text="本周召开专题读书
     unit, user = unit or world.unit_a, user or world.liaison_a
     report = services.report_open(unit=unit, week_start=MONDAY, by=user)
     return services.report_save(
-        report=report, by=user, version=report.version,
-        data={"highlights": text, "problems": "", "next_week_plan": "下周完成读书班总结。"}, items={},
+        report=report,
+        by=user,
+        version=report.version,
+        data={"highlights": text, "problems": "", "next_week_plan": "下周完成读书班总结。"},
+        items={},
     )
 
 
@@ -35,9 +38,13 @@ def open_and_fill(world, *, unit=None, user=None, text="本周召开专题读书
 def test_report_opens_prefilled_with_last_weeks_plan_and_statuses(tasks_world):
     w = tasks_world
     last = services.report_open(unit=w.unit_a, week_start=MONDAY - dt.timedelta(days=7), by=w.liaison_a)
-    services.report_save(report=last, by=w.liaison_a, version=last.version,
-                         data={"highlights": "完成", "next_week_plan": "召开读书班第二期"},
-                         items={w.task_a.pk: {"status": "in_progress", "value": 2}})
+    services.report_save(
+        report=last,
+        by=w.liaison_a,
+        version=last.version,
+        data={"highlights": "完成", "next_week_plan": "召开读书班第二期"},
+        items={w.task_a.pk: {"status": "in_progress", "value": 2}},
+    )
     report = services.report_open(unit=w.unit_a, week_start=MONDAY, by=w.liaison_a)
     assert report.expectation == "召开读书班第二期"
     items = {i.key_task_id: i for i in report.items.all()}
@@ -48,18 +55,28 @@ def test_report_opens_prefilled_with_last_weeks_plan_and_statuses(tasks_world):
 @time_machine.travel(BEFORE_DEADLINE, tick=False)
 def test_one_report_per_unit_per_week_is_enforced_by_the_database(tasks_world):
     report = open_and_fill(tasks_world)
-    assert services.report_open(unit=tasks_world.unit_a, week_start=MONDAY + dt.timedelta(days=3),
-                                by=tasks_world.liaison_a).pk == report.pk
+    assert (
+        services.report_open(
+            unit=tasks_world.unit_a, week_start=MONDAY + dt.timedelta(days=3), by=tasks_world.liaison_a
+        ).pk
+        == report.pk
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        WeeklyProgress.objects.create(unit=tasks_world.unit_a, week_start=MONDAY, deadline=report.deadline,
-                                      created_by=tasks_world.liaison_a, updated_by=tasks_world.liaison_a)
+        WeeklyProgress.objects.create(
+            unit=tasks_world.unit_a,
+            week_start=MONDAY,
+            deadline=report.deadline,
+            created_by=tasks_world.liaison_a,
+            updated_by=tasks_world.liaison_a,
+        )
 
 
 @time_machine.travel(BEFORE_DEADLINE, tick=False)
 def test_a_future_week_cannot_be_opened(tasks_world):
     with pytest.raises(ValidationError):
-        services.report_open(unit=tasks_world.unit_a, week_start=MONDAY + dt.timedelta(days=7),
-                             by=tasks_world.liaison_a)
+        services.report_open(
+            unit=tasks_world.unit_a, week_start=MONDAY + dt.timedelta(days=7), by=tasks_world.liaison_a
+        )
 
 
 def test_submission_one_second_before_the_deadline_is_on_time(tasks_world):
@@ -102,8 +119,9 @@ def test_submit_needs_the_work_done_and_next_weeks_plan_and_says_which_is_missin
 def test_submitted_report_is_read_only_to_the_liaison(tasks_world):
     report = services.report_submit(report=open_and_fill(tasks_world), by=tasks_world.liaison_a)
     with pytest.raises(ValidationError):
-        services.report_save(report=report, by=tasks_world.liaison_a, version=report.version,
-                             data={"highlights": "改了"}, items={})
+        services.report_save(
+            report=report, by=tasks_world.liaison_a, version=report.version, data={"highlights": "改了"}, items={}
+        )
     report.refresh_from_db()
     assert report.highlights != "改了"
 
@@ -115,8 +133,9 @@ def test_full_cycle_submit_return_resubmit_accept_is_recorded(tasks_world):
     report = services.report_return(report=report, by=w.inspector, comment="请补充读书班的佐证照片")
     assert report.status == "returned"
     assert Notification.objects.filter(user=w.liaison_a, title__contains=report.week_label).exists()
-    report = services.report_save(report=report, by=w.liaison_a, version=report.version,
-                                  data={"highlights": "补充：读书班照片已上传。"}, items={})
+    report = services.report_save(
+        report=report, by=w.liaison_a, version=report.version, data={"highlights": "补充：读书班照片已上传。"}, items={}
+    )
     report = services.report_submit(report=report, by=w.liaison_a)
     report = services.report_accept(report=report, by=w.office)
     actions = list(report.transitions.values_list("action", "by__username", "comment"))
@@ -165,11 +184,13 @@ def test_a_stale_save_is_refused_and_the_colleagues_text_survives(tasks_world):
     w.unit_a.liaisons.create(user=colleague)
     report = services.report_open(unit=w.unit_a, week_start=MONDAY, by=w.liaison_a)
     opened_version = report.version
-    services.report_save(report=report, by=colleague, version=opened_version,
-                         data={"highlights": "同事写的内容"}, items={})
+    services.report_save(
+        report=report, by=colleague, version=opened_version, data={"highlights": "同事写的内容"}, items={}
+    )
     with pytest.raises(services.StaleReport) as stale:
-        services.report_save(report=report, by=w.liaison_a, version=opened_version,
-                             data={"highlights": "我写的内容"}, items={})
+        services.report_save(
+            report=report, by=w.liaison_a, version=opened_version, data={"highlights": "我写的内容"}, items={}
+        )
     assert stale.value.current.highlights == "同事写的内容"
     report.refresh_from_db()
     assert report.highlights == "同事写的内容"
@@ -180,8 +201,13 @@ def test_copying_last_weeks_text_is_flagged_with_the_matching_passage(tasks_worl
     text = "本周组织专题读书班一期，围绕营商环境开展调研三次，形成问题清单十二项并逐项明确整改责任人。"
     with time_machine.travel(BEFORE_DEADLINE - dt.timedelta(days=7), tick=False):
         last = services.report_open(unit=w.unit_a, week_start=MONDAY - dt.timedelta(days=7), by=w.liaison_a)
-        last = services.report_save(report=last, by=w.liaison_a, version=last.version,
-                                    data={"highlights": text, "next_week_plan": "继续推进"}, items={})
+        last = services.report_save(
+            report=last,
+            by=w.liaison_a,
+            version=last.version,
+            data={"highlights": text, "next_week_plan": "继续推进"},
+            items={},
+        )
         services.report_submit(report=last, by=w.liaison_a)
     with time_machine.travel(BEFORE_DEADLINE, tick=False):
         report = services.report_submit(report=open_and_fill(w, text=text), by=w.liaison_a)
@@ -194,8 +220,7 @@ def test_copying_last_weeks_text_is_flagged_with_the_matching_passage(tasks_worl
 def test_copying_another_units_report_this_week_is_flagged(tasks_world):
     w = tasks_world
     text = "本周召开党组理论学习中心组学习会，专题研讨优化营商环境，查摆问题五项，制定整改措施十项。"
-    theirs = services.report_submit(report=open_and_fill(w, unit=w.unit_b, user=w.liaison_b, text=text),
-                                    by=w.liaison_b)
+    theirs = services.report_submit(report=open_and_fill(w, unit=w.unit_b, user=w.liaison_b, text=text), by=w.liaison_b)
     mine = services.report_submit(report=open_and_fill(w, text=text), by=w.liaison_a)
     flag = SimilarityFlag.objects.get(report=mine)
     assert flag.other == theirs and flag.same_unit is False
@@ -204,9 +229,12 @@ def test_copying_another_units_report_this_week_is_flagged(tasks_world):
 @time_machine.travel(BEFORE_DEADLINE, tick=False)
 def test_different_text_is_not_flagged(tasks_world):
     w = tasks_world
-    services.report_submit(report=open_and_fill(w, unit=w.unit_b, user=w.liaison_b,
-                                                text="中山区本周完成老旧小区改造三处，走访居民二百户，收集意见四十条。"),
-                           by=w.liaison_b)
+    services.report_submit(
+        report=open_and_fill(
+            w, unit=w.unit_b, user=w.liaison_b, text="中山区本周完成老旧小区改造三处，走访居民二百户，收集意见四十条。"
+        ),
+        by=w.liaison_b,
+    )
     mine = services.report_submit(report=open_and_fill(w), by=w.liaison_a)
     assert not SimilarityFlag.objects.filter(report=mine).exists()
 
@@ -236,8 +264,9 @@ def test_after_the_deadline_missing_liaisons_and_the_office_are_told_once(tasks_
         services.progress_reminders_send()
     missing = Notification.objects.filter(key__startswith="progress-missing:", key__endswith="2026-W48")
     assert list(missing.values_list("user__username", flat=True)) == ["liaison_b"]
-    digest = Notification.objects.get(key__startswith="progress-missing-digest", key__endswith="2026-W48",
-                                      user=w.office)
+    digest = Notification.objects.get(
+        key__startswith="progress-missing-digest", key__endswith="2026-W48", user=w.office
+    )
     assert "中山区" in digest.body and "市水务集团" in digest.body and "市发展改革委" not in digest.body
 
 
@@ -256,9 +285,13 @@ def test_key_task_status_is_derived_from_the_lead_units_reports(tasks_world):
     statuses = {t.number: t.status for t in key_task_list(user=w.office)}
     assert statuses == {1: "not_started", 2: "not_started", 3: "overdue"}
     report = services.report_open(unit=w.unit_a, week_start=MONDAY, by=w.liaison_a)
-    report = services.report_save(report=report, by=w.liaison_a, version=report.version,
-                                  data={"highlights": "完成", "next_week_plan": "总结"},
-                                  items={w.task_a.pk: {"status": ProgressItem.Status.DONE}})
+    report = services.report_save(
+        report=report,
+        by=w.liaison_a,
+        version=report.version,
+        data={"highlights": "完成", "next_week_plan": "总结"},
+        items={w.task_a.pk: {"status": ProgressItem.Status.DONE}},
+    )
     services.report_submit(report=report, by=w.liaison_a)
     statuses = {t.number: t.status for t in key_task_list(user=w.office)}
     assert statuses[1] == "done"

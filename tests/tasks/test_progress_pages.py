@@ -1,0 +1,379 @@
+"""Weekly progress and key tasks through the pages and the API, persona by persona."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from tasks.models import KeyTask, ReportAttachment, WeeklyProgress
+from tasks.services import progress as services
+from tests.tasks.conftest import MONDAY
+
+SH = dt.timezone(dt.timedelta(hours=8))
+THURSDAY = dt.datetime(2026, 11, 26, 10, 0, tzinfo=SH)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def form_data(report, **extra):
+    data = {"version": report.version, "highlights": "本周召开读书班。", "problems": "", "next_week_plan": "下周总结。"}
+    for item in report.items.all():
+        data[f"item-{item.key_task_id}-status"] = item.status
+        data[f"item-{item.key_task_id}-note"] = ""
+        data[f"item-{item.key_task_id}-value"] = ""
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(THURSDAY, tick=False):
+        yield
+
+
+def start(client):
+    response = client.post("/progress/start/", {"week": "2026-11-23"})
+    assert response.status_code == 302
+    return WeeklyProgress.objects.get(week_start=MONDAY)
+
+
+def test_liaison_writes_and_submits_this_weeks_report_from_the_form(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    page = client.get(f"/progress/{report.pk}/edit/").content.decode()
+    assert "举办专题读书班" in page and "区级调研" in page and "集团整改" not in page
+    response = client.post(
+        f"/progress/{report.pk}/edit/",
+        form_data(report, action="submit", **{f"item-{tasks_world.task_a.pk}-value": "3"}),
+    )
+    assert response.status_code == 302 and response.url == f"/progress/{report.pk}/"
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert report.items.get(key_task=tasks_world.task_a).value == 3
+
+
+def test_autosave_keeps_a_draft_and_answers_the_new_version(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    response = client.post(
+        f"/progress/{report.pk}/edit/", form_data(report, highlights="半截草稿"), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.highlights == "半截草稿" and report.status == "draft"
+    assert f'value="{report.version}"' in response.content.decode()
+
+
+def test_a_stale_form_keeps_what_was_typed_and_shows_the_colleagues_text(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    stale_version = report.version
+    services.report_save(
+        report=report,
+        by=tasks_world.liaison_a,
+        version=stale_version,
+        data={"highlights": "另一窗口保存的内容"},
+        items={},
+    )
+    response = client.post(
+        f"/progress/{report.pk}/edit/",
+        form_data(report, version=stale_version, highlights="我刚输入的内容", action="save"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "我刚输入的内容" in page and "另一窗口保存的内容" in page
+    report.refresh_from_db()
+    assert report.highlights == "另一窗口保存的内容"
+
+
+def test_a_wrong_file_type_is_refused_with_its_name_and_the_text_is_kept(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    bad = SimpleUploadedFile("病毒.exe", b"MZ\x90\x00")
+    response = client.post(f"/progress/{report.pk}/edit/", {**form_data(report, action="save"), "files": [bad]})
+    assert response.status_code == 200
+    assert "病毒.exe" in response.content.decode()
+    assert not ReportAttachment.objects.exists()
+
+
+def test_evidence_photo_is_attached_and_downloadable_only_by_those_who_see_the_report(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    photo = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    client.post(f"/progress/{report.pk}/edit/", {**form_data(report, action="save"), "files": [photo]})
+    attachment = ReportAttachment.objects.get()
+    assert client.get(f"/progress/attachments/{attachment.pk}/").status_code == 200
+    assert browser_as(tasks_world.liaison_b).get(f"/progress/attachments/{attachment.pk}/").status_code == 404
+    assert browser_as(tasks_world.other_inspector).get(f"/progress/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_inspector_returns_with_a_comment_and_the_liaison_sees_it(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    client.post(f"/progress/{report.pk}/edit/", form_data(report, action="submit"))
+    inspector = browser_as(tasks_world.inspector)
+    assert 'name="decision" value="return"' in inspector.get(f"/progress/{report.pk}/").content.decode()
+    inspector.post(f"/progress/{report.pk}/review/", {"decision": "return", "comment": "请补充照片"})
+    report.refresh_from_db()
+    assert report.status == "returned"
+    page = client.get(f"/progress/{report.pk}/edit/").content.decode()
+    assert "请补充照片" in page
+
+
+@pytest.mark.parametrize("persona", ["liaison_b", "other_inspector"])
+def test_another_units_report_page_is_404(tasks_world, browser_as, frozen, persona):
+    report = start(browser_as(tasks_world.liaison_a))
+    assert browser_as(getattr(tasks_world, persona)).get(f"/progress/{report.pk}/").status_code == 404
+
+
+def test_leader_reads_a_report_but_cannot_review_it(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    client.post(f"/progress/{report.pk}/edit/", form_data(report, action="submit"))
+    leader = browser_as(tasks_world.leader)
+    assert leader.get(f"/progress/{report.pk}/").status_code == 200
+    leader.post(f"/progress/{report.pk}/review/", {"decision": "accept"})
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+
+def test_inspector_cannot_edit_a_units_report(tasks_world, browser_as, frozen):
+    report = start(browser_as(tasks_world.liaison_a))
+    response = browser_as(tasks_world.inspector).post(f"/progress/{report.pk}/edit/", form_data(report))
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.highlights == ""
+
+
+def test_grid_shows_states_and_is_cut_to_the_inspectors_units(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    client.post(f"/progress/{report.pk}/edit/", form_data(report, action="submit"))
+    page = browser_as(tasks_world.inspector).get("/progress/grid/").content.decode()
+    assert "市发展改革委" in page and "中山区" not in page
+    assert f"/progress/{report.pk}/" in page
+    office_page = browser_as(tasks_world.office).get("/progress/grid/?kind=district").content.decode()
+    assert "中山区" in office_page and "市发展改革委" not in office_page
+
+
+def test_grid_query_count_does_not_grow_with_units_or_reports(
+    tasks_world, browser_as, frozen, django_assert_max_num_queries
+):
+    from campaign.models import Unit
+
+    client = browser_as(tasks_world.office)
+    with django_assert_max_num_queries(20):
+        client.get("/progress/grid/")
+    for n in range(30):
+        unit = Unit.objects.create(campaign=tasks_world.campaign, name=f"加测{n}", kind="city_organ")
+        WeeklyProgress.objects.create(
+            unit=unit,
+            week_start=MONDAY,
+            deadline=dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC),
+            created_by=tasks_world.office,
+            updated_by=tasks_world.office,
+        )
+    with django_assert_max_num_queries(20):
+        client.get("/progress/grid/")
+
+
+def test_office_urges_all_missing_units_from_the_grid(tasks_world, browser_as, frozen):
+    from campaign.models import Notification
+
+    response = browser_as(tasks_world.office).post("/progress/urge/", {"week": "2026-W48"})
+    assert response.status_code == 302
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"liaison_a", "liaison_b"}
+
+
+def test_inspector_cannot_urge(tasks_world, browser_as, frozen):
+    from campaign.models import Notification
+
+    assert browser_as(tasks_world.inspector).post("/progress/urge/", {"week": "2026-W48"}).status_code == 403
+    assert not Notification.objects.exists()
+
+
+# --- API ---------------------------------------------------------------------------------
+
+
+def test_api_liaison_opens_saves_and_submits(tasks_world, api_as, frozen):
+    api = api_as(tasks_world.liaison_a)
+    opened = api.post("/api/v1/progress-reports/", {"unit": tasks_world.unit_a.pk, "week": "2026-W48"}, format="json")
+    assert opened.status_code == 201, opened.content
+    report = opened.json()
+    saved = api.patch(
+        f"/api/v1/progress-reports/{report['id']}/",
+        {
+            "version": report["version"],
+            "highlights": "完成读书班",
+            "next_week_plan": "总结",
+            "items": [{"key_task": tasks_world.task_a.pk, "status": "done", "value": "5"}],
+        },
+        format="json",
+    )
+    assert saved.status_code == 200, saved.content
+    stale = api.patch(
+        f"/api/v1/progress-reports/{report['id']}/", {"version": report["version"], "highlights": "x"}, format="json"
+    )
+    assert stale.status_code == 409
+    submitted = api.post(f"/api/v1/progress-reports/{report['id']}/submit/")
+    assert submitted.json()["status"] == "submitted"
+
+
+def test_api_liaison_cannot_open_another_units_report(tasks_world, api_as, frozen):
+    response = api_as(tasks_world.liaison_a).post(
+        "/api/v1/progress-reports/", {"unit": tasks_world.unit_b.pk, "week": "2026-W48"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not WeeklyProgress.objects.exists()
+
+
+def test_api_liaison_cannot_read_or_submit_another_units_report(tasks_world, api_as, frozen):
+    report = services.report_open(unit=tasks_world.unit_b, week_start=MONDAY, by=tasks_world.liaison_b)
+    api = api_as(tasks_world.liaison_a)
+    assert api.get(f"/api/v1/progress-reports/{report.pk}/").status_code == 404
+    assert api.post(f"/api/v1/progress-reports/{report.pk}/submit/").status_code == 404
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+def test_api_liaison_cannot_accept_their_own_report(tasks_world, api_as, frozen):
+    api = api_as(tasks_world.liaison_a)
+    report = api.post(
+        "/api/v1/progress-reports/", {"unit": tasks_world.unit_a.pk, "week": "2026-W48"}, format="json"
+    ).json()
+    api.patch(
+        f"/api/v1/progress-reports/{report['id']}/",
+        {"version": report["version"], "highlights": "完成", "next_week_plan": "总结"},
+        format="json",
+    )
+    api.post(f"/api/v1/progress-reports/{report['id']}/submit/")
+    assert api.post(f"/api/v1/progress-reports/{report['id']}/accept/").status_code == 403
+    assert WeeklyProgress.objects.get().status == "submitted"
+
+
+def test_api_inspector_returns_and_the_list_filters_by_week(tasks_world, api_as, frozen):
+    report = services.report_open(unit=tasks_world.unit_a, week_start=MONDAY, by=tasks_world.liaison_a)
+    services.report_save(
+        report=report,
+        by=tasks_world.liaison_a,
+        version=report.version,
+        data={"highlights": "完成", "next_week_plan": "总结"},
+        items={},
+    )
+    services.report_submit(report=report, by=tasks_world.liaison_a)
+    api = api_as(tasks_world.inspector)
+    assert api.post(f"/api/v1/progress-reports/{report.pk}/return/", {}, format="json").status_code == 400
+    returned = api.post(f"/api/v1/progress-reports/{report.pk}/return/", {"comment": "补充"}, format="json")
+    assert returned.json()["status"] == "returned"
+    assert [r["id"] for r in api.get("/api/v1/progress-reports/?week=2026-W48").json()["results"]] == [report.pk]
+    assert api.get("/api/v1/progress-reports/?week=2026-W47").json()["results"] == []
+
+
+def test_api_attachment_upload_refuses_a_bad_file(tasks_world, api_as, frozen):
+    report = services.report_open(unit=tasks_world.unit_a, week_start=MONDAY, by=tasks_world.liaison_a)
+    api = api_as(tasks_world.liaison_a)
+    bad = api.post(
+        f"/api/v1/progress-reports/{report.pk}/attachments/",
+        {"file": SimpleUploadedFile("x.pdf", b"not a pdf")},
+        format="multipart",
+    )
+    assert bad.status_code == 400 and "x.pdf" in str(bad.json())
+    good = api.post(
+        f"/api/v1/progress-reports/{report.pk}/attachments/",
+        {"file": SimpleUploadedFile("y.pdf", b"%PDF-1.4 test")},
+        format="multipart",
+    )
+    assert good.status_code == 201
+
+
+@pytest.mark.parametrize("persona", ["liaison_a", "inspector", "leader"])
+def test_api_only_the_office_writes_key_tasks(tasks_world, api_as, persona):
+    response = api_as(getattr(tasks_world, persona)).post(
+        "/api/v1/key-tasks/",
+        {
+            "campaign": tasks_world.campaign.pk,
+            "number": 9,
+            "title": "新任务",
+            "work_line": "push",
+            "lead_unit": tasks_world.unit_a.pk,
+            "deadline": "2026-12-31",
+        },
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not KeyTask.objects.filter(number=9).exists()
+
+
+def test_api_key_task_list_is_cut_and_filterable(tasks_world, api_as):
+    rows = api_as(tasks_world.liaison_b).get("/api/v1/key-tasks/").json()["results"]
+    assert [r["number"] for r in rows] == [2]
+    overdue = api_as(tasks_world.office).get("/api/v1/key-tasks/?status=overdue").json()["results"]
+    assert [r["number"] for r in overdue] == [3]
+
+
+# --- Key-task import and export --------------------------------------------------------------
+
+HEADER = ["序号", "任务名称", "工作主线", "牵头单位", "配合单位", "完成时限", "完成标准", "计量单位", "目标值"]
+
+
+def sheet(rows) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_key_task_import_reports_each_bad_row_and_writes_nothing(tasks_world, browser_as):
+    data = sheet(
+        [
+            [4, "好任务", "理论学习", "市发展改革委", "中山区", "2026-12-31", "", "", ""],
+            [5, "", "理论学习", "市发展改革委", "", "2026-12-31", "", "", ""],
+            [6, "坏主线", "喝茶", "市发展改革委", "", "2026-12-31", "", "", ""],
+            [7, "坏单位", "调查研究", "不存在局", "", "2026-12-31", "", "", ""],
+            [8, "坏日期", "调查研究", "中山区", "", "明年", "", "", ""],
+            [4, "重号", "调查研究", "中山区", "", "2026-12-31", "", "", ""],
+            [9, "缺单位", "调查研究", "中山区", "", "2026-12-31", "", "", "10"],
+        ]
+    )
+    response = browser_as(tasks_world.office).post(
+        "/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", data)}
+    )
+    page = response.content.decode()
+    for row in (3, 4, 5, 6, 7, 8):
+        assert f">{row}<" in page
+    assert not KeyTask.objects.filter(number__gte=4).exists()
+
+
+def test_key_task_import_dry_run_then_confirm_creates_and_updates(tasks_world, browser_as):
+    client = browser_as(tasks_world.office)
+    data = sheet(
+        [
+            [1, "举办专题读书班（修订）", "理论学习", "市发展改革委", "", "2026-12-31", "办满五期", "期", 5],
+            [4, "新增任务", "建章立制", "中山区", "市发展改革委、市水务集团", "2027-01-31", "", "", ""],
+        ]
+    )
+    client.post("/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", data)})
+    assert not KeyTask.objects.filter(number=4).exists()
+    client.post("/key-tasks/import/", {"confirm": "1"})
+    assert KeyTask.objects.get(number=1).title == "举办专题读书班（修订）"
+    new = KeyTask.objects.get(number=4)
+    assert set(new.cooperating_units.values_list("name", flat=True)) == {"市发展改革委", "市水务集团"}
+
+
+def test_key_task_export_opens_with_the_lists_rows_and_statuses(tasks_world, browser_as):
+    response = browser_as(tasks_world.office).get("/key-tasks/?export=xlsx")
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [1, 2, 3]
+    assert rows[1][4] == "市发展改革委"  # cooperating unit of task 2
+    assert rows[2][10] in ("逾期", "Overdue")
+
+
+def test_only_the_office_opens_the_key_task_import(tasks_world, browser_as):
+    assert browser_as(tasks_world.inspector).get("/key-tasks/import/").status_code == 403
