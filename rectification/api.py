@@ -1,0 +1,989 @@
+"""The rectification app's HTTP face. Lists and details come from the selectors (cut by the
+access policy, so another unit's record is 404); every action with a rule calls a service
+(so a forbidden one is 403)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
+from rest_framework.response import Response
+
+from campaign.api import query_bool, query_int
+from campaign.models import Unit, User
+from campaign.selectors import current_campaign, is_liaison, is_office, units_visible_to
+from rectification import selectors
+from rectification.models import (
+    ArenaRound,
+    Closure,
+    Extension,
+    Measure,
+    MeasureProgress,
+    PetitionCase,
+    Problem,
+    PublicReport,
+    SiteVisit,
+    SpecialRectification,
+    SpecialTask,
+    TvQuestion,
+    TvSession,
+    WorkTeam,
+)
+from rectification.services import measures as measure_services
+from rectification.services import public as public_services
+from rectification.services import special as special_services
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _campaign_for(request):
+    campaign = current_campaign(request.user)
+    if campaign is None:
+        raise serializers.ValidationError({"detail": _("You take part in no campaign.")})
+    return campaign
+
+
+def _visible_unit(request, pk) -> Unit:
+    if pk in (None, ""):
+        raise serializers.ValidationError({"unit": _("Choose a unit.")})
+    return get_object_or_404(units_visible_to(request.user), pk=pk)
+
+
+# --- serializers -----------------------------------------------------------------------
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    measure_count = serializers.IntegerField(read_only=True)
+    closed_count = serializers.IntegerField(read_only=True)
+    red_count = serializers.IntegerField(read_only=True)
+    yellow_count = serializers.IntegerField(read_only=True)
+    report_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "campaign",
+            "code",
+            "title",
+            "description",
+            "level",
+            "level_display",
+            "unit",
+            "unit_name",
+            "source",
+            "source_display",
+            "category",
+            "severity",
+            "status",
+            "status_display",
+            "closed_at",
+            "measure_count",
+            "closed_count",
+            "red_count",
+            "yellow_count",
+            "report_count",
+        ]
+        read_only_fields = ["campaign", "status", "closed_at"]
+        extra_kwargs = {"code": {"required": False}, "unit": {"queryset": Unit.objects.all()}}
+        validators = []
+
+
+class ProblemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The problem list (问题清单), cut to what the caller may see. Filters: `level`, `status`,
+    `source`, `unit`, `light` (problems with a measure of that light), `search`."""
+
+    serializer_class = ProblemSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("level", str, enum=Problem.Level.values),
+            OpenApiParameter("status", str, enum=Problem.Status.values),
+            OpenApiParameter("source", str, enum=Problem.Source.values),
+            OpenApiParameter("unit", int),
+            OpenApiParameter("light", str, enum=Measure.Light.values),
+            OpenApiParameter("search", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.problem_list(
+            user=self.request.user,
+            level=p.get("level", ""),
+            status=p.get("status", ""),
+            source=p.get("source", ""),
+            unit_id=query_int(self.request, "unit"),
+            light=p.get("light", ""),
+            search=p.get("search", ""),
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        unit = _visible_unit(request, data.pop("unit").pk)
+        problem = measure_services.problem_create(by=request.user, campaign=unit.campaign, unit=unit, **data)
+        problem = self.get_queryset().get(pk=problem.pk)
+        return Response(self.get_serializer(problem).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        data = {k: v for k, v in serializer.validated_data.items() if k in measure_services.PROBLEM_EDITABLE}
+        measure_services.problem_update(problem=serializer.instance, by=self.request.user, data=data)
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        return Response(self.get_serializer(self.get_queryset().get(pk=kwargs["pk"])).data)
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    reported_by_name = serializers.CharField(source="reported_by.display_name", read_only=True)
+    round_number = serializers.IntegerField(source="round.number", read_only=True, default=None)
+    evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeasureProgress
+        fields = [
+            "id",
+            "reported_on",
+            "round_number",
+            "value_reached",
+            "milestones_done",
+            "percent",
+            "note",
+            "reported_by_name",
+            "evidence",
+        ]
+
+    def get_evidence(self, entry) -> list[str]:
+        return [e.name for e in entry.evidence.all()]
+
+
+class ClosureSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    requested_by_name = serializers.CharField(source="requested_by.display_name", read_only=True)
+    decided_by_name = serializers.CharField(source="decided_by.display_name", read_only=True, default=None)
+    reopened_by_name = serializers.CharField(source="reopened_by.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = Closure
+        fields = [
+            "id",
+            "status",
+            "status_display",
+            "statement",
+            "snapshot",
+            "requested_by_name",
+            "requested_at",
+            "decided_by_name",
+            "decided_at",
+            "decision_note",
+            "reopened_by_name",
+            "reopened_at",
+            "reopen_reason",
+        ]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Extension
+        fields = ["id", "old_deadline", "new_deadline", "reason", "status", "decided_at", "decision_note"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True)
+    light = serializers.CharField(read_only=True)
+    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
+    problem_code = serializers.CharField(source="problem.code", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    target = serializers.CharField(source="target_text", read_only=True)
+    responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True)
+    responsible_person = serializers.CharField(allow_blank=True, required=False, default="")
+    start_date = serializers.DateField(allow_null=True, required=False)
+    deadline = serializers.DateField(allow_null=True, required=False)
+    milestones = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "code",
+            "problem",
+            "problem_code",
+            "number",
+            "content",
+            "responsible_unit",
+            "responsible_unit_name",
+            "responsible_person",
+            "start_date",
+            "deadline",
+            "original_deadline",
+            "extension_count",
+            "baseline",
+            "target_value",
+            "measure_unit",
+            "milestones",
+            "target",
+            "acceptance_criteria",
+            "status",
+            "status_display",
+            "progress_percent",
+            "on_track_until",
+            "last_progress_on",
+            "missed_last_round",
+            "light",
+            "closed_at",
+        ]
+        read_only_fields = [
+            "number",
+            "original_deadline",
+            "extension_count",
+            "status",
+            "progress_percent",
+            "on_track_until",
+            "last_progress_on",
+            "missed_last_round",
+            "closed_at",
+        ]
+        extra_kwargs = {"problem": {"queryset": Problem.objects.all()}}
+        validators = []
+
+
+class MeasureDetailSerializer(MeasureSerializer):
+    progress = ProgressSerializer(many=True, read_only=True)
+    closures = ClosureSerializer(many=True, read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+
+    class Meta(MeasureSerializer.Meta):
+        fields = [*MeasureSerializer.Meta.fields, "progress", "closures", "extensions"]
+
+
+class ProgressInput(serializers.Serializer):
+    value_reached = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    milestones_done = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ClosureInput(serializers.Serializer):
+    statement = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtensionInput(serializers.Serializer):
+    new_deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtensionDecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _files(request) -> list:
+    return request.FILES.getlist("files") if hasattr(request, "FILES") else []
+
+
+class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Rectification measures with their light (green/yellow/red/closed), cut to the caller's
+    units. Filters: `light`, `status`, `unit`, `problem`, `level`, `search`, `overdue=true`,
+    `owing=true` (no update in the current dispatch round). Actions: `progress/` (bi-weekly
+    update with evidence files), `close/` (request closure with evidence), `sign-off/`,
+    `return/` (send back with a reason), `reopen/` (office), `extension/` (ask for a later
+    deadline) and `extension-decision/` (office)."""
+
+    def get_serializer_class(self):
+        return MeasureDetailSerializer if self.action == "retrieve" else MeasureSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("light", str, enum=Measure.Light.values),
+            OpenApiParameter("status", str, enum=Measure.Status.values),
+            OpenApiParameter("unit", int),
+            OpenApiParameter("problem", int),
+            OpenApiParameter("level", str, enum=Problem.Level.values),
+            OpenApiParameter("search", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("owing", bool),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        p = self.request.query_params
+        if self.action == "retrieve":
+            return selectors.with_light(
+                selectors.measures_visible_to(self.request.user).select_related("problem", "responsible_unit")
+            ).prefetch_related(
+                "progress__evidence",
+                "progress__reported_by",
+                "progress__round",
+                "closures__requested_by",
+                "closures__decided_by",
+                "closures__reopened_by",
+                "extensions",
+            )
+        if self.action != "list":
+            return selectors.with_light(selectors.measures_visible_to(self.request.user)).select_related(
+                "problem", "responsible_unit"
+            )
+        return selectors.measure_list(
+            user=self.request.user,
+            light=p.get("light", ""),
+            status=p.get("status", ""),
+            unit_id=query_int(self.request, "unit"),
+            problem_id=query_int(self.request, "problem"),
+            level=p.get("level", ""),
+            search=p.get("search", ""),
+            overdue=query_bool(self.request, "overdue"),
+            owing=query_bool(self.request, "owing"),
+        )
+
+    def _fresh(self, measure):
+        return MeasureSerializer(self.get_queryset().get(pk=measure.pk)).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        problem = get_object_or_404(selectors.problems_visible_to(request.user), pk=data.pop("problem").pk)
+        unit = data.pop("responsible_unit")
+        if unit is not None:
+            unit = get_object_or_404(units_visible_to(request.user), pk=unit.pk)
+        measure = measure_services.measure_create(by=request.user, problem=problem, responsible_unit=unit, **data)
+        return Response(self._fresh(measure), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProgressInput, responses=ProgressSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        measure = self.get_object()
+        data = ProgressInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = measure_services.measure_progress_record(
+            by=request.user,
+            measure=measure,
+            value_reached=data.validated_data.get("value_reached"),
+            milestones_done=data.validated_data["milestones_done"],
+            note=data.validated_data["note"],
+            files=_files(request),
+        )
+        return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ClosureInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        measure = self.get_object()
+        data = ClosureInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        closure = measure_services.measure_closure_request(
+            by=request.user, measure=measure, statement=data.validated_data["statement"], files=_files(request)
+        )
+        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
+
+    def _pending_closure(self, measure) -> Closure:
+        closure = measure.closures.filter(status=Closure.Status.REQUESTED).first()
+        if closure is None:
+            raise serializers.ValidationError({"detail": _("No closure request is waiting on this measure.")})
+        return closure
+
+    @extend_schema(request=NoteInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        measure = self.get_object()
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        closure = measure_services.closure_sign_off(
+            by=request.user, closure=self._pending_closure(measure), note=data.validated_data["note"]
+        )
+        return Response(ClosureSerializer(closure).data)
+
+    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request, pk=None):
+        measure = self.get_object()
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        closure = measure_services.closure_return(
+            by=request.user, closure=self._pending_closure(measure), reason=data.validated_data["reason"]
+        )
+        return Response(ClosureSerializer(closure).data)
+
+    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        measure = self.get_object()
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        closure = measure_services.measure_reopen(
+            by=request.user, measure=measure, reason=data.validated_data["reason"]
+        )
+        return Response(ClosureSerializer(closure).data)
+
+    @extend_schema(request=ExtensionInput, responses=ExtensionSerializer)
+    @action(detail=True, methods=["post"])
+    def extension(self, request, pk=None):
+        measure = self.get_object()
+        data = ExtensionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        extension = measure_services.extension_request(by=request.user, measure=measure, **data.validated_data)
+        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExtensionDecisionInput, responses=ExtensionSerializer)
+    @action(detail=True, methods=["post"], url_path="extension-decision")
+    def extension_decision(self, request, pk=None):
+        measure = self.get_object()
+        data = ExtensionDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        pending = measure.extensions.filter(status=Extension.Status.PENDING).first()
+        if pending is None:
+            raise serializers.ValidationError({"detail": _("No extension request is waiting on this measure.")})
+        extension = measure_services.extension_decide(by=request.user, extension=pending, **data.validated_data)
+        return Response(ExtensionSerializer(extension).data)
+
+
+# --- site visits -----------------------------------------------------------------------
+
+
+class SiteVisitSerializer(serializers.ModelSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    inspector_name = serializers.CharField(source="inspector.display_name", read_only=True)
+    problems = serializers.PrimaryKeyRelatedField(many=True, queryset=Problem.objects.all(), required=False)
+    new_problem_title = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    reopen_measure = serializers.PrimaryKeyRelatedField(
+        write_only=True, queryset=Measure.objects.all(), required=False, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = SiteVisit
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "inspector_name",
+            "visited_on",
+            "problems",
+            "findings",
+            "new_problem_title",
+            "reopen_measure",
+        ]
+
+
+class SiteVisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """On-site checks (实地查看). A finding may list a new problem (`new_problem_title`) or reopen
+    a closed measure of the unit (`reopen_measure`)."""
+
+    serializer_class = SiteVisitSerializer
+
+    def get_queryset(self):
+        visits = selectors.site_visits_visible_to(self.request.user)
+        unit_id = query_int(self.request, "unit")
+        return visits.filter(unit_id=unit_id) if unit_id else visits
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        unit = _visible_unit(request, data.pop("unit").pk)
+        problems = [
+            get_object_or_404(selectors.problems_visible_to(request.user), pk=p.pk) for p in data.pop("problems", [])
+        ]
+        reopen = data.pop("reopen_measure")
+        if reopen is not None:
+            reopen = get_object_or_404(selectors.measures_visible_to(request.user), pk=reopen.pk)
+        visit = special_services.site_visit_record(
+            by=request.user, unit=unit, problems=problems, reopen_measure=reopen, **data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data, status=status.HTTP_201_CREATED)
+
+
+# --- special rectification -------------------------------------------------------------
+
+
+class SpecialTaskSerializer(serializers.ModelSerializer):
+    owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = SpecialTask
+        fields = [
+            "id",
+            "team",
+            "number",
+            "title",
+            "owner_unit",
+            "owner_unit_name",
+            "deadline",
+            "status",
+            "status_display",
+            "closure_statement",
+            "returned_reason",
+            "closed_at",
+        ]
+        read_only_fields = ["number", "status", "closure_statement", "returned_reason", "closed_at"]
+
+
+class WorkTeamSerializer(serializers.ModelSerializer):
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
+    tasks = SpecialTaskSerializer(many=True, read_only=True, source="visible_tasks")
+
+    class Meta:
+        model = WorkTeam
+        fields = ["id", "name", "lead_unit", "lead_unit_name", "member_units", "tasks"]
+
+
+class SpecialRectificationSerializer(serializers.ModelSerializer):
+    team_count = serializers.IntegerField(read_only=True)
+    task_count = serializers.IntegerField(read_only=True)
+    closed_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = SpecialRectification
+        fields = ["id", "title", "plan_document", "plan_issued_on", "team_count", "task_count", "closed_count"]
+
+
+class SpecialRectificationDetailSerializer(SpecialRectificationSerializer):
+    teams = WorkTeamSerializer(many=True, read_only=True)
+
+    class Meta(SpecialRectificationSerializer.Meta):
+        fields = [*SpecialRectificationSerializer.Meta.fields, "teams"]
+
+
+class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Special rectifications (专项整治) with their work teams (专班) and task ledgers; the tasks
+    shown are cut to the caller's units."""
+
+    def get_serializer_class(self):
+        return SpecialRectificationDetailSerializer if self.action == "retrieve" else SpecialRectificationSerializer
+
+    def get_queryset(self):
+        return selectors.special_rectifications_visible_to(self.request.user).order_by("id")
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            item = selectors.special_rectification_detail(user=request.user, pk=kwargs["pk"])
+        except SpecialRectification.DoesNotExist:
+            return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+        return Response(SpecialRectificationDetailSerializer(item).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = special_services.special_rectification_create(
+            by=request.user, campaign=_campaign_for(request), **serializer.validated_data
+        )
+        return Response(
+            SpecialRectificationSerializer(self.get_queryset().get(pk=item.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SpecialTaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """Tasks of the work teams, closed like measures: `close/` by the owner, `sign-off/` or
+    `return/` by a reviewer."""
+
+    serializer_class = SpecialTaskSerializer
+
+    def get_queryset(self):
+        return selectors.special_tasks_visible_to(self.request.user).order_by("team_id", "number")
+
+    @extend_schema(request=ClosureInput, responses=SpecialTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        data = ClosureInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = special_services.special_task_request_closure(
+            by=request.user, task=self.get_object(), statement=data.validated_data["statement"]
+        )
+        return Response(SpecialTaskSerializer(task).data)
+
+    @extend_schema(request=NoteInput, responses=SpecialTaskSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        task = special_services.special_task_decide(by=request.user, task=self.get_object(), approve=True)
+        return Response(SpecialTaskSerializer(task).data)
+
+    @extend_schema(request=ReasonInput, responses=SpecialTaskSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request, pk=None):
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = special_services.special_task_decide(
+            by=request.user, task=self.get_object(), approve=False, reason=data.validated_data["reason"]
+        )
+        return Response(SpecialTaskSerializer(task).data)
+
+
+# --- arena -----------------------------------------------------------------------------
+
+
+class ArenaRoundSerializer(serializers.ModelSerializer):
+    criteria = serializers.SerializerMethodField()
+    ranking = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ArenaRound
+        fields = ["id", "title", "held_on", "published_at", "criteria", "ranking"]
+
+    def get_criteria(self, arena) -> list[dict]:
+        return [{"id": c.pk, "name": c.name, "max_score": c.max_score} for c in arena.criteria.all()]
+
+    def get_ranking(self, arena) -> list[dict] | None:
+        user = self.context["request"].user
+        if arena.published_at is None and not is_office(user):
+            return None
+        return [
+            {
+                "rank": row["rank"],
+                "team": row["team"].pk,
+                "team_name": row["team"].name,
+                "scores": row["cells"],
+                "scorers": row["scorers"],
+                "total": row["total"],
+            }
+            for row in selectors.arena_ranking(round_=arena)
+        ]
+
+
+class ScoreInput(serializers.Serializer):
+    team = serializers.IntegerField()
+    scores = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=1))
+
+
+class ArenaRoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Arena rounds (擂台比武). The ranking (each team's mean score per criterion, the total
+    and the rank) shows once published (the office sees it before). `score/` for attendees,
+    `publish/` for the office."""
+
+    serializer_class = ArenaRoundSerializer
+
+    def get_queryset(self):
+        return selectors.arena_rounds_visible_to(self.request.user).prefetch_related("criteria")
+
+    @extend_schema(request=ScoreInput, responses={200: None})
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        arena = self.get_object()
+        data = ScoreInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        team = get_object_or_404(WorkTeam, pk=data.validated_data["team"])
+        rows = special_services.arena_score_submit(
+            by=request.user, arena=arena, team=team, scores=data.validated_data["scores"]
+        )
+        return Response({"saved": len(rows)})
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        arena = special_services.arena_publish(by=request.user, arena=self.get_object())
+        return Response(self.get_serializer(arena).data)
+
+
+# --- public reports --------------------------------------------------------------------
+
+
+class IsStaffReader(permissions.BasePermission):
+    """Public reports are read by the office, leaders and inspectors, never by unit liaisons."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and not is_liaison(request.user))
+
+
+class PublicReportInput(serializers.Serializer):
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    about_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class PublicReportSerializer(serializers.ModelSerializer):
+    triage_display = serializers.CharField(source="get_triage_display", read_only=True)
+    problem_code = serializers.CharField(source="problem.code", read_only=True, default=None)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublicReport
+        fields = [
+            "id",
+            "receipt",
+            "channel",
+            "subject",
+            "body",
+            "about_unit",
+            "contact",
+            "received_at",
+            "triage",
+            "triage_display",
+            "triage_note",
+            "problem",
+            "problem_code",
+            "triaged_at",
+            "attachments",
+        ]
+
+    def get_attachments(self, report) -> list[str]:
+        return [a.name for a in report.attachments.all()]
+
+
+class TriageInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["reject", "merge", "create"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    problem = serializers.IntegerField(required=False, allow_null=True, default=None)
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _triage(request, item):
+    data = TriageInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    problem_id, unit_id = values.pop("problem"), values.pop("unit")
+    problem = get_object_or_404(selectors.problems_visible_to(request.user), pk=problem_id) if problem_id else None
+    unit = _visible_unit(request, unit_id) if unit_id else None
+    return public_services.item_triage(by=request.user, item=item, problem=problem, unit=unit, **values)
+
+
+class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public reports (举报). `POST` is open to anyone (rate-limited per address) and answers a
+    receipt code; `status/{receipt}/` shows the reporter the handling. Everything else is
+    for staff; `triage/` (reject with a reason, merge into a problem, create a problem) is
+    the office's."""
+
+    serializer_class = PublicReportSerializer
+    permission_classes = [IsStaffReader]
+
+    def get_permissions(self):
+        if self.action in ("create", "status_by_receipt"):
+            return [permissions.AllowAny()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        reports = selectors.public_reports_for_staff(user=self.request.user)
+        triage = self.request.query_params.get("triage", "")
+        return reports.filter(triage=triage) if triage else reports
+
+    @extend_schema(request=PublicReportInput, responses={201: None})
+    def create(self, request, *args, **kwargs):
+        from rectification.views.public import public_campaign
+
+        data = PublicReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("files")
+        try:
+            report = public_services.public_report_submit(
+                campaign=public_campaign(), files=_files(request), address=client_address(request), **values
+            )
+        except public_services.RateLimited as exc:
+            raise Throttled(detail=str(exc))
+        return Response(
+            {
+                "receipt": report.receipt,
+                "message": _("Keep this receipt code: it is the only way to follow your report."),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses={200: None})
+    @action(detail=False, methods=["get"], url_path=r"status/(?P<receipt>[A-Za-z0-9]+)")
+    def status_by_receipt(self, request, receipt=None):
+        try:
+            found = public_services.public_report_status(receipt=receipt, address=client_address(request))
+        except public_services.RateLimited as exc:
+            raise Throttled(detail=str(exc))
+        if found is None:
+            return Response({"detail": _("No report has this receipt code.")}, status=status.HTTP_404_NOT_FOUND)
+        found["received_on"] = found["received_on"].isoformat()
+        return Response(found)
+
+    @extend_schema(request=TriageInput, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"])
+    def triage(self, request, pk=None):
+        report = _triage(request, self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+
+# --- TV questioning --------------------------------------------------------------------
+
+
+class TvQuestionSerializer(serializers.ModelSerializer):
+    triage_display = serializers.CharField(source="get_triage_display", read_only=True)
+
+    class Meta:
+        model = TvQuestion
+        fields = ["id", "text", "triage", "triage_display", "triage_note", "problem"]
+
+
+class TvSessionSerializer(serializers.ModelSerializer):
+    questions = TvQuestionSerializer(many=True, read_only=True)
+    question_count = serializers.IntegerField(read_only=True)
+    handled_count = serializers.IntegerField(read_only=True)
+    question_texts = serializers.ListField(child=serializers.CharField(), write_only=True, required=False, default=list)
+    departments = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all(), required=False)
+
+    class Meta:
+        model = TvSession
+        fields = [
+            "id",
+            "number",
+            "title",
+            "aired_on",
+            "viewers",
+            "departments",
+            "question_count",
+            "handled_count",
+            "questions",
+            "question_texts",
+        ]
+        validators = []
+
+
+class TvSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """TV-questioning sessions (电视问政) with viewers and the public's questions; the office
+    records them and triages each question (`triage/` with `question`)."""
+
+    serializer_class = TvSessionSerializer
+
+    def get_queryset(self):
+        return selectors.tv_sessions_visible_to(self.request.user).prefetch_related("questions").order_by("-aired_on")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        session = public_services.tv_session_record(
+            by=request.user,
+            campaign=_campaign_for(request),
+            questions=data.pop("question_texts"),
+            departments=data.pop("departments", []),
+            **data,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=session.pk)).data, status=201)
+
+    @extend_schema(request=TriageInput, responses=TvQuestionSerializer)
+    @action(detail=True, methods=["post"])
+    def triage(self, request, pk=None):
+        session = self.get_object()
+        question = get_object_or_404(session.questions.all(), pk=query_int_body(request, "question"))
+        return Response(TvQuestionSerializer(_triage(request, question)).data)
+
+
+def query_int_body(request, name: str) -> int:
+    raw = str(request.data.get(name, "")).strip()
+    if not raw.isdigit():
+        raise serializers.ValidationError({name: _("Give the question's id.")})
+    return int(raw)
+
+
+# --- petitions -------------------------------------------------------------------------
+
+
+class PetitionCaseSerializer(serializers.ModelSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=User.Role.LEADER), allow_null=True, required=False
+    )
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True, default=None)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+
+    class Meta:
+        model = PetitionCase
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "kind_display",
+            "batch",
+            "title",
+            "field",
+            "unit",
+            "unit_name",
+            "leader",
+            "leader_name",
+            "stage",
+            "stage_display",
+            "received_on",
+            "investigated_on",
+            "consulted_on",
+            "deadline",
+            "resolved_on",
+            "resolution",
+        ]
+        read_only_fields = ["stage", "investigated_on", "consulted_on", "resolved_on", "resolution"]
+        validators = []
+
+
+class AdvanceInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=PetitionCase.Stage.choices)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+    resolution = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PetitionCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Petition cases (信访): leader-led cases and repeat petitions, each through investigation
+    → consultation → handling → resolved (`advance/`). Filters: `kind`, `stage`, `overdue=true`."""
+
+    serializer_class = PetitionCaseSerializer
+
+    def get_queryset(self):
+        from django.utils import timezone
+
+        cases = selectors.petition_cases_visible_to(self.request.user).order_by("deadline", "code")
+        p = self.request.query_params
+        if p.get("kind"):
+            cases = cases.filter(kind=p["kind"])
+        if p.get("stage"):
+            cases = cases.filter(stage=p["stage"])
+        if query_bool(self.request, "overdue"):
+            cases = cases.filter(deadline__lt=timezone.localdate()).exclude(stage=PetitionCase.Stage.RESOLVED)
+        return cases
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        unit = _visible_unit(request, data.pop("unit").pk)
+        case = public_services.petition_case_create(by=request.user, campaign=unit.campaign, unit=unit, **data)
+        return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AdvanceInput, responses=PetitionCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        data = AdvanceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = public_services.petition_case_advance(by=request.user, case=self.get_object(), **data.validated_data)
+        return Response(self.get_serializer(case).data)
+
+
+def register(router) -> None:
+    """Put the rectification resources on the project's API router."""
+    router.register("problems", ProblemViewSet, basename="problem")
+    router.register("measures", MeasureViewSet, basename="measure")
+    router.register("site-visits", SiteVisitViewSet, basename="site-visit")
+    router.register("special-rectifications", SpecialRectificationViewSet, basename="special-rectification")
+    router.register("special-tasks", SpecialTaskViewSet, basename="special-task")
+    router.register("arena-rounds", ArenaRoundViewSet, basename="arena-round")
+    router.register("public-reports", PublicReportViewSet, basename="public-report")
+    router.register("tv-sessions", TvSessionViewSet, basename="tv-session")
+    router.register("petition-cases", PetitionCaseViewSet, basename="petition-case")

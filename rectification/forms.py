@@ -1,0 +1,222 @@
+"""Page forms of the rectification app. They only read input; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaign.selectors import units_visible_to
+from rectification.models import Measure, PetitionCase, Problem
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class ProblemFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    light = forms.ChoiceField(label=_("Light"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", _("All levels")), *Problem.Level.choices]
+        self.fields["status"].choices = [("", _("All")), *Problem.Status.choices]
+        self.fields["source"].choices = [("", _("All sources")), *Problem.Source.choices]
+        self.fields["light"].choices = [("", _("Any light")), *Measure.Light.choices]
+
+    def filters(self) -> dict:
+        d = self.cleaned_data if self.is_valid() else {}
+        return {k: d.get(k) or "" for k in ("level", "status", "source", "light")} | {"search": d.get("q") or ""}
+
+
+class MeasureFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    light = forms.ChoiceField(label=_("Light"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    owing = forms.BooleanField(label=_("No update this round"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["light"].choices = [("", _("Any light")), *Measure.Light.choices]
+        self.fields["status"].choices = [("", _("All")), *Measure.Status.choices]
+        self.fields["level"].choices = [("", _("All levels")), *Problem.Level.choices]
+
+    def filters(self) -> dict:
+        d = self.cleaned_data if self.is_valid() else {}
+        return {
+            "light": d.get("light") or "",
+            "status": d.get("status") or "",
+            "level": d.get("level") or "",
+            "search": d.get("q") or "",
+            "owing": bool(d.get("owing")),
+        }
+
+
+class ProblemForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Problem"), max_length=200)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    level = forms.ChoiceField(label=_("Level"), choices=Problem.Level.choices)
+    source = forms.ChoiceField(label=_("Source"), choices=Problem.Source.choices)
+    category = forms.CharField(label=_("Category"), max_length=50, required=False)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Problem.Severity.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
+
+
+class MeasureForm(ServiceErrorsMixin, forms.Form):
+    content = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None, required=False)
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50, required=False)
+    start_date = forms.DateField(label=_("Start"), widget=_date_input(), required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=_date_input(), required=False)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False)
+    target_value = forms.DecimalField(label=_("Target value"), required=False)
+    measure_unit = forms.CharField(label=_("Unit of measure"), max_length=20, required=False)
+    milestones = forms.CharField(
+        label=_("Milestones (one a line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Give a target value, or list the milestones by which progress is counted."),
+    )
+    acceptance_criteria = forms.CharField(
+        label=_("Acceptance criteria"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = units_visible_to(user).order_by("kind", "name")
+
+    def values(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["milestones"] = [line.strip() for line in (d.get("milestones") or "").splitlines() if line.strip()]
+        return d
+
+
+class ProgressForm(ServiceErrorsMixin, forms.Form):
+    value_reached = forms.DecimalField(label=_("Value reached"), required=False)
+    milestones_done = forms.MultipleChoiceField(
+        label=_("Milestones done"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    files = MultipleFileField(label=_("Evidence files"))
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        if measure.target_value is not None:
+            del self.fields["milestones_done"]
+            self.fields["value_reached"].label = _("Value reached (%(unit)s)") % {"unit": measure.measure_unit or "—"}
+        else:
+            del self.fields["value_reached"]
+            self.fields["milestones_done"].choices = [(str(i), m) for i, m in enumerate(measure.milestones)]
+
+
+class ClosureRequestForm(ServiceErrorsMixin, forms.Form):
+    statement = forms.CharField(
+        label=_("Result against the target"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    files = MultipleFileField(label=_("Evidence files"))
+
+
+class ReasonForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ExtensionForm(ServiceErrorsMixin, forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=_date_input(), required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Problem list (.xlsx)"))
+
+
+class PublicReportForm(ServiceErrorsMixin, forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    about_unit = forms.CharField(label=_("Unit or place concerned"), max_length=200, required=False)
+    contact = forms.CharField(
+        label=_("How to reach you (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty to stay anonymous."),
+    )
+    files = MultipleFileField(label=_("Photos or PDF (optional, up to 3)"))
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("Receipt code"), max_length=16)
+
+
+class TriageForm(ServiceErrorsMixin, forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("reject", _("Do not accept (give the reason)")),
+            ("merge", _("Add to an existing problem")),
+            ("create", _("List as a new problem")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason / reply"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    problem = forms.ModelChoiceField(label=_("Existing problem"), queryset=Problem.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit for a new problem"), queryset=None, required=False)
+    title = forms.CharField(label=_("Title of the new problem"), max_length=200, required=False)
+
+    def __init__(self, *args, user, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].queryset = Problem.objects.filter(campaign=campaign).order_by("code")
+        self.fields["unit"].queryset = units_visible_to(user).filter(campaign=campaign).order_by("kind", "name")
+
+
+class AdvanceForm(ServiceErrorsMixin, forms.Form):
+    stage = forms.ChoiceField(label=_("Move to"), choices=PetitionCase.Stage.choices)
+    on = forms.DateField(label=_("Date"), widget=_date_input(), required=False)
+    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SiteVisitForm(ServiceErrorsMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    visited_on = forms.DateField(label=_("Date"), widget=_date_input())
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    new_problem_title = forms.CharField(label=_("List a new problem from this finding"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
+
+
+class TaskClosureForm(ServiceErrorsMixin, forms.Form):
+    statement = forms.CharField(label=_("Result reached"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

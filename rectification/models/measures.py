@@ -1,0 +1,376 @@
+"""The problem list (问题清单), its measures (整改措施), the bi-weekly dispatch and closure (销号)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaign.models import Campaign, Unit, User
+
+
+class Problem(models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", _("City level")
+        UNIT = "unit", _("Unit level")
+
+    class Source(models.TextChoices):
+        SELF_EXAMINATION = "self", _("Self-examination")
+        INSPECTION = "inspection", _("Inspection finding")
+        PUBLIC_REPORT = "public_report", _("Public report")
+        TV_QUESTIONING = "tv", _("TV questioning")
+        PETITION = "petition", _("Petition")
+        RESEARCH = "research", _("Research")
+
+    class Severity(models.TextChoices):
+        GENERAL = "general", _("General")
+        SERIOUS = "serious", _("Serious")
+        MAJOR = "major", _("Major")
+
+    class Status(models.TextChoices):
+        NO_MEASURES = "no_measures", _("No measures yet")
+        IN_PROGRESS = "in_progress", _("Being rectified")
+        CLOSED = "closed", _("Rectified")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="problems", verbose_name=_("campaign")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.UNIT)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        verbose_name=_("unit"),
+        help_text=_("The unit whose problem it is; for a city-level problem, the lead unit."),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF_EXAMINATION)
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NO_MEASURES,
+        help_text=_("Derived from the measures by the services; never edited by hand."),
+    )
+    closed_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="problem_unique_code"),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="problem_closed_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "level", "status"], name="problem_level_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Measure(models.Model):
+    """A rectification measure: owned, dated and measurable, or it is not a measure.
+
+    `on_track_until` is the expected-progress line (序时进度) turned into a date: the last day
+    on which the progress reached so far is still at or above the line drawn from the start
+    (0%) to the deadline (100%). The services keep it current; the light compares it with
+    today in the database."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+        CLOSED = "closed", _("Closed")
+
+    class Light(models.TextChoices):
+        GREEN = "green", _("On track")
+        YELLOW = "yellow", _("Behind")
+        RED = "red", _("Overdue")
+        CLOSED = "closed", _("Closed")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="measures", verbose_name=_("problem"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    content = models.TextField(_("measure"))
+    responsible_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="measures", verbose_name=_("responsible unit")
+    )
+    responsible_person = models.CharField(_("responsible person"), max_length=50)
+    start_date = models.DateField(_("start"))
+    deadline = models.DateField(_("deadline"))
+    original_deadline = models.DateField(_("original deadline"))
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    measure_unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    milestones = models.JSONField(_("milestones"), default=list, blank=True)
+    milestone_count = models.PositiveSmallIntegerField(default=0)
+    acceptance_criteria = models.TextField(_("acceptance criteria"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    on_track_until = models.DateField(_("on track until"))
+    last_progress_on = models.DateField(_("last update"), null=True, blank=True)
+    missed_last_round = models.BooleanField(_("missed the last dispatch round"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["problem__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "number"], name="measure_unique_number"),
+            models.CheckConstraint(condition=Q(deadline__gte=F("start_date")), name="measure_deadline_after_start"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("original_deadline")), name="measure_extension_only_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=False) | Q(milestone_count__gt=0), name="measure_has_target"
+            ),
+            models.CheckConstraint(condition=~Q(responsible_person=""), name="measure_has_owner"),
+            models.CheckConstraint(condition=Q(progress_percent__lte=100), name="measure_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="measure_closed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["responsible_unit", "status"], name="measure_unit_status_idx"),
+            models.Index(fields=["status", "deadline"], name="measure_status_deadline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem.code}-{self.number}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.problem.code}-{self.number}"
+
+    @property
+    def target_text(self) -> str:
+        if self.target_value is not None:
+            base = f"{self.baseline.normalize():f} → " if self.baseline is not None else ""
+            return f"{base}{self.target_value.normalize():f} {self.measure_unit}".strip()
+        return " / ".join(self.milestones)
+
+
+class DispatchRound(models.Model):
+    """One bi-weekly dispatch round (每两周调度) of a campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="dispatch_rounds")
+    number = models.PositiveSmallIntegerField(_("round"))
+    opens_on = models.DateField(_("opens"))
+    due_on = models.DateField(_("due"))
+    reminded_at = models.DateTimeField(_("reminders sent"), null=True, blank=True)
+    closed_out_at = models.DateTimeField(_("misses recorded"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dispatch round")
+        verbose_name_plural = _("dispatch rounds")
+        ordering = ["campaign", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="round_unique_number"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("opens_on")), name="round_due_after_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.number}"
+
+
+class DispatchMiss(models.Model):
+    """A measure that got no progress entry in a round; recorded when the round is over."""
+
+    round = models.ForeignKey(DispatchRound, on_delete=models.CASCADE, related_name="misses")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="misses")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("missed update")
+        verbose_name_plural = _("missed updates")
+        constraints = [models.UniqueConstraint(fields=["round", "measure"], name="miss_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.measure_id}"
+
+
+class MeasureProgress(models.Model):
+    """A bi-weekly progress entry: the value reached or the milestones done, with evidence."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress", verbose_name=_("measure"))
+    round = models.ForeignKey(
+        DispatchRound, on_delete=models.PROTECT, related_name="entries", null=True, blank=True, verbose_name=_("round")
+    )
+    reported_on = models.DateField(_("date"))
+    value_reached = models.DecimalField(_("value reached"), max_digits=14, decimal_places=2, null=True, blank=True)
+    milestones_done = models.JSONField(_("milestones done"), default=list, blank=True)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["-reported_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="progress_percent_max_100")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} · {self.reported_on}"
+
+
+class Closure(models.Model):
+    """A request to close a measure (销号), and the reviewer's decision.
+
+    What was claimed is frozen in `snapshot` when the owner asks: the target, the last
+    progress and the evidence list, so a later edit cannot change what was signed off."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for sign-off")
+        RETURNED = "returned", _("Sent back")
+        SIGNED_OFF = "signed_off", _("Signed off")
+        REOPENED = "reopened", _("Reopened")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="closures", verbose_name=_("measure"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    statement = models.TextField(_("result against the target"))
+    snapshot = models.JSONField(_("what was claimed"), default=dict)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("reviewer")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reviewer's note"), blank=True)
+    reopened_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("reopened by")
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(status="requested"), name="closure_one_pending_per_measure"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(decision_note=""), name="closure_return_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested") | Q(decided_by__isnull=False), name="closure_decision_has_reviewer"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="reopened") | ~Q(reopen_reason=""), name="closure_reopen_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} · {self.get_status_display()}"
+
+
+class Evidence(models.Model):
+    """A file kept with the progress entry or the closure it supports."""
+
+    file = models.FileField(_("file"), upload_to="rectification/evidence/%Y/%m/")
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    progress = models.ForeignKey(
+        MeasureProgress, on_delete=models.CASCADE, related_name="evidence", null=True, blank=True
+    )
+    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="evidence", null=True, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=False) | Q(closure__isnull=False), name="evidence_belongs_somewhere"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Extension(models.Model):
+    """A deadline extension asked by the owner and decided by the office."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the office")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("measure"))
+    old_deadline = models.DateField(_("deadline before"))
+    new_deadline = models.DateField(_("deadline asked for"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("office's note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(new_deadline__gt=F("old_deadline")), name="extension_is_later"),
+            models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason"),
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(status="pending"), name="extension_one_pending_per_measure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} · {self.new_deadline}"
+
+
+class ProblemImport(models.Model):
+    """An uploaded problem list: checked in a dry run, then applied whole or not at all."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Has errors")
+        VALIDATED = "validated", _("Checked, waiting for confirmation")
+        APPLIED = "applied", _("Imported")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="problem_imports")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+    history = HistoricalRecords(excluded_fields=["rows"])
+
+    class Meta:
+        verbose_name = _("problem-list import")
+        verbose_name_plural = _("problem-list imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

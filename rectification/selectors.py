@@ -1,0 +1,372 @@
+"""Reads of rectification data, every one cut by the campaign's access policy.
+
+The warning light (预警) of a measure is computed in the database:
+- closed: the measure is signed off;
+- red: the deadline has passed;
+- yellow: progress is below the expected-progress line (序时进度) — i.e. today is after
+  `on_track_until` — or the measure missed the last dispatch round;
+- green: otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaign.selectors import cut_to_units, is_inspector, is_office, reads_everything, unit_ids_visible_to
+from rectification.models import (
+    ArenaCriterion,
+    ArenaRound,
+    ArenaScore,
+    Closure,
+    Evidence,
+    Extension,
+    Measure,
+    MeasureProgress,
+    PetitionCase,
+    Problem,
+    PublicReport,
+    SiteVisit,
+    SpecialRectification,
+    SpecialTask,
+    TvQuestion,
+    TvSession,
+    WorkTeam,
+)
+
+Light = Measure.Light
+
+
+def light_q(light: str, today: dt.date, prefix: str = "") -> Q:
+    """The condition for one light, on measures (or through `prefix`, e.g. "measures__")."""
+    f = prefix
+    closed = Q(**{f"{f}status": Measure.Status.CLOSED})
+    red = Q(**{f"{f}deadline__lt": today})
+    behind = Q(**{f"{f}on_track_until__lt": today}) | Q(**{f"{f}missed_last_round": True})
+    if light == Light.CLOSED:
+        return closed
+    if light == Light.RED:
+        return ~closed & red
+    if light == Light.YELLOW:
+        return ~closed & ~red & behind
+    return ~closed & ~red & ~behind
+
+
+def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> QuerySet[Measure]:
+    today = today or timezone.localdate()
+    return measures.annotate(
+        light=Case(
+            When(status=Measure.Status.CLOSED, then=Value(Light.CLOSED)),
+            When(deadline__lt=today, then=Value(Light.RED)),
+            When(Q(on_track_until__lt=today) | Q(missed_last_round=True), then=Value(Light.YELLOW)),
+            default=Value(Light.GREEN),
+            output_field=CharField(),
+        )
+    )
+
+
+def light_counts(measures: QuerySet[Measure], today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    return measures.aggregate(
+        total=Count("id"), **{light: Count("id", filter=light_q(light, today)) for light in Light.values}
+    )
+
+
+# --- problems --------------------------------------------------------------------------
+
+
+def problems_visible_to(user) -> QuerySet[Problem]:
+    """A problem is visible with its unit, or with any measure a visible unit is responsible for."""
+    problems = Problem.objects.all()
+    if reads_everything(user):
+        return problems
+    ids = unit_ids_visible_to(user)
+    has_visible_measure = Exists(Measure.objects.filter(problem=OuterRef("pk"), responsible_unit__in=ids))
+    return problems.filter(Q(unit__in=ids) | has_visible_measure)
+
+
+def _report_count():
+    reports = (
+        PublicReport.objects.filter(problem=OuterRef("pk"))
+        .order_by()
+        .values("problem")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    questions = (
+        TvQuestion.objects.filter(problem=OuterRef("pk"))
+        .order_by()
+        .values("problem")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(reports), 0) + Coalesce(Subquery(questions), 0)
+
+
+def problem_list(
+    *,
+    user,
+    campaign_id: int | None = None,
+    level: str = "",
+    status: str = "",
+    source: str = "",
+    unit_id: int | None = None,
+    light: str = "",
+    search: str = "",
+    today: dt.date | None = None,
+) -> QuerySet[Problem]:
+    today = today or timezone.localdate()
+    problems = problems_visible_to(user)
+    if campaign_id:
+        problems = problems.filter(campaign_id=campaign_id)
+    if level:
+        problems = problems.filter(level=level)
+    if status:
+        problems = problems.filter(status=status)
+    if source:
+        problems = problems.filter(source=source)
+    if unit_id:
+        problems = problems.filter(unit_id=unit_id)
+    if search:
+        problems = problems.filter(Q(title__icontains=search) | Q(code__icontains=search))
+    if light:
+        problems = problems.filter(Exists(Measure.objects.filter(light_q(light, today), problem=OuterRef("pk"))))
+    return (
+        problems.select_related("unit")
+        .annotate(
+            measure_count=Count("measures", distinct=True),
+            closed_count=Count("measures", filter=Q(measures__status=Measure.Status.CLOSED), distinct=True),
+            red_count=Count("measures", filter=light_q(Light.RED, today, "measures__"), distinct=True),
+            yellow_count=Count("measures", filter=light_q(Light.YELLOW, today, "measures__"), distinct=True),
+            report_count=_report_count(),
+        )
+        .order_by("level", "code")
+    )
+
+
+def problem_detail(*, user, problem_id: int, today: dt.date | None = None) -> Problem:
+    """A problem with the measures the user may see, lit; raises Problem.DoesNotExist."""
+    measures = with_light(measures_visible_to(user).select_related("responsible_unit"), today).order_by("number")
+    return (
+        problem_list(user=user, today=today)
+        .select_related("campaign", "created_by")
+        .prefetch_related(
+            Prefetch("measures", queryset=measures, to_attr="visible_measures"),
+            Prefetch("site_visits", queryset=SiteVisit.objects.select_related("inspector")),
+        )
+        .get(pk=problem_id)
+    )
+
+
+def problem_reports(problem: Problem) -> list:
+    """The public reports and TV questions merged into (or that created) this problem."""
+    return list(PublicReport.objects.filter(problem=problem).order_by("-received_at")) + list(
+        TvQuestion.objects.filter(problem=problem).select_related("session")
+    )
+
+
+# --- measures --------------------------------------------------------------------------
+
+
+def measures_visible_to(user) -> QuerySet[Measure]:
+    """A liaison sees their own unit's measures; an inspector, their groups' units'; office and leaders all."""
+    return cut_to_units(Measure.objects.all(), user, path="responsible_unit")
+
+
+def measure_list(
+    *,
+    user,
+    campaign_id: int | None = None,
+    light: str = "",
+    status: str = "",
+    unit_id: int | None = None,
+    problem_id: int | None = None,
+    level: str = "",
+    search: str = "",
+    overdue: bool = False,
+    owing: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Measure]:
+    today = today or timezone.localdate()
+    measures = measures_visible_to(user)
+    if campaign_id:
+        measures = measures.filter(problem__campaign_id=campaign_id)
+    if light:
+        measures = measures.filter(light_q(light, today))
+    if overdue:
+        measures = measures.filter(light_q(Light.RED, today))
+    if status:
+        measures = measures.filter(status=status)
+    if unit_id:
+        measures = measures.filter(responsible_unit_id=unit_id)
+    if problem_id:
+        measures = measures.filter(problem_id=problem_id)
+    if level:
+        measures = measures.filter(problem__level=level)
+    if search:
+        measures = measures.filter(Q(content__icontains=search) | Q(problem__title__icontains=search))
+    if owing:
+        updated_this_round = MeasureProgress.objects.filter(
+            measure=OuterRef("pk"), round__opens_on__lte=today, round__due_on__gte=today
+        )
+        measures = measures.filter(status=Measure.Status.OPEN, start_date__lte=today).exclude(
+            Exists(updated_this_round)
+        )
+    return with_light(measures.select_related("problem", "responsible_unit"), today).order_by(
+        "problem__level", "problem__code", "number"
+    )
+
+
+def measure_detail(*, user, measure_id: int, today: dt.date | None = None) -> Measure:
+    """A measure the user may see, lit, with its progress, closures and extensions."""
+    return (
+        with_light(measures_visible_to(user), today)
+        .select_related("problem", "problem__campaign", "responsible_unit")
+        .prefetch_related(
+            Prefetch(
+                "progress",
+                queryset=MeasureProgress.objects.select_related("reported_by", "round").prefetch_related("evidence"),
+            ),
+            Prefetch(
+                "closures",
+                queryset=Closure.objects.select_related("requested_by", "decided_by", "reopened_by").prefetch_related(
+                    "evidence"
+                ),
+            ),
+            Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by")),
+        )
+        .get(pk=measure_id)
+    )
+
+
+def closures_awaiting(*, user) -> QuerySet[Closure]:
+    """Closure requests the user may decide: the office all, an inspector their groups' units."""
+    closures = Closure.objects.filter(status=Closure.Status.REQUESTED)
+    if not (is_office(user) or is_inspector(user)):
+        return closures.none()
+    return cut_to_units(closures, user, path="measure__responsible_unit").select_related(
+        "measure__problem", "measure__responsible_unit", "requested_by"
+    )
+
+
+def extensions_pending(*, user) -> QuerySet[Extension]:
+    return cut_to_units(
+        Extension.objects.filter(status=Extension.Status.PENDING), user, path="measure__responsible_unit"
+    ).select_related("measure__problem", "measure__responsible_unit", "requested_by")
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    ids = unit_ids_visible_to(user)
+    if reads_everything(user):
+        return Evidence.objects.all()
+    return Evidence.objects.filter(
+        Q(progress__measure__responsible_unit__in=ids) | Q(closure__measure__responsible_unit__in=ids)
+    )
+
+
+def ledger_rows(*, user, campaign_id: int | None = None, level: str = "", today: dt.date | None = None):
+    """One row per measure with its problem, for the ledger export (台账)."""
+    return measure_list(user=user, campaign_id=campaign_id, level=level, today=today)
+
+
+# --- around the problem list -----------------------------------------------------------
+
+
+def public_reports_for_staff(*, user) -> QuerySet[PublicReport]:
+    """Public reports are the office's to triage; inspectors and leaders read them."""
+    if not (is_office(user) or reads_everything(user) or is_inspector(user)):
+        return PublicReport.objects.none()
+    return PublicReport.objects.select_related("problem").prefetch_related("attachments")
+
+
+def tv_sessions_visible_to(user) -> QuerySet[TvSession]:
+    if not user.is_authenticated:
+        return TvSession.objects.none()
+    return TvSession.objects.annotate(
+        question_count=Count("questions", distinct=True),
+        handled_count=Count("questions", filter=~Q(questions__triage="received"), distinct=True),
+    ).prefetch_related("departments")
+
+
+def petition_cases_visible_to(user) -> QuerySet[PetitionCase]:
+    cases = PetitionCase.objects.select_related("unit", "leader")
+    if reads_everything(user):
+        return cases
+    return cut_to_units(cases, user)
+
+
+def site_visits_visible_to(user) -> QuerySet[SiteVisit]:
+    return cut_to_units(SiteVisit.objects.select_related("unit", "inspector"), user).prefetch_related("problems")
+
+
+def special_rectifications_visible_to(user) -> QuerySet[SpecialRectification]:
+    """Special rectifications are city-wide plans: everyone on staff reads them; their tasks are
+    cut to the owner units below."""
+    if not user.is_authenticated:
+        return SpecialRectification.objects.none()
+    return SpecialRectification.objects.annotate(
+        team_count=Count("teams", distinct=True),
+        task_count=Count("teams__tasks", distinct=True),
+        closed_count=Count("teams__tasks", filter=Q(teams__tasks__status=SpecialTask.Status.CLOSED), distinct=True),
+    )
+
+
+def special_tasks_visible_to(user) -> QuerySet[SpecialTask]:
+    return cut_to_units(SpecialTask.objects.select_related("team", "owner_unit"), user, path="owner_unit")
+
+
+def special_rectification_detail(*, user, pk: int) -> SpecialRectification:
+    tasks = special_tasks_visible_to(user).order_by("number")
+    return (
+        special_rectifications_visible_to(user)
+        .prefetch_related(
+            Prefetch(
+                "teams",
+                queryset=WorkTeam.objects.select_related("lead_unit")
+                .prefetch_related("member_units", Prefetch("tasks", queryset=tasks, to_attr="visible_tasks"))
+                .order_by("id"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def arena_rounds_visible_to(user) -> QuerySet[ArenaRound]:
+    if not user.is_authenticated:
+        return ArenaRound.objects.none()
+    return ArenaRound.objects.all()
+
+
+def arena_ranking(*, round_: ArenaRound) -> list[dict]:
+    """The ranking with every score behind it: per team, the mean over scorers of each
+    criterion, their sum (the total), and the rank. Two queries whatever the size."""
+    criteria = list(ArenaCriterion.objects.filter(round=round_).order_by("order"))
+    rows = (
+        ArenaScore.objects.filter(criterion__round=round_)
+        .values("team_id", "criterion_id")
+        .annotate(total=Sum("score"), scorers=Count("scorer", distinct=True))
+        .order_by()
+    )
+    teams = {t.pk: t for t in round_.teams.select_related("lead_unit").order_by("id")}
+    table: dict[int, dict] = {
+        pk: {"team": team, "by_criterion": {}, "total": 0, "scorers": 0} for pk, team in teams.items()
+    }
+    for row in rows:
+        entry = table.get(row["team_id"])
+        if entry is None:
+            continue
+        mean = row["total"] / row["scorers"]
+        entry["by_criterion"][row["criterion_id"]] = round(float(mean), 2)
+        entry["scorers"] = max(entry["scorers"], row["scorers"])
+    ranking = []
+    for entry in table.values():
+        entry["cells"] = [entry["by_criterion"].get(c.pk) for c in criteria]
+        entry["total"] = round(sum(v for v in entry["cells"] if v is not None), 2)
+        ranking.append(entry)
+    ranking.sort(key=lambda e: (-e["total"], e["team"].name))
+    for position, entry in enumerate(ranking, start=1):
+        entry["rank"] = position
+    return ranking

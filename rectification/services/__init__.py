@@ -1,0 +1,1 @@
+"""Writes to rectification data. Pages, endpoints, commands and jobs all go through here."""

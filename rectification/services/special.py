@@ -1,0 +1,225 @@
+"""Site visits, special rectification (专项整治) and the arena (擂台比武)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, Unit, User
+from campaign.selectors import is_office
+from campaign.services import require_office
+from rectification import rules
+from rectification.models import (
+    ArenaCriterion,
+    ArenaRound,
+    ArenaScore,
+    Measure,
+    Problem,
+    SiteVisit,
+    SpecialRectification,
+    SpecialTask,
+    WorkTeam,
+)
+from rectification.services.measures import measure_reopen, problem_create
+
+
+@transaction.atomic
+def site_visit_record(
+    *,
+    by: User,
+    unit: Unit,
+    visited_on: dt.date,
+    findings: str,
+    problems: list[Problem] | None = None,
+    new_problem_title: str = "",
+    reopen_measure: Measure | None = None,
+) -> SiteVisit:
+    """An inspector (of the group covering the unit) or the office records an on-site check
+    (实地查看). A finding may list a new problem or reopen a closed measure of the unit."""
+    if not rules.reviews(by, unit):
+        raise PermissionDenied(_("Only the inspection group covering the unit or the office may record visits."))
+    if not (findings or "").strip():
+        raise ValidationError({"findings": _("Write down what was found.")})
+    problems = problems or []
+    if any(p.unit_id != unit.pk for p in problems):
+        raise ValidationError({"problems": _("Choose problems of the visited unit.")})
+    visit = SiteVisit.objects.create(
+        campaign=unit.campaign, unit=unit, inspector=by, visited_on=visited_on, findings=findings.strip()
+    )
+    if new_problem_title.strip():
+        problem = problem_create(
+            by=by,
+            campaign=unit.campaign,
+            unit=unit,
+            title=new_problem_title,
+            source=Problem.Source.INSPECTION,
+            description=findings,
+        )
+        problems.append(problem)
+    if reopen_measure is not None:
+        if reopen_measure.responsible_unit_id != unit.pk:
+            raise ValidationError({"reopen_measure": _("Choose a measure of the visited unit.")})
+        measure_reopen(by=by, measure=reopen_measure, reason=findings, site_visit=visit)
+        problems.append(reopen_measure.problem)
+    visit.problems.set({p.pk for p in problems})
+    return visit
+
+
+# --- special rectification --------------------------------------------------------------
+
+
+@transaction.atomic
+def special_rectification_create(
+    *, by: User, campaign: Campaign, title: str, plan_document: str, plan_issued_on: dt.date | None = None
+) -> SpecialRectification:
+    """The office records a special rectification and its plan."""
+    require_office(by, _("set up special rectifications"))
+    return SpecialRectification.objects.create(
+        campaign=campaign, title=title.strip(), plan_document=plan_document.strip(), plan_issued_on=plan_issued_on
+    )
+
+
+@transaction.atomic
+def work_team_create(
+    *, by: User, rectification: SpecialRectification, name: str, lead_unit: Unit, member_units: list[Unit]
+) -> WorkTeam:
+    """The office forms a work team (专班) led by a department."""
+    require_office(by, _("form work teams"))
+    if WorkTeam.objects.filter(rectification=rectification, name=name.strip()).exists():
+        raise ValidationError({"name": _("There is already a work team of that name.")})
+    team = WorkTeam.objects.create(rectification=rectification, name=name.strip(), lead_unit=lead_unit)
+    team.member_units.set(member_units)
+    return team
+
+
+@transaction.atomic
+def special_task_create(*, by: User, team: WorkTeam, title: str, owner_unit: Unit, deadline: dt.date) -> SpecialTask:
+    """The office (or the lead department's liaison) adds a task to a team's ledger."""
+    if not (is_office(by) or rules.acts_for(by, team.lead_unit_id)):
+        raise PermissionDenied(_("Only the office or the lead department may add tasks."))
+    if not title.strip() or deadline is None:
+        raise ValidationError(_("A task needs a title and a deadline."))
+    number = team.tasks.count() + 1
+    return SpecialTask.objects.create(
+        team=team, number=number, title=title.strip(), owner_unit=owner_unit, deadline=deadline
+    )
+
+
+@transaction.atomic
+def special_task_request_closure(*, by: User, task: SpecialTask, statement: str) -> SpecialTask:
+    """The owner asks to close a task with the result reached; a reviewer must sign off."""
+    if not rules.acts_for(by, task.owner_unit_id):
+        raise PermissionDenied(_("Only the owner unit's liaison or the office may request closure."))
+    task = SpecialTask.objects.select_for_update().get(pk=task.pk)
+    if task.status != SpecialTask.Status.OPEN:
+        raise ValidationError(_("This task is not open."))
+    if not (statement or "").strip():
+        raise ValidationError({"statement": _("State the result reached.")})
+    task.status = SpecialTask.Status.CLOSURE_REQUESTED
+    task.closure_statement = statement.strip()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def special_task_decide(*, by: User, task: SpecialTask, approve: bool, reason: str = "") -> SpecialTask:
+    """The covering inspection group or the office signs a task's closure off, or sends it back
+    with a reason."""
+    if not rules.reviews(by, task.owner_unit_id):
+        raise PermissionDenied(_("Only the inspection group covering the unit or the office may review closures."))
+    task = SpecialTask.objects.select_for_update().get(pk=task.pk)
+    if task.status != SpecialTask.Status.CLOSURE_REQUESTED:
+        raise ValidationError(_("No closure is waiting on this task."))
+    if approve:
+        task.status = SpecialTask.Status.CLOSED
+        task.signed_off_by = by
+        task.closed_at = timezone.now()
+        task.returned_reason = ""
+    else:
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Say why the closure is sent back.")})
+        task.status = SpecialTask.Status.OPEN
+        task.returned_reason = reason.strip()
+    task.save()
+    return task
+
+
+# --- arena -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def arena_round_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    title: str,
+    held_on: dt.date,
+    teams: list[WorkTeam],
+    criteria: list[tuple[str, int]],
+    attendees: list[User],
+) -> ArenaRound:
+    """The office sets up an arena round with the teams reporting and the published criteria."""
+    require_office(by, _("set up arena rounds"))
+    if not teams or not criteria:
+        raise ValidationError(_("An arena round needs teams and scoring criteria."))
+    arena = ArenaRound.objects.create(campaign=campaign, title=title.strip(), held_on=held_on)
+    arena.teams.set(teams)
+    arena.attendees.set(attendees)
+    for order, (name, max_score) in enumerate(criteria, start=1):
+        ArenaCriterion.objects.create(round=arena, order=order, name=name, max_score=max_score)
+    return arena
+
+
+@transaction.atomic
+def arena_score_submit(*, by: User, arena: ArenaRound, team: WorkTeam, scores: dict[int, object]) -> list[ArenaScore]:
+    """An attendee scores a team on each criterion, within its maximum; scoring again replaces
+    their earlier scores. Scores close when the ranking is published."""
+    if not arena.attendees.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("Only the attendees of the round score the teams."))
+    if arena.published_at is not None:
+        raise ValidationError(_("The ranking is published; scores are closed."))
+    if not arena.teams.filter(pk=team.pk).exists():
+        raise ValidationError({"team": _("This team does not report in this round.")})
+    criteria = {c.pk: c for c in arena.criteria.all()}
+    errors = []
+    saved = []
+    for criterion_id, raw in scores.items():
+        criterion = criteria.get(int(criterion_id))
+        if criterion is None:
+            errors.append(_("Unknown criterion %(id)s.") % {"id": criterion_id})
+            continue
+        try:
+            value = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            errors.append(_("“%(value)s” is not a score.") % {"value": raw})
+            continue
+        if value < 0 or value > criterion.max_score:
+            errors.append(
+                _("%(criterion)s is scored from 0 to %(max)d.")
+                % {"criterion": criterion.name, "max": criterion.max_score}
+            )
+            continue
+        saved.append((criterion, value))
+    if errors:
+        raise ValidationError({"scores": errors})
+    rows = []
+    for criterion, value in saved:
+        row, _created = ArenaScore.objects.update_or_create(
+            criterion=criterion, team=team, scorer=by, defaults={"score": value}
+        )
+        rows.append(row)
+    return rows
+
+
+def arena_publish(*, by: User, arena: ArenaRound) -> ArenaRound:
+    """The office publishes the ranking; from then on everyone on staff sees it and its scores."""
+    require_office(by, _("publish arena rankings"))
+    if arena.published_at is None:
+        arena.published_at = timezone.now()
+        arena.save(update_fields=["published_at"])
+    return arena

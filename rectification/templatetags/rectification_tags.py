@@ -1,0 +1,28 @@
+from django import template
+from django.utils.html import format_html
+
+from rectification.models import Measure
+
+register = template.Library()
+
+BADGES = {
+    Measure.Light.GREEN: "badge-ok",
+    Measure.Light.YELLOW: "badge-warn",
+    Measure.Light.RED: "badge-bad",
+    Measure.Light.CLOSED: "",
+}
+DOTS = {Measure.Light.GREEN: "🟢", Measure.Light.YELLOW: "🟡", Measure.Light.RED: "🔴", Measure.Light.CLOSED: "✔"}
+
+
+@register.filter
+def light_badge(light: str):
+    """The warning light as a badge: colour and word, so it reads without colour too."""
+    if light not in BADGES:
+        return ""
+    return format_html(
+        '<span class="badge {}" data-light="{}">{} {}</span>',
+        BADGES[light],
+        light,
+        DOTS[light],
+        Measure.Light(light).label,
+    )

@@ -1,0 +1,1 @@
+"""Pages of the rectification app, one module per area."""

@@ -1,0 +1,362 @@
+"""Pages for the problem list, measures, the closure review and the ledger import/export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaign.selectors import current_campaign, is_inspector, is_liaison, is_office, reads_everything
+from rectification import forms, rules, selectors
+from rectification.models import Closure, Extension, Measure, Problem, ProblemImport
+from rectification.services import ledger
+from rectification.services import measures as services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return query.urlencode()
+
+
+@login_required
+def problem_list(request):
+    form = forms.ProblemFilterForm(request.GET or None)
+    filters = form.filters()
+    campaign = current_campaign(request.user)
+    problems = selectors.problem_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
+    if request.GET.get("export") == "xlsx":
+        measures = selectors.ledger_rows(
+            user=request.user, campaign_id=campaign.pk if campaign else None, level=filters["level"]
+        ).filter(problem__in=problems.values("pk"))
+        return _xlsx(
+            ledger.ledger_workbook(measures.select_related("problem__unit")),
+            f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
+        )
+    lights = selectors.light_counts(
+        selectors.measures_visible_to(request.user).filter(problem__campaign=campaign)
+        if campaign
+        else selectors.measures_visible_to(request.user).none()
+    )
+    page = Paginator(problems, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rectification/problem_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query(request),
+            "lights": lights,
+            "can_create": is_office(request.user) or is_liaison(request.user) or is_inspector(request.user),
+            "is_office": is_office(request.user),
+        },
+    )
+
+
+@login_required
+def problem_new(request):
+    user = request.user
+    if not (is_office(user) or is_liaison(user) or is_inspector(user)):
+        raise PermissionDenied(_("You may not list problems."))
+    form = forms.ProblemForm(request.POST or None, user=user)
+    if is_liaison(user):
+        form.fields["level"].choices = [(Problem.Level.UNIT, Problem.Level.UNIT.label)]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = services.problem_create(by=user, campaign=data["unit"].campaign, **data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Problem %(code)s listed. Now add its measures.") % {"code": problem.code})
+            return redirect("rect-problem-detail", pk=problem.pk)
+    return render(request, "rectification/problem_form.html", {"form": form})
+
+
+@login_required
+def problem_detail(request, pk: int):
+    try:
+        problem = selectors.problem_detail(user=request.user, problem_id=pk)
+    except Problem.DoesNotExist as exc:
+        raise Http404(_("No such problem.")) from exc
+    can_add = problem.status != Problem.Status.CLOSED and (
+        is_office(request.user) or rules.acts_for(request.user, problem.unit_id)
+    )
+    form = forms.MeasureForm(request.POST or None, user=request.user) if can_add else None
+    if form is not None and not form.is_bound:
+        form.initial = {"responsible_unit": problem.unit_id, "start_date": timezone.localdate()}
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("You may not add measures to this problem."))
+        if form.is_valid():
+            try:
+                measure = services.measure_create(by=request.user, problem=problem, **form.values())
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("Measure %(code)s added.") % {"code": measure.code})
+                return redirect("rect-problem-detail", pk=problem.pk)
+    return render(
+        request,
+        "rectification/problem_detail.html",
+        {"problem": problem, "form": form, "reports": selectors.problem_reports(problem)},
+    )
+
+
+@login_required
+def measure_list(request):
+    form = forms.MeasureFilterForm(request.GET or None)
+    campaign = current_campaign(request.user)
+    measures = selectors.measure_list(
+        user=request.user, campaign_id=campaign.pk if campaign else None, **form.filters()
+    )
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(
+            ledger.ledger_workbook(measures.select_related("problem__unit")),
+            f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
+        )
+    lights = selectors.light_counts(selectors.measures_visible_to(request.user).filter(problem__campaign=campaign))
+    page = Paginator(measures, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rectification/measure_list.html",
+        {"form": form, "page": page, "query": _query(request), "lights": lights},
+    )
+
+
+def _measure_or_404(request, pk: int) -> Measure:
+    try:
+        return selectors.measure_detail(user=request.user, measure_id=pk)
+    except Measure.DoesNotExist as exc:
+        raise Http404(_("No such measure.")) from exc
+
+
+def _render_measure(request, measure: Measure, status: int = 200, **bound):
+    user = request.user
+    owner = rules.acts_for(user, measure.responsible_unit_id)
+    reviewer = rules.reviews(user, measure.responsible_unit_id)
+    pending = next((c for c in measure.closures.all() if c.status == Closure.Status.REQUESTED), None)
+    pending_ext = next((e for e in measure.extensions.all() if e.status == Extension.Status.PENDING), None)
+    is_open = measure.status == Measure.Status.OPEN
+    context = {
+        "measure": measure,
+        "pending": pending,
+        "pending_extension": pending_ext,
+        "progress_form": bound.get("progress_form")
+        or (forms.ProgressForm(measure=measure) if owner and is_open else None),
+        "closure_form": bound.get("closure_form") or (forms.ClosureRequestForm() if owner and is_open else None),
+        "extension_form": bound.get("extension_form")
+        or (forms.ExtensionForm() if owner and not pending_ext and measure.status != Measure.Status.CLOSED else None),
+        "review_form": bound.get("review_form")
+        or (forms.ReasonForm() if reviewer and pending and pending.requested_by_id != user.pk else None),
+        "reopen_form": bound.get("reopen_form")
+        or (forms.ReasonForm() if is_office(user) and measure.status == Measure.Status.CLOSED else None),
+        "decide_form": bound.get("decide_form") or (forms.ReasonForm() if is_office(user) and pending_ext else None),
+        "history": measure.history.select_related("history_user").order_by("-history_date")[:15]
+        if reads_everything(user) or owner or reviewer
+        else [],
+    }
+    return render(request, "rectification/measure_detail.html", context, status=status)
+
+
+@login_required
+def measure_detail(request, pk: int):
+    return _render_measure(request, _measure_or_404(request, pk))
+
+
+def _act(request, pk: int, form_name: str, form, call, success: str):
+    """Run one measure action from its form; on a rule error show the page with the message."""
+    measure = _measure_or_404(request, pk)
+    if form.is_valid():
+        try:
+            call(measure, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, success)
+            return redirect("rect-measure-detail", pk=pk)
+    return _render_measure(request, measure, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def measure_progress(request, pk: int):
+    measure = _measure_or_404(request, pk)
+    form = forms.ProgressForm(request.POST, request.FILES, measure=measure)
+    return _act(
+        request,
+        pk,
+        "progress_form",
+        form,
+        lambda m, d: services.measure_progress_record(
+            by=request.user,
+            measure=m,
+            value_reached=d.get("value_reached"),
+            milestones_done=d.get("milestones_done") or [],
+            note=d["note"],
+            files=d["files"],
+        ),
+        _("Progress recorded."),
+    )
+
+
+@login_required
+@require_POST
+def measure_close(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "closure_form",
+        forms.ClosureRequestForm(request.POST, request.FILES),
+        lambda m, d: services.measure_closure_request(
+            by=request.user, measure=m, statement=d["statement"], files=d["files"]
+        ),
+        _("Closure requested; the inspection group will review it."),
+    )
+
+
+def _pending(measure: Measure) -> Closure:
+    closure = measure.closures.filter(status=Closure.Status.REQUESTED).first()
+    if closure is None:
+        raise ValidationError(_("No closure request is waiting on this measure."))
+    return closure
+
+
+@login_required
+@require_POST
+def measure_sign_off(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "review_form",
+        forms.ReasonForm(request.POST),
+        lambda m, d: services.closure_sign_off(by=request.user, closure=_pending(m), note=d["reason"]),
+        _("Signed off: the measure is closed."),
+    )
+
+
+@login_required
+@require_POST
+def measure_return(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "review_form",
+        forms.ReasonForm(request.POST),
+        lambda m, d: services.closure_return(by=request.user, closure=_pending(m), reason=d["reason"]),
+        _("Sent back with your reason."),
+    )
+
+
+@login_required
+@require_POST
+def measure_reopen(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "reopen_form",
+        forms.ReasonForm(request.POST),
+        lambda m, d: services.measure_reopen(by=request.user, measure=m, reason=d["reason"]),
+        _("The measure is open again; the earlier closure stays on record."),
+    )
+
+
+@login_required
+@require_POST
+def measure_extension(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "extension_form",
+        forms.ExtensionForm(request.POST),
+        lambda m, d: services.extension_request(by=request.user, measure=m, **d),
+        _("Extension asked for; the office will decide."),
+    )
+
+
+@login_required
+@require_POST
+def measure_extension_decide(request, pk: int):
+    approve = request.POST.get("decision") == "approve"
+
+    def call(m, d):
+        pending = m.extensions.filter(status=Extension.Status.PENDING).first()
+        if pending is None:
+            raise ValidationError(_("No extension request is waiting on this measure."))
+        services.extension_decide(by=request.user, extension=pending, approve=approve, note=d["reason"])
+
+    return _act(request, pk, "decide_form", forms.ReasonForm(request.POST), call, _("Decision recorded."))
+
+
+@login_required
+def review(request):
+    if not (is_office(request.user) or is_inspector(request.user)):
+        raise PermissionDenied(_("Only the office and the inspection groups review closures."))
+    return render(
+        request,
+        "rectification/review.html",
+        {
+            "closures": selectors.closures_awaiting(user=request.user).order_by("requested_at"),
+            "extensions": selectors.extensions_pending(user=request.user).order_by("requested_at")
+            if is_office(request.user)
+            else [],
+        },
+    )
+
+
+@login_required
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+@login_required
+def problem_import(request):
+    if not is_office(request.user):
+        raise PermissionDenied(_("Only the leading-group office may import problem lists."))
+    campaign = current_campaign(request.user)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and campaign is not None:
+        upload = form.cleaned_data["file"]
+        record = ledger.problem_import_check(
+            by=request.user, campaign=campaign, filename=upload.name, data=upload.read()
+        )
+        return redirect("rect-import-detail", pk=record.pk)
+    recent = ProblemImport.objects.filter(campaign=campaign).select_related("created_by")[:10]
+    return render(request, "rectification/import.html", {"form": form, "recent": recent})
+
+
+@login_required
+def problem_import_template(request):
+    return _xlsx(ledger.problem_import_template(), "problem-list-template.xlsx")
+
+
+@login_required
+def problem_import_detail(request, pk: int):
+    if not is_office(request.user):
+        raise PermissionDenied(_("Only the leading-group office may import problem lists."))
+    record = get_object_or_404(ProblemImport, pk=pk)
+    if request.method == "POST":
+        try:
+            ledger.problem_import_apply(by=request.user, problem_import=record)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Imported."))
+        return redirect("rect-import-detail", pk=pk)
+    return render(request, "rectification/import_detail.html", {"record": record})

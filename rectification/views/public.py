@@ -1,0 +1,202 @@
+"""The public reporting zone (no login), and the staff's pages for reports, TV questioning and petitions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaign.models import Campaign
+from campaign.selectors import is_liaison, is_office
+from rectification import forms, rules, selectors
+from rectification.api import client_address
+from rectification.models import PetitionCase, PublicReport, TvQuestion
+from rectification.services import public as services
+
+
+def public_campaign() -> Campaign:
+    """The campaign the public reporting zone belongs to: the latest one."""
+    campaign = Campaign.objects.order_by("-start_date", "-batch").first()
+    if campaign is None:
+        raise Http404(_("There is no campaign to report to."))
+    return campaign
+
+
+def report_public(request):
+    """The public reporting zone (举报专区): anyone, no login; answers a receipt code."""
+    form = forms.PublicReportForm(request.POST or None, request.FILES or None)
+    receipt = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.public_report_submit(
+                campaign=public_campaign(), address=client_address(request), **form.cleaned_data
+            )
+        except services.RateLimited as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        except ValidationError as exc:
+            form.add_service_error(exc)
+            status = 400
+        else:
+            receipt = report.receipt
+            form = forms.PublicReportForm()
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "rectification/public_report.html",
+        {"form": form, "receipt": receipt, "lookup": forms.ReceiptForm()},
+        status=status,
+    )
+
+
+def report_status(request):
+    """The reporter follows a report by its receipt code, and sees nothing else."""
+    form = forms.ReceiptForm(request.GET or None)
+    found = None
+    missing = False
+    status = 200
+    if form.is_bound and form.is_valid():
+        try:
+            found = services.public_report_status(receipt=form.cleaned_data["receipt"], address=client_address(request))
+        except services.RateLimited as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        else:
+            missing = found is None
+            status = 404 if missing else 200
+    return render(
+        request,
+        "rectification/public_status.html",
+        {"form": form, "found": found, "missing": missing},
+        status=status,
+    )
+
+
+def _staff_reader(user) -> None:
+    if is_liaison(user):
+        raise PermissionDenied(_("Public reports are handled by the office."))
+
+
+@login_required
+def report_list(request):
+    _staff_reader(request.user)
+    reports = selectors.public_reports_for_staff(user=request.user).order_by("-received_at")
+    triage = request.GET.get("triage", "")
+    if triage:
+        reports = reports.filter(triage=triage)
+    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "rectification/report_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "triage": triage,
+            "choices": PublicReport._meta.get_field("triage").choices,
+        },
+    )
+
+
+def _triage_form(request, campaign):
+    return forms.TriageForm(request.POST or None, user=request.user, campaign=campaign)
+
+
+def _do_triage(request, item, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.item_triage(by=request.user, item=item, **form.cleaned_data)
+    except ValidationError as exc:
+        form.add_service_error(exc)
+        return False
+    messages.success(request, _("Handled."))
+    return True
+
+
+@login_required
+def report_detail(request, pk: int):
+    _staff_reader(request.user)
+    report = get_object_or_404(selectors.public_reports_for_staff(user=request.user), pk=pk)
+    form = _triage_form(request, report.campaign) if is_office(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only the leading-group office may handle public reports."))
+        if _do_triage(request, report, form):
+            return redirect("rect-report-detail", pk=pk)
+    return render(request, "rectification/report_detail.html", {"report": report, "form": form})
+
+
+@login_required
+def tv_list(request):
+    _staff_reader(request.user)
+    return render(
+        request,
+        "rectification/tv_list.html",
+        {"sessions": selectors.tv_sessions_visible_to(request.user).order_by("-aired_on")},
+    )
+
+
+@login_required
+def tv_detail(request, pk: int):
+    _staff_reader(request.user)
+    session = get_object_or_404(selectors.tv_sessions_visible_to(request.user), pk=pk)
+    questions = TvQuestion.objects.filter(session=session).select_related("problem")
+    form = _triage_form(request, session.campaign) if is_office(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only the leading-group office may handle public questions."))
+        question = get_object_or_404(questions, pk=request.POST.get("question"))
+        if _do_triage(request, question, form):
+            return redirect("rect-tv-detail", pk=pk)
+    return render(request, "rectification/tv_detail.html", {"session": session, "questions": questions, "form": form})
+
+
+@login_required
+def petition_list(request):
+    cases = selectors.petition_cases_visible_to(request.user).order_by("stage", "deadline", "code")
+    kind = request.GET.get("kind", "")
+    if kind:
+        cases = cases.filter(kind=kind)
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "rectification/petition_list.html",
+        {"page": page, "query": query.urlencode(), "kind": kind, "kinds": PetitionCase.Kind.choices},
+    )
+
+
+@login_required
+def petition_detail(request, pk: int):
+    case = get_object_or_404(selectors.petition_cases_visible_to(request.user), pk=pk)
+    may_move = case.stage != PetitionCase.Stage.RESOLVED and (
+        is_office(request.user) or case.leader_id == request.user.pk or rules.acts_for(request.user, case.unit_id)
+    )
+    form = forms.AdvanceForm(request.POST or None) if may_move else None
+    return render(request, "rectification/petition_detail.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def petition_advance(request, pk: int):
+    case = get_object_or_404(selectors.petition_cases_visible_to(request.user), pk=pk)
+    form = forms.AdvanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.petition_case_advance(by=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The case moved on."))
+            return redirect("rect-petition-detail", pk=pk)
+    return render(request, "rectification/petition_detail.html", {"case": case, "form": form}, status=400)

@@ -1,0 +1,170 @@
+"""Pages around the problem list: the hub, special rectification, the arena and site visits."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaign.selectors import current_campaign, is_inspector, is_liaison, is_office
+from rectification import forms, rules, selectors
+from rectification.models import ArenaRound, DispatchMiss, DispatchRound, SpecialRectification, SpecialTask, WorkTeam
+from rectification.services import dispatch as dispatch_services
+from rectification.services import special as services
+
+
+@login_required
+def hub(request):
+    """Everything around the problem list on one page, with its figures."""
+    user = request.user
+    campaign = current_campaign(user)
+    context = {"campaign": campaign, "is_liaison": is_liaison(user), "staff": not is_liaison(user)}
+    if campaign is not None:
+        rounds = (
+            DispatchRound.objects.filter(campaign=campaign)
+            .annotate(
+                entries=Count("entries", distinct=True),
+                missed=Count("misses", distinct=True),
+            )
+            .order_by("-number")[:6]
+        )
+        context.update(
+            {
+                "current_round": dispatch_services.round_bounds(campaign=campaign, on=timezone.localdate()),
+                "rounds": rounds,
+                "specials": selectors.special_rectifications_visible_to(user).filter(campaign=campaign),
+                "arenas": selectors.arena_rounds_visible_to(user).filter(campaign=campaign),
+                "visits": selectors.site_visits_visible_to(user).filter(campaign=campaign)[:10],
+                "can_visit": is_office(user) or is_inspector(user),
+            }
+        )
+        if not is_liaison(user):
+            context["tv"] = (
+                selectors.tv_sessions_visible_to(user)
+                .filter(campaign=campaign)
+                .aggregate(sessions=Count("id", distinct=True), viewers=Sum("viewers"))
+            )
+            reports = selectors.public_reports_for_staff(user=user).filter(campaign=campaign)
+            context["reports"] = reports.aggregate(total=Count("id"), waiting=Count("id", filter=Q(triage="received")))
+        context["petitions"] = (
+            selectors.petition_cases_visible_to(user)
+            .filter(campaign=campaign)
+            .aggregate(total=Count("id"), resolved=Count("id", filter=Q(stage="resolved")))
+        )
+        if is_liaison(user):
+            context["my_misses"] = DispatchMiss.objects.filter(
+                measure__in=selectors.measures_visible_to(user).values("pk")
+            ).count()
+    return render(request, "rectification/hub.html", context)
+
+
+@login_required
+def special_list(request):
+    campaign = current_campaign(request.user)
+    specials = selectors.special_rectifications_visible_to(request.user).filter(campaign=campaign).order_by("id")
+    return render(request, "rectification/special_list.html", {"specials": specials})
+
+
+@login_required
+def special_detail(request, pk: int):
+    try:
+        special = selectors.special_rectification_detail(user=request.user, pk=pk)
+    except SpecialRectification.DoesNotExist as exc:
+        raise Http404(_("No such special rectification.")) from exc
+    user = request.user
+    for team in special.teams.all():
+        for task in team.visible_tasks:
+            task.may_close = task.status == SpecialTask.Status.OPEN and rules.acts_for(user, task.owner_unit_id)
+            task.may_review = task.status == SpecialTask.Status.CLOSURE_REQUESTED and rules.reviews(
+                user, task.owner_unit_id
+            )
+    return render(request, "rectification/special_detail.html", {"special": special})
+
+
+@login_required
+@require_POST
+def special_task_action(request, pk: int, verb: str):
+    task = get_object_or_404(selectors.special_tasks_visible_to(request.user), pk=pk)
+    text = request.POST.get("text", "")
+    try:
+        if verb == "close":
+            services.special_task_request_closure(by=request.user, task=task, statement=text)
+        elif verb == "sign-off":
+            services.special_task_decide(by=request.user, task=task, approve=True)
+        elif verb == "return":
+            services.special_task_decide(by=request.user, task=task, approve=False, reason=text)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("rect-special-detail", pk=task.team.rectification_id)
+
+
+@login_required
+def arena_detail(request, pk: int):
+    arena = get_object_or_404(selectors.arena_rounds_visible_to(request.user), pk=pk)
+    criteria = list(arena.criteria.order_by("order"))
+    show = arena.published_at is not None or is_office(request.user)
+    is_scorer = arena.published_at is None and arena.attendees.filter(pk=request.user.pk).exists()
+    teams = list(arena.teams.select_related("lead_unit").order_by("id")) if is_scorer else []
+    return render(
+        request,
+        "rectification/arena_detail.html",
+        {
+            "arena": arena,
+            "criteria": criteria,
+            "ranking": selectors.arena_ranking(round_=arena) if show else None,
+            "teams": teams,
+            "is_office": is_office(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def arena_score(request, pk: int):
+    arena = get_object_or_404(selectors.arena_rounds_visible_to(request.user), pk=pk)
+    team = get_object_or_404(WorkTeam, pk=request.POST.get("team"))
+    scores = {
+        key.removeprefix("c"): value for key, value in request.POST.items() if key.startswith("c") and value != ""
+    }
+    try:
+        services.arena_score_submit(by=request.user, arena=arena, team=team, scores=scores)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Scores for %(team)s saved.") % {"team": team.name})
+    return redirect("rect-arena-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def arena_publish(request, pk: int):
+    arena = get_object_or_404(ArenaRound, pk=pk)
+    services.arena_publish(by=request.user, arena=arena)
+    messages.success(request, _("Ranking published."))
+    return redirect("rect-arena-detail", pk=pk)
+
+
+@login_required
+def site_visit_new(request):
+    if not (is_office(request.user) or is_inspector(request.user)):
+        raise PermissionDenied(_("Only the inspection groups and the office record site visits."))
+    form = forms.SiteVisitForm(request.POST or None, user=request.user, initial={"visited_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_visit_record(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Site visit recorded."))
+            return redirect("rect-hub")
+    return render(request, "rectification/site_visit_form.html", {"form": form})

@@ -1,0 +1,136 @@
+"""The warning light (预警) of each measure, computed in the database, at each boundary."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from rectification import selectors
+from rectification.services import dispatch
+from rectification.services import measures as services
+from tests.rectification.conftest import at
+
+
+def light_of(measure, user):
+    return selectors.measure_list(user=user).get(pk=measure.pk).light
+
+
+def test_new_measure_is_green_on_its_start_day(world, make_measure):
+    measure = make_measure()
+    with time_machine.travel(at(dt.date(2026, 10, 1)), tick=False):
+        assert light_of(measure, world.office) == "green"
+
+
+def test_measure_turns_yellow_the_day_after_it_falls_below_the_expected_progress_line(world, make_measure):
+    measure = make_measure()  # 1 Oct → 21 Oct: 20 days; 50% is the line on 11 Oct
+    with time_machine.travel(at(dt.date(2026, 10, 5)), tick=False):
+        services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=50)
+    with time_machine.travel(at(dt.date(2026, 10, 11), hour=23), tick=False):
+        assert light_of(measure, world.office) == "green"
+    with time_machine.travel(at(dt.date(2026, 10, 12), hour=0), tick=False):
+        assert light_of(measure, world.office) == "yellow"
+
+
+def test_measure_turns_red_the_day_after_its_deadline(world, make_measure):
+    measure = make_measure()
+    with time_machine.travel(at(dt.date(2026, 10, 2)), tick=False):
+        services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=100)
+    with time_machine.travel(at(dt.date(2026, 10, 21), hour=23), tick=False):
+        assert light_of(measure, world.office) == "green"
+    with time_machine.travel(at(dt.date(2026, 10, 22), hour=0), tick=False):
+        assert light_of(measure, world.office) == "red"
+
+
+def test_boundary_follows_shanghai_days_not_utc(world, make_measure):
+    measure = make_measure()
+    # 22 Oct 00:30 in Shanghai is still 21 Oct in UTC: the deadline has passed here.
+    with time_machine.travel(dt.datetime(2026, 10, 21, 16, 30, tzinfo=dt.UTC), tick=False):
+        assert light_of(measure, world.office) == "red"
+
+
+def test_an_approved_extension_moves_the_red_line(world, make_measure):
+    measure = make_measure()
+    extension = services.extension_request(
+        by=world.liaison_a, measure=measure, new_deadline=dt.date(2026, 11, 30), reason="理由"
+    )
+    services.extension_decide(by=world.office, extension=extension, approve=True)
+    with time_machine.travel(at(dt.date(2026, 10, 22)), tick=False):
+        assert light_of(measure, world.office) != "red"
+
+
+def test_missing_the_last_dispatch_round_lights_yellow_until_the_next_update(world, make_measure):
+    world.campaign.start_date = dt.date(2026, 9, 28)
+    world.campaign.save()
+    measure = make_measure(start_date=dt.date(2026, 9, 28), deadline=dt.date(2026, 12, 31))
+    with time_machine.travel(at(dt.date(2026, 9, 29)), tick=False):
+        services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=40)
+    # round 1 is 28 Sep–11 Oct, round 2 is 12–25 Oct; nothing reported in round 2
+    with time_machine.travel(at(dt.date(2026, 10, 26)), tick=False):
+        dispatch.dispatch_run(campaign=world.campaign)
+        assert light_of(measure, world.office) == "yellow"
+        services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=42)
+        assert light_of(measure, world.office) == "green"
+
+
+def test_closed_measure_shows_closed_not_red(world, closable):
+    measure, closure = closable()
+    services.closure_sign_off(by=world.inspector, closure=closure)
+    with time_machine.travel(at(dt.date(2027, 1, 1)), tick=False):
+        assert light_of(measure, world.office) == "closed"
+
+
+def test_lights_filter_the_api_and_the_counts(world, make_measure, api_as):
+    late = make_measure(deadline=dt.date(2026, 10, 3))
+    fine = make_measure(deadline=dt.date(2027, 1, 31))
+    with time_machine.travel(at(dt.date(2026, 10, 1)), tick=False):
+        services.measure_progress_record(by=world.liaison_a, measure=fine, value_reached=50)
+    with time_machine.travel(at(dt.date(2026, 10, 10)), tick=False):
+        red = api_as(world.office).get("/api/v1/measures/?light=red").json()["results"]
+        assert [row["id"] for row in red] == [late.pk]
+        assert red[0]["light"] == "red"
+        overdue = api_as(world.office).get("/api/v1/measures/?overdue=true").json()["results"]
+        assert [row["id"] for row in overdue] == [late.pk]
+        counts = selectors.light_counts(selectors.measures_visible_to(world.office))
+        assert counts["red"] == 1 and counts["green"] == 1 and counts["total"] == 2
+        problems = api_as(world.office).get("/api/v1/problems/?light=red").json()["results"]
+        assert [row["id"] for row in problems] == [late.problem_id]
+        assert problems[0]["red_count"] == 1
+
+
+def _fill(world, make_measure, n):
+    for _i in range(n):
+        measure = make_measure()
+        services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=30, files=[])
+
+
+@pytest.mark.parametrize(
+    "url", ["/rectification/problems/", "/rectification/measures/", "/api/v1/measures/", "/api/v1/problems/"]
+)
+def test_lists_keep_a_constant_query_count(world, make_measure, browser_as, api_as, url, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(world.office) if url.startswith("/api/") else browser_as(world.office)
+    _fill(world, make_measure, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _fill(world, make_measure, 20)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(url).status_code == 200
+
+
+def test_measure_page_keeps_a_constant_query_count(world, make_measure, browser_as, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.rectification.conftest import png
+
+    measure = make_measure()
+    client = browser_as(world.liaison_a)
+    services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=10, files=[png()])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f"/rectification/measures/{measure.pk}/").status_code == 200
+    for value in range(11, 30):
+        services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=value, files=[png()])
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(f"/rectification/measures/{measure.pk}/").status_code == 200
