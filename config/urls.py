@@ -34,6 +34,16 @@ class TokenView(ObtainAuthToken):
         return super().post(request, *args, **kwargs)
 
 
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico; the icon lives in the static files (resolved per request,
+    since the production manifest exists only after collectstatic)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
+
 router = DefaultRouter()
 router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
 router.register("work-lines", campaign_api.WorkLineViewSet, basename="work-line")
@@ -51,7 +61,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconView.as_view()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
