@@ -10,3 +10,8 @@ class TasksConfig(AppConfig):
         from tasks.navigation import nav_items
 
         return nav_items(user)
+
+    def week_records(self, unit, start, end):
+        from tasks.week_records import week_records
+
+        return week_records(unit, start, end)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaign.models import Notification, User
 from tasks.models import ProgressItem, ReportTransition, SimilarityFlag, WeeklyProgress
 from tasks.selectors.keytasks import key_task_list
-from tasks.selectors.progress import Cell, cell_state
+from tasks.selectors.progress import Cell, cell_state, week_records
 from tasks.services import progress as services
 from tests.tasks.conftest import MONDAY
 
@@ -313,3 +313,31 @@ def test_deadline_follows_the_campaigns_reporting_rule(tasks_world):
     rule.save()
     deadline = timezone.localtime(weeks.deadline_for(tasks_world.campaign, MONDAY))
     assert (deadline.date(), deadline.hour) == (dt.date(2026, 11, 26), 12)
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_the_form_lists_what_the_unit_already_recorded_this_week(tasks_world, browser_as):
+    from tasks.models import StudyActivity
+
+    w = tasks_world
+    StudyActivity.objects.create(
+        campaign=w.campaign,
+        unit=w.unit_a,
+        kind="lecture",
+        title="干部讲堂",
+        date=MONDAY + dt.timedelta(days=1),
+        participants=30,
+    )
+    StudyActivity.objects.create(
+        campaign=w.campaign,
+        unit=w.unit_a,
+        kind="lecture",
+        title="上周的讲堂",
+        date=MONDAY - dt.timedelta(days=1),
+        participants=30,
+    )
+    report = services.report_open(unit=w.unit_a, week_start=MONDAY, by=w.liaison_a)
+    page = browser_as(w.liaison_a).get(f"/progress/{report.pk}/edit/").content.decode()
+    assert "/records/study/" in page
+    records = {r["url"]: r["count"] for r in week_records(unit=w.unit_a, week_start=MONDAY)}
+    assert records["/records/study/"] == 1
