@@ -1,0 +1,135 @@
+"""Indicators (entered or imported with a dry run), the livelihood list, volunteer teams,
+and institution documents drafted then issued."""
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from openpyxl import Workbook
+
+from tasks.models import IndicatorValue, InstitutionDocument
+from tasks.services import development, institutions
+
+
+def sheet(rows) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["指标代码", "截至日期", "数值", "来源"])
+    for row in rows:
+        workbook.active.append(row)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_entering_the_same_indicator_value_twice_changes_nothing(world, recs):
+    row = development.indicator_value_set(
+        indicator=recs.indicator, by=world.office, period_end=dt.date(2026, 10, 31), value=Decimal("97.80")
+    )
+    again = development.indicator_value_set(
+        indicator=recs.indicator, by=world.office, period_end=dt.date(2026, 10, 31), value=Decimal("97.80")
+    )
+    assert again.pk == row.pk
+    assert row.history.count() == 1
+    development.indicator_value_set(
+        indicator=recs.indicator, by=world.office, period_end=dt.date(2026, 10, 31), value=Decimal("98.10")
+    )
+    assert IndicatorValue.objects.get().value == Decimal("98.10")
+
+
+def test_only_the_office_enters_indicator_values(world, recs):
+    with pytest.raises(PermissionDenied):
+        development.indicator_value_set(
+            indicator=recs.indicator, by=world.liaison_a, period_end=dt.date(2026, 10, 31), value=Decimal("1")
+        )
+    assert not IndicatorValue.objects.exists()
+
+
+def test_the_import_dry_run_lists_each_bad_row_and_writes_nothing(world, recs):
+    data = sheet(
+        [
+            ["satisfaction_rate", "2026-10-31", 97.5, "热线"],
+            ["gdp", "2026-10-31", 5.2, ""],
+            ["satisfaction_rate", "十月", "高", ""],
+        ]
+    )
+    check = development.indicator_values_check(campaign=world.campaign, data=data)
+    assert not check.ok
+    assert [e["row"] for e in check.errors] == [3, 4]
+    assert "gdp" in check.errors[0]["message"]
+    with pytest.raises(ValidationError):
+        development.indicator_values_import(campaign=world.campaign, by=world.office, data=data)
+    assert not IndicatorValue.objects.exists()
+
+
+def test_office_imports_values_through_the_page_after_the_check(world, recs, browser_as):
+    client = browser_as(world.office)
+    upload = BytesIO(
+        sheet([["satisfaction_rate", "2026-09-30", 96.4, "热线"], ["satisfaction_rate", "2026-10-31", 97.5, "热线"]])
+    )
+    upload.name = "values.xlsx"
+    response = client.post("/records/indicators/import/", {"file": upload})
+    assert response.status_code == 200
+    assert not IndicatorValue.objects.exists()  # checked, not yet written
+    response = client.post("/records/indicators/import/", {"confirm": "1"})
+    assert response.status_code == 302
+    assert list(IndicatorValue.objects.order_by("period_end").values_list("value", flat=True)) == [
+        Decimal("96.40"),
+        Decimal("97.50"),
+    ]
+
+
+def test_a_solved_livelihood_item_carries_its_day(world, recs, today):
+    with pytest.raises(ValidationError):
+        development.livelihood_item_update(item=recs.item_b, by=world.liaison_b, status="solved")
+    item = development.livelihood_item_update(
+        item=recs.item_b, by=world.liaison_b, status="solved", solved_on=today, result="完成改造"
+    )
+    assert item.status == "solved" and item.solved_on == today
+
+
+def test_a_team_adds_a_co_building_project(world, recs, today):
+    development.co_building_project_add(team=recs.team_b, by=world.liaison_b, title="微心愿认领", agreed_on=today)
+    assert recs.team_b.projects.count() == 1
+    with pytest.raises(PermissionDenied):
+        development.co_building_project_add(team=recs.team_b, by=world.liaison_a, title="越权", agreed_on=today)
+
+
+def test_a_document_is_drafted_then_issued(world, recs, today):
+    document = institutions.institution_document_issue(
+        document=recs.document_b, by=world.liaison_b, issued_on=today, doc_number="中办发〔2026〕3号"
+    )
+    assert (document.status, document.issued_on) == ("issued", today)
+    with pytest.raises(ValidationError):
+        institutions.institution_document_issue(document=document, by=world.liaison_b, issued_on=today)
+
+
+def test_a_document_is_not_issued_before_drafting_started(world, recs):
+    with pytest.raises(ValidationError):
+        institutions.institution_document_issue(
+            document=recs.document_b, by=world.liaison_b, issued_on=recs.past - dt.timedelta(days=1)
+        )
+
+
+def test_a_document_in_the_city_committees_name_belongs_to_no_unit(world, today):
+    with pytest.raises(ValidationError):
+        institutions.institution_document_create(
+            by=world.office,
+            campaign=world.campaign,
+            unit=world.unit_a,
+            issued_by="city_committee",
+            title="意见",
+            started_on=today,
+            institutionalises="作风",
+        )
+    with pytest.raises(PermissionDenied):
+        institutions.institution_document_create(
+            by=world.liaison_a,
+            campaign=world.campaign,
+            issued_by="city_committee",
+            title="意见",
+            started_on=today,
+            institutionalises="作风",
+        )
+    assert not InstitutionDocument.objects.exists()
