@@ -862,6 +862,7 @@ class TvSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     records them and triages each question (`triage/` with `question`)."""
 
     serializer_class = TvSessionSerializer
+    permission_classes = [IsStaffReader]
 
     def get_queryset(self):
         return selectors.tv_sessions_visible_to(self.request.user).prefetch_related("questions").order_by("-aired_on")

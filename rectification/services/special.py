@@ -181,6 +181,7 @@ def arena_score_submit(*, by: User, arena: ArenaRound, team: WorkTeam, scores: d
     their earlier scores. Scores close when the ranking is published."""
     if not arena.attendees.filter(pk=by.pk).exists():
         raise PermissionDenied(_("Only the attendees of the round score the teams."))
+    arena = ArenaRound.objects.select_for_update().get(pk=arena.pk)
     if arena.published_at is not None:
         raise ValidationError(_("The ranking is published; scores are closed."))
     if not arena.teams.filter(pk=team.pk).exists():

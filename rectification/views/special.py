@@ -29,8 +29,8 @@ def hub(request):
         rounds = (
             DispatchRound.objects.filter(campaign=campaign)
             .annotate(
-                entries=Count("entries", distinct=True),
-                missed=Count("misses", distinct=True),
+                entry_count=Count("entries", distinct=True),
+                miss_count=Count("misses", distinct=True),
             )
             .order_by("-number")[:6]
         )

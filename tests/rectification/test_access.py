@@ -1,0 +1,209 @@
+"""Every forbidden path, on pages and through the API: another unit's record is 404, a
+forbidden write is 403, and nothing changes in the database."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from rectification.models import Closure, Measure, MeasureProgress, Problem
+from tests.rectification.conftest import png
+
+LISTS = [
+    "/api/v1/problems/",
+    "/api/v1/measures/",
+    "/api/v1/site-visits/",
+    "/api/v1/special-rectifications/",
+    "/api/v1/special-tasks/",
+    "/api/v1/arena-rounds/",
+    "/api/v1/public-reports/",
+    "/api/v1/tv-sessions/",
+    "/api/v1/petition-cases/",
+]
+PAGES = [
+    "/rectification/",
+    "/rectification/problems/",
+    "/rectification/measures/",
+    "/rectification/review/",
+    "/rectification/reports/",
+    "/rectification/tv/",
+    "/rectification/petitions/",
+    "/rectification/special/",
+    "/rectification/import/",
+    "/rectification/problems/new/",
+    "/rectification/site-visits/new/",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_answers_the_office_and_refuses_anonymous_callers(world, api_as, path):
+    assert APIClient().get(path).status_code == 401
+    assert api_as(world.office).get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_sends_anonymous_visitors_to_login_and_opens_for_the_office(world, client, browser_as, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login/" in response.url
+    assert browser_as(world.office).get(path).status_code == 200
+
+
+def test_liaison_lists_only_their_units_problems_and_measures(world, make_measure, api_as):
+    mine = make_measure(unit=world.unit_a)
+    make_measure(unit=world.unit_b)
+    rows = api_as(world.liaison_a).get("/api/v1/measures/").json()["results"]
+    assert [r["id"] for r in rows] == [mine.pk]
+    problems = api_as(world.liaison_a).get("/api/v1/problems/").json()["results"]
+    assert [p["id"] for p in problems] == [mine.problem_id]
+
+
+def test_inspector_sees_only_the_units_of_their_group(world, make_measure, api_as):
+    make_measure(unit=world.unit_a)
+    make_measure(unit=world.unit_b)
+    units = {r["responsible_unit"] for r in api_as(world.inspector).get("/api/v1/measures/").json()["results"]}
+    assert units == {world.unit_a.pk}
+    assert len(api_as(world.leader).get("/api/v1/measures/").json()["results"]) == 2
+
+
+def test_another_units_measure_is_404_on_pages_and_api(world, make_measure, api_as, browser_as):
+    theirs = make_measure(unit=world.unit_b)
+    assert api_as(world.liaison_a).get(f"/api/v1/measures/{theirs.pk}/").status_code == 404
+    assert api_as(world.liaison_a).get(f"/api/v1/problems/{theirs.problem_id}/").status_code == 404
+    assert browser_as(world.liaison_a).get(f"/rectification/measures/{theirs.pk}/").status_code == 404
+    assert browser_as(world.liaison_a).get(f"/rectification/problems/{theirs.problem_id}/").status_code == 404
+    assert browser_as(world.inspector).get(f"/rectification/measures/{theirs.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("progress/", {"value_reached": "50"}),
+        ("close/", {"statement": "完成"}),
+        ("sign-off/", {}),
+        ("return/", {"reason": "x"}),
+        ("reopen/", {"reason": "x"}),
+        ("extension/", {"new_deadline": "2027-01-01", "reason": "x"}),
+    ],
+)
+def test_writing_to_another_units_measure_is_404_and_changes_nothing(world, make_measure, api_as, action, data):
+    theirs = make_measure(unit=world.unit_b)
+    before = Measure.objects.get(pk=theirs.pk)
+    response = api_as(world.liaison_a).post(f"/api/v1/measures/{theirs.pk}/{action}", data)
+    assert response.status_code == 404
+    after = Measure.objects.get(pk=theirs.pk)
+    assert (after.status, after.progress_percent, after.deadline) == (
+        before.status,
+        before.progress_percent,
+        before.deadline,
+    )
+    assert not MeasureProgress.objects.exists() and not Closure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/rectification/measures/{pk}/progress/", {"value_reached": "50"}),
+        ("/rectification/measures/{pk}/close/", {"statement": "完成"}),
+        ("/rectification/measures/{pk}/sign-off/", {}),
+        ("/rectification/measures/{pk}/reopen/", {"reason": "x"}),
+        ("/rectification/measures/{pk}/extension/", {"new_deadline": "2027-01-01", "reason": "x"}),
+    ],
+)
+def test_posting_to_another_units_measure_page_is_404(world, make_measure, browser_as, path, data):
+    theirs = make_measure(unit=world.unit_b)
+    response = browser_as(world.liaison_a).post(path.format(pk=theirs.pk), data)
+    assert response.status_code == 404
+    assert not MeasureProgress.objects.exists() and not Closure.objects.exists()
+
+
+def test_forbidden_writes_on_a_visible_measure_are_403_and_change_nothing(world, make_measure, api_as, browser_as):
+    measure = make_measure(unit=world.unit_a)
+    inspector = api_as(world.inspector)
+    assert inspector.post(f"/api/v1/measures/{measure.pk}/progress/", {"value_reached": "50"}).status_code == 403
+    assert inspector.post(f"/api/v1/measures/{measure.pk}/close/", {"statement": "x"}).status_code == 403
+    assert (
+        api_as(world.leader).post(f"/api/v1/measures/{measure.pk}/progress/", {"value_reached": "5"}).status_code == 403
+    )
+    page = browser_as(world.inspector).post(f"/rectification/measures/{measure.pk}/progress/", {"value_reached": "50"})
+    assert page.status_code == 403
+    measure.refresh_from_db()
+    assert measure.progress_percent == 0 and not MeasureProgress.objects.exists()
+
+
+def test_liaison_cannot_sign_off_through_the_api_or_the_page(world, closable, api_as, browser_as):
+    measure, _closure = closable()
+    assert api_as(world.liaison_a).post(f"/api/v1/measures/{measure.pk}/sign-off/").status_code == 403
+    assert browser_as(world.liaison_a).post(f"/rectification/measures/{measure.pk}/sign-off/").status_code == 403
+    measure.refresh_from_db()
+    assert measure.status == Measure.Status.CLOSURE_REQUESTED
+
+
+def test_liaison_cannot_list_problems_for_another_unit(world, api_as):
+    response = api_as(world.liaison_a).post("/api/v1/problems/", {"title": "x", "unit": world.unit_b.pk})
+    assert response.status_code == 404
+    response = api_as(world.liaison_a).post(
+        "/api/v1/problems/", {"title": "x", "unit": world.unit_a.pk, "level": "city"}
+    )
+    assert response.status_code == 403
+    assert not Problem.objects.exists()
+    response = api_as(world.liaison_a).post("/api/v1/problems/", {"title": "自查问题", "unit": world.unit_a.pk})
+    assert response.status_code == 201, response.content
+
+
+def test_liaison_cannot_add_a_measure_making_another_unit_responsible(world, make_problem, api_as):
+    problem = make_problem(world.unit_a)
+    data = {
+        "problem": problem.pk,
+        "content": "措施",
+        "responsible_unit": world.unit_b.pk,
+        "responsible_person": "王五",
+        "start_date": "2026-10-01",
+        "deadline": "2026-12-31",
+        "target_value": "10",
+    }
+    assert api_as(world.liaison_a).post("/api/v1/measures/", data).status_code == 404
+    assert not Measure.objects.exists()
+
+
+def test_api_measure_validation_says_what_is_missing(world, make_problem, api_as):
+    problem = make_problem(world.unit_a)
+    data = {"problem": problem.pk, "content": "措施", "responsible_unit": world.unit_a.pk, "start_date": "2026-10-01"}
+    response = api_as(world.liaison_a).post("/api/v1/measures/", data)
+    assert response.status_code == 400
+    assert {"responsible_person", "deadline", "target_value"} <= set(response.json())
+
+
+def test_evidence_download_is_cut_to_the_unit(world, make_measure, browser_as):
+    from rectification.models import Evidence
+    from rectification.services import measures as services
+
+    measure = make_measure(unit=world.unit_a)
+    services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=10, files=[png()])
+    evidence = Evidence.objects.get()
+    assert browser_as(world.liaison_a).get(f"/rectification/evidence/{evidence.pk}/").status_code == 200
+    assert browser_as(world.liaison_b).get(f"/rectification/evidence/{evidence.pk}/").status_code == 404
+    assert browser_as(world.other_inspector).get(f"/rectification/evidence/{evidence.pk}/").status_code == 404
+
+
+def test_liaison_pages_flow_progress_then_closure(world, make_measure, browser_as):
+    from tests.rectification.conftest import pdf
+
+    measure = make_measure(unit=world.unit_a)
+    liaison = browser_as(world.liaison_a)
+    page = liaison.get(f"/rectification/measures/{measure.pk}/")
+    assert (
+        b"rect-measure" not in page.content
+        and f"/rectification/measures/{measure.pk}/progress/".encode() in page.content
+    )
+    response = liaison.post(
+        f"/rectification/measures/{measure.pk}/progress/", {"value_reached": "100", "files": [png()]}
+    )
+    assert response.status_code == 302
+    response = liaison.post(f"/rectification/measures/{measure.pk}/close/", {"statement": "", "files": [pdf()]})
+    assert response.status_code == 400  # the statement is missing; the page says so
+    response = liaison.post(f"/rectification/measures/{measure.pk}/close/", {"statement": "完成", "files": [pdf()]})
+    assert response.status_code == 302
+    inspector = browser_as(world.inspector)
+    assert b"sign-off" in inspector.get(f"/rectification/measures/{measure.pk}/").content
+    assert inspector.get("/rectification/review/").content.count(f"/rectification/measures/{measure.pk}/".encode()) == 1
+    assert inspector.post(f"/rectification/measures/{measure.pk}/return/", {"reason": "补充照片"}).status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == Measure.Status.OPEN

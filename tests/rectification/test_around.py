@@ -1,0 +1,202 @@
+"""Around the problem list: site visits, special rectification with its task ledger, the
+arena's explained ranking, and petition cases through their stages."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from campaign.models import User
+from rectification import selectors
+from rectification.models import Measure, PetitionCase, Problem, SpecialTask
+from rectification.services import measures as measure_services
+from rectification.services import public as public_services
+from rectification.services import special as services
+from tests.factories import UserFactory
+
+
+def test_site_visit_finding_lists_a_new_problem(world, api_as):
+    response = api_as(world.inspector).post(
+        "/api/v1/site-visits/",
+        {
+            "unit": world.unit_a.pk,
+            "visited_on": "2026-10-20",
+            "findings": "台账不全",
+            "new_problem_title": "台账不规范",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    problem = Problem.objects.get()
+    assert problem.source == Problem.Source.INSPECTION and response.json()["problems"] == [problem.pk]
+
+
+def test_site_visit_finding_reopens_a_closure(world, closable):
+    measure, closure = closable()
+    measure_services.closure_sign_off(by=world.office, closure=closure)
+    services.site_visit_record(
+        by=world.inspector,
+        unit=world.unit_a,
+        visited_on=dt.date(2026, 11, 2),
+        findings="抽查不合格",
+        reopen_measure=measure,
+    )
+    measure.refresh_from_db()
+    closure.refresh_from_db()
+    assert measure.status == Measure.Status.OPEN and closure.reopen_reason == "抽查不合格"
+
+
+def test_inspector_cannot_record_visits_to_units_outside_their_group(world, api_as):
+    response = api_as(world.inspector).post(
+        "/api/v1/site-visits/", {"unit": world.unit_b.pk, "visited_on": "2026-10-20", "findings": "x"}, format="json"
+    )
+    assert response.status_code == 404
+    response = api_as(world.liaison_a).post(
+        "/api/v1/site-visits/", {"unit": world.unit_a.pk, "visited_on": "2026-10-20", "findings": "x"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+@pytest.fixture
+def team(world):
+    special = services.special_rectification_create(
+        by=world.office, campaign=world.campaign, title="营商环境专项整治", plan_document="〔2026〕5号"
+    )
+    return services.work_team_create(
+        by=world.office, rectification=special, name="审批提速专班", lead_unit=world.unit_a, member_units=[world.unit_b]
+    )
+
+
+def test_special_task_closes_only_when_signed_off(world, team, api_as):
+    task = services.special_task_create(
+        by=world.office, team=team, title="清理证明事项", owner_unit=world.unit_a, deadline=dt.date(2026, 12, 1)
+    )
+    url = f"/api/v1/special-tasks/{task.pk}/"
+    assert api_as(world.liaison_a).post(url + "close/", {"statement": "已清理21项"}).status_code == 200
+    assert api_as(world.liaison_a).post(url + "sign-off/").status_code == 403
+    assert api_as(world.inspector).post(url + "return/", {"reason": ""}).status_code == 400
+    assert api_as(world.inspector).post(url + "return/", {"reason": "清单未公布"}).status_code == 200
+    task.refresh_from_db()
+    assert task.status == SpecialTask.Status.OPEN and task.returned_reason == "清单未公布"
+    api_as(world.liaison_a).post(url + "close/", {"statement": "清单已公布"})
+    assert api_as(world.inspector).post(url + "sign-off/").status_code == 200
+    task.refresh_from_db()
+    assert task.status == SpecialTask.Status.CLOSED and task.signed_off_by == world.inspector
+    detail = api_as(world.office).get(f"/api/v1/special-rectifications/{team.rectification_id}/").json()
+    assert detail["closed_count"] == 1 and detail["teams"][0]["tasks"][0]["status"] == "closed"
+
+
+def test_special_tasks_are_cut_to_the_owner_unit(world, team, api_as):
+    services.special_task_create(
+        by=world.office, team=team, title="A", owner_unit=world.unit_a, deadline=dt.date(2026, 12, 1)
+    )
+    other = services.special_task_create(
+        by=world.office, team=team, title="B", owner_unit=world.unit_b, deadline=dt.date(2026, 12, 1)
+    )
+    rows = api_as(world.liaison_a).get("/api/v1/special-tasks/").json()["results"]
+    assert [r["title"] for r in rows] == ["A"]
+    assert (
+        api_as(world.liaison_a).post(f"/api/v1/special-tasks/{other.pk}/close/", {"statement": "x"}).status_code == 404
+    )
+
+
+def test_arena_ranking_is_computed_and_shows_each_teams_scores(world, team, api_as):
+    second = services.work_team_create(
+        by=world.office, rectification=team.rectification, name="治理欠薪专班", lead_unit=world.unit_b, member_units=[]
+    )
+    judges = [UserFactory(role=User.Role.OFFICE), world.leader]
+    arena = services.arena_round_create(
+        by=world.office,
+        campaign=world.campaign,
+        title="第一次擂台比武",
+        held_on=dt.date(2026, 11, 5),
+        teams=[team, second],
+        criteria=[("工作成效", 60), ("群众评价", 40)],
+        attendees=judges,
+    )
+    work, people = arena.criteria.order_by("order")
+    services.arena_score_submit(by=judges[0], arena=arena, team=team, scores={work.pk: 50, people.pk: 30})
+    services.arena_score_submit(by=world.leader, arena=arena, team=team, scores={work.pk: 40, people.pk: 36})
+    services.arena_score_submit(by=judges[0], arena=arena, team=second, scores={work.pk: 55, people.pk: 35})
+    with pytest.raises(ValidationError):
+        services.arena_score_submit(by=world.leader, arena=arena, team=second, scores={work.pk: 61})
+    with pytest.raises(PermissionDenied):
+        services.arena_score_submit(by=world.liaison_a, arena=arena, team=second, scores={work.pk: 60})
+    ranking = selectors.arena_ranking(round_=arena)
+    assert [(r["rank"], r["team"].name, r["cells"], r["total"]) for r in ranking] == [
+        (1, "治理欠薪专班", [55.0, 35.0], 90.0),
+        (2, "审批提速专班", [45.0, 33.0], 78.0),
+    ]
+    # unpublished: the office sees the ranking, others do not
+    assert api_as(world.liaison_a).get(f"/api/v1/arena-rounds/{arena.pk}/").json()["ranking"] is None
+    assert api_as(world.office).post(f"/api/v1/arena-rounds/{arena.pk}/publish/").status_code == 200
+    shown = api_as(world.liaison_a).get(f"/api/v1/arena-rounds/{arena.pk}/").json()["ranking"]
+    assert shown[0]["team_name"] == "治理欠薪专班" and shown[0]["scores"] == [55.0, 35.0]
+    with pytest.raises(ValidationError):
+        services.arena_score_submit(by=world.leader, arena=arena, team=second, scores={work.pk: 10})
+
+
+def test_petition_case_moves_one_stage_at_a_time_and_resolution_needs_its_text(world, api_as):
+    response = api_as(world.office).post(
+        "/api/v1/petition-cases/",
+        {
+            "code": "XF-001",
+            "kind": "leader_case",
+            "title": "征收补偿争议",
+            "unit": world.unit_b.pk,
+            "leader": world.leader.pk,
+            "received_on": "2026-10-01",
+            "deadline": "2026-11-30",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    url = f"/api/v1/petition-cases/{response.json()['id']}/advance/"
+    assert api_as(world.leader).post(url, {"stage": "handling"}).status_code == 400
+    assert api_as(world.leader).post(url, {"stage": "consultation", "on": "2026-10-10"}).status_code == 200
+    assert api_as(world.liaison_a).post(url, {"stage": "handling"}).status_code == 404
+    assert api_as(world.liaison_b).post(url, {"stage": "handling"}).status_code == 200
+    assert api_as(world.leader).post(url, {"stage": "resolved"}).status_code == 400
+    assert api_as(world.leader).post(url, {"stage": "resolved", "resolution": "达成协议"}).status_code == 200
+    case = PetitionCase.objects.get()
+    assert case.investigated_on == dt.date(2026, 10, 10) and case.resolved_on is not None
+
+
+def test_leader_case_needs_a_leader(world):
+    with pytest.raises(ValidationError):
+        public_services.petition_case_create(
+            by=world.office,
+            campaign=world.campaign,
+            code="XF-2",
+            kind="leader_case",
+            title="x",
+            unit=world.unit_a,
+            received_on=dt.date(2026, 10, 1),
+            deadline=dt.date(2026, 11, 1),
+        )
+
+
+def test_hub_and_detail_pages_render_for_each_role(world, team, browser_as, closable):
+    services.special_task_create(
+        by=world.office, team=team, title="A", owner_unit=world.unit_a, deadline=dt.date(2026, 12, 1)
+    )
+    arena = services.arena_round_create(
+        by=world.office,
+        campaign=world.campaign,
+        title="擂台",
+        held_on=dt.date(2026, 11, 5),
+        teams=[team],
+        criteria=[("成效", 10)],
+        attendees=[world.leader],
+    )
+    measure, _closure = closable()
+    for person in (world.office, world.leader, world.inspector, world.liaison_a):
+        client = browser_as(person)
+        for url in (
+            "/rectification/",
+            f"/rectification/special/{team.rectification_id}/",
+            f"/rectification/arena/{arena.pk}/",
+            f"/rectification/problems/{measure.problem_id}/",
+            f"/rectification/measures/{measure.pk}/",
+        ):
+            assert client.get(url).status_code == 200, (person.username, url)

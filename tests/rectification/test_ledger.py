@@ -1,0 +1,181 @@
+"""The rectification ledger as .xlsx (one row per measure, the light as a colour) and the
+problem-list import (dry run, row errors, all or nothing)."""
+
+import datetime as dt
+from io import BytesIO
+
+import time_machine
+from openpyxl import Workbook, load_workbook
+
+from rectification.models import Measure, Problem, ProblemImport
+from rectification.services import ledger
+from rectification.services import measures as services
+from tests.rectification.conftest import at
+
+
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_ledger_has_one_row_per_measure_with_the_problem_repeated_and_the_light_as_colour(
+    world, make_problem, make_measure, browser_as
+):
+    problem = make_problem(title="审批时限长")
+    make_measure(problem=problem, deadline=dt.date(2026, 10, 3))
+    make_measure(problem=problem, deadline=dt.date(2027, 1, 31), content="推行告知承诺制")
+    make_measure(unit=world.unit_b)  # another unit's measure, for the office only
+    with time_machine.travel(at(dt.date(2026, 10, 10)), tick=False):
+        response = english(browser_as(world.liaison_a)).get("/rectification/problems/?export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    headers = [c.value for c in sheet[1]]
+    assert len(rows) == 2  # liaison A sees only unit A's measures
+    title = headers.index("Problem")
+    assert [r[title] for r in rows] == ["审批时限长", "审批时限长"]
+    light = headers.index("Light") + 1
+    fills = [sheet.cell(row=n, column=light).fill.fgColor.rgb for n in (2, 3)]
+    assert fills == ["00" + ledger.LIGHT_FILLS["red"], "00" + ledger.LIGHT_FILLS["yellow"]]
+    assert [sheet.cell(row=n, column=light).value for n in (2, 3)] == ["Overdue", "Behind"]
+
+
+def test_ledger_shows_a_closed_measure(world, closable, browser_as):
+    measure, closure = closable()
+    services.closure_sign_off(by=world.inspector, closure=closure)
+    response = english(browser_as(world.office)).get("/rectification/measures/?export=xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert row[headers.index("Measure status")] == "Closed"
+    assert row[headers.index("Light")] == "Closed"
+
+
+def sheet_bytes(rows, headers=None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        headers
+        or [
+            "编号",
+            "层级",
+            "单位",
+            "问题",
+            "来源",
+            "整改措施",
+            "责任单位",
+            "责任人",
+            "开始日期",
+            "完成时限",
+            "目标值",
+            "计量单位",
+        ]
+    )
+    for row in rows:
+        sheet.append(row)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+GOOD = [
+    [
+        "A1",
+        "单位",
+        "市发展改革委",
+        "审批环节多",
+        "查摆",
+        "压减环节",
+        "市发展改革委",
+        "张三",
+        "2026-10-01",
+        "2026-12-31",
+        6,
+        "个",
+    ],
+    [
+        "A1",
+        "单位",
+        "市发展改革委",
+        "审批环节多",
+        "查摆",
+        "网上办理",
+        "市发展改革委",
+        "李四",
+        "2026-10-01",
+        "2026-11-30",
+        90,
+        "%",
+    ],
+    ["B1", "市级", "中山区", "老旧小区改造慢", "信访", "", "", "", "", "", "", ""],
+]
+
+
+def test_dry_run_changes_nothing_and_counts_what_would_be_imported(world):
+    record = ledger.problem_import_check(
+        by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(GOOD)
+    )
+    assert record.status == ProblemImport.Status.VALIDATED, record.errors
+    assert record.summary == {"problems": 2, "measures": 2}
+    assert not Problem.objects.exists()
+    ledger.problem_import_apply(by=world.office, problem_import=record)
+    assert Problem.objects.count() == 2 and Measure.objects.count() == 2
+    a1 = Problem.objects.get(code="A1")
+    assert a1.status == Problem.Status.IN_PROGRESS and a1.measures.count() == 2
+    assert Problem.objects.get(code="B1").level == Problem.Level.CITY
+
+
+def test_row_errors_name_the_row_and_nothing_is_imported(world):
+    rows = [
+        *GOOD,
+        ["C1", "单位", "不存在的单位", "问题", "查摆", "", "", "", "", "", "", ""],
+        ["D1", "单位", "中山区", "问题", "查摆", "措施", "中山区", "", "2026-10-01", "", "", ""],
+    ]
+    record = ledger.problem_import_check(
+        by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(rows)
+    )
+    assert record.status == ProblemImport.Status.INVALID
+    by_row = {}
+    for error in record.errors:
+        by_row.setdefault(error["row"], []).append(error["message"])
+    assert set(by_row) == {5, 6}
+    assert "不存在的单位" in by_row[5][0]
+    assert any("owner" in m for m in by_row[6]) and any("deadline" in m for m in by_row[6])
+    assert not Problem.objects.exists()
+
+
+def test_import_is_all_or_nothing_when_the_list_changed_since_the_dry_run(world, make_problem):
+    record = ledger.problem_import_check(
+        by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(GOOD)
+    )
+    make_problem(code="B1")
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        ledger.problem_import_apply(by=world.office, problem_import=record)
+    assert Problem.objects.count() == 1 and not Measure.objects.exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_whole(world):
+    record = ledger.problem_import_check(by=world.office, campaign=world.campaign, filename="p.xlsx", data=b"not excel")
+    assert record.status == ProblemImport.Status.INVALID
+    assert record.errors[0]["row"] is None
+
+
+def test_import_pages_for_the_office_only(world, browser_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert browser_as(world.liaison_a).get("/rectification/import/").status_code == 403
+    office = browser_as(world.office)
+    upload = SimpleUploadedFile("p.xlsx", sheet_bytes(GOOD))
+    response = office.post("/rectification/import/", {"file": upload})
+    record = ProblemImport.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/rectification/import/{record.pk}/")
+    assert office.get(response.url).status_code == 200
+    assert browser_as(world.liaison_a).post(response.url).status_code == 403
+    assert not Problem.objects.exists()
+    office.post(response.url)
+    assert Problem.objects.count() == 2
+    template = office.get("/rectification/import/template.xlsx")
+    assert load_workbook(BytesIO(template.content)).active["C1"].value == "单位"
