@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -53,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_htmx",
+    "django_celery_beat",
     "campaign",
     "tasks",
     "rectification",
@@ -230,21 +230,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "clear-expired-sessions": {
-        "task": "campaign.tasks.clear_expired_sessions",
-        "schedule": 3600.0,
-    },
-    "rectification-dispatch": {
-        "task": "rectification.tasks.run_dispatch",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    # Reminders before and after the weekly deadline; each person gets each one once.
-    "send-progress-reminders": {
-        "task": "tasks.tasks.send_progress_reminders",
-        "schedule": 900.0,
-    },
-}
+# One schedule, in the database (django-celery-beat), editable by the office in the admin;
+# its entries are created by reporting's data migration (reporting/schedule.py).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

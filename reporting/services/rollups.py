@@ -1,0 +1,323 @@
+"""Roll-ups: each period recomputed from the source rows with a fixed number of aggregate
+queries (GROUP BY unit, conditional counts), then upserted under the period's unique key.
+
+The rules:
+- a run recomputes the whole period from source rows; it never adds to what is stored, so a
+  second run, or a run after a late report, leaves the rows a first run would have written;
+- the rows are written with INSERT … ON CONFLICT DO UPDATE inside one transaction that holds
+  the campaign row's lock, so two overlapping runs of a period cannot double a row;
+- a locked period (reported upward) is never recomputed: its run is recorded as skipped;
+- every run is recorded (RollupRun) with its status and, when it fails, the error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, Unit, User
+from campaign.services import require_office
+from rectification.models import Closure, Measure, Problem, PublicReport, SiteVisit
+from rectification.models.public import Triage
+from rectification.selectors import light_q
+from reporting.models import RollupRun, Summary
+from reporting.periods import period_of, previous_period
+from tasks.models import KeyTask, ResearchActivity, StudyActivity, WeeklyProgress
+from tasks.selectors.keytasks import with_status
+from tasks.weeks import deadline_for, rule_of
+
+Light = Measure.Light
+
+# Every figure a summary row carries, in the order pages and exports show them.
+FIGURES = [
+    "reports_due",
+    "reports_submitted",
+    "reports_on_time",
+    "reports_late",
+    "reports_missing",
+    "reports_returned",
+    "reports_accepted",
+    "tasks_not_started",
+    "tasks_in_progress",
+    "tasks_done",
+    "tasks_overdue",
+    "problems_found",
+    "problems_closed",
+    "problems_open",
+    "measures_found",
+    "measures_closed",
+    "measures_overdue",
+    "measures_new_overdue",
+    "light_green",
+    "light_yellow",
+    "light_red",
+    "light_closed",
+    "closures_signed_off",
+    "site_visits",
+    "study_activities",
+    "research_activities",
+    "public_reports_received",
+    "public_reports_triaged",
+]
+# Figures that belong to no unit: only the overall row has them.
+OVERALL_ONLY = {"public_reports_received", "public_reports_triaged"}
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period as [first moment, first moment after) in the campaign's time zone."""
+    first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    return first, after
+
+
+def _due_weeks(campaign: Campaign, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The ISO weeks whose reporting deadline falls inside the period."""
+    first, after = _bounds(start, end)
+    rule = rule_of(campaign)
+    monday = start - dt.timedelta(days=start.weekday() + 7)
+    weeks = []
+    while monday <= end:
+        if first <= deadline_for(campaign, monday, rule) < after:
+            weeks.append(monday)
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    """The figures of a period by unit id (0 = overall), from source rows.
+
+    A fixed number of queries whatever the number of units and records: one GROUP BY unit per
+    kind of record. Records of the city level (no unit) count in the overall row only."""
+    first, after = _bounds(start, end)
+    unit_ids = list(Unit.objects.filter(campaign=campaign, is_active=True).values_list("id", flat=True))
+    rows: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+
+    def add(unit_id, **values):
+        row = rows[unit_id]
+        for key, value in values.items():
+            row[key] += value or 0
+
+    # Weekly reports of the weeks due in the period; a unit owes one report per due week.
+    weeks = _due_weeks(campaign, start, end)
+    submitted = ~Q(status=WeeklyProgress.Status.DRAFT)
+    reports = (
+        WeeklyProgress.objects.filter(unit__campaign=campaign, week_start__in=weeks)
+        .values("unit_id")
+        .annotate(
+            submitted=Count("id", filter=submitted),
+            on_time=Count("id", filter=submitted & Q(is_late=False)),
+            late=Count("id", filter=submitted & Q(is_late=True)),
+            returned=Count("id", filter=Q(status=WeeklyProgress.Status.RETURNED)),
+            accepted=Count("id", filter=Q(status=WeeklyProgress.Status.ACCEPTED)),
+        )
+        .order_by()
+    )
+    for r in reports:
+        add(
+            r["unit_id"],
+            reports_submitted=r["submitted"],
+            reports_on_time=r["on_time"],
+            reports_late=r["late"],
+            reports_returned=r["returned"],
+            reports_accepted=r["accepted"],
+        )
+    for unit_id in unit_ids:
+        row = rows[unit_id]
+        row["reports_due"] = len(weeks)
+        row["reports_missing"] = max(len(weeks) - row["reports_submitted"], 0)
+
+    # Key tasks by the status they had at the end of the period, by lead unit.
+    tasks = (
+        with_status(KeyTask.objects.filter(campaign=campaign), today=end)
+        .values("lead_unit_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for t in tasks:
+        add(t["lead_unit_id"], **{f"tasks_{t['status']}": t["n"]})
+
+    problems = (
+        Problem.objects.filter(campaign=campaign, created_at__lt=after)
+        .values("unit_id")
+        .annotate(
+            found=Count("id", filter=Q(created_at__gte=first)),
+            closed=Count("id", filter=Q(closed_at__gte=first, closed_at__lt=after)),
+            open=Count("id", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=after)),
+        )
+        .order_by()
+    )
+    for p in problems:
+        add(p["unit_id"], problems_found=p["found"], problems_closed=p["closed"], problems_open=p["open"])
+
+    not_closed = ~Q(status=Measure.Status.CLOSED)
+    measures = (
+        Measure.objects.filter(problem__campaign=campaign, created_at__lt=after)
+        .values("responsible_unit_id")
+        .annotate(
+            found=Count("id", filter=Q(created_at__gte=first)),
+            closed=Count("id", filter=Q(closed_at__gte=first, closed_at__lt=after)),
+            new_overdue=Count(
+                "id",
+                filter=not_closed & Q(deadline__gte=start - dt.timedelta(days=1), deadline__lt=end),
+            ),
+            **{f"light_{light}": Count("id", filter=light_q(light, end)) for light in Light.values},
+        )
+        .order_by()
+    )
+    for m in measures:
+        add(
+            m["responsible_unit_id"],
+            measures_found=m["found"],
+            measures_closed=m["closed"],
+            measures_new_overdue=m["new_overdue"],
+            measures_overdue=m[f"light_{Light.RED}"],
+            **{f"light_{light}": m[f"light_{light}"] for light in Light.values},
+        )
+
+    closures = (
+        Closure.objects.filter(
+            measure__problem__campaign=campaign,
+            status=Closure.Status.SIGNED_OFF,
+            decided_at__gte=first,
+            decided_at__lt=after,
+        )
+        .values("measure__responsible_unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for c in closures:
+        add(c["measure__responsible_unit_id"], closures_signed_off=c["n"])
+
+    for model, key, date_filter in (
+        (SiteVisit, "site_visits", {"visited_on__range": (start, end)}),
+        (StudyActivity, "study_activities", {"date__range": (start, end)}),
+        (
+            ResearchActivity,
+            "research_activities",
+            {"completed_on__range": (start, end), "status": ResearchActivity.Status.COMPLETED},
+        ),
+    ):
+        for r in (
+            model.objects.filter(campaign=campaign, **date_filter).values("unit_id").annotate(n=Count("id")).order_by()
+        ):
+            add(r["unit_id"], **{key: r["n"]})
+
+    public = PublicReport.objects.filter(campaign=campaign).aggregate(
+        received=Count("id", filter=Q(received_at__gte=first, received_at__lt=after)),
+        triaged=Count("id", filter=Q(triaged_at__gte=first, triaged_at__lt=after) & ~Q(triage=Triage.RECEIVED)),
+    )
+
+    overall = dict.fromkeys(FIGURES, 0)
+    for unit_id, row in rows.items():
+        for key, value in row.items():
+            overall[key] += value
+    overall["public_reports_received"] = public["received"]
+    overall["public_reports_triaged"] = public["triaged"]
+    result = {unit_id: rows[unit_id] for unit_id in unit_ids}
+    result[0] = overall
+    return result
+
+
+def _change(now: dict, before: dict | None) -> dict:
+    if before is None:
+        return {}
+    return {key: now[key] - before.get(key, 0) for key in now if isinstance(now[key], int)}
+
+
+def period_is_locked(*, campaign: Campaign, kind: str, start: dt.date) -> bool:
+    return Summary.objects.filter(campaign=campaign, kind=kind, period_start=start, locked_at__isnull=False).exists()
+
+
+def rollup_run(*, campaign: Campaign, kind: str, day: dt.date, by: User | None = None) -> RollupRun:
+    """Compute the period of `kind` containing `day` and upsert its rows (one per active unit
+    and one overall). Records the run; a failure is recorded and raised again so that the
+    scheduler can retry it."""
+    start, end = period_of(kind, day)
+    run = RollupRun.objects.create(campaign=campaign, kind=kind, period_start=start, started_by=by)
+    try:
+        with transaction.atomic():
+            # Serialises runs and locks of the campaign's periods (a no-op lock on SQLite,
+            # whose writers are serialised anyway).
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+            if period_is_locked(campaign=campaign, kind=kind, start=start):
+                run.status = RollupRun.Status.SKIPPED
+            else:
+                run.rows = _upsert(campaign=campaign, kind=kind, start=start, end=end)
+                run.status = RollupRun.Status.SUCCEEDED
+    except Exception:
+        run.status = RollupRun.Status.FAILED
+        run.error = traceback.format_exc(limit=5)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "rows", "finished_at"])
+    return run
+
+
+def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date) -> int:
+    figures = compute_period(campaign=campaign, start=start, end=end)
+    previous_start, _previous_end = previous_period(kind, start)
+    before = dict(
+        Summary.objects.filter(campaign=campaign, kind=kind, period_start=previous_start).values_list(
+            "unit_key", "figures"
+        )
+    )
+    now = timezone.now()
+    rows = [
+        Summary(
+            campaign=campaign,
+            kind=kind,
+            period_start=start,
+            period_end=end,
+            unit_id=unit_id or None,
+            unit_key=unit_id,
+            figures=values,
+            change=_change(values, before.get(unit_id)),
+            computed_at=now,
+        )
+        for unit_id, values in figures.items()
+    ]
+    Summary.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["campaign", "kind", "period_start", "unit_key"],
+        update_fields=["period_end", "figures", "change", "computed_at"],
+    )
+    return len(rows)
+
+
+def rollup_scheduled(*, kind: str, day: dt.date | None = None) -> list[RollupRun]:
+    """What beat calls: the period containing `day` (default today; for the monthly summary,
+    which runs on the first of the month, yesterday's month) for every campaign running then."""
+    today = day or timezone.localdate()
+    if kind == Summary.Kind.MONTHLY and day is None:
+        today -= dt.timedelta(days=1)
+    campaigns = Campaign.objects.filter(start_date__lte=today, end_date__gte=today - dt.timedelta(days=31))
+    return [rollup_run(campaign=c, kind=kind, day=today) for c in campaigns]
+
+
+@transaction.atomic
+def period_lock(*, campaign: Campaign, kind: str, start: dt.date, by: User) -> int:
+    """Lock a computed period once it is reported upward: its numbers never change again."""
+    require_office(by, _("lock a period"))
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+    rows = Summary.objects.filter(campaign=campaign, kind=kind, period_start=start)
+    if not rows.exists():
+        raise ValidationError(_("This period has not been computed yet; run it before locking it."))
+    return rows.filter(locked_at__isnull=True).update(locked_at=timezone.now())
+
+
+@transaction.atomic
+def period_unlock(*, campaign: Campaign, kind: str, start: dt.date, by: User) -> int:
+    """Unlock a period so that it can be recomputed (the office's deliberate decision)."""
+    require_office(by, _("unlock a period"))
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+    return Summary.objects.filter(campaign=campaign, kind=kind, period_start=start).update(locked_at=None)
