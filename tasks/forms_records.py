@@ -301,10 +301,11 @@ class RecordFilterForm(forms.Form):
         label=_("Unit"), required=False, queryset=Unit.objects.none(), empty_label=_("All units")
     )
 
-    def __init__(self, *args, user, campaign, kinds=None, statuses=None, show=(), **kwargs):
+    def __init__(self, *args, user, campaign, kinds=None, statuses=None, show=(), kind_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds:
             self.fields["kind"].choices = [("", _("All kinds")), *kinds]
+            self.fields["kind"].label = kind_label or self.fields["kind"].label
         if statuses:
             self.fields["status"].choices = [("", _("All statuses")), *statuses]
         units = access.units_visible_to(user)

@@ -1,7 +1,7 @@
 """The tasks app's part of the demo campaign."""
 
-from tasks.demo import keytasks
+from tasks.demo import keytasks, records
 
 
 def load() -> str:
-    return keytasks.load()
+    return "; ".join([keytasks.load(), records.load()])

@@ -2,7 +2,8 @@
 
 A unit's records are seen by whoever may see the unit (`campaign.selectors`); a city-level
 record (no unit) is seen by everyone who works in its campaign, since it frames the units'
-work (the city's key topics, reading classes, indicators)."""
+work (the city's key topics, reading classes, indicators) — except the city leaders'
+research trips, which only the office and leaders read."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ from tasks.models import (
     VolunteerTeam,
 )
 
+# City-level records that only the office and leaders read: a leader's research trips (who
+# goes where and when) are not the units' business.
+CITY_RECORDS_PRIVATE = ("ResearchActivity",)
+
 
 def records_visible_to(model: type[Model], user, *, path: str = "") -> QuerySet:
     """Rows of a unit-or-city record model (or of a child, through `path`) the user may see."""
@@ -34,6 +39,8 @@ def records_visible_to(model: type[Model], user, *, path: str = "") -> QuerySet:
     if access.reads_everything(user):
         return rows
     prefix = f"{path}__" if path else ""
+    if model.__name__ in CITY_RECORDS_PRIVATE:
+        return rows.filter(**{f"{prefix}unit__in": access.unit_ids_visible_to(user)})
     return rows.filter(
         Q(**{f"{prefix}unit__in": access.unit_ids_visible_to(user)})
         | Q(**{f"{prefix}unit__isnull": True, f"{prefix}campaign__in": access.campaigns_visible_to(user).values("id")})

@@ -39,10 +39,11 @@ def detail_context(request, kind, record) -> dict:
     elif kind.slug == "research":
         status = record.status
         context["may_register"] = writer and status == ResearchActivity.Status.PLANNED
-        context["may_complete"] = writer and status in (
-            ResearchActivity.Status.PLANNED,
-            ResearchActivity.Status.REGISTERED,
+        ready = status == ResearchActivity.Status.REGISTERED or (
+            status == ResearchActivity.Status.PLANNED and not record.is_major
         )
+        context["not_yet"] = record.planned_date > today
+        context["may_complete"] = writer and ready and not context["not_yet"]
         if context["may_complete"]:
             context["complete_form"] = forms.CompleteForm()
         context["may_measure"] = writer and status == ResearchActivity.Status.COMPLETED

@@ -97,6 +97,7 @@ class Kind:
     statuses: list = field(default_factory=list)
     office_only: bool = False
     link: int = 2  # the list column (from 1) that links to the record's page
+    kind_label: str = gettext_lazy("Activity kind")  # the label of the `kind` filter
     extra_template: str = ""
     detail_related: tuple = ()
     detail_prefetch: tuple = ()
@@ -151,7 +152,7 @@ _register(
         columns=[
             Column(gettext_lazy("Date"), lambda r: _date(r.date), 12),
             Column(gettext_lazy("Activity"), lambda r: r.title, 36),
-            Column(gettext_lazy("Kind"), lambda r: r.get_kind_display(), 12),
+            Column(gettext_lazy("Activity kind"), lambda r: r.get_kind_display(), 12),
             Column(gettext_lazy("Unit"), _unit, 20),
             Column(gettext_lazy("Topic"), lambda r: r.topic, 24, in_list=False),
             Column(gettext_lazy("Session"), lambda r: r.session_number or "", 8, in_list=False),
@@ -190,6 +191,7 @@ _register(
             FocusArea.objects.filter(campaign=campaign)
             .filter(Q(name__icontains=_f(d, "q")) if _f(d, "q") else Q())
             .annotate(topic_count=Count("topics"))
+            .order_by("number")
         ),
         columns=[
             Column(gettext_lazy("No."), lambda r: r.number, 6),
@@ -319,7 +321,7 @@ _register(
         columns=[
             Column(gettext_lazy("Analysed on"), lambda r: _date(r.date), 12),
             Column(gettext_lazy("Case"), lambda r: r.title, 40),
-            Column(gettext_lazy("Kind"), lambda r: r.get_kind_display(), 8, badge=lambda r: r.kind),
+            Column(gettext_lazy("Positive or negative"), lambda r: r.get_kind_display(), 8, badge=lambda r: r.kind),
             Column(gettext_lazy("Unit"), _unit, 20),
             Column(gettext_lazy("Lesson drawn"), lambda r: r.lesson, 50, in_list=False),
         ],
@@ -327,6 +329,7 @@ _register(
         create=lambda by, campaign, data: research.typical_case_create(by=by, campaign=campaign, **data),
         update=lambda record, by, data: research.typical_case_update(case=record, by=by, **data),
         kinds=TypicalCase.Kind.choices,
+        kind_label=gettext_lazy("Positive or negative"),
         show=("kind", "unit", "level"),
         detail_related=("unit", "topic"),
     )
@@ -363,6 +366,7 @@ _register(
         create=lambda by, campaign, data: research.innovation_measure_create(by=by, campaign=campaign, **data),
         update=lambda record, by, data: research.innovation_measure_update(measure=record, by=by, **data),
         kinds=InnovationMeasure.Use.choices,
+        kind_label=gettext_lazy("Use"),
         statuses=InnovationMeasure.Status.choices,
         show=("kind", "status", "unit", "level"),
         extra_template="tasks/records/_measure.html",
@@ -415,7 +419,7 @@ _register(
         columns=[
             Column(gettext_lazy("Listed on"), lambda r: _date(r.listed_on), 12),
             Column(gettext_lazy("Item"), lambda r: r.title, 40),
-            Column(gettext_lazy("Kind"), lambda r: r.get_kind_display(), 14),
+            Column(gettext_lazy("Item kind"), lambda r: r.get_kind_display(), 14),
             Column(gettext_lazy("Unit"), _unit, 18),
             Column(gettext_lazy("Responsible department"), lambda r: r.responsible, 16, in_list=False),
             Column(gettext_lazy("Solved on"), lambda r: _date(r.solved_on), 12, in_list=False),
@@ -426,6 +430,7 @@ _register(
         create=lambda by, campaign, data: development.livelihood_item_create(by=by, campaign=campaign, **data),
         update=lambda record, by, data: development.livelihood_item_update(item=record, by=by, **data),
         kinds=LivelihoodItem.Kind.choices,
+        kind_label=gettext_lazy("Item kind"),
         statuses=LivelihoodItem.Status.choices,
         show=("kind", "status", "unit", "level"),
     )
@@ -486,6 +491,7 @@ _register(
         create=lambda by, campaign, data: institutions.institution_document_create(by=by, campaign=campaign, **data),
         update=lambda record, by, data: institutions.institution_document_update(document=record, by=by, **data),
         kinds=InstitutionDocument.IssuedBy.choices,
+        kind_label=gettext_lazy("Issuing body"),
         statuses=InstitutionDocument.Status.choices,
         show=("kind", "status", "unit"),
         extra_template="tasks/records/_document.html",
@@ -560,6 +566,7 @@ def record_list(request, slug: str):
         user=request.user,
         campaign=campaign,
         kinds=kind.kinds,
+        kind_label=kind.kind_label,
         statuses=kind.statuses,
         show=kind.show,
     )

@@ -219,3 +219,24 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world, recs):
     response = client.get("/records/study/")
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_city_leaders_research_trips_are_read_by_the_office_and_leaders_only(world, recs, city_leader, api_as, today):
+    trip = research_trip_of_leader(world, city_leader, today)
+    assert trip.pk in ids(api_as(world.leader).get("/api/v1/research-activities/"))
+    assert trip.pk not in ids(api_as(world.liaison_a).get("/api/v1/research-activities/"))
+    assert api_as(world.inspector).get(f"/api/v1/research-activities/{trip.pk}/").status_code == 404
+
+
+def research_trip_of_leader(world, leader, today):
+    from tasks.services import research
+
+    return research.research_activity_create(
+        by=world.office,
+        campaign=world.campaign,
+        leader=leader,
+        title="市领导周末调研",
+        planned_date=today,
+        place="港区",
+        people="市领导",
+    )
