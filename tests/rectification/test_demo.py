@@ -1,0 +1,33 @@
+"""The rectification demo: every state and light, and a second run writes nothing."""
+
+import datetime as dt
+
+import time_machine
+from django.apps import apps
+
+from campaign import demo as campaign_demo
+from rectification import demo, selectors
+from rectification.models import Closure, Measure, Problem, PublicReport
+from tests.rectification.conftest import at
+
+
+def counts() -> dict:
+    return {m.__name__: m.objects.count() for m in apps.get_app_config("rectification").get_models()}
+
+
+def test_demo_loads_every_state_and_light_and_a_second_run_changes_nothing(db):
+    campaign_demo.load()
+    demo.load()
+    first = counts()
+    demo.load()
+    assert counts() == first  # history rows included
+    assert first["Problem"] == 200 and 450 <= first["Measure"] <= 560
+    with time_machine.travel(at(demo.REFERENCE), tick=False):
+        lights = selectors.light_counts(Measure.objects.all())
+    assert all(lights[light] > 0 for light in ("green", "yellow", "red", "closed"))
+    assert set(Measure.objects.values_list("status", flat=True)) == set(Measure.Status.values)
+    assert set(Closure.objects.values_list("status", flat=True)) == set(Closure.Status.values)
+    assert set(Problem.objects.values_list("status", flat=True)) >= {"closed", "in_progress"}
+    assert set(PublicReport.objects.values_list("triage", flat=True)) == {"received", "rejected", "merged", "created"}
+    assert Problem.objects.filter(level="city").exists() and Problem.objects.filter(level="unit").exists()
+    assert dt.date(2026, 9, 1) <= demo.REFERENCE
