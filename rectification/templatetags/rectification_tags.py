@@ -11,7 +11,13 @@ BADGES = {
     Measure.Light.RED: "badge-bad",
     Measure.Light.CLOSED: "",
 }
-DOTS = {Measure.Light.GREEN: "🟢", Measure.Light.YELLOW: "🟡", Measure.Light.RED: "🔴", Measure.Light.CLOSED: "✔"}
+DOTS = {Measure.Light.GREEN: "●", Measure.Light.YELLOW: "●", Measure.Light.RED: "●", Measure.Light.CLOSED: "✔"}
+COLOURS = {
+    Measure.Light.GREEN: "#2e7d32",
+    Measure.Light.YELLOW: "#e0a100",
+    Measure.Light.RED: "#d32f2f",
+    Measure.Light.CLOSED: "#666",
+}
 
 
 @register.filter
