@@ -15,6 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from campaign import api as campaign_api
 from campaign.forms_auth import LoginForm
 from rectification import api as rectification_api
+from reporting import api as reporting_api
 from tasks import api as tasks_api
 
 
@@ -53,6 +54,7 @@ router.register("liaisons", campaign_api.LiaisonViewSet, basename="liaison")
 router.register("inspection-groups", campaign_api.InspectionGroupViewSet, basename="inspection-group")
 rectification_api.register(router)
 tasks_api.register(router)
+reporting_api.register(router)
 
 urlpatterns = [
     path(
@@ -71,5 +73,6 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("rectification.urls")),
     path("", include("tasks.urls_records")),
+    path("", include("reporting.urls")),
     path("", include("campaign.urls")),
 ]

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def nav_items(self, user):
+        """Dashboard for inspectors, leaders and the office; bulletins for them too (the office
+        writes them); the figures for the office and leaders."""
+        from django.urls import reverse
+
+        from campaign import selectors
+
+        items = []
+        if selectors.reads_everything(user) or selectors.is_inspector(user):
+            items.append((60, _("Dashboard"), reverse("reporting-dashboard")))
+            items.append((62, _("Bulletins"), reverse("reporting-bulletins")))
+        if selectors.reads_everything(user):
+            items.append((64, _("Figures"), reverse("reporting-figures")))
+        return items

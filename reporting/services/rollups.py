@@ -157,11 +157,13 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
         add(p["unit_id"], problems_found=p["found"], problems_closed=p["closed"], problems_open=p["open"])
 
     not_closed = ~Q(status=Measure.Status.CLOSED)
+    # A measure counts from its entry or its start, whichever is first (a ledger imported
+    # late still lights its measures from the day they began).
     measures = (
-        Measure.objects.filter(problem__campaign=campaign, created_at__lt=after)
+        Measure.objects.filter(Q(created_at__lt=after) | Q(start_date__lte=end), problem__campaign=campaign)
         .values("responsible_unit_id")
         .annotate(
-            found=Count("id", filter=Q(created_at__gte=first)),
+            found=Count("id", filter=Q(created_at__gte=first, created_at__lt=after)),
             closed=Count("id", filter=Q(closed_at__gte=first, closed_at__lt=after)),
             new_overdue=Count(
                 "id",
@@ -215,7 +217,7 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
     )
 
     overall = dict.fromkeys(FIGURES, 0)
-    for unit_id, row in rows.items():
+    for row in rows.values():
         for key, value in row.items():
             overall[key] += value
     overall["public_reports_received"] = public["received"]

@@ -1,0 +1,83 @@
+"""Spreadsheets of what the reporting pages show: a period's summary, the scorecard, the figures."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from campaign.exports import styled_sheet
+from reporting.services.rollups import FIGURES
+
+
+def _bytes(workbook: Workbook) -> bytes:
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def summary_workbook(rows) -> bytes:
+    """One row per unit (the overall row first), one column per figure, then the changes."""
+    workbook = Workbook()
+    headers = [_("Unit"), _("Period start"), _("Period end"), *FIGURES, *[f"Δ {key}" for key in FIGURES]]
+    sheet = styled_sheet(workbook, _("Summary"), headers, [24, 12, 12] + [10] * (2 * len(FIGURES)))
+    for row in rows:
+        sheet.append(
+            [
+                row.unit.name if row.unit else _("Overall"),
+                row.period_start,
+                row.period_end,
+                *[row.figures.get(key) for key in FIGURES],
+                *[row.change.get(key) for key in FIGURES],
+            ]
+        )
+    return _bytes(workbook)
+
+
+def scorecard_workbook(ranking: list[dict], formula: str) -> bytes:
+    workbook = Workbook()
+    headers = [
+        _("Rank"),
+        _("Unit"),
+        _("Score"),
+        _("Reports due"),
+        _("Reports on time"),
+        _("Measures due"),
+        _("Measures on time"),
+        _("Overdue measures"),
+        _("Closures signed off"),
+        _("Returns"),
+    ]
+    sheet = styled_sheet(workbook, _("Scorecard"), headers, [6, 24, 8, 10, 10, 10, 10, 10, 10, 8])
+    for row in ranking:
+        sheet.append(
+            [
+                row["rank"],
+                row["unit"],
+                row["score"],
+                row["reports_due"],
+                row["reports_on_time"],
+                row["measures_due"],
+                row["measures_on_time"],
+                row["overdue"],
+                row["closures"],
+                row["returns"],
+            ]
+        )
+    sheet.append([])
+    sheet.append([formula])
+    return _bytes(workbook)
+
+
+def figures_workbook(groups, as_of) -> bytes:
+    workbook = Workbook()
+    headers = [_("Line"), _("Figure"), _("Value"), _("Key")]
+    sheet = styled_sheet(workbook, _("Figures"), headers, [20, 44, 14, 34])
+    for _code, label, figures in groups:
+        for figure in figures:
+            value = figure.value if figure.computed else _("not computed")
+            sheet.append([str(label), figure.label, value, figure.key])
+    sheet.append([])
+    sheet.append([_("As of"), as_of])
+    return _bytes(workbook)

@@ -1,0 +1,60 @@
+"""Reads of stored roll-ups and bulletins, cut to what the caller may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from campaign import selectors as access
+from reporting.models import Bulletin, RollupRun, Summary
+
+
+def summaries_visible_to(user) -> QuerySet[Summary]:
+    """Office and leaders: every row. Inspectors and liaisons: their units' rows, never the
+    overall row (it holds other units' figures)."""
+    rows = Summary.objects.select_related("unit")
+    if access.reads_everything(user):
+        return rows
+    return rows.filter(unit__in=access.unit_ids_visible_to(user))
+
+
+def summary_list(
+    *, user, kind: str = "", day: dt.date | None = None, unit_id: int | None = None, overall: bool = False
+) -> QuerySet[Summary]:
+    rows = summaries_visible_to(user)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if day:
+        rows = rows.filter(period_start__lte=day, period_end__gte=day)
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if overall:
+        rows = rows.filter(unit__isnull=True)
+    return rows.order_by("-period_start", "kind", "unit_key")
+
+
+def periods_overview(*, campaign, kind: str) -> QuerySet:
+    """One line per computed period: rows, locked or not, when computed."""
+    return (
+        Summary.objects.filter(campaign=campaign, kind=kind)
+        .values("period_start", "period_end")
+        .annotate(rows=Count("id"), locked=Count("id", filter=Q(locked_at__isnull=False)), computed=Max("computed_at"))
+        .order_by("-period_start")
+    )
+
+
+def recent_runs(*, campaign, limit: int = 20) -> QuerySet[RollupRun]:
+    return RollupRun.objects.filter(campaign=campaign).select_related("started_by")[:limit]
+
+
+def bulletins_visible_to(user) -> QuerySet[Bulletin]:
+    """Published bulletins are for everyone on staff; drafts are the office's."""
+    bulletins = Bulletin.objects.all()
+    if not access._is_authenticated(user):
+        return bulletins.none()
+    if access.is_office(user):
+        return bulletins
+    if access.reads_everything(user) or access.is_inspector(user):
+        return bulletins.filter(status=Bulletin.Status.PUBLISHED)
+    return bulletins.none()

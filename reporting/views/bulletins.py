@@ -1,0 +1,92 @@
+"""Bulletins (周报 / 简报): the list, a draft's editing and publishing, the Word file."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign import selectors as access
+from reporting.models import Bulletin
+from reporting.selectors.summaries import bulletins_visible_to
+from reporting.services import bulletins as services
+from reporting.views.common import DOCX, campaign_or_404, download
+
+
+class NewBulletinForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Bulletin.Kind.choices)
+    day = forms.DateField(label=_("A day in the week"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BulletinForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}))
+
+
+@login_required
+def bulletin_list(request):
+    bulletins = bulletins_visible_to(request.user)
+    if not (
+        access.is_office(request.user) or access.reads_everything(request.user) or access.is_inspector(request.user)
+    ):
+        raise PermissionDenied
+    campaign = campaign_or_404(request.user)
+    form = NewBulletinForm(initial={"kind": Bulletin.Kind.WEEKLY, "day": timezone.localdate()})
+    if request.method == "POST":
+        form = NewBulletinForm(request.POST)
+        if form.is_valid():
+            try:
+                bulletin = services.bulletin_create(
+                    by=request.user, campaign=campaign, kind=form.cleaned_data["kind"], day=form.cleaned_data["day"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("reporting-bulletin", pk=bulletin.pk)
+    return render(
+        request,
+        "reporting/bulletins.html",
+        {
+            "bulletins": bulletins.filter(campaign=campaign).order_by("status", "-period_start", "kind", "-number"),
+            "form": form,
+            "is_office": access.is_office(request.user),
+        },
+    )
+
+
+@login_required
+def bulletin_detail(request, pk: int):
+    bulletin = get_object_or_404(bulletins_visible_to(request.user), pk=pk)
+    form = BulletinForm(initial={"title": bulletin.title, "body": bulletin.body})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = BulletinForm(request.POST)
+        try:
+            if action == "delete":
+                services.bulletin_delete(by=request.user, bulletin=bulletin)
+                messages.success(request, _("The draft is deleted."))
+                return redirect("reporting-bulletins")
+            if form.is_valid():
+                bulletin = services.bulletin_update(by=request.user, bulletin=bulletin, **form.cleaned_data)
+                if action == "publish":
+                    bulletin = services.bulletin_publish(by=request.user, bulletin=bulletin)
+                    messages.success(request, _("Published as %(heading)s.") % {"heading": bulletin.heading})
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect("reporting-bulletin", pk=bulletin.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "reporting/bulletin.html",
+        {"bulletin": bulletin, "form": form, "may_edit": access.is_office(request.user) and bulletin.status == "draft"},
+    )
+
+
+@login_required
+def bulletin_docx(request, pk: int):
+    bulletin = get_object_or_404(bulletins_visible_to(request.user), pk=pk)
+    number = bulletin.number or "draft"
+    return download(services.bulletin_docx(bulletin), f"bulletin-{bulletin.kind}-{number}.docx", DOCX)
