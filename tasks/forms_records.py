@@ -53,6 +53,7 @@ class RecordForm(forms.ModelForm):
                 self.fields["unit"].queryset = units.filter(liaisons__user=user)
                 self.fields["unit"].required = True
                 self.fields["unit"].empty_label = None
+                self.fields["unit"].help_text = ""
         if "leader" in self.fields:
             self.fields["leader"].queryset = User.objects.filter(role=User.Role.LEADER).order_by("username")
         if "topic" in self.fields:
@@ -157,6 +158,11 @@ class ResearchActivityForm(RecordForm):
             "summary",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not access.is_office(self.user):
+            del self.fields["leader"]  # only the office enters a city leader's trip
 
 
 class CompleteForm(forms.Form):

@@ -590,6 +590,8 @@ def _measure(campaign, unit, topic, finding, title, by, rng, *, department) -> I
     in_place_on = adopted + dt.timedelta(days=21) if stage == "in_place" else None
     if in_place_on and in_place_on > LAST:
         stage, in_place_on = "underway", None
+    if stage == "underway" and adopted + dt.timedelta(days=10) > LAST:
+        stage = "proposed"  # too recent for a follow-up visit
     measure = _upsert(
         InnovationMeasure,
         {"campaign": campaign, "unit": unit, "title": title},

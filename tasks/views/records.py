@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from io import BytesIO
 from urllib.parse import urlencode
 
@@ -66,6 +67,14 @@ BADGES = {
 
 def _date(value) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
+
+
+def number(value) -> str:
+    """A decimal as people write it: 97.6, 15, 1.25 (no float noise from the database)."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).quantize(Decimal("0.01")), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _unit(row) -> str:
@@ -387,8 +396,8 @@ _register(
             Column(gettext_lazy("Indicator"), lambda r: r.name, 30),
             Column(gettext_lazy("Key"), lambda r: r.key, 20),
             Column(gettext_lazy("Unit of measure"), lambda r: r.measure_unit, 10),
-            Column(gettext_lazy("Target"), lambda r: r.target if r.target is not None else "", 10),
-            Column(gettext_lazy("Latest value"), lambda r: r.latest_value if r.latest_value is not None else "", 12),
+            Column(gettext_lazy("Target"), lambda r: number(r.target), 10),
+            Column(gettext_lazy("Latest value"), lambda r: number(r.latest_value), 12),
             Column(gettext_lazy("Period ending"), lambda r: _date(r.latest_period), 12),
             Column(gettext_lazy("Usual source"), lambda r: r.source, 20, in_list=False),
         ],
@@ -711,6 +720,7 @@ def records_home(request):
             if key == "economic_indicators":
                 continue
             value = selector(campaign, today, **kwargs)
+            value = number(value) if isinstance(value, Decimal) else value
             by_line.setdefault(line, []).append(
                 (label, "—" if value is None else value, FIGURE_LINKS.get(key) or links[line])
             )
