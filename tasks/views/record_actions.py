@@ -5,17 +5,21 @@ indicator's values (entered one by one or imported from .xlsx with a dry run fir
 from __future__ import annotations
 
 import base64
+from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from campaign import selectors as access
+from campaign.exports import styled_sheet
 from tasks import forms_records as forms
 from tasks.models import InnovationMeasure, ResearchActivity, StudyActivity
 from tasks.selectors.records import absentees_owed
@@ -123,10 +127,43 @@ def study_rate(request, pk: int):
 
 @login_required
 def study_owed(request):
-    """Who still owes a make-up ("缺多少补多少"), by unit and class."""
+    """Who still owes a make-up ("缺多少补多少"), by unit and class; filter by unit, export."""
     campaign = campaign_or_404(request.user)
-    rows = absentees_owed(user=request.user, campaign=campaign)
-    return render(request, "tasks/records/owed.html", {"rows": rows[:500], "total": rows.count()})
+    form = forms.RecordFilterForm(request.GET or None, user=request.user, campaign=campaign, show=("unit",))
+    data = form.cleaned_data if form.is_valid() else {}
+    unit = data.get("unit")
+    rows = absentees_owed(user=request.user, campaign=campaign, unit_id=unit.pk if unit else None)
+    if data.get("q"):
+        rows = rows.filter(name__icontains=data["q"])
+    if request.GET.get("export") == "xlsx":
+        return _owed_workbook(rows)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tasks/records/owed.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _owed_workbook(rows) -> HttpResponse:
+    workbook = Workbook()
+    headers = [_("No."), _("Name"), _("Unit"), _("Class missed"), _("Date"), _("Reason")]
+    sheet = styled_sheet(workbook, _("Who owes a make-up"), headers, [6, 12, 24, 36, 12, 16])
+    for number, absence in enumerate(rows, start=1):
+        activity = absence.activity
+        sheet.append(
+            [
+                number,
+                absence.name,
+                activity.unit.name if activity.unit_id else str(_("City level")),
+                activity.title,
+                activity.date.isoformat(),
+                absence.reason,
+            ]
+        )
+    out = BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''owed-makeups-{timezone.localdate():%Y%m%d}.xlsx"
+    return response
 
 
 @login_required

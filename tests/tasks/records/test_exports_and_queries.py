@@ -191,3 +191,16 @@ def test_a_research_activity_page_makes_a_fixed_number_of_queries(
 ):
     client = browser_as(world.office)
     count_queries(client, f"/records/research/{recs.activity_a.pk}/", django_assert_max_num_queries, 30)
+
+
+def test_the_owed_list_exports_who_still_owes_a_make_up(world, recs, browser_as):
+    rows = list(
+        workbook(browser_as(world.office).get("/records/study/owed/?export=xlsx")).active.iter_rows(values_only=True)
+    )
+    assert sorted(row[1] for row in rows[1:]) == ["张三", "李四", "王五"]
+    rows = list(
+        workbook(
+            browser_as(world.office).get(f"/records/study/owed/?unit={world.unit_b.pk}&export=xlsx")
+        ).active.iter_rows(values_only=True)
+    )
+    assert [row[1] for row in rows[1:]] == ["王五"]
