@@ -1,0 +1,123 @@
+"""Who sees what: pages and API of the reporting app, with the personas."""
+
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from reporting.models import Summary
+from reporting.services.rollups import period_lock, rollup_run
+from tests.reporting.conftest import MONDAY
+
+LISTS = ["/api/v1/summaries/", "/api/v1/bulletins/", "/api/v1/figures/"]
+
+
+@pytest.fixture
+def rolled(world, make_report, make_measure):
+    make_report(world.unit_a)
+    make_measure(world.unit_b, deadline=MONDAY)
+    rollup_run(campaign=world.campaign, kind="weekly", day=MONDAY)
+    return world
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_answers_the_office_and_refuses_anonymous_callers(rolled, api_as, path):
+    assert api_as(rolled.office).get(path).status_code == 200
+    assert APIClient().get(path).status_code == 401
+
+
+def test_summaries_filter_by_kind_period_and_unit(rolled, api_as):
+    rollup_run(campaign=rolled.campaign, kind="daily", day=MONDAY)
+    api = api_as(rolled.office)
+    rows = api.get("/api/v1/summaries/?kind=weekly&period=2026-11-25").json()["results"]
+    assert len(rows) == 4 and {r["period_start"] for r in rows} == {"2026-11-23"}
+    one = api.get(f"/api/v1/summaries/?kind=weekly&unit={rolled.unit_a.pk}").json()["results"]
+    assert [r["unit_name"] for r in one] == ["市发展改革委"] and one[0]["figures"]["reports_submitted"] == 1
+    assert api.get("/api/v1/summaries/?kind=daily&overall=true").json()["count"] == 1
+
+
+def test_an_inspector_reads_only_their_units_rows(rolled, api_as):
+    rows = api_as(rolled.inspector).get("/api/v1/summaries/").json()["results"]
+    assert [r["unit"] for r in rows] == [rolled.unit_a.pk]
+    assert api_as(rolled.inspector).get("/api/v1/figures/").status_code == 403
+    assert api_as(rolled.liaison_b).get("/api/v1/summaries/").json()["results"][0]["unit"] == rolled.unit_b.pk
+
+
+def test_the_inspectors_dashboard_covers_only_their_units(rolled, browser_as):
+    page = browser_as(rolled.inspector).get("/reporting/")
+    assert page.status_code == 200
+    names = [row["unit"] for row in page.context["d"]["scorecard"]]
+    assert names == ["市发展改革委"]
+    assert page.context["d"]["lights"]["total"] == 0  # unit B's overdue measure is not theirs
+    office = browser_as(rolled.office).get("/reporting/").context["d"]
+    assert office["lights"]["red"] == 1 and len(office["scorecard"]) == 3
+
+
+def test_a_dashboard_number_opens_its_records_cut_to_the_viewer(rolled, browser_as):
+    url = f"/reporting/records/measures/?unit={rolled.unit_b.pk}&light=red"
+    assert browser_as(rolled.office).get(url).context["page"].paginator.count == 1
+    assert browser_as(rolled.inspector).get(url).context["page"].paginator.count == 0
+    reports = browser_as(rolled.inspector).get("/reporting/records/reports/?week=2026-11-23")
+    assert [r.unit for r in reports.context["page"]] == [rolled.unit_a]
+
+
+def test_the_dashboard_is_closed_to_liaisons_and_the_rollups_to_all_but_the_office(rolled, browser_as):
+    assert browser_as(rolled.liaison_a).get("/reporting/").status_code == 403
+    assert browser_as(rolled.inspector).get("/reporting/rollups/").status_code == 403
+    assert browser_as(rolled.office).get("/reporting/rollups/").status_code == 200
+
+
+def test_the_office_reruns_and_locks_a_past_period_from_the_browser(rolled, browser_as, make_report):
+    client = browser_as(rolled.office)
+    make_report(rolled.unit_c)
+    client.post("/reporting/rollups/action/", {"kind": "weekly", "day": "2026-11-24", "action": "run"})
+    overall = Summary.objects.get(kind="weekly", unit__isnull=True)
+    assert overall.figures["reports_submitted"] == 2
+    client.post("/reporting/rollups/action/", {"kind": "weekly", "day": "2026-11-24", "action": "lock"})
+    assert Summary.objects.filter(locked_at__isnull=False).count() == 4
+    page = client.get("/reporting/rollups/?kind=weekly")
+    assert "Skipped" not in page.content.decode()
+    client.post("/reporting/rollups/action/", {"kind": "weekly", "day": "2026-11-24", "action": "run"})
+    assert "Skipped" in client.get("/reporting/rollups/?kind=weekly").content.decode()
+
+
+def test_a_failed_run_shows_its_error_on_the_office_page(rolled, browser_as, monkeypatch):
+    import reporting.services.rollups as rollups
+
+    monkeypatch.setattr(rollups, "compute_period", lambda **kw: 1 / 0)
+    client = browser_as(rolled.office)
+    client.post("/reporting/rollups/action/", {"kind": "weekly", "day": "2026-11-24", "action": "run"})
+    page = client.get("/reporting/rollups/?kind=weekly").content.decode()
+    assert "ZeroDivisionError" in page and "badge-bad" in page
+
+
+def test_a_period_summary_exports_to_excel(rolled, browser_as):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = browser_as(rolled.office).get("/reporting/summaries/weekly/2026-11-23/?export=xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    units = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(units) == 4 and "市发展改革委" in units
+
+
+def test_locked_rows_show_in_the_api(rolled, api_as):
+    period_lock(campaign=rolled.campaign, kind="weekly", start=MONDAY, by=rolled.office)
+    rows = api_as(rolled.office).get("/api/v1/summaries/?kind=weekly").json()["results"]
+    assert all(r["locked_at"] for r in rows)
+
+
+def test_bulletin_docx_action_in_the_api(rolled, api_as):
+    from reporting.services.bulletins import bulletin_create, bulletin_publish
+
+    bulletin = bulletin_publish(
+        by=rolled.office,
+        bulletin=bulletin_create(
+            by=rolled.office, campaign=rolled.campaign, kind="briefing", day=dt.date(2026, 11, 24)
+        ),
+    )
+    api = api_as(rolled.inspector)
+    assert api.get("/api/v1/bulletins/").json()["results"][0]["heading"] == "主题教育简报 第1期"
+    response = api.get(f"/api/v1/bulletins/{bulletin.pk}/docx/")
+    assert response.status_code == 200 and response.content[:2] == b"PK"

@@ -1,0 +1,58 @@
+"""The campaign figures: counted from records as of a day, each with its link; not-computed ones
+are said to be so."""
+
+import datetime as dt
+from io import BytesIO
+
+import time_machine
+from docx import Document
+from openpyxl import load_workbook
+
+from reporting.selectors.figures import LINES, campaign_figures, figure_values
+from reporting.services.bulletins import bulletin_create, bulletin_publish
+from tests.reporting.conftest import MONDAY, at
+
+
+def test_figures_are_counted_as_of_the_day(world, make_measure):
+    make_measure(world.unit_a, created=dt.date(2026, 11, 2))
+    make_measure(world.unit_b, created=MONDAY)
+    with time_machine.travel(at(MONDAY), tick=False):
+        bulletin_publish(
+            by=world.office,
+            bulletin=bulletin_create(by=world.office, campaign=world.campaign, kind="weekly", day=MONDAY),
+        )
+    before = figure_values(campaign_figures(campaign=world.campaign, as_of=dt.date(2026, 11, 10)))
+    after = figure_values(campaign_figures(campaign=world.campaign, as_of=MONDAY))
+    assert (before["problems_units"], after["problems_units"]) == (1, 2)
+    assert (before["measures_units"], after["measures_units"]) == (1, 2)
+    assert (before["weekly_reports_issued"], after["weekly_reports_issued"]) == (0, 1)
+    assert after["inspection_groups"] == 2 and after["liaisons"] == 2
+
+
+def test_every_line_has_figures_and_an_outside_statistic_not_entered_is_not_computed(world):
+    groups = campaign_figures(campaign=world.campaign, as_of=MONDAY)
+    assert [code for code, _label, _figures in groups] == [code for code, _label in LINES]
+    assert all(figures for _code, _label, figures in groups)
+    values = figure_values(groups)
+    assert values["satisfaction_rate"] is None and values["appeals_resolved"] is None
+    assert values["reading_class_topics"] == 0  # counted: no reading class yet
+
+
+def test_the_page_links_each_figure_and_marks_the_uncomputed(world, browser_as):
+    page = browser_as(world.office).get("/reporting/figures/?as_of=2026-11-23").content.decode()
+    assert 'data-figure="problems_city"' in page and "/rectification/problems/?level=city" in page
+    assert "not computed" in page
+    assert browser_as(world.inspector).get("/reporting/figures/").status_code == 403
+
+
+def test_the_figures_export_to_excel_and_to_the_summary_draft(world, browser_as, make_measure):
+    make_measure(world.unit_a)
+    client = browser_as(world.leader)
+    sheet = load_workbook(BytesIO(client.get("/reporting/figures/?as_of=2026-11-27&export=xlsx").content)).active
+    rows = {row[3]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[3]}
+    assert rows["problems_units"] == 1 and rows["satisfaction_rate"] == "not computed"
+    document = Document(BytesIO(client.get("/reporting/figures/?as_of=2026-11-27&export=docx").content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "五、坚持把检视整改贯穿始终" in text
+    assert "各单位查摆突出问题1个" in text
+    assert "群众满意率达到＊%" in text  # not computed: left for the office, never 0
