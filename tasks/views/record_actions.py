@@ -145,7 +145,7 @@ def study_owed(request):
 
 def _owed_workbook(rows) -> HttpResponse:
     workbook = Workbook()
-    headers = [_("No."), _("Name"), _("Unit"), _("Class missed"), _("Date"), _("Reason")]
+    headers = [_("No."), _("Absentee"), _("Unit"), _("Class missed"), _("Date"), _("Reason")]
     sheet = styled_sheet(workbook, _("Who owes a make-up"), headers, [6, 12, 24, 36, 12, 16])
     for number, absence in enumerate(rows, start=1):
         activity = absence.activity

@@ -731,6 +731,10 @@ def records_home(request):
         (_("Promoting development"), ["livelihood", "volunteers", "indicators"]),
         (_("Institution building"), ["documents"]),
     ]
+    tiles = []
+    if not lines:
+        # A unit's (or an inspection group's) own ledgers, each with how many records it holds.
+        tiles = [(kind, kind.rows_for(request.user, campaign, {}).count()) for kind in KINDS.values()]
     return render(
         request,
         "tasks/records/home.html",
@@ -738,6 +742,7 @@ def records_home(request):
             "campaign": campaign,
             "today": today,
             "lines": lines,
+            "tiles": tiles,
             "sections": [(title, [KINDS[s] for s in slugs]) for title, slugs in sections],
             "owed": selectors.absentees_owed(user=request.user, campaign=campaign).count(),
         },

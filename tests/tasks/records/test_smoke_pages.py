@@ -49,3 +49,11 @@ def test_records_hub_shows_figures_to_the_office(world, recs, browser_as):
     response = browser_as(world.office).get("/records/")
     assert response.status_code == 200
     assert "读书班专题" in response.content.decode()
+
+
+def test_a_liaisons_hub_counts_their_own_ledgers_and_shows_no_campaign_figures(world, recs, browser_as):
+    response = browser_as(world.liaison_a).get("/records/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "读书班专题" not in page
+    assert [n for kind, n in response.context["tiles"] if kind.slug == "study"] == [1]
