@@ -156,7 +156,8 @@ def research_activity_update(*, activity: ResearchActivity, by: User, **fields) 
     activity = ResearchActivity.objects.select_for_update().get(pk=activity.pk)
     require_unit_writer(by, activity.unit)
     require_unit_writer(by, fields.get("unit", activity.unit))
-    if activity.status == ResearchActivity.Status.COMPLETED and set(fields) - {"summary"}:
+    changed = {name for name, value in fields.items() if getattr(activity, name, None) != value}
+    if activity.status == ResearchActivity.Status.COMPLETED and changed - {"summary"}:
         raise ValidationError(_("A completed trip is in the ledger as it happened; only its summary may change."))
     for name, value in fields.items():
         if name in ACTIVITY_FIELDS:

@@ -286,3 +286,25 @@ def test_a_liaison_registers_completes_turns_a_finding_into_a_measure_and_the_to
     ]:
         assert text in chain, text
     assert chain.index("调研专精特新企业") < chain.index("研发投入抵扣政策不清楚") < chain.index("8家企业减税260万元")
+
+
+def test_a_completed_trip_keeps_its_particulars_but_its_summary_may_be_edited_on_the_page(world, recs, browser_as):
+    activity = recs.activity_a
+    form = {
+        "unit": world.unit_a.pk,
+        "topic": recs.topic_a.pk,
+        "title": activity.title,
+        "planned_date": activity.planned_date.isoformat(),
+        "place": activity.place,
+        "visited": activity.visited,
+        "people": activity.people,
+        "summary": "补充：企业座谈记录",
+    }
+    client = browser_as(world.liaison_a)
+    assert client.post(f"/records/research/{activity.pk}/edit/", form).status_code == 302
+    activity.refresh_from_db()
+    assert activity.summary == "补充：企业座谈记录"
+    response = client.post(f"/records/research/{activity.pk}/edit/", {**form, "place": "别处"})
+    assert response.status_code == 200  # the form again, with the reason
+    activity.refresh_from_db()
+    assert activity.place == "高新区"
