@@ -97,6 +97,7 @@ class LivelihoodItem(Record):
             models.CheckConstraint(
                 condition=~Q(status="solved") | Q(solved_on__isnull=False, solved_on__gte=F("listed_on")),
                 name="livelihood_solved_has_date",
+                violation_error_message=_("A solved item has the day it was solved, not before it was listed."),
             )
         ]
 

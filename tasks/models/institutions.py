@@ -51,10 +51,14 @@ class InstitutionDocument(Record):
         ordering = ["-started_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="issued") | Q(issued_on__isnull=False), name="document_issued_has_date"
+                condition=~Q(status="issued") | Q(issued_on__isnull=False),
+                name="document_issued_has_date",
+                violation_error_message=_("An issued document has its date of issue."),
             ),
             models.CheckConstraint(
-                condition=~Q(issued_by="unit") | Q(unit__isnull=False), name="document_unit_body_has_unit"
+                condition=~Q(issued_by="unit") | Q(unit__isnull=False),
+                name="document_unit_body_has_unit",
+                violation_error_message=_("A document issued by a unit names the unit."),
             ),
         ]
 

@@ -77,6 +77,10 @@ class ResearchTopic(Record):
                 condition=Q(level="unit", unit__isnull=False) & ~Q(claimed_by="")
                 | Q(level="city", unit__isnull=True, leader__isnull=False),
                 name="topic_city_led_unit_claimed",
+                violation_error_message=_(
+                    "A city-level key topic belongs to no unit and is led by a city leader; a unit topic "
+                    "belongs to a unit and is claimed by a member of its leadership team."
+                ),
             ),
             models.UniqueConstraint(fields=["campaign", "unit", "title"], name="topic_unique_title_in_unit"),
         ]
@@ -139,16 +143,21 @@ class ResearchActivity(Record):
             models.CheckConstraint(
                 condition=Q(is_major=False) | Q(registered_on__isnull=True) | Q(registered_on__lte=F("planned_date")),
                 name="activity_major_registered_before_trip",
+                violation_error_message=_("A major research activity is registered on or before its planned date."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="registered") | Q(registered_on__isnull=False),
                 name="activity_registered_has_date",
+                violation_error_message=_("A registered trip has its registration date."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="completed")
                 | Q(completed_on__isnull=False, completed_on__gte=F("planned_date"))
                 & (Q(is_major=False) | Q(registered_on__isnull=False)),
                 name="activity_completed_after_trip",
+                violation_error_message=_(
+                    "A trip is completed on or after its date, and a major one only once registered."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["campaign", "status", "planned_date"], name="activity_status_date_idx")]
@@ -205,7 +214,11 @@ class SpotCheck(models.Model):
         verbose_name_plural = _("spot checks")
         ordering = ["-date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(result="issue") | ~Q(note=""), name="spotcheck_issue_described")
+            models.CheckConstraint(
+                condition=~Q(result="issue") | ~Q(note=""),
+                name="spotcheck_issue_described",
+                violation_error_message=_("Describe the issue found."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -301,6 +314,9 @@ class InnovationMeasure(Record):
             models.CheckConstraint(
                 condition=~Q(status="in_place") | Q(in_place_on__isnull=False, in_place_on__gte=F("adopted_on")),
                 name="measure_in_place_has_date",
+                violation_error_message=_(
+                    "A measure in place has the day it was found in place, not before it was adopted."
+                ),
             ),
         ]
 

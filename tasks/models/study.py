@@ -61,10 +61,14 @@ class StudyActivity(Record):
                 name="study_unique_city_session_number",
             ),
             models.CheckConstraint(
-                condition=Q(rated_excellent=False) | Q(kind="party_lesson"), name="study_only_lessons_rated"
+                condition=Q(rated_excellent=False) | Q(kind="party_lesson"),
+                name="study_only_lessons_rated",
+                violation_error_message=_("Only a party lesson can be rated excellent."),
             ),
             models.CheckConstraint(
-                condition=Q(session_number__isnull=True) | Q(kind="lecture"), name="study_only_lectures_numbered"
+                condition=Q(session_number__isnull=True) | Q(kind="lecture"),
+                name="study_only_lectures_numbered",
+                violation_error_message=_("Only lectures are numbered."),
             ),
         ]
         indexes = [models.Index(fields=["campaign", "kind", "date"], name="study_campaign_kind_date_idx")]
@@ -90,7 +94,13 @@ class MakeUpSession(models.Model):
         verbose_name = _("make-up session")
         verbose_name_plural = _("make-up sessions")
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(hours__gte=0), name="makeup_hours_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="makeup_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity.title} · {self.date:%Y-%m-%d}"

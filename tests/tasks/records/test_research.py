@@ -308,3 +308,15 @@ def test_a_completed_trip_keeps_its_particulars_but_its_summary_may_be_edited_on
     assert response.status_code == 200  # the form again, with the reason
     activity.refresh_from_db()
     assert activity.place == "高新区"
+
+
+def test_a_city_topic_without_a_leader_is_refused_on_the_page_with_a_reason(world, browser_as):
+    from tasks.models import ResearchTopic
+
+    response = browser_as(world.office).post(
+        "/records/topics/new/", {"level": "city", "title": "无人牵头的课题", "status": "open"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_text()
+    assert errors and "topic_city_led_unit_claimed" not in errors  # a sentence, not the constraint's name
+    assert not ResearchTopic.objects.filter(title="无人牵头的课题").exists()
