@@ -57,3 +57,28 @@ def test_a_liaisons_hub_counts_their_own_ledgers_and_shows_no_campaign_figures(w
     assert response.status_code == 200
     assert "读书班专题" not in page
     assert [n for kind, n in response.context["tiles"] if kind.slug == "study"] == [1]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "studyactivity",
+        "focusarea",
+        "researchtopic",
+        "researchactivity",
+        "exchangemeeting",
+        "typicalcase",
+        "innovationmeasure",
+        "indicator",
+        "livelihooditem",
+        "volunteerteam",
+        "institutiondocument",
+    ],
+)
+def test_the_admin_lists_each_record_kind_and_its_history(admin_client, recs, model):
+    assert admin_client.get(f"/admin/tasks/{model}/").status_code == 200
+    from django.apps import apps
+
+    row = apps.get_model("tasks", model).objects.first()
+    assert admin_client.get(f"/admin/tasks/{model}/{row.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/tasks/{model}/{row.pk}/history/").status_code == 200
