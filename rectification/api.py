@@ -61,6 +61,7 @@ class ProblemSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="no_measures, in_progress or closed")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     measure_count = serializers.IntegerField(read_only=True)
     closed_count = serializers.IntegerField(read_only=True)
@@ -171,6 +172,7 @@ class ProgressSerializer(serializers.ModelSerializer):
 
 
 class ClosureSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="requested, returned, signed_off or reopened")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     requested_by_name = serializers.CharField(source="requested_by.display_name", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.display_name", read_only=True, default=None)
@@ -196,6 +198,8 @@ class ClosureSerializer(serializers.ModelSerializer):
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="pending, approved or refused")
+
     class Meta:
         model = Extension
         fields = ["id", "old_deadline", "new_deadline", "reason", "status", "decided_at", "decision_note"]
@@ -206,6 +210,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     light = serializers.CharField(read_only=True)
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
     problem_code = serializers.CharField(source="problem.code", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="open, closure_requested or closed")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     target = serializers.CharField(source="target_text", read_only=True)
     responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True)
@@ -522,6 +527,7 @@ class SiteVisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class SpecialTaskSerializer(serializers.ModelSerializer):
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="open, closure_requested or closed")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

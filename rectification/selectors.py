@@ -370,3 +370,22 @@ def arena_ranking(*, round_: ArenaRound) -> list[dict]:
     for position, entry in enumerate(ranking, start=1):
         entry["rank"] = position
     return ranking
+
+
+def arena_score_sheet(*, round_: ArenaRound) -> list[dict]:
+    """Every attendee's scores, team by team, so each mean in the ranking can be checked."""
+    criteria = [c.pk for c in ArenaCriterion.objects.filter(round=round_).order_by("order")]
+    rows: dict[tuple, dict] = {}
+    scores = (
+        ArenaScore.objects.filter(criterion__round=round_)
+        .select_related("team", "scorer")
+        .order_by("team_id", "scorer__username")
+    )
+    for score in scores:
+        row = rows.setdefault(
+            (score.team_id, score.scorer_id), {"team": score.team, "scorer": score.scorer, "by_criterion": {}}
+        )
+        row["by_criterion"][score.criterion_id] = score.score
+    for row in rows.values():
+        row["cells"] = [row["by_criterion"].get(pk) for pk in criteria]
+    return list(rows.values())

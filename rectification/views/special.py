@@ -122,6 +122,7 @@ def arena_detail(request, pk: int):
             "arena": arena,
             "criteria": criteria,
             "ranking": selectors.arena_ranking(round_=arena) if show else None,
+            "sheet": selectors.arena_score_sheet(round_=arena) if show else [],
             "teams": teams,
             "is_office": is_office(request.user),
         },

@@ -127,6 +127,8 @@ def test_arena_ranking_is_computed_and_shows_each_teams_scores(world, team, api_
         (1, "治理欠薪专班", [55.0, 35.0], 90.0),
         (2, "审批提速专班", [45.0, 33.0], 78.0),
     ]
+    sheet = selectors.arena_score_sheet(round_=arena)
+    assert len(sheet) == 3 and sorted(float(v) for v in sheet[0]["cells"]) in ([30.0, 50.0], [36.0, 40.0])
     # unpublished: the office sees the ranking, others do not
     assert api_as(world.liaison_a).get(f"/api/v1/arena-rounds/{arena.pk}/").json()["ranking"] is None
     assert api_as(world.office).post(f"/api/v1/arena-rounds/{arena.pk}/publish/").status_code == 200
