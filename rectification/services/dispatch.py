@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,7 +83,7 @@ def dispatch_remind(*, round_: DispatchRound, today: dt.date) -> int:
             title=_("Rectification dispatch round %(n)d: %(count)d measure(s) without an update")
             % {"n": round_.number, "count": counts[liaison.unit_id]},
             body=_("Report the progress of your unit's measures by %(date)s.") % {"date": round_.due_on},
-            url="/rectification/measures/?owing=1",
+            url=reverse("rect-measure-list") + "?owing=1",
         )
         sent += len(created)
     if sent and round_.reminded_at is None:

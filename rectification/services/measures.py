@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +79,10 @@ def _reviewers_of(unit: Unit) -> list[User]:
         return list(User.objects.filter(role=User.Role.OFFICE, is_active=True))
     group = coverage.group
     return [u for u in [group.leader, *group.members.all()] if u is not None]
+
+
+def _measure_url(pk: int) -> str:
+    return reverse("rect-measure-detail", args=[pk])
 
 
 def _owners_of(unit: Unit) -> list[User]:
@@ -394,7 +399,7 @@ def extension_request(*, by: User, measure: Measure, new_deadline: dt.date | Non
         key=f"rect-extension:{extension.pk}",
         title=_("Extension asked for measure %(code)s") % {"code": measure.code},
         body=reason,
-        url=f"/rectification/measures/{measure.pk}/",
+        url=_measure_url(measure.pk),
     )
     return extension
 
@@ -427,7 +432,7 @@ def extension_decide(*, by: User, extension: Extension, approve: bool, note: str
         key=f"rect-extension-decided:{extension.pk}",
         title=_("Extension %(decision)s") % {"decision": extension.get_status_display()},
         body=extension.decision_note,
-        url=f"/rectification/measures/{extension.measure_id}/",
+        url=_measure_url(extension.measure_id),
     )
     return extension
 
@@ -488,7 +493,7 @@ def measure_closure_request(*, by: User, measure: Measure, statement: str, files
         key=f"rect-closure:{closure.pk}",
         title=_("Closure of measure %(code)s waits for your sign-off") % {"code": measure.code},
         body=statement,
-        url=f"/rectification/measures/{measure.pk}/",
+        url=_measure_url(measure.pk),
     )
     return closure
 
@@ -524,7 +529,7 @@ def closure_sign_off(*, by: User, closure: Closure, note: str = "") -> Closure:
         key=f"rect-closure-decided:{closure.pk}",
         title=_("Measure %(code)s is closed") % {"code": measure.code},
         body=closure.decision_note,
-        url=f"/rectification/measures/{measure.pk}/",
+        url=_measure_url(measure.pk),
     )
     return closure
 
@@ -548,7 +553,7 @@ def closure_return(*, by: User, closure: Closure, reason: str) -> Closure:
         key=f"rect-closure-decided:{closure.pk}",
         title=_("Closure of measure %(code)s sent back") % {"code": measure.code},
         body=closure.decision_note,
-        url=f"/rectification/measures/{measure.pk}/",
+        url=_measure_url(measure.pk),
     )
     return closure
 
@@ -581,6 +586,6 @@ def measure_reopen(*, by: User, measure: Measure, reason: str, site_visit=None) 
         key=f"rect-reopened:{closure.pk}",
         title=_("Measure %(code)s was reopened") % {"code": measure.code},
         body=closure.reopen_reason,
-        url=f"/rectification/measures/{measure.pk}/",
+        url=_measure_url(measure.pk),
     )
     return closure
