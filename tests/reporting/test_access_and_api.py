@@ -121,3 +121,19 @@ def test_bulletin_docx_action_in_the_api(rolled, api_as):
     assert api.get("/api/v1/bulletins/").json()["results"][0]["heading"] == "主题教育简报 第1期"
     response = api.get(f"/api/v1/bulletins/{bulletin.pk}/docx/")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_the_dashboard_queries_do_not_grow_with_units_and_records(
+    rolled, browser_as, make_report, make_measure, extra, django_assert_max_num_queries
+):
+    from tests.factories import UnitFactory
+
+    for i in range(extra):
+        unit = UnitFactory(campaign=rolled.campaign, name=f"扩展单位{i}")
+        make_report(unit, late=True)
+        make_measure(unit, deadline=MONDAY)
+    client = browser_as(rolled.office)
+    with django_assert_max_num_queries(20):
+        page = client.get("/reporting/")
+    assert len(page.context["d"]["scorecard"]) == 3 + extra
