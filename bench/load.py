@@ -1,0 +1,306 @@
+"""Load: locust against gunicorn, liaisons submitting weekly reports before the deadline while
+inspectors read their dashboards; then the rows are counted.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/campaign_bench \
+        .venv/bin/python bench/load.py --users 200 --spawn-rate 50 --run-time 60s --workers 4
+
+What it does, in order:
+1. plans the run on the latest campaign: one API token per unit (its first liaison; tokens are
+   created in bulk, so no login and no password hashing is on the measured path), a database
+   session for a few inspection-group leaders, and the current ISO week (the generator leaves
+   it empty); units that already have a report for the week are left out;
+2. starts gunicorn on 127.0.0.1 (loopback only) with `AXES_ENABLED=false`, DEBUG off and a
+   high token throttle, and waits for it;
+3. runs locust headless for a bounded time (`--run-time`), writing its CSV stats;
+4. stops gunicorn and counts: the week's reports in the database against the submissions that
+   got a 200 — a lost report (acknowledged but not submitted in the database) or a duplicate
+   (two rows for one unit and week) fails the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, emit, machine, setup_django, table
+
+TARGET_SUBMISSIONS_PER_S = 100
+TARGET_P95_MS = 500
+
+
+def plan(*, inspectors: int = 10, limit: int | None = None) -> dict:
+    """Tokens, sessions and units for the run, on the latest campaign; the week is this one."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db.models import Exists, OuterRef
+    from rest_framework.authtoken.models import Token
+
+    from campaign.models import Campaign, InspectionGroup, Liaison, Unit
+    from tasks import weeks
+    from tasks.models import KeyTask, WeeklyProgress
+
+    campaign = Campaign.objects.order_by("-start_date", "-batch", "-pk").first()
+    week_start = weeks.current_week_start()
+    units = (
+        Unit.objects.filter(campaign=campaign, is_active=True)
+        .exclude(Exists(WeeklyProgress.objects.filter(unit=OuterRef("pk"), week_start=week_start)))
+        .order_by("pk")
+    )
+    unit_ids = list(units.values_list("pk", flat=True)[:limit] if limit else units.values_list("pk", flat=True))
+    first_liaison = {}
+    for unit_id, user_id in Liaison.objects.filter(unit_id__in=unit_ids).order_by("-pk").values_list("unit", "user"):
+        first_liaison[unit_id] = user_id
+    Token.objects.filter(user_id__in=first_liaison.values()).delete()
+    tokens = [Token(user_id=user_id, key=Token.generate_key()) for user_id in first_liaison.values()]
+    Token.objects.bulk_create(tokens, batch_size=5000)
+    key_of = {t.user_id: t.key for t in tokens}
+    led = dict(KeyTask.objects.filter(campaign=campaign).values_list("pk", "lead_unit"))
+    coop = {}
+    for task_id, unit_id in KeyTask.cooperating_units.through.objects.filter(keytask__campaign=campaign).values_list(
+        "keytask", "unit"
+    ):
+        coop.setdefault(unit_id, []).append(task_id)
+    for task_id, unit_id in led.items():
+        coop.setdefault(unit_id, []).append(task_id)
+    liaisons = [[key_of[first_liaison[u]], u, sorted(coop.get(u, []))[:6]] for u in unit_ids if u in first_liaison]
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    sessions = []
+    for group in InspectionGroup.objects.filter(campaign=campaign, leader__isnull=False).select_related("leader")[
+        :inspectors
+    ]:
+        s = store()
+        s[SESSION_KEY] = str(group.leader.pk)
+        s[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
+        s[HASH_SESSION_KEY] = group.leader.get_session_auth_hash()
+        s.create()
+        sessions.append(s.session_key)
+    return {
+        "campaign": campaign.pk,
+        "week": weeks.week_label(week_start),
+        "week_start": week_start.isoformat(),
+        "liaisons": liaisons,
+        "inspector_sessions": sessions,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+    }
+
+
+def count_rows(*, campaign_id: int, week_start: str, submitted_units: list[int]) -> dict:
+    """The week's reports in the database against what locust was told was submitted."""
+    from django.db.models import Count
+
+    from tasks.models import ReportTransition, WeeklyProgress
+
+    rows = WeeklyProgress.objects.filter(unit__campaign_id=campaign_id, week_start=week_start)
+    by_status = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
+    duplicates = rows.values("unit").annotate(n=Count("id")).filter(n__gt=1).count()
+    in_db = set(rows.exclude(status="draft").values_list("unit_id", flat=True))
+    acknowledged = set(submitted_units)
+    submits = ReportTransition.objects.filter(report__in=rows, action="submit").count()
+    return {
+        "reports_in_db": rows.count(),
+        "by_status": by_status,
+        "acknowledged_submissions": len(submitted_units),
+        "acknowledged_twice": len(submitted_units) - len(acknowledged),
+        "lost": len(acknowledged - in_db),
+        "duplicates": duplicates,
+        "submit_transitions": submits,
+        "submitted_without_ack": len(in_db - acknowledged),
+    }
+
+
+def _wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback only
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def _parse_stats(path: Path) -> list[dict]:
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def run(
+    *,
+    users: int,
+    spawn_rate: int,
+    run_time: str,
+    workers: int,
+    port: int,
+    wait: str,
+    out_dir: Path,
+    liaison_weight: int = 9,
+    inspector_weight: int = 1,
+    threads: int = 1,
+    limit: int | None = None,
+) -> dict:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    p = plan(limit=limit)
+    plan_file = out_dir / "plan.json"
+    plan_file.write_text(json.dumps(p))
+    result_file = out_dir / "submitted.json"
+    result_file.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "AXES_ENABLED": "false",
+        "DEBUG": "false",
+        "TOKEN_THROTTLE_RATE": "1000000/min",
+        "BENCH_LOAD_PLAN": str(plan_file),
+        "BENCH_LOAD_OUT": str(result_file),
+        "BENCH_WAIT": wait,
+        "BENCH_LIAISON_WEIGHT": str(liaison_weight),
+        "BENCH_INSPECTOR_WEIGHT": str(inspector_weight),
+    }
+    bin_dir = Path(sys.executable).parent
+    log = open(out_dir / "gunicorn.log", "w")  # noqa: SIM115 - closed after the run
+    gunicorn = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--threads", str(threads), "--log-level", "warning", "--timeout", "60"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log,
+    )  # fmt: skip
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/api/v1/")
+        started = time.monotonic()
+        locust = subprocess.run(
+            [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
+             "-r", str(spawn_rate), "--run-time", run_time, "--host", f"http://127.0.0.1:{port}",
+             "--csv", str(out_dir / "locust"), "--only-summary", "--exit-code-on-error", "0"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=3600,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        log.close()
+    if locust.returncode != 0:
+        sys.stderr.write(locust.stdout[-3000:] + locust.stderr[-3000:])
+        raise SystemExit("locust failed")
+    stats = _parse_stats(out_dir / "locust_stats.csv")
+    history = (
+        _parse_stats(out_dir / "locust_stats_history.csv") if (out_dir / "locust_stats_history.csv").exists() else []
+    )
+    seconds = _run_seconds(run_time)
+    submitted = json.loads(result_file.read_text())["submitted_units"] if result_file.exists() else []
+    rows = []
+    for s in stats:
+        rows.append(
+            {
+                "name": s["Name"],
+                "requests": int(s["Request Count"]),
+                "failures": int(s["Failure Count"]),
+                "median_ms": float(s["Median Response Time"] or 0),
+                "p95_ms": float(s["95%"] or 0) if s.get("95%") not in (None, "N/A") else None,
+                "rps": round(float(s["Requests/s"] or 0), 1),
+            }
+        )
+    submit = next((r for r in rows if r["name"].endswith("/submit")), None)
+    total = next((r for r in rows if r["name"] == "Aggregated"), None)
+    failures_text = (out_dir / "locust_failures.csv").read_text() if (out_dir / "locust_failures.csv").exists() else ""
+    counts = count_rows(campaign_id=p["campaign"], week_start=p["week_start"], submitted_units=submitted)
+    submissions_per_s = round(len(submitted) / seconds, 1)
+    del history, elapsed
+    return {
+        "users": users,
+        "spawn_rate": spawn_rate,
+        "run_time_s": seconds,
+        "gunicorn_workers": workers,
+        "gunicorn_threads": threads,
+        "wait_s": wait,
+        "submissions": len(submitted),
+        "submissions_per_s": submissions_per_s,
+        "submit_p95_ms": submit["p95_ms"] if submit else None,
+        "all_p95_ms": total["p95_ms"] if total else None,
+        "errors": total["failures"] if total else None,
+        "endpoints": rows,
+        "failures": failures_text.strip().splitlines()[1:6],
+        "rows": counts,
+        "targets": {"submissions_per_s": TARGET_SUBMISSIONS_PER_S, "p95_ms": TARGET_P95_MS},
+        "meets_target": bool(
+            submissions_per_s >= TARGET_SUBMISSIONS_PER_S
+            and total
+            and (total["p95_ms"] or 0) < TARGET_P95_MS
+            and total["failures"] == 0
+            and counts["lost"] == 0
+            and counts["duplicates"] == 0
+        ),
+        "machine": machine(),
+    }
+
+
+def _run_seconds(run_time: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
+    total, number = 0.0, ""
+    for ch in run_time:
+        if ch.isdigit() or ch == ".":
+            number += ch
+        else:
+            total += float(number) * units[ch]
+            number = ""
+    return total + (float(number) if number else 0)
+
+
+def print_result(res: dict) -> None:
+    body = [[r["name"], r["requests"], r["failures"], r["median_ms"], r["p95_ms"], r["rps"]] for r in res["endpoints"]]
+    print(table(["endpoint", "requests", "failures", "median ms", "p95 ms", "req/s"], body))
+    rows = res["rows"]
+    print(
+        f"submissions: {res['submissions']} in {res['run_time_s']:.0f} s = {res['submissions_per_s']}/s "
+        f"(target {TARGET_SUBMISSIONS_PER_S}/s); p95 of all requests {res['all_p95_ms']} ms "
+        f"(target < {TARGET_P95_MS}); errors {res['errors']}"
+    )
+    print(
+        f"rows: {rows['reports_in_db']} reports for the week {rows['by_status']}; lost {rows['lost']}, "
+        f"duplicates {rows['duplicates']}, submitted without acknowledgement {rows['submitted_without_ack']}"
+    )
+    print("target met" if res["meets_target"] else "TARGET MISSED")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=int, default=50)
+    parser.add_argument("--run-time", default="60s")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--wait", default="0.5,1.5", help="Think time between requests, seconds: min,max.")
+    parser.add_argument("--liaison-weight", type=int, default=9)
+    parser.add_argument("--inspector-weight", type=int, default=1)
+    parser.add_argument("--limit", type=int, default=None, help="Plan at most this many units.")
+    parser.add_argument("--out", default=None, help="Folder for the plan and locust's CSV (default: a temp dir).")
+    args = parser.parse_args(argv)
+    setup_django()
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="bench-load-"))
+    res = run(
+        users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, workers=args.workers, port=args.port,
+        wait=args.wait, out_dir=out, liaison_weight=args.liaison_weight, inspector_weight=args.inspector_weight,
+        threads=args.threads, limit=args.limit,
+    )  # fmt: skip
+    print_result(res)
+    emit("load", res)
+    return 0 if res["meets_target"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Pages and API at scale: server time and queries per request of the pages people open most.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/campaign_bench .venv/bin/python bench/pages.py --requests 30
+    .venv/bin/python bench/pages.py --databases postgres://…/campaign_bench_1k postgres://…/campaign_bench
+
+Each page is requested in-process with Django's test client, logged in with `force_login` as
+the person who reads it (the office, or an inspection-group leader for the inspector's
+dashboard); a few warm-up requests, then N timed ones. Server time is the time of the whole
+request through the middleware, the view and the template; no network. With two databases the
+query counts per request must be equal (asserted): they may not grow with the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import emit, machine, run_children, setup_django, stats, table, timed
+
+TARGET_MEDIAN_MS = 150
+TARGET_P95_MS = 400
+
+# (name, path, who): who is "office" or "inspector".
+PAGES = [
+    ("office home", "/", "office"),
+    ("unit × week grid", "/progress/grid/", "office"),
+    ("measures with lights", "/rectification/measures/", "office"),
+    ("inspector dashboard", "/reporting/", "inspector"),
+    ("figures", "/reporting/figures/", "office"),
+    ("API progress reports", "/api/v1/progress-reports/", "office"),
+    ("API measures", "/api/v1/measures/", "office"),
+]
+
+
+def people(campaign):
+    """The office user and an inspection-group leader of the campaign."""
+    from campaign.models import InspectionGroup, User
+
+    office = User.objects.filter(role=User.Role.OFFICE, is_active=True).order_by("pk").first()
+    group = InspectionGroup.objects.filter(campaign=campaign, leader__isnull=False).order_by("number").first()
+    return {"office": office, "inspector": group.leader if group else None}
+
+
+def available(pages=PAGES) -> tuple[list, list[str]]:
+    """The pages whose URL resolves in this checkout, and the names of those that do not."""
+    from django.urls import Resolver404, resolve
+
+    present, missing = [], []
+    for page in pages:
+        try:
+            resolve(page[1])
+            present.append(page)
+        except Resolver404:
+            missing.append(page[0])
+    return present, missing
+
+
+def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from campaign.models import Campaign, Unit
+
+    campaign = Campaign.objects.order_by("-start_date", "-batch", "-pk").first()
+    if campaign is None:
+        raise SystemExit("No campaign: run `manage.py generate_scale` first.")
+    who = people(campaign)
+    present, missing = available(pages)
+    clients = {}
+    for role, user in who.items():
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        clients[role] = client
+    rows = []
+    for name, path, role in present:
+        client = clients[role]
+        statuses = set()
+
+        def get(client=client, path=path, statuses=statuses):
+            response = client.get(path, HTTP_ACCEPT="text/html,application/json")
+            statuses.add(response.status_code)
+            return response
+
+        ms = timed(get, runs=requests, warmup=warmup)
+        with CaptureQueriesContext(connection) as ctx:
+            response = get()
+        s = stats(ms)
+        rows.append(
+            {
+                "page": name,
+                "path": path,
+                "as": role,
+                "status": sorted(statuses),
+                "bytes": len(response.content),
+                "queries": len(ctx.captured_queries),
+                **s,
+                "meets_target": s["median_ms"] < TARGET_MEDIAN_MS and s["p95_ms"] < TARGET_P95_MS,
+            }
+        )
+    return {
+        "campaign": campaign.pk,
+        "units": Unit.objects.filter(campaign=campaign).count(),
+        "requests": requests,
+        "pages": rows,
+        "missing_pages": missing,
+        "targets": {"median_ms": TARGET_MEDIAN_MS, "p95_ms": TARGET_P95_MS},
+        "machine": machine(),
+    }
+
+
+def query_counts_equal(results: list[dict]) -> list[str]:
+    """The pages whose query count differs between the results (data sizes)."""
+    counts: dict[str, set[int]] = {}
+    for res in results:
+        for p in res["pages"]:
+            counts.setdefault(p["page"], set()).add(p["queries"])
+    return [page for page, seen in counts.items() if len(seen) > 1]
+
+
+def print_result(results: list[dict]) -> None:
+    headers = ["units", "page", "as", "status", "queries", "median ms", "p95 ms", "target"]
+    body = []
+    for res in results:
+        for p in res["pages"]:
+            body.append(
+                [res["units"], p["page"], p["as"], ",".join(map(str, p["status"])), p["queries"], p["median_ms"],
+                 p["p95_ms"], "met" if p["meets_target"] else "MISSED"]
+            )  # fmt: skip
+    print(table(headers, body))
+    for res in results:
+        if res["missing_pages"]:
+            print(f"not in this checkout: {', '.join(res['missing_pages'])}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--databases", nargs="*", default=[], help="Run once per database URL, side by side.")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.databases:
+        results = run_children(
+            __file__, args.databases, ["--requests", str(args.requests), "--warmup", str(args.warmup)]
+        )
+        print_result(results)
+        differ = query_counts_equal(results)
+        emit("pages", {"results": results, "query_counts_constant": not differ, "differ": differ})
+        if differ:
+            print(f"QUERY COUNT GROWS WITH THE DATA: {', '.join(differ)}", file=sys.stderr)
+            return 1
+        return 0
+    setup_django()
+    result = measure(requests=args.requests, warmup=args.warmup)
+    if not args.child:
+        print_result([result])
+    emit("pages", result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Small versions of the benchmarks (bench/), so that they keep running: the generator, the
+roll-ups against their floor, the pages and the load test, each at a tiny size. No timing is
+asserted here; what is asserted is that each produces its table and JSON line, that the floor
+computes the same numbers as the roll-up, and that query counts do not grow with the data."""
+
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from bench import load, pages, rollups
+from campaign.models import Campaign, Unit, User
+from rectification.models import Measure, Problem
+from reporting.scale import generate
+from tasks.models import WeeklyProgress
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _json_line(text: str) -> dict:
+    lines = [ln for ln in text.splitlines() if ln.startswith("{")]
+    assert lines, text
+    return json.loads(lines[-1])
+
+
+@pytest.mark.django_db
+def test_generate_scale_builds_a_consistent_campaign_without_history():
+    out = io.StringIO()
+    call_command("generate_scale", units=20, weeks=3, quiet=True, stdout=out)
+    result = _json_line(out.getvalue())["generate_scale"]
+    campaign = Campaign.objects.get(pk=result["campaign_id"])
+    assert Unit.objects.filter(campaign=campaign).count() == 20
+    reports = WeeklyProgress.objects.filter(unit__campaign=campaign)
+    # ~97% of unit-weeks have a report; a unit has one per week at most (the unique key holds).
+    assert 50 <= reports.count() <= 60
+    assert result["rows"]["Problem"] == 20 * 20
+    assert result["rows"]["Measure"] == Measure.objects.filter(problem__campaign=campaign).count()
+    # A problem is closed exactly when it has measures and all of them are closed.
+    for problem in Problem.objects.filter(campaign=campaign).prefetch_related("measures")[:100]:
+        statuses = {m.status for m in problem.measures.all()}
+        assert (problem.status == "closed") == (bool(statuses) and statuses == {"closed"})
+    # Generated data leaves no history rows and shares one password hash.
+    assert Unit.history.count() == 0 and WeeklyProgress.history.count() == 0
+    generated = User.objects.filter(username__contains="-liaison-")
+    assert generated.count() >= 20
+    assert generated.values("password").distinct().count() == 1
+    assert "total" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_generate_scale_refuses_to_run_in_production(settings):
+    settings.APP_ENV = "production"
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("generate_scale", units=2, weeks=1, quiet=True, stdout=io.StringIO())
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rollup_bench_floor_agrees_and_queries_do_not_grow(capsys):
+    counts = []
+    for units in (10, 25):
+        with transaction.atomic():
+            generate(units=units, weeks=3, seed=units)
+            result = rollups.measure(runs=1, warmup=0)
+            transaction.set_rollback(True)
+        assert result["units"] == units
+        assert all(p["same_numbers"] for p in result["periods"]), result["periods"]
+        counts.append([p["queries"] for p in result["periods"]])
+        rollups.print_result([result])
+    assert counts[0] == counts[1]
+    printed = capsys.readouterr().out
+    assert "run/floor" in printed and "week 2" in printed
+
+
+@pytest.mark.django_db
+def test_pages_bench_answers_every_page_with_constant_queries(capsys):
+    results = []
+    for units in (10, 25):
+        with transaction.atomic():
+            generate(units=units, weeks=3, seed=units)
+            results.append(pages.measure(requests=1, warmup=1))
+            transaction.set_rollback(True)
+    for result in results:
+        assert result["pages"], "no page of the benchmark exists"
+        assert all(p["status"] == [200] for p in result["pages"]), result["pages"]
+    assert pages.query_counts_equal(results) == []
+    pages.print_result(results)
+    pages.emit("pages", {"results": results})
+    out = capsys.readouterr().out
+    assert "median ms" in out
+    assert _json_line(out)["bench"] == "pages"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("locust") is None, reason="locust is not installed (requirements-dev.txt)")
+def test_load_bench_submits_reports_without_loss_or_duplicates(live_server, transactional_db, tmp_path):
+    generate(units=12, weeks=2, seed=3)
+    plan = load.plan(inspectors=2)
+    assert len(plan["liaisons"]) == 12
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    out_file = tmp_path / "submitted.json"
+    env = {
+        **os.environ,
+        "BENCH_LOAD_PLAN": str(plan_file),
+        "BENCH_LOAD_OUT": str(out_file),
+        "BENCH_WAIT": "0.05,0.1",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", "3",
+         "-r", "3", "--run-time", "4s", "--host", live_server.url, "--csv", str(tmp_path / "locust"),
+         "--only-summary", "--exit-code-on-error", "0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    submitted = json.loads(out_file.read_text())["submitted_units"]
+    assert submitted, run.stderr[-2000:]
+    counts = load.count_rows(campaign_id=plan["campaign"], week_start=plan["week_start"], submitted_units=submitted)
+    assert counts["lost"] == 0 and counts["duplicates"] == 0 and counts["acknowledged_twice"] == 0
+    stats = {row["Name"]: row for row in load._parse_stats(tmp_path / "locust_stats.csv")}
+    assert int(stats["Aggregated"]["Failure Count"]) == 0, (tmp_path / "locust_failures.csv").read_text()
