@@ -17,7 +17,7 @@ class RecordSerializer(serializers.ModelSerializer):
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False)
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
-    work_line = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    work_line = serializers.CharField(source="work_line.code", read_only=True, help_text="The work line's code.")
 
     COMMON = ["id", "campaign", "work_line", "unit", "unit_name"]
     READ_ONLY = ["created_at", "updated_at"]
