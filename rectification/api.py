@@ -11,6 +11,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 from campaign.api import query_bool, query_int
 from campaign.models import Unit, User
@@ -38,7 +40,12 @@ from rectification.services import special as special_services
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The caller's address for rate limits: REMOTE_ADDR, or X-Forwarded-For only when the
+    deployment says how many proxies it trusts (REST_FRAMEWORK["NUM_PROXIES"]); otherwise a
+    caller could dodge the limit by sending a new X-Forwarded-For each time."""
+    if api_settings.NUM_PROXIES is None:
+        return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return BaseThrottle().get_ident(request) or "unknown"
 
 
 def _campaign_for(request):
@@ -575,6 +582,19 @@ class SpecialRectificationDetailSerializer(SpecialRectificationSerializer):
         fields = [*SpecialRectificationSerializer.Meta.fields, "teams"]
 
 
+class WorkTeamInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    member_units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all(), required=False)
+
+
+class SpecialTaskInput(serializers.Serializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=WorkTeam.objects.all())
+    title = serializers.CharField(max_length=300)
+    owner_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    deadline = serializers.DateField()
+
+
 class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Special rectifications (专项整治) with their work teams (专班) and task ledgers; the tasks
     shown are cut to the caller's units."""
@@ -592,6 +612,23 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
             return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(SpecialRectificationDetailSerializer(item).data)
 
+    @extend_schema(request=WorkTeamInput, responses=WorkTeamSerializer)
+    @action(detail=True, methods=["post"])
+    def teams(self, request, pk=None):
+        """The office forms a work team (专班) for this special rectification."""
+        special = self.get_object()
+        data = WorkTeamInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        team = special_services.work_team_create(
+            by=request.user,
+            rectification=special,
+            name=data.validated_data["name"],
+            lead_unit=data.validated_data["lead_unit"],
+            member_units=data.validated_data.get("member_units", []),
+        )
+        team.visible_tasks = []
+        return Response(WorkTeamSerializer(team).data, status=status.HTTP_201_CREATED)
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -603,7 +640,7 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
         )
 
 
-class SpecialTaskViewSet(viewsets.ReadOnlyModelViewSet):
+class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Tasks of the work teams, closed like measures: `close/` by the owner, `sign-off/` or
     `return/` by a reviewer."""
 
@@ -611,6 +648,15 @@ class SpecialTaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.special_tasks_visible_to(self.request.user).order_by("team_id", "number")
+
+    @extend_schema(request=SpecialTaskInput, responses=SpecialTaskSerializer)
+    def create(self, request, *args, **kwargs):
+        data = SpecialTaskInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["owner_unit"] = _visible_unit(request, values["owner_unit"].pk)
+        task = special_services.special_task_create(by=request.user, **values)
+        return Response(SpecialTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClosureInput, responses=SpecialTaskSerializer)
     @action(detail=True, methods=["post"])
@@ -675,7 +721,20 @@ class ScoreInput(serializers.Serializer):
     scores = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=1))
 
 
-class ArenaRoundViewSet(viewsets.ReadOnlyModelViewSet):
+class CriterionInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    max_score = serializers.IntegerField(min_value=1)
+
+
+class ArenaRoundInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    held_on = serializers.DateField()
+    teams = serializers.PrimaryKeyRelatedField(many=True, queryset=WorkTeam.objects.all())
+    criteria = CriterionInput(many=True)
+    attendees = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
+
+
+class ArenaRoundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Arena rounds (擂台比武). The ranking (each team's mean score per criterion, the total
     and the rank) shows once published (the office sees it before). `score/` for attendees,
     `publish/` for the office."""
@@ -684,6 +743,22 @@ class ArenaRoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.arena_rounds_visible_to(self.request.user).prefetch_related("criteria")
+
+    @extend_schema(request=ArenaRoundInput, responses=ArenaRoundSerializer)
+    def create(self, request, *args, **kwargs):
+        data = ArenaRoundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        arena = special_services.arena_round_create(
+            by=request.user,
+            campaign=_campaign_for(request),
+            title=values["title"],
+            held_on=values["held_on"],
+            teams=values["teams"],
+            criteria=[(c["name"], c["max_score"]) for c in values["criteria"]],
+            attendees=values.get("attendees", []),
+        )
+        return Response(self.get_serializer(arena).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ScoreInput, responses={200: None})
     @action(detail=True, methods=["post"])

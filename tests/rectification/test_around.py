@@ -202,3 +202,28 @@ def test_hub_and_detail_pages_render_for_each_role(world, team, browser_as, clos
             f"/rectification/measures/{measure.pk}/",
         ):
             assert client.get(url).status_code == 200, (person.username, url)
+
+
+def test_office_sets_up_teams_tasks_and_an_arena_round_through_the_api(world, api_as):
+    office = api_as(world.office)
+    special = office.post(
+        "/api/v1/special-rectifications/", {"title": "欠薪专项整治", "plan_document": "〔2026〕9号"}, format="json"
+    ).json()
+    url = f"/api/v1/special-rectifications/{special['id']}/teams/"
+    assert api_as(world.liaison_a).post(url, {"name": "x", "lead_unit": world.unit_a.pk}).status_code == 403
+    team = office.post(url, {"name": "欠薪治理专班", "lead_unit": world.unit_a.pk, "member_units": [world.unit_b.pk]})
+    assert team.status_code == 201, team.content
+    task = {"team": team.json()["id"], "title": "建立台账", "owner_unit": world.unit_b.pk, "deadline": "2026-12-31"}
+    assert api_as(world.liaison_b).post("/api/v1/special-tasks/", task).status_code == 403
+    assert office.post("/api/v1/special-tasks/", task).status_code == 201
+    arena = {
+        "title": "擂台比武",
+        "held_on": "2026-11-20",
+        "teams": [team.json()["id"]],
+        "criteria": [{"name": "成效", "max_score": 60}, {"name": "满意度", "max_score": 40}],
+        "attendees": [world.leader.pk],
+    }
+    assert api_as(world.leader).post("/api/v1/arena-rounds/", arena, format="json").status_code == 403
+    created = office.post("/api/v1/arena-rounds/", arena, format="json")
+    assert created.status_code == 201, created.content
+    assert [c["max_score"] for c in created.json()["criteria"]] == [60, 40]

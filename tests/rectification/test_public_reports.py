@@ -186,3 +186,14 @@ def test_tv_questions_are_triaged_the_same_way(world, api_as):
     assert response.status_code == 200, response.content
     assert Problem.objects.get().source == Problem.Source.TV_QUESTIONING
     assert api_as(world.liaison_a).post(url, {"question": question, "action": "reject"}).status_code == 403
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(world):
+    client = Client()
+    codes = [
+        client.post(
+            "/report/", {"subject": "s", "body": "b"}, REMOTE_ADDR="9.9.9.9", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}"
+        ).status_code
+        for n in range(6)
+    ]
+    assert codes == [200] * 5 + [429]
