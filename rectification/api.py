@@ -1022,6 +1022,24 @@ class AdvanceInput(serializers.Serializer):
     resolution = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class PetitionBatchCase(serializers.Serializer):
+    code = serializers.CharField(max_length=30)
+    title = serializers.CharField(max_length=200)
+    field = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=User.Role.LEADER), allow_null=True, required=False, default=None
+    )
+    received_on = serializers.DateField()
+    deadline = serializers.DateField()
+
+
+class PetitionBatchInput(serializers.Serializer):
+    batch = serializers.CharField(max_length=50)
+    kind = serializers.ChoiceField(choices=PetitionCase.Kind.choices, default=PetitionCase.Kind.REPEAT)
+    cases = PetitionBatchCase(many=True)
+
+
 class PetitionCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Petition cases (信访): leader-led cases and repeat petitions, each through investigation
     → consultation → handling → resolved (`advance/`). Filters: `kind`, `stage`, `overdue=true`."""
@@ -1048,6 +1066,21 @@ class PetitionCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         unit = _visible_unit(request, data.pop("unit").pk)
         case = public_services.petition_case_create(by=request.user, campaign=unit.campaign, unit=unit, **data)
         return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PetitionBatchInput, responses=PetitionCaseSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def batch(self, request):
+        """Register a batch of cases handed down at once, whole or not at all."""
+        data = PetitionBatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        cases = public_services.petition_cases_receive(
+            by=request.user,
+            campaign=_campaign_for(request),
+            batch=data.validated_data["batch"],
+            kind=data.validated_data["kind"],
+            cases=[dict(c) for c in data.validated_data["cases"]],
+        )
+        return Response(self.get_serializer(cases, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AdvanceInput, responses=PetitionCaseSerializer)
     @action(detail=True, methods=["post"])

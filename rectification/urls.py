@@ -32,6 +32,7 @@ urlpatterns = [
     # Around the problem list.
     path("rectification/reports/", public.report_list, name="rect-report-list"),
     path("rectification/reports/<int:pk>/", public.report_detail, name="rect-report-detail"),
+    path("rectification/reports/attachments/<int:pk>/", public.report_attachment, name="rect-report-attachment"),
     path("rectification/tv/", public.tv_list, name="rect-tv-list"),
     path("rectification/tv/<int:pk>/", public.tv_detail, name="rect-tv-detail"),
     path("rectification/petitions/", public.petition_list, name="rect-petition-list"),

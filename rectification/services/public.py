@@ -213,6 +213,32 @@ def petition_case_create(*, by: User, campaign: Campaign, **fields) -> PetitionC
     return case
 
 
+@transaction.atomic
+def petition_cases_receive(*, by: User, campaign: Campaign, batch: str, kind: str, cases: list[dict]) -> list:
+    """A batch handed down (e.g. repeat petitions 交办 by the centre) is registered whole or
+    not at all; each refused case is named by its place in the batch."""
+    require_office(by, _("register petition cases"))
+    if not (batch or "").strip():
+        raise ValidationError({"batch": _("Name the batch.")})
+    made, errors = [], []
+    for number, fields in enumerate(cases, start=1):
+        case = PetitionCase(campaign=campaign, batch=batch.strip(), kind=kind, **fields)
+        try:
+            case.full_clean()
+        except ValidationError as exc:
+            errors.append(_("Case %(n)d: %(errors)s") % {"n": number, "errors": "; ".join(exc.messages)})
+            continue
+        made.append(case)
+    codes = [c.code for c in made]
+    if len(set(codes)) != len(codes):
+        errors.append(_("The batch lists a case number twice."))
+    if errors or not made:
+        raise ValidationError({"cases": errors or [_("The batch is empty.")]})
+    for case in made:
+        case.save()
+    return made
+
+
 STAGE_ORDER = [s.value for s in PetitionCase.Stage]
 
 

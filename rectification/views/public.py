@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import forms, rules, selectors
 from rectification.api import client_address
-from rectification.models import PetitionCase, PublicReport, TvQuestion
+from rectification.models import PetitionCase, PublicReport, PublicReportAttachment, TvQuestion
 from rectification.services import public as services
 
 
@@ -133,6 +133,15 @@ def report_detail(request, pk: int):
         if _do_triage(request, report, form):
             return redirect("rect-report-detail", pk=pk)
     return render(request, "rectification/report_detail.html", {"report": report, "form": form})
+
+
+@login_required
+def report_attachment(request, pk: int):
+    _staff_reader(request.user)
+    attachment = get_object_or_404(
+        PublicReportAttachment.objects.filter(report__in=selectors.public_reports_for_staff(user=request.user)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
 @login_required

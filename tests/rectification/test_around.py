@@ -227,3 +227,19 @@ def test_office_sets_up_teams_tasks_and_an_arena_round_through_the_api(world, ap
     created = office.post("/api/v1/arena-rounds/", arena, format="json")
     assert created.status_code == 201, created.content
     assert [c["max_score"] for c in created.json()["criteria"]] == [60, 40]
+
+
+def test_a_batch_of_repeat_petitions_is_registered_whole_or_not_at_all(world, api_as):
+    case = {"title": "拖欠工程款", "unit": world.unit_b.pk, "received_on": "2026-10-01", "deadline": "2026-12-01"}
+    bad = {
+        "batch": "中央交办第三批",
+        "cases": [{**case, "code": "R-1"}, {**case, "code": "R-2", "deadline": "2026-09-01"}],
+    }
+    response = api_as(world.office).post("/api/v1/petition-cases/batch/", bad, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "Case 2" in str(response.json())
+    assert not PetitionCase.objects.exists()
+    good = {"batch": "中央交办第三批", "cases": [{**case, "code": "R-1"}, {**case, "code": "R-2"}]}
+    assert api_as(world.liaison_b).post("/api/v1/petition-cases/batch/", good, format="json").status_code == 403
+    response = api_as(world.office).post("/api/v1/petition-cases/batch/", good, format="json")
+    assert response.status_code == 201, response.content
+    assert set(PetitionCase.objects.values_list("batch", "kind")) == {("中央交办第三批", "repeat")}

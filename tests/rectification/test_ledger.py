@@ -5,6 +5,7 @@ import datetime as dt
 from io import BytesIO
 
 import time_machine
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from rectification.models import Measure, Problem, ProblemImport
@@ -131,9 +132,10 @@ def test_row_errors_name_the_row_and_nothing_is_imported(world):
         ["C1", "单位", "不存在的单位", "问题", "查摆", "", "", "", "", "", "", ""],
         ["D1", "单位", "中山区", "问题", "查摆", "措施", "中山区", "", "2026-10-01", "", "", ""],
     ]
-    record = ledger.problem_import_check(
-        by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(rows)
-    )
+    with translation.override("en"):
+        record = ledger.problem_import_check(
+            by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(rows)
+        )
     assert record.status == ProblemImport.Status.INVALID
     by_row = {}
     for error in record.errors:

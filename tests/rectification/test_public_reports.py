@@ -197,3 +197,16 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_limit(world):
         for n in range(6)
     ]
     assert codes == [200] * 5 + [429]
+
+
+def test_report_attachments_open_for_staff_only(world, browser_as):
+    from rectification.models import PublicReportAttachment
+
+    report = file_report(world, files=[pdf()])
+    attachment = PublicReportAttachment.objects.get(report=report)
+    url = f"/rectification/reports/attachments/{attachment.pk}/"
+    assert browser_as(world.office).get(url).status_code == 200
+    assert browser_as(world.liaison_a).get(url).status_code == 403
+    assert Client().get(url).status_code == 302
+    page = browser_as(world.office).get(f"/rectification/reports/{report.pk}/").content.decode()
+    assert url in page
