@@ -35,7 +35,8 @@ def summary_workbook(rows) -> bytes:
     return _bytes(workbook)
 
 
-def scorecard_workbook(ranking: list[dict], formula: str) -> bytes:
+def scorecard_workbook(ranking: list[dict], formula: str, weeks: list[dict] | None = None) -> bytes:
+    """The dashboard's tables: the scorecard with its formula, then the reporting by week."""
     workbook = Workbook()
     headers = [
         _("Rank"),
@@ -67,6 +68,11 @@ def scorecard_workbook(ranking: list[dict], formula: str) -> bytes:
         )
     sheet.append([])
     sheet.append([formula])
+    if weeks is not None:
+        by_week = workbook.create_sheet(_("Reporting by week"))
+        by_week.append([_("Week"), _("Due"), _("Submitted"), _("On time"), _("Rate")])
+        for w in weeks:
+            by_week.append([w["week"], w["due"], w["submitted"], w["on_time"], w["rate"]])
     return _bytes(workbook)
 
 

