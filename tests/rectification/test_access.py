@@ -207,3 +207,20 @@ def test_liaison_pages_flow_progress_then_closure(world, make_measure, browser_a
     assert inspector.post(f"/rectification/measures/{measure.pk}/return/", {"reason": "补充照片"}).status_code == 302
     measure.refresh_from_db()
     assert measure.status == Measure.Status.OPEN
+
+
+def test_menu_shows_rectification_rooms_by_role(world):
+    from django.apps import apps
+    from django.contrib.auth.models import AnonymousUser
+
+    config = apps.get_app_config("rectification")
+
+    def urls(user):
+        return {url for _order, _label, url in config.nav_items(user)}
+
+    assert "/rectification/review/" in urls(world.office)
+    assert "/rectification/review/" in urls(world.inspector)
+    assert "/rectification/review/" not in urls(world.liaison_a)
+    assert "/rectification/measures/" in urls(world.liaison_a)
+    assert all(40 <= order <= 49 for order, _label, _url in config.nav_items(world.leader))
+    assert config.nav_items(AnonymousUser()) == []
