@@ -17,6 +17,9 @@ from reporting.views.common import DOCX, parse_day
 
 
 class SummarySerializer(serializers.ModelSerializer):
+    # Plain strings in the schema: "daily", "weekly", "monthly" (no enum named after "kind",
+    # which several apps use for different sets).
+    kind = serializers.CharField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
 
     class Meta:
@@ -67,6 +70,8 @@ class SummaryViewSet(viewsets.ReadOnlyModelViewSet):
 
 class BulletinSerializer(serializers.ModelSerializer):
     heading = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="weekly (周报) or briefing (简报)")
+    status = serializers.CharField(read_only=True, help_text="draft or published")
 
     class Meta:
         model = Bulletin

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from campaign.exports import styled_sheet
-from reporting.services.rollups import FIGURES
+from reporting.services.rollups import FIGURES, LABELS
 
 
 def _bytes(workbook: Workbook) -> bytes:
@@ -20,7 +20,8 @@ def _bytes(workbook: Workbook) -> bytes:
 def summary_workbook(rows) -> bytes:
     """One row per unit (the overall row first), one column per figure, then the changes."""
     workbook = Workbook()
-    headers = [_("Unit"), _("Period start"), _("Period end"), *FIGURES, *[f"Δ {key}" for key in FIGURES]]
+    labels = [str(LABELS[key]) for key in FIGURES]
+    headers = [_("Unit"), _("Period start"), _("Period end"), *labels, *[f"Δ {label}" for label in labels]]
     sheet = styled_sheet(workbook, _("Summary"), headers, [24, 12, 12] + [10] * (2 * len(FIGURES)))
     for row in rows:
         sheet.append(

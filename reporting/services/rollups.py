@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
@@ -66,6 +67,37 @@ FIGURES = [
     "public_reports_received",
     "public_reports_triaged",
 ]
+# What each figure is called on pages and in exports.
+LABELS = {
+    "reports_due": gettext_lazy("Reports due"),
+    "reports_submitted": gettext_lazy("Reports submitted"),
+    "reports_on_time": gettext_lazy("Reports on time"),
+    "reports_late": gettext_lazy("Reports late"),
+    "reports_missing": gettext_lazy("Reports missing"),
+    "reports_returned": gettext_lazy("Reports returned"),
+    "reports_accepted": gettext_lazy("Reports accepted"),
+    "tasks_not_started": gettext_lazy("Key tasks not started"),
+    "tasks_in_progress": gettext_lazy("Key tasks in progress"),
+    "tasks_done": gettext_lazy("Key tasks done"),
+    "tasks_overdue": gettext_lazy("Key tasks overdue"),
+    "problems_found": gettext_lazy("Problems found"),
+    "problems_closed": gettext_lazy("Problems rectified"),
+    "problems_open": gettext_lazy("Problems open"),
+    "measures_found": gettext_lazy("Measures added"),
+    "measures_closed": gettext_lazy("Measures closed"),
+    "measures_overdue": gettext_lazy("Measures overdue"),
+    "measures_new_overdue": gettext_lazy("Newly overdue"),
+    "light_green": gettext_lazy("Green lights"),
+    "light_yellow": gettext_lazy("Yellow lights"),
+    "light_red": gettext_lazy("Red lights"),
+    "light_closed": gettext_lazy("Closed (light)"),
+    "closures_signed_off": gettext_lazy("Closures signed off"),
+    "site_visits": gettext_lazy("Site visits"),
+    "study_activities": gettext_lazy("Study activities"),
+    "research_activities": gettext_lazy("Research trips completed"),
+    "public_reports_received": gettext_lazy("Public reports received"),
+    "public_reports_triaged": gettext_lazy("Public reports handled"),
+}
 # Figures that belong to no unit: only the overall row has them.
 OVERALL_ONLY = {"public_reports_received", "public_reports_triaged"}
 

@@ -91,8 +91,8 @@ def summary_detail(request, kind: str, start: str):
     rows = list(summary_list(user=request.user, kind=kind, day=day).filter(campaign=campaign))
     if request.GET.get("export") == "xlsx":
         return download(exports.summary_workbook(rows), f"summary-{kind}-{day}.xlsx", XLSX)
-    keys = rollups.FIGURES
-    table = [(row, [(row.figures.get(k), row.change.get(k)) for k in keys]) for row in rows]
+    keys = [rollups.LABELS[key] for key in rollups.FIGURES]
+    table = [(row, [(row.figures.get(k), row.change.get(k)) for k in rollups.FIGURES]) for row in rows]
     return render(
         request,
         "reporting/summary.html",
