@@ -240,3 +240,55 @@ def research_trip_of_leader(world, leader, today):
         place="港区",
         people="市领导",
     )
+
+
+def test_an_inspector_deleting_a_covered_units_record_is_403_and_it_stays(world, recs, api_as):
+    response = api_as(world.inspector).delete(f"/api/v1/innovation-measures/{recs.measure_a.pk}/")
+    assert response.status_code == 403
+    assert type(recs.measure_a).objects.filter(pk=recs.measure_a.pk).exists()
+
+
+def test_office_enters_indicator_values_and_issues_a_document_through_the_api(world, recs, api_as, today):
+    client = api_as(world.office)
+    response = client.post(
+        f"/api/v1/indicators/{recs.indicator.pk}/values/",
+        {"period_end": "2026-10-31", "value": "97.50", "source": "热线"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert client.get("/api/v1/indicators/").json()["results"][0]["latest_value"] == "97.50"
+    assert (
+        api_as(world.liaison_a)
+        .post(
+            f"/api/v1/indicators/{recs.indicator.pk}/values/", {"period_end": "2026-11-30", "value": "1"}, format="json"
+        )
+        .status_code
+        == 403
+    )
+    response = api_as(world.liaison_b).post(
+        f"/api/v1/institution-documents/{recs.document_b.pk}/issue/",
+        {"issued_on": today.isoformat(), "doc_number": "中发〔2026〕1号"},
+        format="json",
+    )
+    assert response.json()["status"] == "issued"
+    by_city = client.get("/api/v1/institution-documents/?by_city=true").json()
+    assert by_city["count"] == 0
+
+
+def test_a_liaison_adds_a_co_building_project_and_a_makeup_through_the_api(world, recs, api_as, today):
+    client = api_as(world.liaison_b)
+    response = client.post(
+        f"/api/v1/volunteer-teams/{recs.team_b.pk}/projects/",
+        {"title": "认领微心愿", "agreed_on": today.isoformat()},
+        format="json",
+    )
+    assert response.status_code == 201
+    absence = recs.study_b.absences.get()
+    response = client.post(
+        f"/api/v1/study-activities/{recs.study_b.pk}/makeups/",
+        {"date": today.isoformat(), "content": "补课", "absences": [absence.pk]},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    absence.refresh_from_db()
+    assert absence.made_up_in_id == response.json()["id"]
