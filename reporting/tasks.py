@@ -12,4 +12,4 @@ from reporting.services.rollups import rollup_scheduled
 def run_rollups(kind: str, day: str | None = None) -> int:
     """Beat calls this with the kind only; the office's re-run passes the day (ISO)."""
     runs = rollup_scheduled(kind=kind, day=dt.date.fromisoformat(day) if day else None)
-    return sum(run.rows for run in runs)
+    return sum(run.rows for run in runs)  # rows written, over the period and the one before

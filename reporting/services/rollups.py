@@ -330,12 +330,22 @@ def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date) -> i
 
 def rollup_scheduled(*, kind: str, day: dt.date | None = None) -> list[RollupRun]:
     """What beat calls: the period containing `day` (default today; for the monthly summary,
-    which runs on the first of the month, yesterday's month) for every campaign running then."""
+    which runs on the first of the month, yesterday's month) for every campaign running then.
+
+    The period before it is recomputed too, unless it is locked, so that what arrived late
+    (a report after the weekly run, a closure signed off after 21:00) is in the stored rows
+    without anyone having to re-run it by hand."""
     today = day or timezone.localdate()
     if kind == Summary.Kind.MONTHLY and day is None:
         today -= dt.timedelta(days=1)
+    previous, _end = previous_period(kind, period_of(kind, today)[0])
     campaigns = Campaign.objects.filter(start_date__lte=today, end_date__gte=today - dt.timedelta(days=31))
-    return [rollup_run(campaign=c, kind=kind, day=today) for c in campaigns]
+    runs = []
+    for campaign in campaigns:
+        if previous >= period_of(kind, campaign.start_date)[0]:
+            runs.append(rollup_run(campaign=campaign, kind=kind, day=previous))
+        runs.append(rollup_run(campaign=campaign, kind=kind, day=today))
+    return runs
 
 
 @transaction.atomic

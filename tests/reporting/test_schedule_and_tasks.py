@@ -29,17 +29,23 @@ def test_one_schedule_in_the_database_with_the_rollups_in_shanghai_time(db, sett
     assert tasks["clear-expired-sessions"].task == "campaign.tasks.clear_expired_sessions"
 
 
-def test_the_weekly_task_on_friday_evening_computes_the_week(world, make_report):
+def test_the_weekly_task_on_friday_evening_computes_the_week_and_refreshes_the_one_before(world, make_report):
     make_report(world.unit_a)
     with time_machine.travel(at(MONDAY + dt.timedelta(days=4), 18), tick=False):
-        assert run_rollups.apply(kwargs={"kind": "weekly"}).get() == 4
-    assert Summary.objects.get(kind="weekly", unit__isnull=True).figures["reports_submitted"] == 1
+        assert run_rollups.apply(kwargs={"kind": "weekly"}).get() == 8
+    assert Summary.objects.get(kind="weekly", period_start=MONDAY, unit__isnull=True).figures["reports_submitted"] == 1
+    # A report for the week before, arriving late, is in its row after the next scheduled run.
+    make_report(world.unit_b, week_start=MONDAY, late=True)
+    with time_machine.travel(at(MONDAY + dt.timedelta(days=11), 18), tick=False):
+        run_rollups.apply(kwargs={"kind": "weekly"}).get()
+    week = Summary.objects.get(kind="weekly", period_start=MONDAY, unit__isnull=True).figures
+    assert (week["reports_submitted"], week["reports_late"]) == (2, 1)
 
 
 def test_the_monthly_task_on_the_first_computes_the_month_before(world):
     with time_machine.travel(at(dt.date(2026, 12, 1), 8), tick=False):
         run_rollups.apply(kwargs={"kind": "monthly"}).get()
-    assert set(Summary.objects.values_list("period_start", flat=True)) == {dt.date(2026, 11, 1)}
+    assert set(Summary.objects.values_list("period_start", flat=True)) == {dt.date(2026, 10, 1), dt.date(2026, 11, 1)}
 
 
 @pytest.mark.worker
