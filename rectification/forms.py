@@ -220,3 +220,104 @@ class SiteVisitForm(ServiceErrorsMixin, forms.Form):
 
 class TaskClosureForm(ServiceErrorsMixin, forms.Form):
     statement = forms.CharField(label=_("Result reached"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class PetitionCaseForm(ServiceErrorsMixin, forms.Form):
+    code = forms.CharField(label=_("Case number"), max_length=30)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PetitionCase.Kind.choices)
+    batch = forms.CharField(label=_("Batch handed down"), max_length=50, required=False)
+    title = forms.CharField(label=_("Matter"), max_length=200)
+    field = forms.CharField(label=_("Field"), max_length=50, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=None, required=False)
+    received_on = forms.DateField(label=_("Received"), widget=_date_input())
+    deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
+
+    def __init__(self, *args, user, **kwargs):
+        from campaign.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["leader"].queryset = User.objects.filter(role=User.Role.LEADER, is_active=True).order_by("username")
+
+
+class TvSessionForm(ServiceErrorsMixin, forms.Form):
+    number = forms.IntegerField(label=_("Issue"), min_value=1)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    aired_on = forms.DateField(label=_("Aired on"), widget=_date_input())
+    viewers = forms.IntegerField(label=_("Viewers (live stream)"), min_value=0, initial=0)
+    departments = forms.ModelMultipleChoiceField(label=_("Answering"), queryset=None, required=False)
+    questions = forms.CharField(
+        label=_("Questions collected (one a line)"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = units_visible_to(user).order_by("kind", "name")
+
+    def values(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["questions"] = [line.strip() for line in d.get("questions", "").splitlines() if line.strip()]
+        d["departments"] = list(d.get("departments") or [])
+        return d
+
+
+class SpecialRectificationForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    plan_document = forms.CharField(label=_("Plan document"), max_length=200)
+    plan_issued_on = forms.DateField(label=_("Plan issued"), widget=_date_input(), required=False)
+
+
+class WorkTeamForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Work team"), max_length=200)
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
+    member_units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_visible_to(user).order_by("kind", "name")
+        self.fields["lead_unit"].queryset = units
+        self.fields["member_units"].queryset = units
+
+
+class SpecialTaskForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    owner_unit = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = units_visible_to(user).order_by("kind", "name")
+
+
+class ArenaRoundForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Held on"), widget=_date_input())
+    teams = forms.ModelMultipleChoiceField(label=_("Teams reporting"), queryset=None)
+    criteria = forms.CharField(
+        label=_("Criteria, one a line as “name: maximum score”"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attendees = forms.ModelMultipleChoiceField(label=_("Scorers"), queryset=None)
+
+    def __init__(self, *args, campaign, **kwargs):
+        from campaign.models import User
+        from rectification.models import WorkTeam
+
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = WorkTeam.objects.filter(rectification__campaign=campaign).order_by("id")
+        self.fields["attendees"].queryset = User.objects.filter(
+            is_active=True, role__in=[User.Role.OFFICE, User.Role.LEADER, User.Role.INSPECTOR]
+        ).order_by("role", "username")
+
+    def clean_criteria(self):
+        parsed = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            if not line.strip():
+                continue
+            name, _sep, top = line.replace("：", ":").rpartition(":")
+            if not name.strip() or not top.strip().isdigit() or int(top) < 1:
+                raise ValidationError(_("Write each criterion as “name: maximum score”, e.g. “成效: 50”."))
+            parsed.append((name.strip(), int(top)))
+        if not parsed:
+            raise ValidationError(_("Give at least one criterion."))
+        return parsed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectification.views import problems, public, special
+from rectification.views import creation, problems, public, special
 
 urlpatterns = [
     # The public reporting zone: no login.
@@ -45,4 +45,11 @@ urlpatterns = [
     path("rectification/arena/<int:pk>/score/", special.arena_score, name="rect-arena-score"),
     path("rectification/arena/<int:pk>/publish/", special.arena_publish, name="rect-arena-publish"),
     path("rectification/site-visits/new/", special.site_visit_new, name="rect-site-visit-new"),
+    # The office sets up what surrounds the problem list.
+    path("rectification/petitions/new/", creation.petition_new, name="rect-petition-new"),
+    path("rectification/tv/new/", creation.tv_new, name="rect-tv-new"),
+    path("rectification/special/new/", creation.special_new, name="rect-special-new"),
+    path("rectification/special/<int:pk>/teams/new/", creation.team_new, name="rect-team-new"),
+    path("rectification/special/teams/<int:pk>/tasks/new/", creation.task_new, name="rect-task-new"),
+    path("rectification/arena/new/", creation.arena_new, name="rect-arena-new"),
 ]

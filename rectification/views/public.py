@@ -150,7 +150,10 @@ def tv_list(request):
     return render(
         request,
         "rectification/tv_list.html",
-        {"sessions": selectors.tv_sessions_visible_to(request.user).order_by("-aired_on")},
+        {
+            "sessions": selectors.tv_sessions_visible_to(request.user).order_by("-aired_on"),
+            "is_office": is_office(request.user),
+        },
     )
 
 
@@ -181,7 +184,13 @@ def petition_list(request):
     return render(
         request,
         "rectification/petition_list.html",
-        {"page": page, "query": query.urlencode(), "kind": kind, "kinds": PetitionCase.Kind.choices},
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "kind": kind,
+            "kinds": PetitionCase.Kind.choices,
+            "is_office": is_office(request.user),
+        },
     )
 
 

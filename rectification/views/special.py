@@ -24,7 +24,12 @@ def hub(request):
     """Everything around the problem list on one page, with its figures."""
     user = request.user
     campaign = current_campaign(user)
-    context = {"campaign": campaign, "is_liaison": is_liaison(user), "staff": not is_liaison(user)}
+    context = {
+        "campaign": campaign,
+        "is_liaison": is_liaison(user),
+        "staff": not is_liaison(user),
+        "is_office": is_office(user),
+    }
     if campaign is not None:
         rounds = (
             DispatchRound.objects.filter(campaign=campaign)
@@ -68,7 +73,9 @@ def hub(request):
 def special_list(request):
     campaign = current_campaign(request.user)
     specials = selectors.special_rectifications_visible_to(request.user).filter(campaign=campaign).order_by("id")
-    return render(request, "rectification/special_list.html", {"specials": specials})
+    return render(
+        request, "rectification/special_list.html", {"specials": specials, "is_office": is_office(request.user)}
+    )
 
 
 @login_required
@@ -79,12 +86,13 @@ def special_detail(request, pk: int):
         raise Http404(_("No such special rectification.")) from exc
     user = request.user
     for team in special.teams.all():
+        team.may_add = is_office(user) or rules.acts_for(user, team.lead_unit_id)
         for task in team.visible_tasks:
             task.may_close = task.status == SpecialTask.Status.OPEN and rules.acts_for(user, task.owner_unit_id)
             task.may_review = task.status == SpecialTask.Status.CLOSURE_REQUESTED and rules.reviews(
                 user, task.owner_unit_id
             )
-    return render(request, "rectification/special_detail.html", {"special": special})
+    return render(request, "rectification/special_detail.html", {"special": special, "is_office": is_office(user)})
 
 
 @login_required
