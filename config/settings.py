@@ -201,6 +201,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status", "kind", "code") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "WorkLineCodeEnum": "campaign.models.WorkLine.Code",
+        "UnitKindEnum": "campaign.models.Unit.Kind",
+        "UserRoleEnum": "campaign.models.User.Role",
+        "WeeklyReportStatusEnum": "tasks.models.progress.WeeklyProgress.Status",
+        "ProgressItemStatusEnum": "tasks.models.progress.ProgressItem.Status",
+        "ReportActionEnum": "tasks.models.progress.ReportTransition.Action",
+        "KeyTaskStatusEnum": ["not_started", "in_progress", "done", "overdue"],
+        "StudyActivityKindEnum": "tasks.models.study.StudyActivity.Kind",
+        "TypicalCaseKindEnum": "tasks.models.research.TypicalCase.Kind",
+        "LivelihoodItemKindEnum": "tasks.models.development.LivelihoodItem.Kind",
+        "PetitionCaseKindEnum": "rectification.models.public.PetitionCase.Kind",
+        "SummaryKindEnum": "reporting.models.summaries.Summary.Kind",
+        "BulletinKindEnum": "reporting.models.bulletins.Bulletin.Kind",
+    },
 }
 
 # --- Cache (throttling counters) ------------------------------------------------------
