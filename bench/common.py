@@ -106,3 +106,23 @@ def run_children(script: str, databases: list[str], args: list[str]) -> list[dic
         line = [ln for ln in out.stdout.splitlines() if ln.startswith('{"bench"')][-1]
         results.append({"database": url.rsplit("/", 1)[-1], **json.loads(line)})
     return results
+
+
+DOINGS = ["召开专题会议", "开展走访调研", "组织集中学习", "推进问题整改", "召开座谈会", "开展督导检查", "举办专题党课"]
+RESULTS = ["解决群众急难愁盼问题", "完善制度机制", "形成调研报告", "整改措施按期推进", "建立工作台账", "压实工作责任"]
+ISSUES = ["部分任务进度滞后", "基层负担仍然较重", "整改成效不够明显", "学习深度不够", "协调联动不足"]
+
+
+def unit_report_text(unit_id: int, tasks: list[int]) -> dict:
+    """A unit's own weekly-report text (copy-paste between units is what the similarity check
+    flags; a realistic week has little of it): the three narrative fields and one note per task."""
+    import random
+
+    pick = random.Random(unit_id)
+    doing, result = pick.choice(DOINGS), pick.choice(RESULTS)
+    return {
+        "highlights": f"{doing}{pick.randint(2, 9)}次，{result}，涉及{unit_id}号单位{pick.randint(10, 99)}人。",
+        "problems": f"{pick.choice(ISSUES)}，{pick.choice(ISSUES)}。",
+        "next_week_plan": f"下周{pick.choice(DOINGS)}，{pick.choice(RESULTS)}。",
+        "notes": {t: f"{pick.choice(RESULTS)}（{pick.randint(1, 100)}%）" for t in tasks},
+    }

@@ -99,13 +99,84 @@ def plan(*, inspectors: int = 10, limit: int | None = None) -> dict:
     }
 
 
-def count_rows(*, campaign_id: int, week_start: str, submitted_units: list[int]) -> dict:
-    """The week's reports in the database against what locust was told was submitted."""
+def prefill_week(*, share: float, seed: int = 7) -> int:
+    """Before the rush: `share` of the units have already submitted this week's report (the
+    last hour before the deadline starts with most of the week in). Written in bulk like the
+    generator's weeks, each unit with its own text."""
+    import datetime as dt
+    import random
+
+    from django.db import transaction
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from bench.common import unit_report_text
+    from campaign.models import Campaign, Liaison, Unit
+    from reporting.scale import Writer
+    from tasks import weeks
+    from tasks.models import KeyTask, ProgressItem, ReportTransition, WeeklyProgress
+
+    campaign = Campaign.objects.order_by("-start_date", "-batch", "-pk").first()
+    week_start = weeks.current_week_start()
+    deadline = weeks.deadline_for(campaign, week_start)
+    open_units = list(
+        Unit.objects.filter(campaign=campaign, is_active=True)
+        .exclude(Exists(WeeklyProgress.objects.filter(unit=OuterRef("pk"), week_start=week_start)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    total = Unit.objects.filter(campaign=campaign, is_active=True).count()
+    want = max(0, int(total * share) - (total - len(open_units)))
+    rng = random.Random(seed)
+    chosen = rng.sample(open_units, k=min(want, len(open_units)))
+    liaison = dict(Liaison.objects.filter(unit_id__in=chosen).values_list("unit", "user"))
+    tasks = {}
+    for task_id, unit_id in KeyTask.objects.filter(campaign=campaign).values_list("pk", "lead_unit"):
+        tasks.setdefault(unit_id, []).append(task_id)
+    for task_id, unit_id in KeyTask.cooperating_units.through.objects.filter(keytask__campaign=campaign).values_list(
+        "keytask", "unit"
+    ):
+        tasks.setdefault(unit_id, []).append(task_id)
+    now = timezone.now()
+    w = Writer(now)
+    with transaction.atomic():
+        first = w.reserve(WeeklyProgress, len(chosen))
+        reports, items, moves = [], [], []
+        for i, unit_id in enumerate(chosen):
+            at = now - dt.timedelta(minutes=rng.randrange(5, 3 * 24 * 60))
+            user = liaison[unit_id]
+            text = unit_report_text(unit_id, tasks.get(unit_id, [])[:6])
+            reports.append(
+                (first + i, unit_id, week_start, deadline, "submitted", "", text["highlights"], text["problems"],
+                 text["next_week_plan"], at, at, at > deadline, 3, user, user, at - dt.timedelta(hours=1), at)
+            )  # fmt: skip
+            for task_id, note in text["notes"].items():
+                items.append((first + i, task_id, "in_progress", note))
+            moves.append((first + i, "submit", "draft", "submitted", user, at))
+        w.write(
+            WeeklyProgress,
+            ["id", "unit", "week_start", "deadline", "status", "expectation", "highlights", "problems",
+             "next_week_plan", "first_submitted_at", "submitted_at", "is_late", "version", "created_by",
+             "updated_by", "created_at", "updated_at"],
+            reports,
+        )  # fmt: skip
+        w.write(ProgressItem, ["report", "key_task", "status", "note"], items)
+        w.write(ReportTransition, ["report", "action", "from_status", "to_status", "by", "at"], moves)
+    return len(chosen)
+
+
+def count_rows(
+    *, campaign_id: int, week_start: str, submitted_units: list[int], units: list[int] | None = None
+) -> dict:
+    """The week's reports of the planned `units` in the database against what locust was told
+    was submitted."""
     from django.db.models import Count
 
     from tasks.models import ReportTransition, WeeklyProgress
 
     rows = WeeklyProgress.objects.filter(unit__campaign_id=campaign_id, week_start=week_start)
+    if units is not None:
+        rows = rows.filter(unit_id__in=units)
     by_status = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
     duplicates = rows.values("unit").annotate(n=Count("id")).filter(n__gt=1).count()
     in_db = set(rows.exclude(status="draft").values_list("unit_id", flat=True))
@@ -121,6 +192,13 @@ def count_rows(*, campaign_id: int, week_start: str, submitted_units: list[int])
         "submit_transitions": submits,
         "submitted_without_ack": len(in_db - acknowledged),
     }
+
+
+def prefilled_total(p: dict) -> int:
+    """Reports of the week already in when the run started (this run's units had none)."""
+    from tasks.models import WeeklyProgress
+
+    return WeeklyProgress.objects.filter(unit__campaign_id=p["campaign"], week_start=p["week_start"]).count()
 
 
 def _wait_http(url: str, timeout: float = 30) -> None:
@@ -154,8 +232,10 @@ def run(
     inspector_weight: int = 1,
     threads: int = 1,
     limit: int | None = None,
+    prefill: float = 0.0,
 ) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
+    prefilled = prefill_week(share=prefill) if prefill else 0
     p = plan(limit=limit)
     plan_file = out_dir / "plan.json"
     plan_file.write_text(json.dumps(p))
@@ -217,12 +297,19 @@ def run(
     submit = next((r for r in rows if r["name"].endswith("/submit")), None)
     total = next((r for r in rows if r["name"] == "Aggregated"), None)
     failures_text = (out_dir / "locust_failures.csv").read_text() if (out_dir / "locust_failures.csv").exists() else ""
-    counts = count_rows(campaign_id=p["campaign"], week_start=p["week_start"], submitted_units=submitted)
+    counts = count_rows(
+        campaign_id=p["campaign"],
+        week_start=p["week_start"],
+        submitted_units=submitted,
+        units=[unit_id for _token, unit_id, _tasks in p["liaisons"]],
+    )
     submissions_per_s = round(len(submitted) / seconds, 1)
     del history, elapsed
     return {
         "users": users,
         "spawn_rate": spawn_rate,
+        "prefilled_reports": prefilled,
+        "week_reports_before": prefilled_total(p),
         "run_time_s": seconds,
         "gunicorn_workers": workers,
         "gunicorn_threads": threads,
@@ -288,6 +375,9 @@ def main(argv=None) -> int:
     parser.add_argument("--liaison-weight", type=int, default=9)
     parser.add_argument("--inspector-weight", type=int, default=1)
     parser.add_argument("--limit", type=int, default=None, help="Plan at most this many units.")
+    parser.add_argument(
+        "--prefill", type=float, default=0.0, help="Share of units (0-1) that submitted this week before the run."
+    )
     parser.add_argument("--out", default=None, help="Folder for the plan and locust's CSV (default: a temp dir).")
     args = parser.parse_args(argv)
     setup_django()
@@ -295,7 +385,7 @@ def main(argv=None) -> int:
     res = run(
         users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, workers=args.workers, port=args.port,
         wait=args.wait, out_dir=out, liaison_weight=args.liaison_weight, inspector_weight=args.inspector_weight,
-        threads=args.threads, limit=args.limit,
+        threads=args.threads, limit=args.limit, prefill=args.prefill,
     )  # fmt: skip
     print_result(res)
     emit("load", res)

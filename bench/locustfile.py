@@ -19,10 +19,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 from itertools import count
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import unit_report_text  # noqa: E402 - after the project root is importable
 
 PLAN = json.loads(Path(os.environ["BENCH_LOAD_PLAN"]).read_text()) if os.environ.get("BENCH_LOAD_PLAN") else {}
 LIAISONS = PLAN.get("liaisons", [])
@@ -47,12 +51,13 @@ def submit_flow(client, *, token: str, unit_id: int, week: str, tasks: list[int]
             r.failure(f"open: {r.status_code} {r.text[:200]}")
             return None
         report = r.json()
+    text = unit_report_text(unit_id, tasks)
     body = {
         "version": report["version"],
-        "highlights": "本周召开专题会议，推进重点任务。",
-        "problems": "进度不平衡。",
-        "next_week_plan": "继续推进整改。",
-        "items": [{"key_task": t, "status": "in_progress", "note": "按计划推进"} for t in tasks],
+        "highlights": text["highlights"],
+        "problems": text["problems"],
+        "next_week_plan": text["next_week_plan"],
+        "items": [{"key_task": t, "status": "in_progress", "note": note} for t, note in text["notes"].items()],
     }
     with client.patch(
         f"/api/v1/progress-reports/{report['id']}/", json=body, headers=headers,
