@@ -212,10 +212,22 @@ class SiteVisitForm(ServiceErrorsMixin, forms.Form):
     visited_on = forms.DateField(label=_("Date"), widget=_date_input())
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
     new_problem_title = forms.CharField(label=_("List a new problem from this finding"), max_length=200, required=False)
+    reopen_measure = forms.ModelChoiceField(
+        label=_("Reopen a closed measure of this unit (the findings are the reason)"), queryset=None, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
+        from rectification.selectors import measures_visible_to
+
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["reopen_measure"].queryset = (
+            measures_visible_to(user)
+            .filter(status=Measure.Status.CLOSED)
+            .select_related("problem", "responsible_unit")
+            .order_by("responsible_unit__name", "problem__code", "number")
+        )
+        self.fields["reopen_measure"].label_from_instance = lambda m: f"{m.responsible_unit.name} · {m.code}"
 
 
 class TaskClosureForm(ServiceErrorsMixin, forms.Form):

@@ -243,3 +243,25 @@ def test_a_batch_of_repeat_petitions_is_registered_whole_or_not_at_all(world, ap
     response = api_as(world.office).post("/api/v1/petition-cases/batch/", good, format="json")
     assert response.status_code == 201, response.content
     assert set(PetitionCase.objects.values_list("batch", "kind")) == {("中央交办第三批", "repeat")}
+
+
+def test_site_visit_page_reopens_a_closed_measure_of_the_unit(world, closable, browser_as):
+    measure, closure = closable()
+    measure_services.closure_sign_off(by=world.office, closure=closure)
+    inspector = browser_as(world.inspector)
+    label = f"{world.unit_a.name} · {measure.code}"
+    assert label in inspector.get("/rectification/site-visits/new/").content.decode()
+    assert label not in browser_as(world.other_inspector).get("/rectification/site-visits/new/").content.decode()
+    response = inspector.post(
+        "/rectification/site-visits/new/",
+        {"unit": world.unit_a.pk, "visited_on": "2026-11-02", "findings": "抽查发现反弹", "reopen_measure": measure.pk},
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == Measure.Status.OPEN
+    assert (
+        not browser_as(world.other_inspector)
+        .get("/rectification/site-visits/new/")
+        .content.decode()
+        .count(f'value="{measure.pk}"')
+    )
