@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,7 +88,7 @@ def summary_detail(request, kind: str, start: str):
     campaign = campaign_or_404(request.user)
     day = parse_day(start)
     if kind not in Summary.Kind.values or day is None:
-        raise PermissionDenied
+        raise Http404
     rows = list(summary_list(user=request.user, kind=kind, day=day).filter(campaign=campaign))
     if request.GET.get("export") == "xlsx":
         return download(exports.summary_workbook(rows), f"summary-{kind}-{day}.xlsx", XLSX)
