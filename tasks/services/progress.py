@@ -256,10 +256,25 @@ _SPACE = re.compile(r"\s+")
 
 def report_texts(report: WeeklyProgress) -> dict[str, str]:
     """The report's texts without whitespace: each narrative field, the task notes, and all."""
-    texts = {name: _SPACE.sub("", getattr(report, name) or "") for name in TEXT_FIELDS}
-    texts["items"] = _SPACE.sub("", "".join(item.note for item in report.items.all() if item.note))
+    return _texts({name: getattr(report, name) for name in TEXT_FIELDS}, [item.note for item in report.items.all()])
+
+
+def _texts(fields: dict[str, str | None], notes: list[str]) -> dict[str, str]:
+    texts = {name: _SPACE.sub("", fields[name] or "") for name in TEXT_FIELDS}
+    texts["items"] = _SPACE.sub("", "".join(note for note in notes if note))
     texts["all"] = "".join(texts.values())
     return texts
+
+
+def _texts_of_reports(reports) -> dict[int, dict[str, str]]:
+    """`report_texts` of many reports in two plain queries, without building model instances
+    (a full week of a province is ten thousand reports; bench/README.md)."""
+    rows = list(reports.values_list("id", *TEXT_FIELDS))
+    notes: dict[int, list[str]] = {row[0]: [] for row in rows}
+    items = ProgressItem.objects.filter(report_id__in=list(notes)).exclude(note="")
+    for report_id, note in items.order_by("report_id", "key_task__number").values_list("report_id", "note"):
+        notes[report_id].append(note)
+    return {row[0]: _texts(dict(zip(TEXT_FIELDS, row[1:], strict=True)), notes[row[0]]) for row in rows}
 
 
 def _shingles(text: str, size: int = 3) -> set[str]:
@@ -279,15 +294,23 @@ def matching_passage(a: str, b: str) -> str:
     return a[match.a : match.a + match.size]
 
 
-def _closest(mine: dict[str, str], theirs: dict[str, str]) -> tuple[float, str, str]:
-    """The best-matching field pair (the whole text included) with its score."""
+def _closest(
+    mine: dict[str, str], theirs: dict[str, str], sizes: dict[str, int] | None = None
+) -> tuple[float, str, str]:
+    """The best-matching field pair (the whole text included) with its score. `sizes` (the
+    number of distinct shingles of each of `mine`) lets a field be skipped without shingling
+    the other text when that text is too short to reach the threshold: a text of n characters
+    has at most n - 2 shingles, and a Jaccard score cannot exceed the smaller set over the larger."""
     best = (0.0, "", "")
     for name, text in mine.items():
-        if len(text) < SIMILARITY_MIN_CHARS or len(theirs[name]) < SIMILARITY_MIN_CHARS:
+        other = theirs[name]
+        if len(text) < SIMILARITY_MIN_CHARS or len(other) < SIMILARITY_MIN_CHARS:
             continue
-        score = similarity(text, theirs[name])
+        if sizes is not None and max(len(other) - 2, 0) < SIMILARITY_THRESHOLD * sizes[name]:
+            continue
+        score = similarity(text, other)
         if score > best[0]:
-            best = (score, text, theirs[name])
+            best = (score, text, other)
     return best
 
 
@@ -299,6 +322,7 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     texts = report_texts(report)
     if len(texts["all"]) < SIMILARITY_MIN_CHARS:
         return []
+    sizes = {name: len(_shingles(text)) for name, text in texts.items()}
     earlier = WeeklyProgress.objects.filter(
         unit=report.unit, week_start__lt=report.week_start, status__in=REPORTED
     ).order_by("-week_start")[:EARLIER_WEEKS_COMPARED]
@@ -307,13 +331,13 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     ).exclude(unit=report.unit)
     flags = []
     for same_unit, candidates in ((True, earlier), (False, same_week)):
-        for other in candidates.prefetch_related("items"):
-            score, mine, theirs = _closest(texts, report_texts(other))
+        for other_id, other_texts in _texts_of_reports(candidates).items():
+            score, mine, theirs = _closest(texts, other_texts, sizes)
             if score >= SIMILARITY_THRESHOLD:
                 flags.append(
                     SimilarityFlag(
                         report=report,
-                        other=other,
+                        other_id=other_id,
                         score=round(score, 3),
                         passage=matching_passage(mine, theirs)[:500],
                         same_unit=same_unit,
