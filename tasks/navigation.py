@@ -18,13 +18,12 @@ def progress_items(user) -> list[tuple]:
 
 
 def records_items(user) -> list[tuple]:
-    """Study, research and development records: the hub, and the two ledgers units keep most."""
+    """Study, research and development records: one entry, the hub links every ledger (the
+    menu must stay short enough for a phone)."""
     if not (selectors.reads_everything(user) or selectors.is_liaison(user) or selectors.is_inspector(user)):
         return []
     return [
         (30, _("Records"), reverse("records-home")),
-        (31, _("Study"), reverse("record-list", args=["study"])),
-        (32, _("Research trips"), reverse("record-list", args=["research"])),
     ]
 
 
