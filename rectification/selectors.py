@@ -276,10 +276,15 @@ def ledger_rows(*, user, campaign_id: int | None = None, level: str = "", today:
 
 
 def public_reports_for_staff(*, user) -> QuerySet[PublicReport]:
-    """Public reports are the office's to triage; inspectors and leaders read them."""
-    if not (is_office(user) or reads_everything(user) or is_inspector(user)):
-        return PublicReport.objects.none()
-    return PublicReport.objects.select_related("problem").prefetch_related("attachments")
+    """Public reports are the office's to triage and leaders read them all. An inspector sees
+    only the reports tied to a problem of the units their groups cover: an untriaged report
+    may name anyone, so it stays with the office."""
+    reports = PublicReport.objects.select_related("problem").prefetch_related("attachments")
+    if reads_everything(user):
+        return reports
+    if is_inspector(user):
+        return reports.filter(problem__in=problems_visible_to(user).values("pk"))
+    return reports.none()
 
 
 def tv_sessions_visible_to(user) -> QuerySet[TvSession]:

@@ -120,6 +120,19 @@ def test_reports_are_staff_only(world, api_as, browser_as):
     assert api_as(world.inspector).get("/api/v1/public-reports/").status_code == 200
 
 
+def test_inspector_sees_only_reports_tied_to_their_units_problems(world, api_as, browser_as, make_problem):
+    untriaged = file_report(world, subject="未分办")
+    theirs = file_report(world, subject="涉及本组单位")
+    other = file_report(world, subject="涉及他组单位")
+    services.item_triage(by=world.office, item=theirs, action="merge", problem=make_problem(world.unit_a))
+    services.item_triage(by=world.office, item=other, action="merge", problem=make_problem(world.unit_b))
+    seen = {row["id"] for row in api_as(world.inspector).get("/api/v1/public-reports/").json()["results"]}
+    assert seen == {theirs.pk}
+    assert browser_as(world.inspector).get(f"/rectification/reports/{untriaged.pk}/").status_code == 404
+    assert browser_as(world.inspector).get(f"/rectification/reports/{other.pk}/").status_code == 404
+    assert len(api_as(world.office).get("/api/v1/public-reports/").json()["results"]) == 3
+
+
 def test_reject_needs_a_reason_and_the_reporter_sees_it(world):
     report = file_report(world)
     with pytest.raises(ValidationError):
@@ -154,7 +167,7 @@ def test_a_report_is_handled_once_and_only_by_the_office(world, make_problem, ap
     response = api_as(world.inspector).post(
         f"/api/v1/public-reports/{report.pk}/triage/", {"action": "reject", "reason": "x"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # an untriaged report is not among what an inspector sees
     report.refresh_from_db()
     assert report.triage == "received"
     response = api_as(world.office).post(
