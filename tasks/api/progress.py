@@ -137,9 +137,17 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             ).order_by("-week_start", "unit__name")
         return reports
 
+    # Writes read the report again (under its lock) in the service and answer with
+    # `report_detail` afterwards, so they need only the report and its unit first, not the
+    # items, transitions, flags and attachments of the full detail (bench/README.md).
+    WRITE_ACTIONS = frozenset({"partial_update", "submit", "return_", "accept", "attachments"})
+
     def get_object(self):
         try:
-            return report_detail(user=self.request.user, report_id=int(self.kwargs["pk"]))
+            report_id = int(self.kwargs["pk"])
+            if self.action in self.WRITE_ACTIONS:
+                return reports_visible_to(self.request.user).select_related("unit__campaign").get(pk=report_id)
+            return report_detail(user=self.request.user, report_id=report_id)
         except (WeeklyProgress.DoesNotExist, ValueError):
             from django.http import Http404
 
