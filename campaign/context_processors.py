@@ -20,10 +20,9 @@ def navigation(request):
         if unit is not None:
             items.append((10, _("My unit"), reverse("unit-detail", args=[unit.pk])))
     else:
+        # Inspection groups and the roster import are reached from the units page.
         items.append((10, _("Units"), reverse("unit-list")))
-        items.append((80, _("Inspection groups"), reverse("inspection-groups")))
     if selectors.is_office(user):
-        items.append((90, _("Roster import"), reverse("roster-import")))
         items.append((99, _("Admin"), reverse("admin:index")))
     for app in apps.get_app_configs():
         if hasattr(app, "nav_items"):
