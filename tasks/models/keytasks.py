@@ -9,11 +9,17 @@ from campaign.models import Campaign, Unit, WorkLine
 
 
 class KeyTask(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="key_tasks", verbose_name=_("campaign"))
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="key_tasks", verbose_name=_("campaign")
+    )
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("task"), max_length=300)
-    work_line = models.ForeignKey(WorkLine, on_delete=models.PROTECT, related_name="key_tasks", verbose_name=_("work line"))
-    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="led_key_tasks", verbose_name=_("lead unit"))
+    work_line = models.ForeignKey(
+        WorkLine, on_delete=models.PROTECT, related_name="key_tasks", verbose_name=_("work line")
+    )
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="led_key_tasks", verbose_name=_("lead unit")
+    )
     cooperating_units = models.ManyToManyField(
         Unit, blank=True, related_name="cooperating_key_tasks", verbose_name=_("cooperating units")
     )

@@ -18,8 +18,15 @@ class ReportingRule(models.Model):
     deadline_weekday = models.PositiveSmallIntegerField(
         _("deadline weekday"),
         default=4,
-        choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
-                 (5, _("Saturday")), (6, _("Sunday"))],
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
     )
     deadline_time = models.TimeField(_("deadline time"), default=dt.time(17, 0))
     reminder_hours_before = models.PositiveSmallIntegerField(
