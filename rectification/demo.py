@@ -203,14 +203,25 @@ def load() -> str:
                 (code, number, owners[(number - 1) % len(owners)], scenario, rng.random(), rng.random())
             )
 
+    # Closures are spread over the last eight weeks (never before a measure has run a week),
+    # so the closures-over-time chart has a history.
+    closing_day: dict[tuple, dt.date] = {}
+    for code, number, _owner, _scenario, a, _b in measure_plans:
+        start = campaign.start_date + dt.timedelta(days=14 + int(a * 40))
+        weeks_ago = (number * 3 + len(code) + int(a * 10)) % 8
+        closing_day[(code, number)] = max(
+            start + dt.timedelta(days=7), REFERENCE - dt.timedelta(days=2 + 7 * weeks_ago)
+        )
+
     # A problem's status follows its measures.
     closed_by_problem: dict[str, list] = {}
-    for code, _number, _owner, scenario, _a, _b in measure_plans:
-        closed_by_problem.setdefault(code, []).append(scenario == "closed")
+    for code, number, _owner, scenario, _a, _b in measure_plans:
+        closed_by_problem.setdefault(code, []).append(closing_day[(code, number)] if scenario == "closed" else None)
     for row in problem_rows:
-        all_closed = all(closed_by_problem[row["code"]])
+        days = closed_by_problem[row["code"]]
+        all_closed = all(days)
         row["status"] = Problem.Status.CLOSED if all_closed else Problem.Status.IN_PROGRESS
-        row["closed_at"] = _moment(REFERENCE - dt.timedelta(days=2), 16) if all_closed else None
+        row["closed_at"] = _moment(max(days), 16) if all_closed else None
     problems = _sync(Problem, Problem.objects.filter(campaign=campaign), ("code",), problem_rows)
 
     measure_rows, progress_plan, closure_plan, extension_plan, misses = [], [], [], [], []
@@ -270,7 +281,7 @@ def load() -> str:
                 "on_track_until": on_track_until(start=start, deadline=deadline, percent=percent),
                 "last_progress_on": None if percent == 0 else last_day,
                 "missed_last_round": scenario == "missed",
-                "closed_at": _moment(REFERENCE - dt.timedelta(days=2), 16) if closed else None,
+                "closed_at": _moment(closing_day[(code, number)], 16) if closed else None,
             }
         )
         progress_plan.append((code, number, start, last_day, percent, numeric, template))
@@ -340,7 +351,10 @@ def load() -> str:
         measure = measure_of(code, number)
         requester = liaison_of.get(owner.pk, office)
         reviewer = inspector_of.get(owner.pk) or office
-        asked = _moment(REFERENCE - dt.timedelta(days=6 if scenario != "requested" else 2))
+        decided_day = closing_day[(code, number)]
+        asked = _moment(
+            decided_day - dt.timedelta(days=4) if scenario != "requested" else REFERENCE - dt.timedelta(days=2)
+        )
         base = {
             "measure_id": measure.pk,
             "statement": "已完成整改目标，附现场照片和验收材料。",
@@ -373,7 +387,7 @@ def load() -> str:
             base.update(
                 status=Closure.Status.SIGNED_OFF if scenario == "closed" else Closure.Status.REOPENED,
                 decided_by_id=reviewer.pk,
-                decided_at=_moment(REFERENCE - dt.timedelta(days=2), 16),
+                decided_at=_moment(decided_day, 16),
             )
             if scenario == "reopened":
                 base.update(
