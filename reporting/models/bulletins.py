@@ -10,7 +10,7 @@ from campaign.models import Campaign, User
 
 class Bulletin(models.Model):
     class Kind(models.TextChoices):
-        WEEKLY = "weekly", _("Weekly report")
+        WEEKLY = "weekly", _("Weekly bulletin")
         BRIEFING = "briefing", _("Briefing")
 
     class Status(models.TextChoices):
