@@ -130,9 +130,13 @@ def test_register_and_complete_through_the_api(world, recs, api_as, today):
     )
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
-    refused = client.post(f"/api/v1/research-activities/{pk}/complete/", {"findings": ["发现"]}, format="json")
+    refused = client.post(
+        f"/api/v1/research-activities/{pk}/complete/", {"findings": ["发现"]}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert refused.status_code == 400
     assert "registered" in str(refused.json())
+    in_chinese = client.post(f"/api/v1/research-activities/{pk}/complete/", {"findings": ["发现"]}, format="json")
+    assert "报备" in str(in_chinese.json())
     assert client.post(f"/api/v1/research-activities/{pk}/register/").json()["status"] == "registered"
     done = client.post(f"/api/v1/research-activities/{pk}/complete/", {"findings": ["发现一"]}, format="json")
     assert done.json()["status"] == "completed"
