@@ -96,6 +96,16 @@ class ProblemForm(ServiceErrorsMixin, forms.Form):
         self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
 
 
+class ProblemEditForm(ServiceErrorsMixin, forms.Form):
+    """The wording and classification of a listed problem; its unit, level and status stay."""
+
+    title = forms.CharField(label=_("Problem"), max_length=200)
+    source = forms.ChoiceField(label=_("Source"), choices=Problem.Source.choices)
+    category = forms.CharField(label=_("Category"), max_length=50, required=False)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Problem.Severity.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
 class MeasureForm(ServiceErrorsMixin, forms.Form):
     content = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 3}))
     responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None, required=False)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rectification/problems/", problems.problem_list, name="rect-problem-list"),
     path("rectification/problems/new/", problems.problem_new, name="rect-problem-new"),
     path("rectification/problems/<int:pk>/", problems.problem_detail, name="rect-problem-detail"),
+    path("rectification/problems/<int:pk>/edit/", problems.problem_edit, name="rect-problem-edit"),
     path("rectification/measures/", problems.measure_list, name="rect-measure-list"),
     path("rectification/measures/<int:pk>/", problems.measure_detail, name="rect-measure-detail"),
     path("rectification/measures/<int:pk>/progress/", problems.measure_progress, name="rect-measure-progress"),

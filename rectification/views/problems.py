@@ -88,6 +88,33 @@ def problem_new(request):
     return render(request, "rectification/problem_form.html", {"form": form})
 
 
+def _can_edit_problem(user, problem: Problem) -> bool:
+    return is_office(user) or (problem.level == Problem.Level.UNIT and rules.acts_for(user, problem.unit_id))
+
+
+@login_required
+def problem_edit(request, pk: int):
+    """Correct a problem's wording and classification (the rule is the service's)."""
+    try:
+        problem = selectors.problem_detail(user=request.user, problem_id=pk)
+    except Problem.DoesNotExist as exc:
+        raise Http404(_("No such problem.")) from exc
+    if not _can_edit_problem(request.user, problem):
+        raise PermissionDenied(_("You may not change this problem."))
+    initial = {name: getattr(problem, name) for name in services.PROBLEM_EDITABLE}
+    form = forms.ProblemEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.problem_update(problem=problem, by=request.user, data=changed)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("rect-problem-detail", pk=problem.pk)
+    return render(request, "rectification/problem_edit.html", {"form": form, "problem": problem})
+
+
 @login_required
 def problem_detail(request, pk: int):
     try:
@@ -114,7 +141,12 @@ def problem_detail(request, pk: int):
     return render(
         request,
         "rectification/problem_detail.html",
-        {"problem": problem, "form": form, "reports": selectors.problem_reports(problem)},
+        {
+            "problem": problem,
+            "form": form,
+            "reports": selectors.problem_reports(problem),
+            "can_edit": _can_edit_problem(request.user, problem),
+        },
     )
 
 
