@@ -196,6 +196,19 @@ def campaign_overview(*, campaign: Campaign) -> dict:
     }
 
 
+def inspection_group_summary(*, user, campaign: Campaign) -> QuerySet[InspectionGroup]:
+    """The groups with their leader, members and unit count, without loading their units
+    (the office overview lists groups, not the units under them)."""
+    return (
+        inspection_groups_visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("leader")
+        .prefetch_related("members")
+        .annotate(unit_count=Count("coverage", distinct=True))
+        .order_by("number")
+    )
+
+
 def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> QuerySet[InspectionGroup]:
     groups = (
         inspection_groups_visible_to(user)

@@ -40,7 +40,7 @@ def home(request):
     if selectors.reads_everything(user):
         if campaign is not None:
             context["overview"] = selectors.campaign_overview(campaign=campaign)
-            context["groups"] = selectors.inspection_groups_with_units(user=user, campaign=campaign)
+            context["groups"] = selectors.inspection_group_summary(user=user, campaign=campaign)
         return render(request, "campaign/home_office.html", context)
     if user.role == User.Role.INSPECTOR:
         context["groups"] = selectors.inspection_groups_with_units(user=user)
