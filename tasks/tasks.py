@@ -8,3 +8,14 @@ from tasks.services import progress
 @shared_task(name="tasks.tasks.send_progress_reminders")
 def send_progress_reminders() -> dict:
     return progress.progress_reminders_send()
+
+
+@shared_task(name="tasks.tasks.flag_similar_reports")
+def flag_similar_reports(report_id: int) -> int:
+    """Flag a submitted report's copy-paste passages; re-running replaces its flags."""
+    from tasks.models import WeeklyProgress
+
+    report = WeeklyProgress.objects.filter(pk=report_id).first()
+    if report is None:
+        return 0
+    return len(progress.report_flag_similar(report=report))

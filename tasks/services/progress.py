@@ -149,7 +149,9 @@ def _missing_for_submission(report: WeeklyProgress) -> list[str]:
 @transaction.atomic
 def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     """Submit (or resubmit after a return). The first submission after the week's deadline
-    marks the report late; a submitted report is read-only to the liaison."""
+    marks the report late; a submitted report is read-only to the liaison. The copy-paste
+    check, which reads the whole week, runs in a worker once the submission has committed,
+    so the liaison does not wait for it."""
     _require_liaison(by, report.unit)
     report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
@@ -171,7 +173,10 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     ReportTransition.objects.create(
         report=report, action=action, from_status=previous_status, to_status=Status.SUBMITTED, by=by
     )
-    report_flag_similar(report=report)
+    from tasks.tasks import flag_similar_reports
+
+    report_id = report.pk
+    transaction.on_commit(lambda: flag_similar_reports.delay(report_id))
     return report
 
 

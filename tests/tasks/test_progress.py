@@ -14,6 +14,7 @@ from tasks.models import ProgressItem, ReportTransition, SimilarityFlag, WeeklyP
 from tasks.selectors.keytasks import key_task_list
 from tasks.selectors.progress import Cell, cell_state, week_records
 from tasks.services import progress as services
+from tasks.tasks import flag_similar_reports
 from tests.tasks.conftest import MONDAY
 
 SH = dt.timezone(dt.timedelta(hours=8))
@@ -211,6 +212,7 @@ def test_copying_last_weeks_text_is_flagged_with_the_matching_passage(tasks_worl
         services.report_submit(report=last, by=w.liaison_a)
     with time_machine.travel(BEFORE_DEADLINE, tick=False):
         report = services.report_submit(report=open_and_fill(w, text=text), by=w.liaison_a)
+    flag_similar_reports(report.pk)  # what the worker runs after the submission commits
     flag = SimilarityFlag.objects.get(report=report)
     assert flag.same_unit is True and flag.other == last
     assert "形成问题清单十二项" in flag.passage
@@ -222,6 +224,7 @@ def test_copying_another_units_report_this_week_is_flagged(tasks_world):
     text = "本周召开党组理论学习中心组学习会，专题研讨优化营商环境，查摆问题五项，制定整改措施十项。"
     theirs = services.report_submit(report=open_and_fill(w, unit=w.unit_b, user=w.liaison_b, text=text), by=w.liaison_b)
     mine = services.report_submit(report=open_and_fill(w, text=text), by=w.liaison_a)
+    flag_similar_reports(mine.pk)
     flag = SimilarityFlag.objects.get(report=mine)
     assert flag.other == theirs and flag.same_unit is False
 
@@ -236,7 +239,27 @@ def test_different_text_is_not_flagged(tasks_world):
         by=w.liaison_b,
     )
     mine = services.report_submit(report=open_and_fill(w), by=w.liaison_a)
+    assert flag_similar_reports(mine.pk) == 0
     assert not SimilarityFlag.objects.filter(report=mine).exists()
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_submit_queues_the_copy_paste_check_once_the_submission_has_committed(
+    tasks_world, django_capture_on_commit_callbacks
+):
+    from config.celery import app as celery_app
+
+    w = tasks_world
+    text = "本周召开党组理论学习中心组学习会，专题研讨优化营商环境，查摆问题五项，制定整改措施十项。"
+    services.report_submit(report=open_and_fill(w, unit=w.unit_b, user=w.liaison_b, text=text), by=w.liaison_b)
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            mine = services.report_submit(report=open_and_fill(w, text=text), by=w.liaison_a)
+    finally:
+        celery_app.conf.task_always_eager = False
+    assert len(callbacks) == 1
+    assert SimilarityFlag.objects.filter(report=mine).count() == 1
 
 
 def test_reminder_before_the_deadline_goes_only_to_units_with_nothing_submitted_and_only_once(tasks_world):
