@@ -1,12 +1,23 @@
 """Spreadsheets the office hands on: the unit register (单位名册)."""
 
 from io import BytesIO
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 HEADER_FILL = PatternFill("solid", fgColor="C00000")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file the browser saves under its (possibly Chinese) name."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def styled_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]):

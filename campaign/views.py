@@ -4,23 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign import exports, roster, selectors, services
+from campaign.exports import download
 from campaign.forms import RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
 from campaign.models import RosterImport, Unit, User
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _office_only(user) -> None:
@@ -63,7 +56,7 @@ def unit_list(request):
     filters = form.cleaned_filters() if form.is_valid() else {}
     units = selectors.unit_list(user=request.user, **filters)
     if request.GET.get("export") == "xlsx":
-        return _xlsx_response(
+        return download(
             exports.units_workbook(units.prefetch_related("liaisons__user")),
             f"units-{timezone.localdate():%Y%m%d}.xlsx",
         )
@@ -145,7 +138,7 @@ def roster_import(request):
 @login_required
 def roster_template(request):
     _office_only(request.user)
-    return _xlsx_response(roster.roster_template(), "roster-template.xlsx")
+    return download(roster.roster_template(), "roster-template.xlsx")
 
 
 @login_required

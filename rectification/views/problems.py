@@ -6,25 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaign.exports import download
 from campaign.selectors import current_campaign, is_inspector, is_liaison, is_office, reads_everything
 from rectification import forms, rules, selectors
 from rectification.models import Closure, Extension, Measure, Problem, ProblemImport
 from rectification.services import ledger
 from rectification.services import measures as services
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _query(request) -> str:
@@ -44,7 +37,7 @@ def problem_list(request):
         measures = selectors.ledger_rows(
             user=request.user, campaign_id=campaign.pk if campaign else None, level=filters["level"]
         ).filter(problem__in=problems.values("pk"))
-        return _xlsx(
+        return download(
             ledger.ledger_workbook(measures.select_related("problem__unit")),
             f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         )
@@ -157,7 +150,7 @@ def measure_list(request):
     filters = form.filters()
     measures = selectors.measure_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
     if request.GET.get("export") == "xlsx":
-        return _xlsx(
+        return download(
             ledger.ledger_workbook(measures.select_related("problem__unit")),
             f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         )
@@ -379,7 +372,7 @@ def problem_import(request):
 
 @login_required
 def problem_import_template(request):
-    return _xlsx(ledger.problem_import_template(), "problem-list-template.xlsx")
+    return download(ledger.problem_import_template(), "problem-list-template.xlsx")
 
 
 @login_required

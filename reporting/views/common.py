@@ -1,11 +1,9 @@
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
+from campaign.exports import DOCX, XLSX, download  # noqa: F401 - the reporting views import them from here
 from campaign.selectors import current_campaign
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def campaign_or_404(user):
@@ -13,12 +11,6 @@ def campaign_or_404(user):
     if campaign is None:
         raise Http404
     return campaign
-
-
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def parse_day(value: str | None, default: dt.date | None = None) -> dt.date | None:

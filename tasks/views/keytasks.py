@@ -7,27 +7,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from campaign import selectors as access
-from campaign.exports import styled_sheet
+from campaign.exports import download, styled_sheet
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors import keytasks as task_selectors
 from tasks.services import keytasks as services
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "keytask-import"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _campaign(user):
@@ -44,7 +37,7 @@ def key_task_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     tasks = key_task_list_for(request.user, campaign, data)
     if request.GET.get("export") == "xlsx":
-        return _xlsx(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
+        return download(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -233,4 +226,4 @@ def key_task_import(request):
 def key_task_template(request):
     if not access.is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
-    return _xlsx(services.keytask_template(), "key-task-template.xlsx")
+    return download(services.keytask_template(), "key-task-template.xlsx")

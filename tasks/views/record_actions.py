@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from campaign import selectors as access
-from campaign.exports import styled_sheet
+from campaign.exports import download, styled_sheet
 from tasks import forms_records as forms
 from tasks.models import InnovationMeasure, ResearchActivity, StudyActivity
 from tasks.selectors.records import absentees_owed
 from tasks.services import development, institutions, research, study
-from tasks.views.records import KINDS, XLSX, campaign_or_404, visible_record
+from tasks.views.records import KINDS, campaign_or_404, visible_record
 
 IMPORT_SESSION_KEY = "indicator-values-import"
 
@@ -161,9 +161,7 @@ def _owed_workbook(rows) -> HttpResponse:
         )
     out = BytesIO()
     workbook.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''owed-makeups-{timezone.localdate():%Y%m%d}.xlsx"
-    return response
+    return download(out.getvalue(), f"owed-makeups-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -310,6 +308,4 @@ def indicator_import(request):
 def indicator_template(request):
     if not access.is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may import indicator values."))
-    response = HttpResponse(development.indicator_values_template(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''indicator-values-template.xlsx"
-    return response
+    return download(development.indicator_values_template(), "indicator-values-template.xlsx")

@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from campaign import selectors as access
-from campaign.exports import styled_sheet
+from campaign.exports import (
+    download,
+    styled_sheet,
+)
 from campaign.services import require_office
 from tasks import forms_records as forms
 from tasks.models import (
@@ -48,7 +51,6 @@ from tasks.selectors import records as selectors
 from tasks.services import development, institutions, research, study
 from tasks.services.records import can_write_unit_record, record_delete
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BADGES = {
     "completed": "ok",
     "in_place": "ok",
@@ -582,9 +584,7 @@ def record_list(request, slug: str):
     data = form.cleaned_data if form.is_valid() else {}
     rows = kind.rows_for(request.user, campaign, data)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(ledger_workbook(kind, rows), content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{slug}-{timezone.localdate():%Y%m%d}.xlsx"
-        return response
+        return download(ledger_workbook(kind, rows), f"{slug}-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
