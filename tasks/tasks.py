@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from tasks.services import progress
+from tasks.services import progress, similarity
 
 
 @shared_task(name="tasks.tasks.send_progress_reminders")
@@ -18,4 +18,4 @@ def flag_similar_reports(report_id: int) -> int:
     report = WeeklyProgress.objects.filter(pk=report_id).first()
     if report is None:
         return 0
-    return len(progress.report_flag_similar(report=report))
+    return len(similarity.report_flag_similar(report=report))

@@ -14,7 +14,7 @@ from campaign.demo import _upsert, demo_campaign
 from campaign.models import Liaison, Unit, User, WorkLine
 from tasks import weeks
 from tasks.models import KeyTask, ProgressItem, ReportTransition, WeeklyProgress
-from tasks.services.progress import report_flag_similar
+from tasks.services.similarity import report_flag_similar
 
 # (line, title, lead unit, cooperating units, deadline offset in days from the start, metric unit, target)
 TASKS = [

@@ -8,6 +8,7 @@ from tasks.models.progress import (
     ReportAttachment,
     ReportingRule,
     ReportTransition,
+    SimilarityBand,
     SimilarityFlag,
     WeeklyProgress,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "ReportAttachment",
     "ReportTransition",
     "ReportingRule",
+    "SimilarityBand",
     "SimilarityFlag",
     "WeeklyProgress",
 ]

@@ -191,3 +191,23 @@ class SimilarityFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} ≈ {self.other} ({self.score:.0%})"
+
+
+class SimilarityBand(models.Model):
+    """One locality-sensitive hash band of a reported report's text (one per narrative field,
+    task notes and whole text, 20 bands each). Two texts whose 3-character shingles are at
+    least 80% alike share a band with near certainty, so the copy-paste check reads only the
+    week's reports that share one, not the whole week (tasks/services/similarity.py)."""
+
+    report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    band = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("similarity band")
+        verbose_name_plural = _("similarity bands")
+        constraints = [models.UniqueConstraint(fields=["report", "band"], name="similarity_band_once_per_report")]
+        indexes = [models.Index(fields=["week_start", "band"], name="similarity_band_week_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.band}"

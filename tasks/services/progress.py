@@ -4,8 +4,6 @@ inspection group returns or accepts, the job reminds, and copy-paste reports are
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,17 +22,14 @@ from tasks.models import (
     ProgressItem,
     ReportAttachment,
     ReportTransition,
-    SimilarityFlag,
     WeeklyProgress,
 )
 from tasks.selectors.keytasks import key_tasks_of_unit
+from tasks.services import similarity
 
 Status = WeeklyProgress.Status
 REPORTED = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
 TEXT_FIELDS = ("highlights", "problems", "next_week_plan")
-SIMILARITY_THRESHOLD = 0.8
-SIMILARITY_MIN_CHARS = 30
-EARLIER_WEEKS_COMPARED = 4
 
 
 class StaleReport(Exception):
@@ -150,8 +145,8 @@ def _missing_for_submission(report: WeeklyProgress) -> list[str]:
 def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     """Submit (or resubmit after a return). The first submission after the week's deadline
     marks the report late; a submitted report is read-only to the liaison. The copy-paste
-    check, which reads the whole week, runs in a worker once the submission has committed,
-    so the liaison does not wait for it."""
+    check (services/similarity.py) runs in a worker once the submission has committed, so
+    the liaison does not wait for it."""
     _require_liaison(by, report.unit)
     report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
@@ -173,6 +168,7 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     ReportTransition.objects.create(
         report=report, action=action, from_status=previous_status, to_status=Status.SUBMITTED, by=by
     )
+    similarity.report_index(report=report)
     from tasks.tasks import flag_similar_reports
 
     report_id = report.pk
@@ -252,103 +248,6 @@ def report_detach(*, attachment: ReportAttachment, by: User) -> None:
         raise ValidationError(_("This report has been submitted and can no longer be changed."))
     attachment.file.delete(save=False)
     attachment.delete()
-
-
-# --- Copy-paste reporting ----------------------------------------------------------------
-
-_SPACE = re.compile(r"\s+")
-
-
-def report_texts(report: WeeklyProgress) -> dict[str, str]:
-    """The report's texts without whitespace: each narrative field, the task notes, and all."""
-    return _texts({name: getattr(report, name) for name in TEXT_FIELDS}, [item.note for item in report.items.all()])
-
-
-def _texts(fields: dict[str, str | None], notes: list[str]) -> dict[str, str]:
-    texts = {name: _SPACE.sub("", fields[name] or "") for name in TEXT_FIELDS}
-    texts["items"] = _SPACE.sub("", "".join(note for note in notes if note))
-    texts["all"] = "".join(texts.values())
-    return texts
-
-
-def _texts_of_reports(reports) -> dict[int, dict[str, str]]:
-    """`report_texts` of many reports in two plain queries, without building model instances
-    (a full week of a province is ten thousand reports; bench/README.md)."""
-    rows = list(reports.values_list("id", *TEXT_FIELDS))
-    notes: dict[int, list[str]] = {row[0]: [] for row in rows}
-    items = ProgressItem.objects.filter(report_id__in=list(notes)).exclude(note="")
-    for report_id, note in items.order_by("report_id", "key_task__number").values_list("report_id", "note"):
-        notes[report_id].append(note)
-    return {row[0]: _texts(dict(zip(TEXT_FIELDS, row[1:], strict=True)), notes[row[0]]) for row in rows}
-
-
-def _shingles(text: str, size: int = 3) -> set[str]:
-    return {text[i : i + size] for i in range(max(len(text) - size + 1, 0))}
-
-
-def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of the two texts' 3-character shingles (works for Chinese text)."""
-    sa, sb = _shingles(a), _shingles(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
-
-
-def matching_passage(a: str, b: str) -> str:
-    match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return a[match.a : match.a + match.size]
-
-
-def _closest(
-    mine: dict[str, str], theirs: dict[str, str], sizes: dict[str, int] | None = None
-) -> tuple[float, str, str]:
-    """The best-matching field pair (the whole text included) with its score. `sizes` (the
-    number of distinct shingles of each of `mine`) lets a field be skipped without shingling
-    the other text when that text is too short to reach the threshold: a text of n characters
-    has at most n - 2 shingles, and a Jaccard score cannot exceed the smaller set over the larger."""
-    best = (0.0, "", "")
-    for name, text in mine.items():
-        other = theirs[name]
-        if len(text) < SIMILARITY_MIN_CHARS or len(other) < SIMILARITY_MIN_CHARS:
-            continue
-        if sizes is not None and max(len(other) - 2, 0) < SIMILARITY_THRESHOLD * sizes[name]:
-            continue
-        score = similarity(text, other)
-        if score > best[0]:
-            best = (score, text, other)
-    return best
-
-
-def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
-    """Flag the report when its text (as a whole, or any one narrative field) is nearly the same
-    as the unit's earlier weeks or another unit's report this week, keeping the longest
-    matching passage for the reviewer."""
-    SimilarityFlag.objects.filter(report=report).delete()
-    texts = report_texts(report)
-    if len(texts["all"]) < SIMILARITY_MIN_CHARS:
-        return []
-    sizes = {name: len(_shingles(text)) for name, text in texts.items()}
-    earlier = WeeklyProgress.objects.filter(
-        unit=report.unit, week_start__lt=report.week_start, status__in=REPORTED
-    ).order_by("-week_start")[:EARLIER_WEEKS_COMPARED]
-    same_week = WeeklyProgress.objects.filter(
-        unit__campaign=report.unit.campaign_id, week_start=report.week_start, status__in=REPORTED
-    ).exclude(unit=report.unit)
-    flags = []
-    for same_unit, candidates in ((True, earlier), (False, same_week)):
-        for other_id, other_texts in _texts_of_reports(candidates).items():
-            score, mine, theirs = _closest(texts, other_texts, sizes)
-            if score >= SIMILARITY_THRESHOLD:
-                flags.append(
-                    SimilarityFlag(
-                        report=report,
-                        other_id=other_id,
-                        score=round(score, 3),
-                        passage=matching_passage(mine, theirs)[:500],
-                        same_unit=same_unit,
-                    )
-                )
-    return SimilarityFlag.objects.bulk_create(flags)
 
 
 # --- Reminders (催办) --------------------------------------------------------------------

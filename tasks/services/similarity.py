@@ -1,0 +1,231 @@
+"""Copy-paste reporting (雷同材料): a reported weekly report whose text is nearly the same as
+the unit's earlier weeks or another unit's report of the same week is flagged for the reviewer.
+
+The score is the Jaccard similarity of 3-character shingles (it works for Chinese text without
+word segmentation); a pair is flagged at 0.8 or more, on the whole text or on any one field.
+
+Comparing a report with every report of its week makes a province's week quadratic (with
+10,000 reports in, 0.6 s per check; bench/README.md). So the candidates come from an index:
+each reported text's MinHash signature (100 values from one hash per shingle: one-permutation
+hashing with rotation densification) is cut into 20 bands of 5 values, and each band is stored
+as a `SimilarityBand` row under (week, band). Two texts scoring s share at least one band with
+probability 1 − (1 − s⁵)²⁰: 99.97% at 0.8 and more above it, 4.7% at 0.3, 0.6% at 0.2. The exact
+score is then computed for those few candidates only, so a flag is never raised on an estimate.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from tasks.models import ProgressItem, SimilarityBand, SimilarityFlag, WeeklyProgress
+
+Status = WeeklyProgress.Status
+REPORTED = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
+TEXT_FIELDS = ("highlights", "problems", "next_week_plan")
+SIMILARITY_THRESHOLD = 0.8
+SIMILARITY_MIN_CHARS = 30
+EARLIER_WEEKS_COMPARED = 4
+
+SIGNATURE_SIZE = 100
+BANDS = 20
+ROWS_PER_BAND = SIGNATURE_SIZE // BANDS
+_HASH_SPAN = 1 << 64
+
+_SPACE = re.compile(r"\s+")
+
+
+# --- Texts and their exact score ----------------------------------------------------------
+
+
+def report_texts(report: WeeklyProgress) -> dict[str, str]:
+    """The report's texts without whitespace: each narrative field, the task notes, and all."""
+    return _texts({name: getattr(report, name) for name in TEXT_FIELDS}, [item.note for item in report.items.all()])
+
+
+def _texts(fields: dict[str, str | None], notes: list[str]) -> dict[str, str]:
+    texts = {name: _SPACE.sub("", fields[name] or "") for name in TEXT_FIELDS}
+    texts["items"] = _SPACE.sub("", "".join(note for note in notes if note))
+    texts["all"] = "".join(texts.values())
+    return texts
+
+
+def _texts_of_reports(reports) -> dict[int, dict[str, str]]:
+    """`report_texts` of many reports in two plain queries, without building model instances."""
+    rows = list(reports.values_list("id", *TEXT_FIELDS))
+    notes: dict[int, list[str]] = {row[0]: [] for row in rows}
+    items = ProgressItem.objects.filter(report_id__in=list(notes)).exclude(note="")
+    for report_id, note in items.order_by("report_id", "key_task__number").values_list("report_id", "note"):
+        notes[report_id].append(note)
+    return {row[0]: _texts(dict(zip(TEXT_FIELDS, row[1:], strict=True)), notes[row[0]]) for row in rows}
+
+
+def _shingles(text: str, size: int = 3) -> set[str]:
+    return {text[i : i + size] for i in range(max(len(text) - size + 1, 0))}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' 3-character shingles."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def matching_passage(a: str, b: str) -> str:
+    match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[match.a : match.a + match.size]
+
+
+def _closest(
+    mine: dict[str, str], theirs: dict[str, str], sizes: dict[str, int] | None = None
+) -> tuple[float, str, str]:
+    """The best-matching field pair (the whole text included) with its score. `sizes` (the
+    number of distinct shingles of each of `mine`) lets a field be skipped without shingling
+    the other text when that text is too short to reach the threshold: a text of n characters
+    has at most n - 2 shingles, and a Jaccard score cannot exceed the smaller set over the larger."""
+    best = (0.0, "", "")
+    for name, text in mine.items():
+        other = theirs[name]
+        if len(text) < SIMILARITY_MIN_CHARS or len(other) < SIMILARITY_MIN_CHARS:
+            continue
+        if sizes is not None and max(len(other) - 2, 0) < SIMILARITY_THRESHOLD * sizes[name]:
+            continue
+        score = similarity(text, other)
+        if score > best[0]:
+            best = (score, text, other)
+    return best
+
+
+# --- The band index -----------------------------------------------------------------------
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def signature(shingles: Iterable[str]) -> list[int]:
+    """The MinHash signature of a shingle set, from one hash per shingle: the hash picks one of
+    SIGNATURE_SIZE bins and each bin keeps its smallest value. An empty bin borrows the next
+    non-empty bin to its right, shifted by the distance, so that two sets agree on a position
+    with probability equal to their Jaccard score (Shrivastava & Li, "Densifying One
+    Permutation Hashing via Rotation", 2014). Empty for an empty set."""
+    bins: list[int | None] = [None] * SIGNATURE_SIZE
+    for shingle in shingles:
+        value = _hash64(shingle)
+        index, rest = value % SIGNATURE_SIZE, value // SIGNATURE_SIZE
+        current = bins[index]
+        if current is None or rest < current:
+            bins[index] = rest
+    if all(value is None for value in bins):
+        return []
+    filled: list[int] = []
+    for position in range(SIGNATURE_SIZE):
+        distance = 0
+        while bins[(position + distance) % SIGNATURE_SIZE] is None:
+            distance += 1
+        filled.append(bins[(position + distance) % SIGNATURE_SIZE] + distance * _HASH_SPAN)
+    return filled
+
+
+def text_bands(texts: dict[str, str], *, campaign_id: int) -> set[int]:
+    """The band keys of a report's texts: per field long enough to be compared, BANDS keys of
+    ROWS_PER_BAND signature values each, keyed by campaign and field so that only the same
+    field of the same campaign's reports can collide. 32-bit keys: a chance collision only adds
+    a candidate, which the exact score then drops."""
+    keys = set()
+    for name, text in texts.items():
+        if len(text) < SIMILARITY_MIN_CHARS:
+            continue
+        values = signature(_shingles(text))
+        for band in range(BANDS):
+            chunk = values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
+            digest = hashlib.blake2b(f"{campaign_id}|{name}|{band}|{chunk}".encode(), digest_size=4).digest()
+            keys.add(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+@transaction.atomic
+def report_index(*, report: WeeklyProgress, texts: dict[str, str] | None = None) -> set[int]:
+    """Replace the report's band rows: its bands when it counts as reported, none otherwise.
+    `report_submit` calls it in the submission's transaction, so every reported report of a
+    week can be found by the check, whether or not its own check has run yet."""
+    texts = report_texts(report) if texts is None else texts
+    bands = text_bands(texts, campaign_id=report.unit.campaign_id) if report.status in REPORTED else set()
+    SimilarityBand.objects.filter(report=report).delete()
+    SimilarityBand.objects.bulk_create(
+        [SimilarityBand(report=report, week_start=report.week_start, band=band) for band in bands]
+    )
+    return bands
+
+
+@transaction.atomic
+def reports_fingerprint(*, reports) -> int:
+    """Replace the band rows of the given reports (a queryset) that count as reported; other
+    reports lose theirs. For a backfill or a benchmark's pre-filled week; a single submission
+    goes through `report_flag_similar`. Returns the number of band rows written."""
+    reports = reports.select_related(None)
+    ids = list(reports.values_list("pk", flat=True))
+    SimilarityBand.objects.filter(report_id__in=ids).delete()
+    reported = reports.filter(status__in=REPORTED)
+    where = {pk: (week, campaign) for pk, week, campaign in reported.values_list("pk", "week_start", "unit__campaign")}
+    rows = [
+        SimilarityBand(report_id=pk, week_start=where[pk][0], band=band)
+        for pk, texts in _texts_of_reports(reported).items()
+        for band in text_bands(texts, campaign_id=where[pk][1])
+    ]
+    SimilarityBand.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+# --- The check ----------------------------------------------------------------------------
+
+
+def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
+    """Flag the report when its text (as a whole, or any one narrative field) is nearly the same
+    as the unit's earlier weeks or another unit's report this week, keeping the longest matching
+    passage for the reviewer. Safe to run twice: it replaces the report's flags and bands.
+
+    A submission writes its bands in its own transaction and the check runs after that has
+    committed, so of two reports submitted at the same moment at least one finds the other
+    (as before, the later check flags)."""
+    SimilarityFlag.objects.filter(report=report).delete()
+    texts = report_texts(report)
+    campaign_id = report.unit.campaign_id
+    bands = report_index(report=report, texts=texts)
+    if len(texts["all"]) < SIMILARITY_MIN_CHARS:
+        return []
+    sizes = {name: len(_shingles(text)) for name, text in texts.items()}
+    earlier = WeeklyProgress.objects.filter(
+        unit=report.unit, week_start__lt=report.week_start, status__in=REPORTED
+    ).order_by("-week_start")[:EARLIER_WEEKS_COMPARED]
+    sharing_a_band = SimilarityBand.objects.filter(week_start=report.week_start, band__in=bands).exclude(
+        report_id=report.pk
+    )
+    same_week = WeeklyProgress.objects.filter(
+        pk__in=sharing_a_band.values("report_id"),
+        unit__campaign=campaign_id,
+        week_start=report.week_start,
+        status__in=REPORTED,
+    ).exclude(unit=report.unit)
+    flags = []
+    for same_unit, candidates in ((True, earlier), (False, same_week if bands else None)):
+        if candidates is None:
+            continue
+        for other_id, other_texts in _texts_of_reports(candidates).items():
+            score, mine, theirs = _closest(texts, other_texts, sizes)
+            if score >= SIMILARITY_THRESHOLD:
+                flags.append(
+                    SimilarityFlag(
+                        report=report,
+                        other_id=other_id,
+                        score=round(score, 3),
+                        passage=matching_passage(mine, theirs)[:500],
+                        same_unit=same_unit,
+                    )
+                )
+    return SimilarityFlag.objects.bulk_create(flags)

@@ -1,0 +1,157 @@
+"""The copy-paste check's band index: near-copies share a band, unrelated texts rarely do, the
+check reads only the reports that share one, and the index follows the report's state."""
+
+import datetime as dt
+import random
+
+import time_machine
+from django.core.management import call_command
+
+from campaign.models import User
+from tasks.models import SimilarityBand, SimilarityFlag, WeeklyProgress
+from tasks.services import progress as services
+from tasks.services import similarity
+from tasks.tasks import flag_similar_reports
+from tests.factories import LiaisonFactory, UnitFactory
+from tests.tasks.conftest import MONDAY
+
+SH = dt.timezone(dt.timedelta(hours=8))
+BEFORE_DEADLINE = dt.datetime(2026, 11, 27, 16, 59, 59, tzinfo=SH)
+
+# Characters of the kind these reports are written in; random draws from them give texts that
+# share some shingles by chance, as real reports of one campaign do.
+HANZI = "学习贯彻主题教育调研整改问题清单落实推进专项党组会议干部群众服务企业项目办理民生环境安全制度建设"
+
+
+def random_text(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(HANZI) for _ in range(length))
+
+
+def edited(rng: random.Random, text: str, changes: int) -> str:
+    chars = list(text)
+    for _ in range(changes):
+        chars[rng.randrange(len(chars))] = rng.choice(HANZI)
+    return "".join(chars)
+
+
+def test_signatures_agree_on_about_the_share_of_shingles_two_texts_have_in_common():
+    rng = random.Random(3)
+    for changes in (2, 10, 30):
+        a = random_text(rng, 400)
+        b = edited(rng, a, changes)
+        exact = similarity.similarity(a, b)
+        sa, sb = similarity.signature(similarity._shingles(a)), similarity.signature(similarity._shingles(b))
+        agreement = sum(x == y for x, y in zip(sa, sb, strict=True)) / similarity.SIGNATURE_SIZE
+        assert abs(agreement - exact) < 0.15, (changes, exact, agreement)
+
+
+def test_near_copies_share_a_band_and_unrelated_texts_seldom_do():
+    rng = random.Random(11)
+    near, unrelated = [], []
+    for _ in range(300):
+        a = random_text(rng, rng.randrange(60, 600))
+        b = edited(rng, a, max(1, len(a) // 60))
+        if similarity.similarity(a, b) >= similarity.SIMILARITY_THRESHOLD:
+            near.append(
+                bool(
+                    similarity.text_bands({"all": a}, campaign_id=1) & similarity.text_bands({"all": b}, campaign_id=1)
+                )
+            )
+        c = random_text(rng, len(a))
+        unrelated.append(
+            bool(similarity.text_bands({"all": a}, campaign_id=1) & similarity.text_bands({"all": c}, campaign_id=1))
+        )
+    assert len(near) > 200
+    assert sum(near) / len(near) >= 0.99  # 1 − (1 − 0.8⁵)²⁰ ≈ 99.97% at the threshold
+    assert sum(unrelated) / len(unrelated) <= 0.1
+
+
+def test_bands_of_one_campaign_or_field_never_meet_another():
+    text = random_text(random.Random(5), 200)
+    assert not similarity.text_bands({"all": text}, campaign_id=1) & similarity.text_bands({"all": text}, campaign_id=2)
+    assert not similarity.text_bands({"highlights": text}, campaign_id=1) & similarity.text_bands(
+        {"problems": text}, campaign_id=1
+    )
+
+
+def submit(unit, user, text: str) -> WeeklyProgress:
+    report = services.report_open(unit=unit, week_start=MONDAY, by=user)
+    report = services.report_save(
+        report=report,
+        by=user,
+        version=report.version,
+        data={"highlights": text, "next_week_plan": "下周按计划推进各项重点任务并报送佐证材料。"},
+        items={},
+    )
+    return services.report_submit(report=report, by=user)
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_the_check_reads_only_the_reports_that_share_a_band_and_still_flags_the_copy(tasks_world, monkeypatch):
+    w = tasks_world
+    rng = random.Random(7)
+    for i in range(15):
+        unit = UnitFactory(campaign=w.campaign, name=f"单位{i}")
+        liaison = LiaisonFactory(unit=unit, user__role=User.Role.LIAISON).user
+        submit(unit, liaison, random_text(rng, 300))
+    original = random_text(rng, 300)
+    theirs = submit(w.unit_b, w.liaison_b, original)
+    mine = submit(w.unit_a, w.liaison_a, edited(rng, original, 4))  # a copy with a few words changed
+    read = []
+    texts_of = similarity._texts_of_reports
+    monkeypatch.setattr(similarity, "_texts_of_reports", lambda reports: read.append(r := texts_of(reports)) or r)
+
+    assert flag_similar_reports(mine.pk) == 1
+
+    flag = SimilarityFlag.objects.get(report=mine)
+    assert flag.other == theirs and flag.same_unit is False and flag.score >= 0.8
+    same_week_read = set().union(*(r.keys() for r in read)) - {mine.pk}
+    assert theirs.pk in same_week_read
+    assert len(same_week_read) < 8  # not the 16 other reports of the week
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_a_submission_writes_its_bands_and_a_draft_has_none(tasks_world):
+    w = tasks_world
+    text = "本周召开党组理论学习中心组学习会，专题研讨优化营商环境，查摆问题五项，制定整改措施十项。"
+    draft = services.report_open(unit=w.unit_b, week_start=MONDAY, by=w.liaison_b)
+    assert not SimilarityBand.objects.filter(report=draft).exists()
+    report = submit(w.unit_a, w.liaison_a, text)
+    bands = set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
+    assert len(bands) >= similarity.BANDS
+    assert bands == similarity.text_bands(similarity.report_texts(report), campaign_id=w.campaign.pk)
+    assert set(SimilarityBand.objects.filter(report=report).values_list("week_start", flat=True)) == {MONDAY}
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_a_resubmission_replaces_the_bands_with_the_new_texts(tasks_world):
+    w = tasks_world
+    report = submit(w.unit_a, w.liaison_a, "本周召开党组理论学习中心组学习会，专题研讨优化营商环境，查摆问题五项。")
+    before = set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
+    report = services.report_return(report=report, by=w.office, comment="请补充量化进展。")
+    report = services.report_save(
+        report=report,
+        by=w.liaison_a,
+        version=report.version,
+        data={"highlights": "本周走访企业二十家，协调解决融资、用地等难题六项，形成典型案例两篇并报送。"},
+        items={},
+    )
+    report = services.report_submit(report=report, by=w.liaison_a)
+    after = set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
+    assert after and after != before
+    assert after == similarity.text_bands(similarity.report_texts(report), campaign_id=w.campaign.pk)
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_reports_loaded_without_bands_get_them_from_the_command_and_are_then_found(tasks_world):
+    w = tasks_world
+    text = "本周召开党组理论学习中心组学习会，专题研讨优化营商环境，查摆问题五项，制定整改措施十项。"
+    theirs = submit(w.unit_b, w.liaison_b, text)
+    SimilarityBand.objects.all().delete()  # as if loaded in bulk from another system
+    mine = submit(w.unit_a, w.liaison_a, text)
+    assert flag_similar_reports(mine.pk) == 0  # theirs cannot be found without its bands
+
+    call_command("fingerprint_reports", "--since", MONDAY.isoformat())
+
+    assert SimilarityBand.objects.filter(report=theirs).exists()
+    assert flag_similar_reports(mine.pk) == 1
