@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
 from reporting.models import Bulletin, RollupRun, Summary
@@ -35,11 +36,25 @@ def summary_list(
 
 
 def periods_overview(*, campaign, kind: str) -> QuerySet:
-    """One line per computed period: rows, locked or not, when computed."""
+    """One line per computed period: rows, locked or not, when computed.
+
+    "Computed" is the period's last successful run: a re-run that found nothing new writes no
+    row (so no row's `computed_at` moves), but the figures were computed then all the same."""
+    last_run = (
+        RollupRun.objects.filter(
+            campaign=campaign, kind=kind, period_start=OuterRef("period_start"), status=RollupRun.Status.SUCCEEDED
+        )
+        .order_by("-finished_at")
+        .values("finished_at")[:1]
+    )
     return (
         Summary.objects.filter(campaign=campaign, kind=kind)
         .values("period_start", "period_end")
-        .annotate(rows=Count("id"), locked=Count("id", filter=Q(locked_at__isnull=False)), computed=Max("computed_at"))
+        .annotate(
+            rows=Count("id"),
+            locked=Count("id", filter=Q(locked_at__isnull=False)),
+            computed=Coalesce(Subquery(last_run), Max("computed_at")),
+        )
         .order_by("-period_start")
     )
 

@@ -5,7 +5,9 @@ The rules:
 - a run recomputes the whole period from source rows; it never adds to what is stored, so a
   second run, or a run after a late report, leaves the rows a first run would have written;
 - the rows are written with INSERT … ON CONFLICT DO UPDATE inside one transaction that holds
-  the campaign row's lock, so two overlapping runs of a period cannot double a row;
+  the campaign row's lock, so two overlapping runs of a period cannot double a row; only the
+  rows whose figures differ from the stored ones are written (a re-run with nothing new writes
+  no row, and a row's `computed_at` is when its figures were last written);
 - a locked period (reported upward) is never recomputed: its run is recorded as skipped;
 - every run is recorded (RollupRun) with its status and, when it fails, the error.
 """
@@ -13,11 +15,13 @@ The rules:
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import traceback
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -271,8 +275,8 @@ def period_is_locked(*, campaign: Campaign, kind: str, start: dt.date) -> bool:
 
 def rollup_run(*, campaign: Campaign, kind: str, day: dt.date, by: User | None = None) -> RollupRun:
     """Compute the period of `kind` containing `day` and upsert its rows (one per active unit
-    and one overall). Records the run; a failure is recorded and raised again so that the
-    scheduler can retry it."""
+    and one overall) where they changed. Records the run and the number of rows it wrote; a
+    failure is recorded and raised again so that the scheduler can retry it."""
     start, end = period_of(kind, day)
     run = RollupRun.objects.create(campaign=campaign, kind=kind, period_start=start, started_by=by)
     try:
@@ -297,35 +301,82 @@ def rollup_run(*, campaign: Campaign, kind: str, day: dt.date, by: User | None =
 
 
 def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date) -> int:
+    """Write the rows of the period whose figures (or change, or end) differ from the stored
+    ones, and only those: a re-run that finds nothing new writes nothing, and a run after one
+    late report rewrites that unit's row and the overall row, not one row per unit. Returns the
+    number of rows written."""
     figures = compute_period(campaign=campaign, start=start, end=end)
     previous_start, _previous_end = previous_period(kind, start)
-    before = dict(
-        Summary.objects.filter(campaign=campaign, kind=kind, period_start=previous_start).values_list(
-            "unit_key", "figures"
-        )
-    )
+    stored: dict[dt.date, dict[int, tuple]] = {start: {}, previous_start: {}}
+    # The period's rows and the previous period's (for the change), in one query.
+    for period_start, unit_key, period_end, values, change in Summary.objects.filter(
+        campaign=campaign, kind=kind, period_start__in=[start, previous_start]
+    ).values_list("period_start", "unit_key", "period_end", "figures", "change"):
+        stored[period_start][unit_key] = (period_end, values, change)
+    before = {unit_key: values for unit_key, (_end, values, _change) in stored[previous_start].items()}
+    new, changed = [], []
+    for unit_id, values in figures.items():
+        change = _change(values, before.get(unit_id))
+        old = stored[start].get(unit_id)
+        if old == (end, values, change):
+            continue
+        (changed if old else new).append((unit_id, values, change))
     now = timezone.now()
-    rows = [
-        Summary(
-            campaign=campaign,
-            kind=kind,
-            period_start=start,
-            period_end=end,
-            unit_id=unit_id or None,
-            unit_key=unit_id,
-            figures=values,
-            change=_change(values, before.get(unit_id)),
-            computed_at=now,
+    _insert_new(campaign=campaign, kind=kind, start=start, end=end, rows=new, now=now)
+    if changed:
+        Summary.objects.bulk_create(
+            [_summary(campaign, kind, start, end, row, now) for row in changed],
+            update_conflicts=True,
+            unique_fields=["campaign", "kind", "period_start", "unit_key"],
+            update_fields=["period_end", "figures", "change", "computed_at"],
         )
-        for unit_id, values in figures.items()
-    ]
-    Summary.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["campaign", "kind", "period_start", "unit_key"],
-        update_fields=["period_end", "figures", "change", "computed_at"],
+    return len(new) + len(changed)
+
+
+def _summary(campaign: Campaign, kind: str, start: dt.date, end: dt.date, row: tuple, now: dt.datetime) -> Summary:
+    unit_id, values, change = row
+    return Summary(
+        campaign=campaign,
+        kind=kind,
+        period_start=start,
+        period_end=end,
+        unit_id=unit_id or None,
+        unit_key=unit_id,
+        figures=values,
+        change=change,
+        computed_at=now,
     )
-    return len(rows)
+
+
+def _insert_new(
+    *, campaign: Campaign, kind: str, start: dt.date, end: dt.date, rows: list[tuple], now: dt.datetime
+) -> None:
+    """Insert rows the period does not have yet (the caller holds the campaign's lock, so no
+    other run can add them meanwhile; the unique key would refuse a double all the same).
+
+    On PostgreSQL with COPY: the first run of a period writes one row per unit, and as one
+    INSERT … VALUES that is megabytes of SQL to build in Python and parse in the server
+    (~1.4 s for 10,001 rows, against ~0.3 s with COPY; bench/README.md)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Summary.objects.bulk_create([_summary(campaign, kind, start, end, row, now) for row in rows])
+        return
+    # COPY's text format: tab-separated, \N for NULL (the overall row's unit), backslashes
+    # doubled (JSON of whole numbers has none, but nothing here relies on that).
+    head, tail, null = f"{campaign.pk}\t{kind}\t{start}\t{end}\t", f"\t{now.isoformat()}\n", "\\N"
+
+    def text(value: dict) -> str:
+        return json.dumps(value).replace("\\", "\\\\")
+
+    buffer = io.StringIO()
+    for unit_id, values, change in rows:
+        buffer.write(f"{head}{unit_id or null}\t{unit_id}\t{text(values)}\t{text(change)}{tail}")
+    buffer.seek(0)
+    fields = ["campaign", "kind", "period_start", "period_end", "unit", "unit_key", "figures", "change", "computed_at"]
+    columns = ", ".join(Summary._meta.get_field(name).column for name in fields)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {Summary._meta.db_table} ({columns}) FROM STDIN", buffer)
 
 
 def rollup_scheduled(*, kind: str, day: dt.date | None = None) -> list[RollupRun]:

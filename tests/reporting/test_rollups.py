@@ -74,6 +74,54 @@ def test_running_a_period_twice_leaves_identical_rows(week):
     assert set(Summary.objects.values_list("pk", flat=True)) == ids
 
 
+def test_a_rerun_with_nothing_new_writes_no_summary_row_and_records_none_written(week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(at(SUNDAY, 22), tick=False):
+        first = rollup_run(campaign=week.campaign, kind="weekly", day=FRIDAY)
+    written = {s.unit_key: s.computed_at for s in Summary.objects.filter(kind="weekly")}
+    with time_machine.travel(at(SUNDAY, 23), tick=False), CaptureQueriesContext(connection) as ctx:
+        again = rollup_run(campaign=week.campaign, kind="weekly", day=FRIDAY)
+    assert (first.rows, again.rows) == (4, 0)
+    assert again.status == RollupRun.Status.SUCCEEDED
+    assert not [q for q in ctx.captured_queries if "reporting_summary" in q["sql"] and "INSERT" in q["sql"]]
+    assert {s.unit_key: s.computed_at for s in Summary.objects.filter(kind="weekly")} == written
+
+
+def test_a_late_report_rewrites_only_its_units_row_and_the_overall_row(week, make_report):
+    rollup_run(campaign=week.campaign, kind="weekly", day=FRIDAY)
+    untouched = Summary.objects.get(kind="weekly", unit=week.unit_a).computed_at
+    make_report(week.unit_c, late=True)
+    with time_machine.travel(at(SUNDAY + dt.timedelta(days=1)), tick=False):
+        run = rollup_run(campaign=week.campaign, kind="weekly", day=FRIDAY)
+    assert run.rows == 2
+    assert rows(week.campaign)[week.unit_c.pk][0]["reports_late"] == 1
+    assert rows(week.campaign)[0][0]["reports_late"] == 2
+    assert Summary.objects.get(kind="weekly", unit=week.unit_a).computed_at == untouched
+
+
+def test_a_rerun_of_the_previous_period_rewrites_the_change_of_the_next_one(week, make_report):
+    rollup_run(campaign=week.campaign, kind="weekly", day=MONDAY - dt.timedelta(days=7))
+    rollup_run(campaign=week.campaign, kind="weekly", day=MONDAY)
+    make_report(week.unit_b, week_start=MONDAY - dt.timedelta(days=7))
+    rollup_run(campaign=week.campaign, kind="weekly", day=MONDAY - dt.timedelta(days=7))
+    run = rollup_run(campaign=week.campaign, kind="weekly", day=MONDAY)
+    # W48's figures are the same; its change since W47 (now two reports there) is not.
+    assert run.rows == 2  # unit B and the overall row
+    overall = Summary.objects.get(kind="weekly", period_start=MONDAY, unit__isnull=True)
+    assert overall.change["reports_submitted"] == 0
+
+
+def test_the_periods_page_shows_when_a_period_was_last_run_even_if_nothing_changed(week, browser_as):
+    with time_machine.travel(at(SUNDAY, 22), tick=False):
+        rollup_run(campaign=week.campaign, kind="weekly", day=FRIDAY)
+    with time_machine.travel(at(SUNDAY + dt.timedelta(days=2), 9), tick=False):
+        rollup_run(campaign=week.campaign, kind="weekly", day=FRIDAY)
+    periods = browser_as(week.office).get("/reporting/rollups/?kind=weekly").context["periods"]
+    assert [p["computed"] for p in periods] == [at(SUNDAY + dt.timedelta(days=2), 9)]
+
+
 def test_a_report_arriving_after_the_run_is_counted_when_the_period_is_run_again(week, make_report):
     rollup_run(campaign=week.campaign, kind="weekly", day=FRIDAY)
     assert rows(week.campaign)[week.unit_c.pk][0]["reports_missing"] == 1
