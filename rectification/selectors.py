@@ -11,17 +11,22 @@ The warning light (预警) of a measure is computed in the database:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaign.models import Campaign
 from campaign.selectors import cut_to_units, is_inspector, is_office, reads_everything, unit_ids_visible_to
 from rectification.models import (
     ArenaCriterion,
     ArenaRound,
     ArenaScore,
     Closure,
+    DispatchRound,
     Evidence,
     Extension,
     Measure,
@@ -73,6 +78,70 @@ def light_counts(measures: QuerySet[Measure], today: dt.date | None = None) -> d
     return measures.aggregate(
         total=Count("id"), **{light: Count("id", filter=light_q(light, today)) for light in Light.values}
     )
+
+
+# --- campaign-wide counts, once per day and change -------------------------------------
+
+
+def data_version(*, campaign_id: int) -> str:
+    """A value that moves whenever a measure or a problem changes, read in one cheap query.
+
+    Every create, save and delete of a measure or a problem through the ORM (services, admin,
+    imports) writes a history row in the same transaction, so the newest history ids move with
+    the data, atomically. The one write that bypasses save() is a dispatch round's close-out,
+    which flags the measures that missed it with one UPDATE; it stamps the round's
+    `closed_out_at` in the same transaction, so the campaign's latest close-out is part of the
+    version too. (Rows written around the ORM, e.g. by `generate_scale`, do not move it.)"""
+
+    def newest(rows: QuerySet, field: str) -> Subquery:
+        return Subquery(rows.order_by(f"-{field}").values(field)[:1])
+
+    version = (
+        Campaign.objects.filter(pk=campaign_id)
+        .values_list(
+            newest(Measure.history.all(), "history_id"),
+            newest(Problem.history.all(), "history_id"),
+            newest(DispatchRound.objects.filter(campaign=OuterRef("pk"), closed_out_at__isnull=False), "closed_out_at"),
+        )
+        .first()
+    )
+    if version is None:
+        return "none"
+    measures, problems, closed_out = version
+    return f"{measures or 0}.{problems or 0}.{closed_out.timestamp() if closed_out else 0}"
+
+
+COUNTS_TIMEOUT = 24 * 60 * 60
+
+
+def counted_per_day(name: str, *, campaign_id: int, day: dt.date, count: Callable[[], dict]) -> dict:
+    """`count()` — an aggregate over every measure or problem of a campaign, as of `day` —
+    computed once per day and data version, then read from the cache until a measure or a
+    problem changes (the next request after a change counts again, so no figure is stale).
+
+    The version is read before counting: data committed in between is then counted under the
+    older version (and counted again under the newer one), never the reverse. Inside a
+    transaction nothing is cached, since what it sees may yet roll back."""
+    if connection.in_atomic_block:
+        return count()
+    key = f"rectification:{name}:{campaign_id}:{day.isoformat()}:{data_version(campaign_id=campaign_id)}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = count()
+        cache.set(key, counts, COUNTS_TIMEOUT)
+    return counts
+
+
+def measure_light_counts(*, user, campaign_id: int | None, today: dt.date | None = None) -> dict:
+    """How many of the campaign's measures the user may see are green, yellow, red and closed,
+    and their total. Office and leaders see every measure: theirs are the campaign's counts,
+    the same for all of them, so they are counted once per day and change (`counted_per_day`);
+    anyone else's are counted on their own units' measures, on every request."""
+    today = today or timezone.localdate()
+    measures = measures_visible_to(user).filter(problem__campaign_id=campaign_id)
+    if campaign_id is None or not reads_everything(user):
+        return light_counts(measures, today)
+    return counted_per_day("lights", campaign_id=campaign_id, day=today, count=lambda: light_counts(measures, today))
 
 
 # --- problems --------------------------------------------------------------------------

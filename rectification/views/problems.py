@@ -41,11 +41,7 @@ def problem_list(request):
             ledger.ledger_workbook(measures.select_related("problem__unit")),
             f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         )
-    lights = selectors.light_counts(
-        selectors.measures_visible_to(request.user).filter(problem__campaign=campaign)
-        if campaign
-        else selectors.measures_visible_to(request.user).none()
-    )
+    lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
     page = Paginator(problems, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -154,7 +150,7 @@ def measure_list(request):
             ledger.ledger_workbook(measures.select_related("problem__unit")),
             f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         )
-    lights = selectors.light_counts(selectors.measures_visible_to(request.user).filter(problem__campaign=campaign))
+    lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
     paginator = Paginator(measures, 30)
     if campaign is not None and not any(filters.values()):
         # Unfiltered, the list is exactly the measures the light counts just counted: reuse

@@ -31,6 +31,7 @@ from rectification.models import (
     TvSession,
     WorkTeam,
 )
+from rectification.selectors import counted_per_day
 from reporting.models import Bulletin
 from tasks.models import KeyTask
 from tasks.selectors import figures as task_figures
@@ -124,16 +125,23 @@ def push_figures(campaign: Campaign, as_of: dt.date) -> list[Figure]:
 
 def rectification_figures(campaign: Campaign, as_of: dt.date) -> list[Figure]:
     end = _end(as_of)
-    problems = Problem.objects.filter(campaign=campaign, created_at__lt=end).aggregate(
-        city=Count("id", filter=Q(level=Problem.Level.CITY)),
-        units=Count("id", filter=Q(level=Problem.Level.UNIT)),
-        city_done=Count("id", filter=Q(level=Problem.Level.CITY, closed_at__lt=end)),
-        units_done=Count("id", filter=Q(level=Problem.Level.UNIT, closed_at__lt=end)),
-    )
-    measures = Measure.objects.filter(problem__campaign=campaign, created_at__lt=end).aggregate(
-        city=Count("id", filter=Q(problem__level=Problem.Level.CITY)),
-        units=Count("id", filter=Q(problem__level=Problem.Level.UNIT)),
-    )
+
+    def count_problems_and_measures() -> dict:
+        problems = Problem.objects.filter(campaign=campaign, created_at__lt=end).aggregate(
+            city=Count("id", filter=Q(level=Problem.Level.CITY)),
+            units=Count("id", filter=Q(level=Problem.Level.UNIT)),
+            city_done=Count("id", filter=Q(level=Problem.Level.CITY, closed_at__lt=end)),
+            units_done=Count("id", filter=Q(level=Problem.Level.UNIT, closed_at__lt=end)),
+        )
+        measures = Measure.objects.filter(problem__campaign=campaign, created_at__lt=end).aggregate(
+            city=Count("id", filter=Q(problem__level=Problem.Level.CITY)),
+            units=Count("id", filter=Q(problem__level=Problem.Level.UNIT)),
+        )
+        return {"problems": problems, "measures": measures}
+
+    # Every problem and measure of the campaign: counted once per day and change, not per request.
+    counts = counted_per_day("figures", campaign_id=campaign.pk, day=as_of, count=count_problems_and_measures)
+    problems, measures = counts["problems"], counts["measures"]
     tv = TvSession.objects.filter(campaign=campaign, aired_on__lte=as_of).aggregate(
         sessions=Count("id"), viewers=Coalesce(Sum("viewers"), 0)
     )

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rectification.services import measures as rect
@@ -24,6 +25,14 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Campaign-wide counts are cached per day and data version (rectification.selectors).
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

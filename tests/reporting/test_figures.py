@@ -4,7 +4,10 @@ are said to be so."""
 import datetime as dt
 from io import BytesIO
 
+import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from docx import Document
 from openpyxl import load_workbook
 
@@ -27,6 +30,29 @@ def test_figures_are_counted_as_of_the_day(world, make_measure):
     assert (before["measures_units"], after["measures_units"]) == (1, 2)
     assert (before["weekly_reports_issued"], after["weekly_reports_issued"]) == (0, 1)
     assert after["inspection_groups"] == 2 and after["liaisons"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_count_a_measure_and_a_closed_problem_right_after_they_were_read(
+    world, make_measure, close_measure, browser_as
+):
+    first = make_measure(world.unit_a)
+    client = browser_as(world.office)
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            values = figure_values(client.get("/reporting/figures/?as_of=2026-11-27").context["groups"])
+        return values, [q for q in queries if '"rectification_measure"' in q["sql"]]
+
+    values, counted = read()
+    assert (values["measures_units"], values["problems_units"], values["problems_rectified_units"]) == (1, 1, 0)
+    assert counted
+    values, counted = read()
+    assert values["measures_units"] == 1 and not counted  # nothing changed: not counted again
+    make_measure(world.unit_b)
+    close_measure(first, MONDAY + dt.timedelta(days=1))
+    values, counted = read()
+    assert (values["measures_units"], values["problems_units"], values["problems_rectified_units"]) == (2, 2, 1)
 
 
 def test_every_line_has_figures_and_an_outside_statistic_not_entered_is_not_computed(world):
