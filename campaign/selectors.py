@@ -170,13 +170,14 @@ def campaign_overview(*, campaign: Campaign) -> dict:
     """The office's figures for a campaign's structure, in a handful of aggregate queries."""
     units = Unit.objects.filter(campaign=campaign, is_active=True)
     by_kind = {row["kind"]: row["n"] for row in units.values("kind").annotate(n=Count("id")).order_by()}
-    has_liaison = Exists(Liaison.objects.filter(unit=OuterRef("pk")))
-    has_group = Exists(Coverage.objects.filter(unit=OuterRef("pk")))
-    totals = units.aggregate(
-        units=Count("id"),
-        without_liaison=Count("id", filter=~Q(has_liaison)),
-        without_group=Count("id", filter=~Q(has_group)),
-    )
+    # NOT EXISTS in a WHERE clause, one count each: PostgreSQL anti-joins the units with their
+    # liaisons (or coverage) once, where an EXISTS inside COUNT … FILTER is probed unit by unit
+    # (10,000 units: ~5 ms against 21 ms; bench/README.md).
+    totals = {
+        "units": sum(by_kind.values()),
+        "without_liaison": units.exclude(Exists(Liaison.objects.filter(unit=OuterRef("pk")))).count(),
+        "without_group": units.exclude(Exists(Coverage.objects.filter(unit=OuterRef("pk")))).count(),
+    }
     liaisons = Liaison.objects.filter(unit__campaign=campaign, unit__is_active=True).aggregate(
         total=Count("id"),
         in_districts=Count("id", filter=Q(unit__kind=Unit.Kind.DISTRICT)),

@@ -18,6 +18,16 @@ def test_office_lands_on_the_campaign_overview(world, browser_as):
     assert "第一巡回指导组" in page and "第二巡回指导组" in page
 
 
+def test_office_overview_counts_active_units_without_a_liaison_or_a_group(world, browser_as):
+    from tests.factories import UnitFactory
+
+    UnitFactory(campaign=world.campaign, name="市档案馆")  # no liaison, no group
+    UnitFactory(campaign=world.campaign, name="已撤并单位", is_active=False)  # not counted
+    overview = browser_as(world.office).get("/").context["overview"]
+    assert overview["units"] == 4
+    assert (overview["units_without_liaison"], overview["units_without_group"]) == (2, 1)
+
+
 def test_liaison_lands_on_their_unit_and_sees_no_other_unit(world, browser_as):
     page = browser_as(world.liaison_a).get("/").content.decode()
     assert "市发展改革委" in page
