@@ -23,7 +23,9 @@ import argparse
 import csv
 import json
 import os
+import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -116,6 +118,7 @@ def reset_week() -> int:
     params = [campaign.pk, weeks.current_week_start()]
     with transaction.atomic(), connection.cursor() as cursor:
         for table, column in (
+            ("tasks_similarityband", "report_id"),
             ("tasks_similarityflag", "report_id"),
             ("tasks_similarityflag", "other_id"),
             ("tasks_progressitem", "report_id"),
@@ -134,7 +137,7 @@ def prefill_week(*, share: float, seed: int = 7) -> int:
     import datetime as dt
     import random
 
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
@@ -143,6 +146,7 @@ def prefill_week(*, share: float, seed: int = 7) -> int:
     from reporting.scale import Writer
     from tasks import weeks
     from tasks.models import KeyTask, ProgressItem, ReportTransition, WeeklyProgress
+    from tasks.services.similarity import reports_fingerprint
 
     campaign = Campaign.objects.order_by("-start_date", "-batch", "-pk").first()
     week_start = weeks.current_week_start()
@@ -190,6 +194,11 @@ def prefill_week(*, share: float, seed: int = 7) -> int:
         )  # fmt: skip
         w.write(ProgressItem, ["report", "key_task", "status", "note"], items)
         w.write(ReportTransition, ["report", "action", "from_status", "to_status", "by", "at"], moves)
+        # Their copy-paste index, as their submissions would have written it, so that the run's
+        # checks search a week of this size rather than an empty index.
+        reports_fingerprint(reports=WeeklyProgress.objects.filter(pk__gte=first, pk__lt=first + len(chosen)))
+    with connection.cursor() as cursor:  # fresh statistics for the week's new rows, as the generator leaves them
+        cursor.execute("ANALYZE tasks_weeklyprogress, tasks_progressitem, tasks_similarityband")
     return len(chosen)
 
 
@@ -242,6 +251,48 @@ def _wait_http(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
+BENCH_BROKER = "redis://127.0.0.1:6379/15"
+_SUCCEEDED = re.compile(r"flag_similar_reports\[[^\]]+\] succeeded in ([0-9.]+)s")
+_COMPARED = re.compile(r"copy-paste check of report \d+: (\d+) reports compared, (\d+) flags")
+
+
+def _cpu_of_tree(pid: int) -> float:
+    """CPU seconds used so far by a process, its live descendants and the children it reaped."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def _busy_cpu() -> float:
+    """CPU seconds the whole machine has spent busy (every process, PostgreSQL included)."""
+    import psutil
+
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def _queue_drained(broker, timeout: float = 900) -> float:
+    """Seconds until the worker's queue is empty and nothing is in flight."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if broker.llen("celery") == 0 and broker.hlen("unacked") == 0:
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise SystemExit("the Celery worker did not drain its queue")
+
+
 def _parse_stats(path: Path) -> list[dict]:
     with open(path) as f:
         return list(csv.DictReader(f))
@@ -262,6 +313,8 @@ def run(
     limit: int | None = None,
     prefill: float = 0.0,
     reset: bool = False,
+    check_workers: int = 1,
+    broker_url: str = BENCH_BROKER,
 ) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     removed = reset_week() if reset else 0
@@ -282,16 +335,31 @@ def run(
         "BENCH_WAIT": wait,
         "BENCH_LIAISON_WEIGHT": str(liaison_weight),
         "BENCH_INSPECTOR_WEIGHT": str(inspector_weight),
+        # The copy-paste checks go to a worker of their own queue (Redis database 15).
+        "CELERY_BROKER_URL": broker_url,
     }
+    import redis
+
+    broker = redis.Redis.from_url(broker_url)
+    broker.delete("celery", "unacked", "unacked_index")
     bin_dir = Path(sys.executable).parent
     log = open(out_dir / "gunicorn.log", "w")  # noqa: SIM115 - closed after the run
+    worker_log = out_dir / "worker.log"
     gunicorn = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--threads", str(threads), "--log-level", "warning", "--timeout", "60"],
         cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log,
     )  # fmt: skip
+    worker = subprocess.Popen(
+        [str(bin_dir / "celery"), "-A", "config", "worker", "--concurrency", str(check_workers), "--loglevel", "INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--logfile", str(worker_log)],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     try:
         _wait_http(f"http://127.0.0.1:{port}/api/v1/")
+        time.sleep(3)  # the worker's start-up, so its CPU is not counted as the run's
+        cpu_before = {"gunicorn": _cpu_of_tree(gunicorn.pid), "worker": _cpu_of_tree(worker.pid)}
+        busy_before, children_before = _busy_cpu(), os.times()
         started = time.monotonic()
         locust = subprocess.run(
             [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
@@ -299,10 +367,22 @@ def run(
              "--csv", str(out_dir / "locust"), "--only-summary", "--exit-code-on-error", "0"],
             cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=3600,
         )  # fmt: skip
+        children_after = os.times()
+        drain_s = _queue_drained(broker)
         elapsed = time.monotonic() - started
+        cpu = {
+            "gunicorn": _cpu_of_tree(gunicorn.pid) - cpu_before["gunicorn"],
+            "worker": _cpu_of_tree(worker.pid) - cpu_before["worker"],
+            "locust": (children_after.children_user + children_after.children_system)
+            - (children_before.children_user + children_before.children_system),
+        }
+        cpu["machine"] = _busy_cpu() - busy_before
+        cpu["postgresql_and_rest"] = cpu["machine"] - cpu["gunicorn"] - cpu["worker"] - cpu["locust"]
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
+        os.killpg(worker.pid, signal.SIGTERM)
         gunicorn.wait(timeout=30)
+        worker.wait(timeout=60)
         log.close()
     if locust.returncode != 0:
         sys.stderr.write(locust.stdout[-3000:] + locust.stderr[-3000:])
@@ -335,7 +415,12 @@ def run(
         units=[unit_id for _token, unit_id, _tasks in p["liaisons"]],
     )
     submissions_per_s = round(len(submitted) / seconds, 1)
-    del history, elapsed
+    worker_text = worker_log.read_text() if worker_log.exists() else ""
+    checks = [float(x) * 1000 for x in _SUCCEEDED.findall(worker_text)]
+    compared = [int(n) for n, _flags in _COMPARED.findall(worker_text)]
+    flagged = sum(int(f) for _n, f in _COMPARED.findall(worker_text))
+    per_submission = {k: round(v * 1000 / max(len(submitted), 1), 1) for k, v in cpu.items()}
+    del history
     return {
         "users": users,
         "spawn_rate": spawn_rate,
@@ -352,6 +437,16 @@ def run(
         "all_p95_ms": total["p95_ms"] if total else None,
         "errors": total["failures"] if total else None,
         "endpoints": rows,
+        "copy_paste_checks": len(checks),
+        "check_median_ms": round(statistics.median(checks), 1) if checks else None,
+        "check_p95_ms": round(sorted(checks)[int(0.95 * (len(checks) - 1))], 1) if checks else None,
+        "check_compared_median": statistics.median(compared) if compared else None,
+        "check_compared_max": max(compared) if compared else None,
+        "flags_raised": flagged,
+        "queue_drained_after_s": round(drain_s, 1),
+        "wall_s": round(elapsed, 1),
+        "cpu_s": {k: round(v, 1) for k, v in cpu.items()},
+        "cpu_ms_per_submission": per_submission,
         "failures": failures_text.strip().splitlines()[1:6],
         "rows": counts,
         "targets": {"submissions_per_s": TARGET_SUBMISSIONS_PER_S, "p95_ms": TARGET_P95_MS},
@@ -393,6 +488,18 @@ def print_result(res: dict) -> None:
         f"duplicates {rows['duplicates']}, submitted without acknowledgement {rows['submitted_without_ack']}"
     )
     print(f"the week held {res['week_reports_before']} reports when the run began")
+    print(
+        f"copy-paste checks: {res['copy_paste_checks']} in the worker, median {res['check_median_ms']} ms, "
+        f"p95 {res['check_p95_ms']} ms, reports compared per check median {res['check_compared_median']} "
+        f"max {res['check_compared_max']}, flags {res['flags_raised']}; "
+        f"queue empty {res['queue_drained_after_s']} s after locust stopped"
+    )
+    cpu = res["cpu_ms_per_submission"]
+    print(
+        "CPU per submission (ms): "
+        + ", ".join(f"{k} {cpu[k]}" for k in ("gunicorn", "worker", "locust", "postgresql_and_rest", "machine"))
+        + f" — the machine has {os.cpu_count()} cores = {os.cpu_count() * 1000} CPU-ms per second"
+    )
     print("target met" if res["meets_target"] else "TARGET MISSED")
 
 
@@ -412,6 +519,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--prefill", type=float, default=0.0, help="Share of units (0-1) that submitted this week before the run."
     )
+    parser.add_argument("--check-workers", type=int, default=1, help="Celery worker processes for the checks.")
+    parser.add_argument("--broker", default=BENCH_BROKER, help="The run's own Celery broker (emptied first).")
     parser.add_argument("--out", default=None, help="Folder for the plan and locust's CSV (default: a temp dir).")
     args = parser.parse_args(argv)
     setup_django()
@@ -420,6 +529,7 @@ def main(argv=None) -> int:
         users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, workers=args.workers, port=args.port,
         wait=args.wait, out_dir=out, liaison_weight=args.liaison_weight, inspector_weight=args.inspector_weight,
         threads=args.threads, limit=args.limit, prefill=args.prefill, reset=args.reset_week,
+        check_workers=args.check_workers, broker_url=args.broker,
     )  # fmt: skip
     print_result(res)
     emit("load", res)

@@ -195,7 +195,7 @@ class SimilarityFlag(models.Model):
 
 class SimilarityBand(models.Model):
     """One locality-sensitive hash band of a reported report's text (one per narrative field,
-    task notes and whole text, 20 bands each). Two texts whose 3-character shingles are at
+    task notes and whole text, 25 bands each). Two texts whose 3-character shingles are at
     least 80% alike share a band with near certainty, so the copy-paste check reads only the
     week's reports that share one, not the whole week (tasks/services/similarity.py)."""
 

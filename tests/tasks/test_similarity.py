@@ -62,7 +62,7 @@ def test_near_copies_share_a_band_and_unrelated_texts_seldom_do():
             bool(similarity.text_bands({"all": a}, campaign_id=1) & similarity.text_bands({"all": c}, campaign_id=1))
         )
     assert len(near) > 200
-    assert sum(near) / len(near) >= 0.99  # 1 − (1 − 0.8⁵)²⁰ ≈ 99.97% at the threshold
+    assert sum(near) / len(near) >= 0.99  # 1 − (1 − 0.8⁶)²⁵ ≈ 99.95% at the threshold
     assert sum(unrelated) / len(unrelated) <= 0.1
 
 
