@@ -315,6 +315,7 @@ def run(
     reset: bool = False,
     check_workers: int = 1,
     broker_url: str = BENCH_BROKER,
+    flow: str = "save-then-submit",
 ) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     removed = reset_week() if reset else 0
@@ -333,6 +334,7 @@ def run(
         "BENCH_LOAD_PLAN": str(plan_file),
         "BENCH_LOAD_OUT": str(result_file),
         "BENCH_WAIT": wait,
+        "BENCH_FLOW": flow,
         "BENCH_LIAISON_WEIGHT": str(liaison_weight),
         "BENCH_INSPECTOR_WEIGHT": str(inspector_weight),
         # The copy-paste checks go to a worker of their own queue (Redis database 15).
@@ -430,6 +432,7 @@ def run(
         "run_time_s": seconds,
         "gunicorn_workers": workers,
         "gunicorn_threads": threads,
+        "flow": flow,
         "wait_s": wait,
         "submissions": len(submitted),
         "submissions_per_s": submissions_per_s,
@@ -519,6 +522,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--prefill", type=float, default=0.0, help="Share of units (0-1) that submitted this week before the run."
     )
+    parser.add_argument(
+        "--flow",
+        choices=["save-then-submit", "one-step"],
+        default="save-then-submit",
+        help="Open, save, submit (3 requests) or open, then submit with the texts (2 requests).",
+    )
     parser.add_argument("--check-workers", type=int, default=1, help="Celery worker processes for the checks.")
     parser.add_argument("--broker", default=BENCH_BROKER, help="The run's own Celery broker (emptied first).")
     parser.add_argument("--out", default=None, help="Folder for the plan and locust's CSV (default: a temp dir).")
@@ -529,7 +538,7 @@ def main(argv=None) -> int:
         users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, workers=args.workers, port=args.port,
         wait=args.wait, out_dir=out, liaison_weight=args.liaison_weight, inspector_weight=args.inspector_weight,
         threads=args.threads, limit=args.limit, prefill=args.prefill, reset=args.reset_week,
-        check_workers=args.check_workers, broker_url=args.broker,
+        check_workers=args.check_workers, broker_url=args.broker, flow=args.flow,
     )  # fmt: skip
     print_result(res)
     emit("load", res)

@@ -9,7 +9,9 @@ starts gunicorn; by hand:
 The plan is JSON: {"week": "2026-W48", "liaisons": [[token, unit_id, [key_task_id, …]], …],
 "inspector_sessions": [session_key, …], "session_cookie": "sessionid"}. Each liaison user
 takes the next unit of the plan (a unit is submitted once, never twice), opens its report
-(POST), saves it with the version it read (PATCH) and submits it (POST …/submit/). Every
+(POST), saves it with the version it read (PATCH) and submits it (POST …/submit/); with
+BENCH_FLOW=one-step it sends the texts with the submission instead (POST …/submit/ with the
+version and the fields), two requests as the phone form makes. Every
 submission that got its 200 is written to BENCH_LOAD_OUT when locust quits, so the driver can
 check the rows in the database against it: none lost, none twice.
 """
@@ -33,6 +35,7 @@ LIAISONS = PLAN.get("liaisons", [])
 NEXT = count()
 SUBMITTED: list[int] = []
 WAIT = tuple(float(x) for x in os.environ.get("BENCH_WAIT", "0.5,1.5").split(","))
+FLOW = os.environ.get("BENCH_FLOW", "save-then-submit")
 
 
 def next_unit():
@@ -59,15 +62,19 @@ def submit_flow(client, *, token: str, unit_id: int, week: str, tasks: list[int]
         "next_week_plan": text["next_week_plan"],
         "items": [{"key_task": t, "status": "in_progress", "note": note} for t, note in text["notes"].items()],
     }
-    with client.patch(
-        f"/api/v1/progress-reports/{report['id']}/", json=body, headers=headers,
-        name="PATCH progress-reports/:id (save)", catch_response=True,
-    ) as r:  # fmt: skip
-        if r.status_code != 200:
-            r.failure(f"save: {r.status_code} {r.text[:200]}")
-            return None
+    if FLOW == "save-then-submit":
+        with client.patch(
+            f"/api/v1/progress-reports/{report['id']}/", json=body, headers=headers,
+            name="PATCH progress-reports/:id (save)", catch_response=True,
+        ) as r:  # fmt: skip
+            if r.status_code != 200:
+                r.failure(f"save: {r.status_code} {r.text[:200]}")
+                return None
+        submit = {}
+    else:  # "one-step": the texts go with the submission, as the phone form's Submit button sends them
+        submit = body
     with client.post(
-        f"/api/v1/progress-reports/{report['id']}/submit/", headers=headers,
+        f"/api/v1/progress-reports/{report['id']}/submit/", json=submit, headers=headers,
         name="POST progress-reports/:id/submit", catch_response=True,
     ) as r:  # fmt: skip
         if r.status_code != 200:

@@ -105,6 +105,12 @@ class SaveSerializer(serializers.Serializer):
     items = ItemWriteSerializer(many=True, required=False)
 
 
+class SubmitSerializer(SaveSerializer):
+    version = serializers.IntegerField(
+        required=False, help_text="Give it (and any fields a save takes) to save and submit in one request."
+    )
+
+
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True)
 
@@ -182,37 +188,53 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(request=SaveSerializer, responses=ReportSerializer)
     def partial_update(self, request, pk=None):
         report = self.get_object()
-        data = SaveSerializer(data=request.data)
+        try:
+            services.report_save(report=report, by=request.user, **self._changes(request, SaveSerializer))
+        except services.StaleReport as stale:
+            return self._stale(request, stale)
+        return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
+
+    @staticmethod
+    def _changes(request, serializer_class) -> dict:
+        data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        items = {row["key_task"]: {k: v for k, v in row.items() if k != "key_task"} for row in values.get("items", [])}
-        try:
-            services.report_save(
-                report=report,
-                by=request.user,
-                version=values["version"],
-                data={k: values[k] for k in services.TEXT_FIELDS if k in values},
-                items=items,
-            )
-        except services.StaleReport as stale:
-            return Response(
-                {
-                    "detail": _("Someone else saved this report after you opened it; reload and merge your text."),
-                    "current": ReportSerializer(report_detail(user=request.user, report_id=stale.current.pk)).data,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
+        items = values.get("items", [])
+        return {
+            "version": values["version"],
+            "data": {k: values[k] for k in services.TEXT_FIELDS if k in values},
+            "items": {row["key_task"]: {k: v for k, v in row.items() if k != "key_task"} for row in items},
+        }
+
+    @staticmethod
+    def _stale(request, stale: services.StaleReport) -> Response:
+        return Response(
+            {
+                "detail": _("Someone else saved this report after you opened it; reload and merge your text."),
+                "current": ReportSerializer(report_detail(user=request.user, report_id=stale.current.pk)).data,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
 
     def _move(self, request, move, **kwargs):
         report = self.get_object()
         move(report=report, by=request.user, **kwargs)
         return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
 
-    @extend_schema(request=None, responses=ReportSerializer)
+    @extend_schema(request=SubmitSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._move(request, services.report_submit)
+        """Submit the report. With `version` (and any fields a save takes), the changes are saved
+        first in the same request, as the form's Submit button does: one request from a phone
+        instead of a save and a submit. A refused submission keeps the saved text as a draft."""
+        if "version" not in request.data:
+            return self._move(request, services.report_submit)
+        report = self.get_object()
+        try:
+            services.report_save_and_submit(report=report, by=request.user, **self._changes(request, SaveSerializer))
+        except services.StaleReport as stale:
+            return self._stale(request, stale)
+        return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
 
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from campaign import selectors as access
 from campaign.models import Campaign, Liaison, Unit, User
@@ -30,6 +31,7 @@ from tasks.services import similarity
 Status = WeeklyProgress.Status
 REPORTED = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
 TEXT_FIELDS = ("highlights", "problems", "next_week_plan")
+ITEM_FIELDS = ("status", "note", "value")
 
 
 class StaleReport(Exception):
@@ -116,20 +118,31 @@ def report_save(
     report.version += 1
     report.save()
     existing = {item.key_task_id: item for item in report.items.all()}
+    changed = []
     for task_id, values in items.items():
         item = existing.get(task_id)
         if item is None:
             raise ValidationError(_("Task %(id)s is not one of this unit's key tasks.") % {"id": task_id})
-        changed = False
-        for name in ("status", "note", "value"):
-            if name in values and getattr(item, name) != values[name]:
-                setattr(item, name, values[name])
-                changed = True
-        if changed:
+        if any(name in values and getattr(item, name) != values[name] for name in ITEM_FIELDS):
+            for name in ITEM_FIELDS:
+                if name in values:
+                    setattr(item, name, values[name])
             if item.status not in ProgressItem.Status.values:
                 raise ValidationError(_("Unknown task status “%(s)s”.") % {"s": item.status})
-            item.save()
+            changed.append(item)
+    # One UPDATE and one history INSERT for all changed lines, not two statements per line.
+    bulk_update_with_history(changed, ProgressItem, list(ITEM_FIELDS), default_user=by)
     return report
+
+
+def report_save_and_submit(
+    *, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]
+) -> WeeklyProgress:
+    """The liaison's last changes and the submission in one step, as the form's Submit button
+    does: the text is saved first (and kept as a draft if the submission is then refused for
+    a missing field); a stale version refuses both (StaleReport)."""
+    report = report_save(report=report, by=by, version=version, data=data, items=items)
+    return report_submit(report=report, by=by)
 
 
 def _missing_for_submission(report: WeeklyProgress) -> list[str]:

@@ -8,7 +8,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from tasks.models import KeyTask, ReportAttachment, WeeklyProgress
+from tasks.models import KeyTask, ProgressItem, ReportAttachment, WeeklyProgress
 from tasks.services import progress as services
 from tests.tasks.conftest import MONDAY
 
@@ -219,6 +219,67 @@ def test_api_liaison_opens_saves_and_submits(tasks_world, api_as, frozen):
     assert stale.status_code == 409
     submitted = api.post(f"/api/v1/progress-reports/{report['id']}/submit/")
     assert submitted.json()["status"] == "submitted"
+
+
+def test_api_liaison_saves_and_submits_in_one_request(tasks_world, api_as, frozen):
+    api = api_as(tasks_world.liaison_a)
+    report = api.post(
+        "/api/v1/progress-reports/", {"unit": tasks_world.unit_a.pk, "week": "2026-W48"}, format="json"
+    ).json()
+    submitted = api.post(
+        f"/api/v1/progress-reports/{report['id']}/submit/",
+        {
+            "version": report["version"],
+            "highlights": "完成读书班第一期",
+            "next_week_plan": "读书班总结",
+            "items": [{"key_task": tasks_world.task_a.pk, "status": "done", "note": "已完成", "value": "5"}],
+        },
+        format="json",
+    )
+    assert submitted.status_code == 200, submitted.content
+    body = submitted.json()
+    assert body["status"] == "submitted" and body["highlights"] == "完成读书班第一期"
+    item = next(i for i in body["items"] if i["key_task"] == tasks_world.task_a.pk)
+    assert item["status"] == "done" and item["note"] == "已完成"
+    history = ProgressItem.history.filter(key_task=tasks_world.task_a, history_type="~").latest("history_id")
+    assert history.note == "已完成" and history.history_user == tasks_world.liaison_a
+
+
+def test_api_one_request_submission_refused_for_a_missing_plan_keeps_the_text_as_a_draft(tasks_world, api_as, frozen):
+    api = api_as(tasks_world.liaison_a)
+    report = api.post(
+        "/api/v1/progress-reports/", {"unit": tasks_world.unit_a.pk, "week": "2026-W48"}, format="json"
+    ).json()
+    refused = api.post(
+        f"/api/v1/progress-reports/{report['id']}/submit/",
+        {"version": report["version"], "highlights": "完成读书班第一期"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "next week" in str(refused.json()).lower() or "下周" in str(refused.json())
+    saved = WeeklyProgress.objects.get(pk=report["id"])
+    assert saved.status == "draft" and saved.highlights == "完成读书班第一期"
+
+
+def test_api_one_request_submission_with_a_stale_version_changes_nothing(tasks_world, api_as, frozen):
+    api = api_as(tasks_world.liaison_a)
+    report = api.post(
+        "/api/v1/progress-reports/", {"unit": tasks_world.unit_a.pk, "week": "2026-W48"}, format="json"
+    ).json()
+    api.patch(
+        f"/api/v1/progress-reports/{report['id']}/",
+        {"version": report["version"], "highlights": "同事写的"},
+        format="json",
+    )
+    stale = api.post(
+        f"/api/v1/progress-reports/{report['id']}/submit/",
+        {"version": report["version"], "highlights": "我的", "next_week_plan": "计划"},
+        format="json",
+    )
+    assert stale.status_code == 409
+    assert stale.json()["current"]["highlights"] == "同事写的"
+    saved = WeeklyProgress.objects.get(pk=report["id"])
+    assert saved.status == "draft" and saved.highlights == "同事写的"
 
 
 def test_api_liaison_cannot_open_another_units_report(tasks_world, api_as, frozen):
