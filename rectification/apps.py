@@ -6,6 +6,11 @@ class RectificationConfig(AppConfig):
     name = "rectification"
     verbose_name = _("Rectification")
 
+    def ready(self):
+        from rectification.services import versions
+
+        versions.connect()
+
     def nav_items(self, user):
         """Menu entries (order, label, url) for the roles that may enter."""
         from django.urls import reverse

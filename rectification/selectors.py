@@ -19,14 +19,13 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaign.models import Campaign
 from campaign.selectors import cut_to_units, is_inspector, is_office, reads_everything, unit_ids_visible_to
 from rectification.models import (
     ArenaCriterion,
     ArenaRound,
     ArenaScore,
     Closure,
-    DispatchRound,
+    CountsVersion,
     Evidence,
     Extension,
     Measure,
@@ -83,32 +82,11 @@ def light_counts(measures: QuerySet[Measure], today: dt.date | None = None) -> d
 # --- campaign-wide counts, once per day and change -------------------------------------
 
 
-def data_version(*, campaign_id: int) -> str:
-    """A value that moves whenever a measure or a problem changes, read in one cheap query.
-
-    Every create, save and delete of a measure or a problem through the ORM (services, admin,
-    imports) writes a history row in the same transaction, so the newest history ids move with
-    the data, atomically. The one write that bypasses save() is a dispatch round's close-out,
-    which flags the measures that missed it with one UPDATE; it stamps the round's
-    `closed_out_at` in the same transaction, so the campaign's latest close-out is part of the
-    version too. (Rows written around the ORM, e.g. by `generate_scale`, do not move it.)"""
-
-    def newest(rows: QuerySet, field: str) -> Subquery:
-        return Subquery(rows.order_by(f"-{field}").values(field)[:1])
-
-    version = (
-        Campaign.objects.filter(pk=campaign_id)
-        .values_list(
-            newest(Measure.history.all(), "history_id"),
-            newest(Problem.history.all(), "history_id"),
-            newest(DispatchRound.objects.filter(campaign=OuterRef("pk"), closed_out_at__isnull=False), "closed_out_at"),
-        )
-        .first()
-    )
-    if version is None:
-        return "none"
-    measures, problems, closed_out = version
-    return f"{measures or 0}.{problems or 0}.{closed_out.timestamp() if closed_out else 0}"
+def data_version(*, campaign_id: int) -> int:
+    """The campaign's change counter for problems and measures (rectification/services/versions.py),
+    read in one primary-key lookup. (Rows written around the ORM, e.g. by `generate_scale`, do
+    not move it.)"""
+    return CountsVersion.objects.filter(campaign_id=campaign_id).values_list("value", flat=True).first() or 0
 
 
 COUNTS_TIMEOUT = 24 * 60 * 60
@@ -119,8 +97,9 @@ def counted_per_day(name: str, *, campaign_id: int, day: dt.date, count: Callabl
     computed once per day and data version, then read from the cache until a measure or a
     problem changes (the next request after a change counts again, so no figure is stale).
 
-    The version is read before counting: data committed in between is then counted under the
-    older version (and counted again under the newer one), never the reverse. Inside a
+    The version is read before counting, and it moves only after a change has committed: data
+    committed in between is then counted under the older version (and counted again under the
+    newer one), never the reverse. Inside a
     transaction nothing is cached, since what it sees may yet roll back."""
     if connection.in_atomic_block:
         return count()

@@ -2,6 +2,7 @@
 
 from rectification.models.measures import (
     Closure,
+    CountsVersion,
     DispatchMiss,
     DispatchRound,
     Evidence,
@@ -27,6 +28,7 @@ __all__ = [
     "ArenaRound",
     "ArenaScore",
     "Closure",
+    "CountsVersion",
     "DispatchMiss",
     "DispatchRound",
     "Evidence",

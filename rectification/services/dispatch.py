@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Liaison
 from campaign.services import notify
 from rectification.models import DispatchMiss, DispatchRound, Measure, MeasureProgress
+from rectification.services.versions import counts_changed
 
 ROUND_DAYS = 14
 REMIND_DAYS_BEFORE_DUE = 3
@@ -63,6 +64,7 @@ def dispatch_close_round(*, round_: DispatchRound) -> int:
         )
     round_.closed_out_at = timezone.now()
     round_.save(update_fields=["closed_out_at"])
+    counts_changed(campaign_id=round_.campaign_id)  # the UPDATE above sends no signal
     return len(missed)
 
 

@@ -101,3 +101,20 @@ def test_inspector_and_liaison_count_only_their_units_after_the_office_read_the_
         assert lights(browser_as(world.inspector), url)["total"] == 1  # group A covers unit A only
         assert lights(browser_as(world.other_inspector), url)["total"] == 2
         assert lights(browser_as(world.liaison_b), url)["total"] == 1
+
+
+def test_the_counts_version_moves_only_once_a_change_has_committed(world, make_measure):
+    """A version read while a change is uncommitted must not be the one that change ends at:
+    otherwise counts made without it could be cached under it (history ids are handed out at
+    write time, not commit time, so they cannot serve as the version)."""
+    from django.db import transaction
+
+    from rectification.models import Measure
+    from rectification.selectors import data_version
+
+    measure = make_measure()
+    before = data_version(campaign_id=world.campaign.pk)
+    with transaction.atomic():
+        Measure.objects.get(pk=measure.pk).save()
+        assert data_version(campaign_id=world.campaign.pk) == before
+    assert data_version(campaign_id=world.campaign.pk) > before
