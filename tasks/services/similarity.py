@@ -16,6 +16,7 @@ estimate.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import logging
@@ -23,8 +24,9 @@ import random
 import re
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from campaign.models import Unit
 from tasks.models import ProgressItem, SimilarityBand, SimilarityFlag, WeeklyProgress
 
 Status = WeeklyProgress.Status
@@ -163,17 +165,30 @@ def text_bands(texts: dict[str, str], *, campaign_id: int) -> set[int]:
     return keys
 
 
+def _insert_bands(rows: list[tuple[int, dt.date, int]], chunk: int = 1000) -> None:
+    """INSERT (report, week, band) rows in multi-row statements: a submission writes ~100 of
+    them, and building a model instance for each cost more than the check saves."""
+    table = connection.ops.quote_name(SimilarityBand._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            values = ", ".join(["(%s, %s, %s)"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} (report_id, week_start, band) VALUES {values}",  # noqa: S608 - no user input
+                [value for row in part for value in row],
+            )
+
+
 @transaction.atomic
 def report_index(*, report: WeeklyProgress, texts: dict[str, str] | None = None) -> set[int]:
     """Replace the report's band rows: its bands when it counts as reported, none otherwise.
     `report_submit` calls it in the submission's transaction, so every reported report of a
     week can be found by the check, whether or not its own check has run yet."""
     texts = report_texts(report) if texts is None else texts
-    bands = text_bands(texts, campaign_id=report.unit.campaign_id) if report.status in REPORTED else set()
+    campaign_id = Unit.objects.filter(pk=report.unit_id).values_list("campaign_id", flat=True).get()
+    bands = text_bands(texts, campaign_id=campaign_id) if report.status in REPORTED else set()
     SimilarityBand.objects.filter(report=report).delete()
-    SimilarityBand.objects.bulk_create(
-        [SimilarityBand(report=report, week_start=report.week_start, band=band) for band in bands]
-    )
+    _insert_bands([(report.pk, report.week_start, band) for band in bands])
     return bands
 
 
@@ -188,11 +203,11 @@ def reports_fingerprint(*, reports) -> int:
     reported = reports.filter(status__in=REPORTED)
     where = {pk: (week, campaign) for pk, week, campaign in reported.values_list("pk", "week_start", "unit__campaign")}
     rows = [
-        SimilarityBand(report_id=pk, week_start=where[pk][0], band=band)
+        (pk, where[pk][0], band)
         for pk, texts in _texts_of_reports(reported).items()
         for band in text_bands(texts, campaign_id=where[pk][1])
     ]
-    SimilarityBand.objects.bulk_create(rows, batch_size=5000)
+    _insert_bands(rows)
     return len(rows)
 
 
@@ -202,7 +217,8 @@ def reports_fingerprint(*, reports) -> int:
 def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     """Flag the report when its text (as a whole, or any one narrative field) is nearly the same
     as the unit's earlier weeks or another unit's report this week, keeping the longest matching
-    passage for the reviewer. Safe to run twice: it replaces the report's flags and bands.
+    passage for the reviewer. Safe to run twice: it replaces the report's flags (and writes its
+    bands if it has none, e.g. a report loaded in bulk).
 
     A submission writes its bands in its own transaction and the check runs after that has
     committed, so of two reports submitted at the same moment at least one finds the other
@@ -210,7 +226,9 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     SimilarityFlag.objects.filter(report=report).delete()
     texts = report_texts(report)
     campaign_id = report.unit.campaign_id
-    bands = report_index(report=report, texts=texts)
+    bands = set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
+    if not bands or report.status not in REPORTED:
+        bands = report_index(report=report, texts=texts)
     if len(texts["all"]) < SIMILARITY_MIN_CHARS:
         return []
     sizes = {name: len(_shingles(text)) for name, text in texts.items()}
