@@ -7,12 +7,14 @@ research trips, which only the office and leaders read."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
 from campaign.models import Campaign
 from tasks.models import (
     Absence,
+    CoBuildingProject,
     ExchangeMeeting,
     Finding,
     FollowUpVisit,
@@ -23,6 +25,7 @@ from tasks.models import (
     LivelihoodItem,
     ResearchActivity,
     ResearchTopic,
+    SpotCheck,
     StudyActivity,
     TypicalCase,
     VolunteerTeam,
@@ -45,6 +48,14 @@ def records_visible_to(model: type[Model], user, *, path: str = "") -> QuerySet:
         Q(**{f"{prefix}unit__in": access.unit_ids_visible_to(user)})
         | Q(**{f"{prefix}unit__isnull": True, f"{prefix}campaign__in": access.campaigns_visible_to(user).values("id")})
     )
+
+
+def _count(children: QuerySet, link: str) -> Coalesce:
+    """How many `children` point at each row (through the `link` field), as a correlated
+    subquery: PostgreSQL computes it for the rows of the page only, where Count() over a join
+    groups every row of the ledger first (130,000 study activities: 0.5 s a page)."""
+    per_row = children.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(per_row, output_field=IntegerField()), 0)
 
 
 def _common(rows: QuerySet, *, campaign: Campaign | None, unit_id: int | None, level: str = "") -> QuerySet:
@@ -77,13 +88,11 @@ def study_activity_list(
         rows = rows.filter(kind=kind)
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(topic__icontains=search) | Q(lecturer__icontains=search))
-    rows = rows.annotate(
-        absentee_count=Count("absences", distinct=True),
-        owed_count=Count("absences", filter=Q(absences__made_up_in__isnull=True), distinct=True),
-    )
+    owed = Absence.objects.filter(made_up_in__isnull=True)
     if owes_makeup:
-        rows = rows.filter(owed_count__gt=0)
-    return rows.select_related("unit").order_by("-date", "-id")
+        rows = rows.filter(Exists(owed.filter(activity=OuterRef("pk"))))
+    rows = rows.annotate(absentee_count=_count(Absence.objects.all(), "activity"), owed_count=_count(owed, "activity"))
+    return rows.select_related("unit", "work_line").order_by("-date", "-id")
 
 
 def absentees_owed(*, user, campaign: Campaign | None = None, unit_id: int | None = None) -> QuerySet[Absence]:
@@ -121,10 +130,10 @@ def research_topic_list(
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(claimed_by__icontains=search))
     return (
-        rows.select_related("unit", "leader", "focus_area")
+        rows.select_related("unit", "work_line", "leader", "focus_area")
         .annotate(
-            activity_count=Count("activities", distinct=True),
-            measure_count=Count("measures", distinct=True),
+            activity_count=_count(ResearchActivity.objects.all(), "topic"),
+            measure_count=_count(InnovationMeasure.objects.all(), "topic"),
         )
         .order_by("level", "focus_area__number", "unit__name", "title")
     )
@@ -186,8 +195,11 @@ def research_activity_list(
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(place__icontains=search) | Q(visited__icontains=search))
     return (
-        rows.select_related("unit", "leader", "topic")
-        .annotate(finding_count=Count("findings", distinct=True), check_count=Count("spot_checks", distinct=True))
+        rows.select_related("unit", "work_line", "leader", "topic")
+        .annotate(
+            finding_count=_count(Finding.objects.all(), "activity"),
+            check_count=_count(SpotCheck.objects.all(), "activity"),
+        )
         .order_by("-planned_date", "-id")
     )
 
@@ -198,7 +210,7 @@ def exchange_meeting_list(
     rows = _common(records_visible_to(ExchangeMeeting, user), campaign=campaign, unit_id=unit_id, level=level)
     if search:
         rows = rows.filter(title__icontains=search)
-    return rows.select_related("unit").order_by("-date", "-id")
+    return rows.select_related("unit", "work_line").order_by("-date", "-id")
 
 
 def typical_case_list(
@@ -215,7 +227,7 @@ def typical_case_list(
         rows = rows.filter(kind=kind)
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(lesson__icontains=search))
-    return rows.select_related("unit", "topic").order_by("-date", "-id")
+    return rows.select_related("unit", "work_line", "topic").order_by("-date", "-id")
 
 
 def innovation_measure_list(
@@ -239,8 +251,8 @@ def innovation_measure_list(
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(department__icontains=search))
     return (
-        rows.select_related("unit", "topic", "finding")
-        .annotate(visit_count=Count("visits"))
+        rows.select_related("unit", "work_line", "topic", "finding")
+        .annotate(visit_count=_count(FollowUpVisit.objects.all(), "measure"))
         .order_by("-adopted_on", "-id")
     )
 
@@ -278,7 +290,7 @@ def livelihood_item_list(
         rows = rows.filter(status=status)
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(responsible__icontains=search))
-    return rows.select_related("unit").order_by("-listed_on", "-id")
+    return rows.select_related("unit", "work_line").order_by("-listed_on", "-id")
 
 
 def volunteer_team_list(
@@ -287,7 +299,11 @@ def volunteer_team_list(
     rows = _common(records_visible_to(VolunteerTeam, user), campaign=campaign, unit_id=unit_id)
     if search:
         rows = rows.filter(Q(name__icontains=search) | Q(community__icontains=search))
-    return rows.select_related("unit").annotate(project_count=Count("projects")).order_by("unit__name", "name")
+    return (
+        rows.select_related("unit", "work_line")
+        .annotate(project_count=_count(CoBuildingProject.objects.all(), "team"))
+        .order_by("unit__name", "name")
+    )
 
 
 def institution_document_list(
@@ -309,4 +325,4 @@ def institution_document_list(
         rows = rows.filter(issued_by__in=InstitutionDocument.CITY_BODIES)
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(institutionalises__icontains=search))
-    return rows.select_related("unit", "measure").order_by("-started_on", "-id")
+    return rows.select_related("unit", "work_line", "measure").order_by("-started_on", "-id")
