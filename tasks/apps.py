@@ -6,6 +6,11 @@ class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Key tasks and records")
 
+    def ready(self):
+        from tasks.services import versions
+
+        versions.connect()
+
     def nav_items(self, user):
         from tasks.navigation import nav_items
 

@@ -2,9 +2,9 @@
 grouped by the six lines, each with the link to the records behind it.
 
 The study, research, development and institution figures come from the tasks app's figure
-selectors (tasks/selectors/figures.py). The push and rectification figures are counted here
-from the records, one aggregate each. A figure nothing records yet has the value None and is
-shown as "not computed", never as 0."""
+selectors (tasks/selectors/figures.py), all at once, cached per day and change of its records.
+The push and rectification figures are counted here from the records, one aggregate each. A
+figure nothing records yet has the value None and is shown as "not computed", never as 0."""
 
 from __future__ import annotations
 
@@ -270,9 +270,10 @@ LINE_LISTS = {"study": "study", "research": "research", "development": "liveliho
 
 def record_figures(campaign: Campaign, as_of: dt.date) -> list[Figure]:
     links = _record_links()
+    values = task_figures.all_figures(campaign=campaign, as_of=as_of)  # cached per day and change
     figures = []
-    for key, line, label, selector, kwargs in task_figures.FIGURES:
-        value = selector(campaign, as_of, **kwargs)
+    for key, line, label, _selector, _kwargs in task_figures.FIGURES:
+        value = values[key]
         url = links.get(key) or _url("record-list", LINE_LISTS[line])
         if isinstance(value, dict):  # the economic indicators: one figure each
             if not value:

@@ -12,6 +12,7 @@ from tasks.models.progress import (
     SimilarityFlag,
     WeeklyProgress,
 )
+from tasks.models.records import RecordsVersion
 from tasks.models.research import (
     ExchangeMeeting,
     Finding,
@@ -38,6 +39,7 @@ __all__ = [
     "InstitutionDocument",
     "LivelihoodItem",
     "MakeUpSession",
+    "RecordsVersion",
     "ResearchActivity",
     "ResearchTopic",
     "SpotCheck",

@@ -2,8 +2,9 @@
 fill") for the study, research, development and institution lines: one selector per figure,
 each a single database aggregate over the records as they stood on `as_of` (a record counts
 from its own date: the day of the activity, the day a trip was completed, the day a measure
-was in place, the day a document was issued). The reporting app calls them; none loops over
-rows in Python.
+was in place, the day a document was issued); none loops over rows in Python. Pages read them
+all at once through `all_figures` (the thirteen study figures in one aggregate), cached per
+campaign, day and change of the records counted (tasks/services/versions.py).
 
 Figures that are outside statistics (appeals resolved, satisfaction rate, GDP growth…) come
 from Indicator values: the latest value for a period ending on or before `as_of`."""
@@ -11,9 +12,13 @@ from Indicator values: the latest value for a period ending on or before `as_of`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Aggregate, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from campaign.models import Campaign
@@ -25,6 +30,7 @@ from tasks.models import (
     InnovationMeasure,
     InstitutionDocument,
     LivelihoodItem,
+    RecordsVersion,
     ResearchActivity,
     ResearchTopic,
     StudyActivity,
@@ -36,16 +42,11 @@ from tasks.models.research import Level
 Kind = StudyActivity.Kind
 
 
+LEVELS = {"city": Q(unit__isnull=True), "unit": Q(unit__isnull=False), None: Q()}
+
+
 def _level(rows: QuerySet, level: str | None) -> QuerySet:
-    if level == "city":
-        return rows.filter(unit__isnull=True)
-    if level == "unit":
-        return rows.filter(unit__isnull=False)
-    return rows
-
-
-def _study(campaign: Campaign, as_of: dt.date, kind: str, level: str | None = None) -> QuerySet:
-    return _level(StudyActivity.objects.filter(campaign=campaign, kind=kind, date__lte=as_of), level)
+    return rows.filter(LEVELS[level])
 
 
 def _int(rows: QuerySet, expression) -> int:
@@ -55,69 +56,105 @@ def _int(rows: QuerySet, expression) -> int:
 # --- Study (理论学习) ------------------------------------------------------------------------
 
 
+def _kind(kind: str, level: str | None = None, **more) -> Q:
+    """The study activities of a kind (and level) among those of the day."""
+    return Q(kind=kind, **more) & LEVELS[level]
+
+
+# What each study figure counts: (which of the day's activities, the aggregate over them). The
+# selectors below count one each, with the kind in WHERE (the campaign-kind-date index);
+# `study_figures` counts them all in one pass over the campaign's activities.
+STUDY: dict[str, tuple[Q, Callable[..., Aggregate]]] = {
+    "reading_class_topics": (_kind(Kind.READING_CLASS, "city"), partial(Count, "topic", distinct=True)),
+    "units_holding_reading_classes": (_kind(Kind.READING_CLASS, "unit"), partial(Count, "unit", distinct=True)),
+    "lecture_sessions": (_kind(Kind.LECTURE, "city"), partial(Count, "id")),
+    "tutoring_sessions": (_kind(Kind.TUTORING), partial(Count, "id")),
+    "excellent_party_lessons": (_kind(Kind.PARTY_LESSON, rated_excellent=True), partial(Count, "id")),
+    "education_base_visits": (_kind(Kind.BASE_VISIT), partial(Count, "id")),
+    "theme_day_attendance": (_kind(Kind.THEME_DAY), partial(Sum, "participants")),
+    "theme_day_viewers": (_kind(Kind.THEME_DAY), partial(Sum, "audience")),
+    "propaganda_lecturers": (_kind(Kind.PROPAGANDA), partial(Count, "lecturer", distinct=True)),
+    "propaganda_topics": (_kind(Kind.PROPAGANDA), partial(Count, "topic", distinct=True)),
+    "propaganda_sessions": (_kind(Kind.PROPAGANDA), partial(Count, "id")),
+    "propaganda_audience": (_kind(Kind.PROPAGANDA), partial(Sum, F("participants") + F("audience"))),
+    "online_reports": (_kind(Kind.ONLINE_REPORT), partial(Count, "id")),
+}
+
+
+def _study(campaign: Campaign, as_of: dt.date, which: Q, aggregate: Callable[..., Aggregate]) -> int:
+    return _int(StudyActivity.objects.filter(which, campaign=campaign, date__lte=as_of), aggregate())
+
+
+def study_figures(campaign: Campaign, as_of: dt.date) -> dict[str, int]:
+    """Every figure of STUDY in one aggregate, each filtered to its own activities: the numbers
+    of the selectors below (at their default levels), one scan instead of thirteen."""
+    rows = StudyActivity.objects.filter(campaign=campaign, date__lte=as_of)
+    return rows.aggregate(**{key: Coalesce(aggregate(filter=which), 0) for key, (which, aggregate) in STUDY.items()})
+
+
 def reading_class_topics(campaign: Campaign, as_of: dt.date) -> int:
     """市委分*个专题举办读书班: the topics of the city-level reading classes."""
-    return _int(_study(campaign, as_of, Kind.READING_CLASS, "city"), Count("topic", distinct=True))
+    return _study(campaign, as_of, *STUDY["reading_class_topics"])
 
 
 def units_holding_reading_classes(campaign: Campaign, as_of: dt.date) -> int:
     """督促指导*个单位领导班子跟进举办 (读书班): units that held a reading class."""
-    return _int(_study(campaign, as_of, Kind.READING_CLASS, "unit"), Count("unit", distinct=True))
+    return _study(campaign, as_of, *STUDY["units_holding_reading_classes"])
 
 
 def lecture_sessions(campaign: Campaign, as_of: dt.date, level: str | None = "city") -> int:
     """举办*期干部讲堂: sessions of the city's lecture series (level=None counts every unit's too)."""
-    return _int(_study(campaign, as_of, Kind.LECTURE, level), Count("id"))
+    return _study(campaign, as_of, _kind(Kind.LECTURE, level), partial(Count, "id"))
 
 
 def tutoring_sessions(campaign: Campaign, as_of: dt.date, level: str | None = None) -> int:
     """开展专题辅导交流*多次: tutoring sessions (expert tutoring, veterans on tradition…)."""
-    return _int(_study(campaign, as_of, Kind.TUTORING, level), Count("id"))
+    return _study(campaign, as_of, _kind(Kind.TUTORING, level), partial(Count, "id"))
 
 
 def excellent_party_lessons(campaign: Campaign, as_of: dt.date) -> int:
     """评选*篇优秀党课: party lessons the office rated excellent."""
-    return _int(_study(campaign, as_of, Kind.PARTY_LESSON).filter(rated_excellent=True), Count("id"))
+    return _study(campaign, as_of, *STUDY["excellent_party_lessons"])
 
 
 def education_base_visits(campaign: Campaign, as_of: dt.date, level: str | None = None) -> int:
     """运用红色教育资源和党性教育基地开展学习*多次: education-base visits."""
-    return _int(_study(campaign, as_of, Kind.BASE_VISIT, level), Count("id"))
+    return _study(campaign, as_of, _kind(Kind.BASE_VISIT, level), partial(Count, "id"))
 
 
 def theme_day_attendance(campaign: Campaign, as_of: dt.date) -> int:
     """主题党日…*余名党员、干部现场参加: people present at theme party days."""
-    return _int(_study(campaign, as_of, Kind.THEME_DAY), Sum("participants"))
+    return _study(campaign, as_of, *STUDY["theme_day_attendance"])
 
 
 def theme_day_viewers(campaign: Campaign, as_of: dt.date) -> int:
     """观看人数达到*万人次: people who watched the theme party day (person-times)."""
-    return _int(_study(campaign, as_of, Kind.THEME_DAY), Sum("audience"))
+    return _study(campaign, as_of, *STUDY["theme_day_viewers"])
 
 
 def propaganda_lecturers(campaign: Campaign, as_of: dt.date) -> int:
     """选拔*名专家组成宣讲团: the distinct lecturers of propaganda sessions."""
-    return _int(_study(campaign, as_of, Kind.PROPAGANDA), Count("lecturer", distinct=True))
+    return _study(campaign, as_of, *STUDY["propaganda_lecturers"])
 
 
 def propaganda_topics(campaign: Campaign, as_of: dt.date) -> int:
     """确定*个宣讲课题: the distinct topics of propaganda sessions."""
-    return _int(_study(campaign, as_of, Kind.PROPAGANDA), Count("topic", distinct=True))
+    return _study(campaign, as_of, *STUDY["propaganda_topics"])
 
 
 def propaganda_sessions(campaign: Campaign, as_of: dt.date) -> int:
     """阐释宣讲*场次: propaganda sessions held."""
-    return _int(_study(campaign, as_of, Kind.PROPAGANDA), Count("id"))
+    return _study(campaign, as_of, *STUDY["propaganda_sessions"])
 
 
 def propaganda_audience(campaign: Campaign, as_of: dt.date) -> int:
     """覆盖*.*万余人次: people reached by propaganda sessions, present and beyond (person-times)."""
-    return _int(_study(campaign, as_of, Kind.PROPAGANDA), Sum(F("participants") + F("audience")))
+    return _study(campaign, as_of, *STUDY["propaganda_audience"])
 
 
 def online_reports(campaign: Campaign, as_of: dt.date) -> int:
     """云报告*场: online reports held."""
-    return _int(_study(campaign, as_of, Kind.ONLINE_REPORT), Count("id"))
+    return _study(campaign, as_of, *STUDY["online_reports"])
 
 
 # --- Research (调查研究) ----------------------------------------------------------------------
@@ -332,3 +369,43 @@ FIGURES: list[tuple[str, str, str, object, dict]] = [
         {"status": "issued", "by_city": True},
     ),
 ]
+
+
+# --- Every figure at once, once per day and change -------------------------------------------
+
+
+def records_version(*, campaign_id: int) -> int:
+    """The campaign's change counter for the records the figures count (tasks/services/versions.py),
+    read in one primary-key lookup. (Rows written around the ORM, e.g. by `generate_scale`, do
+    not move it.)"""
+    return RecordsVersion.objects.filter(campaign_id=campaign_id).values_list("value", flat=True).first() or 0
+
+
+FIGURES_TIMEOUT = 24 * 60 * 60
+
+
+def _count_all(campaign: Campaign, as_of: dt.date) -> dict:
+    values = study_figures(campaign, as_of)
+    for key, _line, _label, selector, kwargs in FIGURES:
+        if key not in values:
+            values[key] = selector(campaign, as_of, **kwargs)
+    return values
+
+
+def all_figures(*, campaign: Campaign, as_of: dt.date) -> dict:
+    """Every figure of FIGURES as of the day, by key (the study ones in one aggregate): counted once
+    per day and change of the campaign's counted records, then read from the cache until one of
+    them changes, so the next request after a change counts again and no figure is stale.
+
+    The version is read before counting, and it moves only after a change has committed: data
+    committed in between is then counted under the older version (and counted again under the
+    newer one), never the reverse. Inside a transaction nothing is cached, since what it sees may
+    yet roll back."""
+    if connection.in_atomic_block:
+        return _count_all(campaign, as_of)
+    key = f"tasks:figures:{campaign.pk}:{as_of.isoformat()}:{records_version(campaign_id=campaign.pk)}"
+    values = cache.get(key)
+    if values is None:
+        values = _count_all(campaign, as_of)
+        cache.set(key, values, FIGURES_TIMEOUT)
+    return values

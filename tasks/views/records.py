@@ -716,10 +716,11 @@ def records_home(request):
             "institutions": reverse("record-list", args=["documents"]),
         }
         by_line: dict[str, list] = {}
-        for key, line, label, selector, kwargs in figures.FIGURES:
+        values = figures.all_figures(campaign=campaign, as_of=today)  # cached per day and change
+        for key, line, label, _selector, _kwargs in figures.FIGURES:
             if key == "economic_indicators":
                 continue
-            value = selector(campaign, today, **kwargs)
+            value = values[key]
             value = number(value) if isinstance(value, Decimal) else value
             by_line.setdefault(line, []).append(
                 (label, "—" if value is None else value, FIGURE_LINKS.get(key) or links[line])

@@ -300,3 +300,30 @@ def test_every_figure_of_the_index_answers_in_one_query(world, recs, django_asse
     for key, _line, _label, selector, kwargs in f.FIGURES:
         with django_assert_num_queries(1):
             selector(world.campaign, AS_OF, **kwargs)
+
+
+def test_all_figures_at_once_are_each_selectors_own_count(world, recs, s):
+    """The figures page reads every figure at once (the study ones in one aggregate): each must
+    be what its own selector counts."""
+    s("reading_class", topic="经济思想")
+    s("lecture")
+    s("lecture", unit=world.unit_a)
+    s("tutoring", unit=world.unit_b)
+    study.study_activity_rate(activity=s("party_lesson", unit=world.unit_a), by=world.office, excellent=True)
+    s("party_lesson", unit=world.unit_b)
+    s("base_visit", unit=world.unit_a)
+    s("theme_day", participants=800, audience=120000)
+    s("propaganda", lecturer="王教授", topic="中国式现代化", participants=200, audience=1000)
+    s("propaganda", lecturer="李研究员", topic="中国式现代化", participants=100, audience=50, unit=world.unit_b)
+    s("online_report", date=D2)
+    for as_of in (AS_OF, D2, recs.past + dt.timedelta(days=10)):
+        every = f.all_figures(campaign=world.campaign, as_of=as_of)
+        assert every == {key: sel(world.campaign, as_of, **kwargs) for key, _l, _t, sel, kwargs in f.FIGURES}
+    assert every["propaganda_audience"] == 1350 and every["lecture_sessions"] == 1
+
+
+def test_the_study_figures_are_counted_in_one_query(world, s, django_assert_num_queries):
+    s("theme_day", participants=800, audience=120000)
+    with django_assert_num_queries(1):
+        values = f.study_figures(world.campaign, AS_OF)
+    assert values["theme_day_attendance"] == 800 and values["online_reports"] == 0

@@ -1,0 +1,87 @@
+"""The change counter behind the cached summary figures of the study, research, development and
+institution lines (tasks.selectors.figures.all_figures): every create, save and delete of a
+record those figures count moves its campaign's counter once the change has committed.
+
+The same pattern as the rectification counts (rectification/services/versions.py), kept in
+this app so that it imports no other app but campaign. Why after the commit: a counter moved
+inside the transaction could be read, and figures counted without the change cached under it,
+before the change is visible; moved after the commit, any value read is read after every change
+it stands for. Moving it inside the transaction would also make every writer of a campaign's
+records wait on one row until commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from tasks.models import (
+    CoBuildingProject,
+    ExchangeMeeting,
+    FocusArea,
+    Indicator,
+    IndicatorValue,
+    InnovationMeasure,
+    InstitutionDocument,
+    LivelihoodItem,
+    RecordsVersion,
+    ResearchActivity,
+    ResearchTopic,
+    StudyActivity,
+    TypicalCase,
+    VolunteerTeam,
+)
+
+# The records the figures count that carry their campaign themselves.
+WITH_CAMPAIGN = (
+    StudyActivity,
+    FocusArea,
+    ResearchTopic,
+    ResearchActivity,
+    ExchangeMeeting,
+    TypicalCase,
+    InnovationMeasure,
+    Indicator,
+    VolunteerTeam,
+    LivelihoodItem,
+    InstitutionDocument,
+)
+
+
+def records_version_bump(*, campaign_id: int) -> None:
+    """Move the campaign's counter now (callers queue it with `records_changed`)."""
+    RecordsVersion.objects.get_or_create(campaign_id=campaign_id)
+    RecordsVersion.objects.filter(campaign_id=campaign_id).update(value=F("value") + 1)
+
+
+def records_changed(*, campaign_id: int | None) -> None:
+    """The campaign's counted records changed: move its counter when this commits."""
+    if campaign_id is not None:
+        transaction.on_commit(lambda: records_version_bump(campaign_id=campaign_id))
+
+
+def _record_changed(sender, instance, **kwargs) -> None:
+    records_changed(campaign_id=instance.campaign_id)
+
+
+def _indicator_value_changed(sender, instance: IndicatorValue, **kwargs) -> None:
+    # Read, not `instance.indicator`: when an indicator is deleted its values go first, and the
+    # indicator's own signal moves the counter anyway.
+    campaign_id = Indicator.objects.filter(pk=instance.indicator_id).values_list("campaign_id", flat=True).first()
+    records_changed(campaign_id=campaign_id)
+
+
+def _project_changed(sender, instance: CoBuildingProject, **kwargs) -> None:
+    campaign_id = VolunteerTeam.objects.filter(pk=instance.team_id).values_list("campaign_id", flat=True).first()
+    records_changed(campaign_id=campaign_id)
+
+
+def connect() -> None:
+    """Every ORM write of a counted record (services, admin, imports, demo data) moves the
+    counter; queryset updates and bulk creates send no signals, so a service that used them
+    would have to call `records_changed` itself (none does today)."""
+    for signal in (post_save, post_delete):
+        for model in WITH_CAMPAIGN:
+            signal.connect(_record_changed, sender=model, dispatch_uid=f"records-version-{model._meta.model_name}")
+        signal.connect(_indicator_value_changed, sender=IndicatorValue, dispatch_uid="records-version-indicatorvalue")
+        signal.connect(_project_changed, sender=CoBuildingProject, dispatch_uid="records-version-cobuildingproject")
