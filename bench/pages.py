@@ -7,8 +7,9 @@ Each page is requested in-process with Django's test client, logged in with `for
 the person who reads it (the office, or an inspection-group leader for the inspector's
 dashboard); a few warm-up requests, then N timed ones. Server time is the time of the whole
 request through the middleware, the view and the template; no network. The pages whose
-campaign-wide counts are cached per day and change are timed a second time with that cache
-missing on every request ("cache miss": the first request after a measure or problem changed).
+campaign-wide counts are cached per day and change are timed a second time with those caches
+missing on every request ("cache miss": the first request after a measure or problem, and for the
+figures also a study, research, development or institution record, changed).
 With two databases the query counts per request must be equal (asserted): they may not grow
 with the data.
 """
@@ -38,8 +39,8 @@ PAGES = [
     ("API measures", "/api/v1/measures/", "office"),
 ]
 # Pages whose campaign-wide counts are cached per day and data version
-# (rectification.selectors.counted_per_day): also timed with that cache missing every time, i.e.
-# as the first request after a measure or a problem changed.
+# (rectification.selectors.counted_per_day, tasks.selectors.figures.all_figures): also timed with
+# those caches missing every time, i.e. as the first request after the records behind them changed.
 CACHED_COUNTS = {"measures with lights", "figures"}
 
 
@@ -76,6 +77,7 @@ def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
 
     from campaign.models import Campaign, Unit
     from rectification import selectors as rect_selectors
+    from tasks.selectors import figures as task_figures
 
     campaign = Campaign.objects.order_by("-start_date", "-batch", "-pk").first()
     if campaign is None:
@@ -104,7 +106,8 @@ def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
         s = stats(ms)
         miss = {}
         if name in CACHED_COUNTS:
-            with mock.patch.object(rect_selectors, "cache", DummyCache("bench", {})):
+            nothing = DummyCache("bench", {})
+            with mock.patch.object(rect_selectors, "cache", nothing), mock.patch.object(task_figures, "cache", nothing):
                 m = stats(timed(get, runs=requests, warmup=0))
             miss = {"miss_median_ms": m["median_ms"], "miss_p95_ms": m["p95_ms"]}
         rows.append(
