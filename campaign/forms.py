@@ -7,6 +7,58 @@ from campaign import selectors
 from campaign.models import Unit
 
 
+class UnitField(forms.ModelChoiceField):
+    """A unit: picked from a list when the person sees few units (a city's hundred, an
+    inspection group's twenty-five), typed by name when they see many — a province's ten
+    thousand would make every page carrying the list half a megabyte. Typed, it takes the
+    unit's name, a part of it that only one unit matches, or its id (links keep `?unit=<id>`)."""
+
+    LIST_LIMIT = 300
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.typed = queryset is not None and queryset.count() > self.LIST_LIMIT
+        if self.typed:
+            self.widget = forms.TextInput(attrs={"placeholder": _("Type a unit's name"), "maxlength": 100})
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def prepare_value(self, value):
+        if not getattr(self, "typed", False):
+            return super().prepare_value(value)
+        if isinstance(value, Unit):
+            return value.name
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            unit = self.queryset.filter(pk=int(value)).first()
+            return unit.name if unit else value
+        return value
+
+    def to_python(self, value):
+        if not getattr(self, "typed", False):
+            return super().to_python(value)
+        value = (value or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            unit = self.queryset.filter(pk=int(value)).first()
+            if unit is None:
+                raise ValidationError(_("No unit you may see has the number %(id)s.") % {"id": value})
+            return unit
+        exact = list(self.queryset.filter(name=value)[:2])
+        if len(exact) == 1:
+            return exact[0]
+        matches = list(self.queryset.filter(name__icontains=value).order_by("name")[:6])
+        if not matches:
+            raise ValidationError(_("No unit you may see is called “%(name)s”.") % {"name": value})
+        if len(matches) > 1:
+            examples = "、".join(unit.name for unit in matches[:5])
+            raise ValidationError(
+                _("Several units match “%(name)s” (%(examples)s…); type more of the name.")
+                % {"name": value, "examples": examples}
+            )
+        return matches[0]
+
+
 class UnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), required=False)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
+from campaign.forms import UnitField
 from campaign.models import InspectionGroup, Unit, User
 from tasks.models import (
     ExchangeMeeting,
@@ -303,9 +304,7 @@ class RecordFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False, choices=LEVEL_CHOICES)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), required=False, queryset=Unit.objects.none(), empty_label=_("All units")
-    )
+    unit = UnitField(label=_("Unit"), required=False, queryset=Unit.objects.none(), empty_label=_("All units"))
 
     def __init__(self, *args, user, campaign, kinds=None, statuses=None, show=(), kind_label=None, **kwargs):
         super().__init__(*args, **kwargs)

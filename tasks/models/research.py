@@ -160,7 +160,12 @@ class ResearchActivity(Record):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status", "planned_date"], name="activity_status_date_idx")]
+        indexes = [
+            models.Index(fields=["campaign", "status", "planned_date"], name="activity_status_date_idx"),
+            # The ledger's order (of a campaign, and of all for the API): a page needs no sort.
+            models.Index(fields=["campaign", "-planned_date", "-id"], name="research_ledger_order_idx"),
+            models.Index(fields=["-planned_date", "-id"], name="research_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
