@@ -42,7 +42,12 @@ def problem_list(request):
             f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         )
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
-    page = Paginator(problems, 25).get_page(request.GET.get("page"))
+    paginator = Paginator(problems, 25)
+    if campaign is not None and not any(v for k, v in filters.items() if k != "light"):
+        # Unfiltered (or filtered by a light of the bar above it), the list's length is, for
+        # office and leaders, a campaign-wide count kept per day and change, not one per request.
+        paginator.count = selectors.problem_total(user=request.user, campaign_id=campaign.pk, light=filters["light"])
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "rectification/problem_list.html",
