@@ -8,15 +8,33 @@ from campaign.api import query_int
 from campaign.models import Campaign, Unit, WorkLine
 from campaign.services import require_office
 from tasks.models import KeyTask
-from tasks.selectors.keytasks import key_task_list
+from tasks.selectors.keytasks import cooperating_units_of, key_task_list
 from tasks.services import keytasks as services
+
+
+class CooperatingUnitsField(serializers.ManyRelatedField):
+    """The cooperating units as a list of ids. Written as before (each id checked against the
+    units); read from the ids the list attached to its page's tasks (`cooperating_unit_ids`,
+    one query over the link table), not from Unit instances: a page of 50 tasks at 10,000 units
+    cooperates with ~33,000 of them. A task without them (one just created, updated or read on
+    its own) has its ids read for it alone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child_relation=serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all()), **kwargs)
+
+    def get_attribute(self, instance):
+        ids = getattr(instance, "cooperating_unit_ids", None)
+        return ids if ids is not None else cooperating_units_of([instance])[instance.pk]
+
+    def to_representation(self, iterable):
+        return list(iterable)
 
 
 class KeyTaskSerializer(serializers.ModelSerializer):
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
     work_line = serializers.SlugRelatedField(slug_field="code", queryset=WorkLine.objects.all())
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    cooperating_units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all(), required=False)
+    cooperating_units = CooperatingUnitsField(required=False)
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     status = serializers.CharField(read_only=True)
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
@@ -71,6 +89,14 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
         )
         campaign_id = query_int(self.request, "campaign")
         return tasks.filter(campaign_id=campaign_id) if campaign_id else tasks
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            ids_by_task = cooperating_units_of(page)
+            for task in page:
+                task.cooperating_unit_ids = ids_by_task[task.pk]
+        return page
 
     def create(self, request, *args, **kwargs):
         require_office(request.user, _("edit the key-task list"))

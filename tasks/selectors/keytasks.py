@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign import selectors as access
 from tasks.models import KeyTask, ProgressItem, WeeklyProgress
+
+CooperatingLink = KeyTask.cooperating_units.through
 
 REPORTED = (WeeklyProgress.Status.SUBMITTED, WeeklyProgress.Status.ACCEPTED, WeeklyProgress.Status.RETURNED)
 
@@ -27,8 +31,7 @@ def key_tasks_visible_to(user) -> QuerySet[KeyTask]:
         return tasks
     unit_ids = access.unit_ids_visible_to(user)
     return tasks.filter(
-        Q(lead_unit__in=unit_ids)
-        | Q(pk__in=KeyTask.cooperating_units.through.objects.filter(unit_id__in=unit_ids).values("keytask_id"))
+        Q(lead_unit__in=unit_ids) | Q(pk__in=CooperatingLink.objects.filter(unit_id__in=unit_ids).values("keytask_id"))
     )
 
 
@@ -66,10 +69,39 @@ def key_task_list(
     if work_line:
         tasks = tasks.filter(work_line__code=work_line)
     if unit_id:
-        tasks = tasks.filter(Q(lead_unit_id=unit_id) | Q(cooperating_units__id=unit_id)).distinct()
+        # The unit's own rows of the link table, not a join with every link made distinct.
+        tasks = tasks.filter(
+            Q(lead_unit_id=unit_id) | Q(pk__in=CooperatingLink.objects.filter(unit_id=unit_id).values("keytask_id"))
+        )
     if status:
         tasks = tasks.filter(status=status)
-    return tasks.prefetch_related("cooperating_units").order_by("number")
+    # The cooperating units are not prefetched: a task has hundreds of them at province scale
+    # (50 tasks, ~33,000 units), so a page reads what it shows of them itself —
+    # `with_cooperating_count` or `cooperating_units_of`.
+    return tasks.order_by("number")
+
+
+def with_cooperating_count(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
+    """Annotate `cooperating_count`, each task's number of cooperating units, counted on its
+    rows of the link table (a per-row subquery: only the page's tasks are counted)."""
+    links = CooperatingLink.objects.filter(keytask=OuterRef("pk")).order_by().values("keytask")
+    return tasks.annotate(cooperating_count=Coalesce(Subquery(links.annotate(n=Count("pk")).values("n")), 0))
+
+
+def cooperating_units_of(tasks: Iterable[KeyTask], *, field: str = "id") -> dict[int, list]:
+    """Each task's cooperating units as one of their fields (`id`, `name`), in the units' own
+    order (Unit.Meta.ordering: kind, name), from one query over the link table. No Unit
+    instances are made: at 10,000 units a page of 50 tasks links ~33,000 of them, and making
+    them took most of a second."""
+    by_task: dict[int, list] = {task.pk: [] for task in tasks}
+    links = (
+        CooperatingLink.objects.filter(keytask_id__in=list(by_task))
+        .order_by("keytask_id", "unit__kind", "unit__name")
+        .values_list("keytask_id", f"unit__{field}")
+    )
+    for task_id, value in links:
+        by_task[task_id].append(value)
+    return by_task
 
 
 def key_tasks_of_unit(unit) -> QuerySet[KeyTask]:
@@ -78,7 +110,7 @@ def key_tasks_of_unit(unit) -> QuerySet[KeyTask]:
     The cooperation is tested with a subquery on the unit's own rows of the link table (its
     index), not a join of every task with every cooperating unit made distinct: at 10,000 units
     that join reads all 40,000 links on every report opened (bench/README.md)."""
-    cooperating = KeyTask.cooperating_units.through.objects.filter(unit=unit).values("keytask")
+    cooperating = CooperatingLink.objects.filter(unit=unit).values("keytask")
     return (
         KeyTask.objects.filter(campaign=unit.campaign_id)
         .filter(Q(lead_unit=unit) | Q(pk__in=cooperating))

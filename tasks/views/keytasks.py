@@ -38,7 +38,7 @@ def key_task_list(request):
     tasks = key_task_list_for(request.user, campaign, data)
     if request.GET.get("export") == "xlsx":
         return download(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    page = Paginator(task_selectors.with_cooperating_count(tasks), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -81,6 +81,8 @@ def tasks_workbook(tasks) -> bytes:
     ]
     sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10])
     labels = dict(KeyTaskFilterForm.base_fields["status"].choices)
+    tasks = list(tasks)
+    cooperating = task_selectors.cooperating_units_of(tasks, field="name")
     for task in tasks:
         sheet.append(
             [
@@ -88,7 +90,7 @@ def tasks_workbook(tasks) -> bytes:
                 task.title,
                 task.work_line.name,
                 task.lead_unit.name,
-                "、".join(u.name for u in task.cooperating_units.all()),
+                "、".join(cooperating[task.pk]),
                 task.deadline,
                 task.done_definition,
                 task.metric_unit,
