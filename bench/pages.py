@@ -37,6 +37,14 @@ PAGES = [
     ("figures", "/reporting/figures/", "office"),
     ("API progress reports", "/api/v1/progress-reports/", "office"),
     ("API measures", "/api/v1/measures/", "office"),
+    # Beyond the five: the other lists an office opens every day.
+    ("problem list", "/rectification/problems/", "office"),
+    ("key-task list", "/key-tasks/", "office"),
+    ("study ledger", "/records/study/", "office"),
+    ("research ledger", "/records/research/", "office"),
+    ("API problems", "/api/v1/problems/", "office"),
+    ("API key tasks", "/api/v1/key-tasks/", "office"),
+    ("API study activities", "/api/v1/study-activities/", "office"),
 ]
 # Pages whose campaign-wide counts are cached per day and data version
 # (rectification.selectors.counted_per_day, tasks.selectors.figures.all_figures): also timed with
