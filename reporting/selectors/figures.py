@@ -33,7 +33,7 @@ from rectification.models import (
 )
 from rectification.selectors import counted_per_day
 from reporting.models import Bulletin
-from tasks.models import KeyTask
+from tasks.models import Indicator, KeyTask
 from tasks.selectors import figures as task_figures
 
 LINES = [
@@ -275,9 +275,10 @@ def record_figures(campaign: Campaign, as_of: dt.date) -> list[Figure]:
     for key, line, label, _selector, _kwargs in task_figures.FIGURES:
         value = values[key]
         url = links.get(key) or _url("record-list", LINE_LISTS[line])
-        if isinstance(value, dict):  # the economic indicators: one figure each
+        if isinstance(value, dict):  # the economic indicators: one figure each, by name
             if not value:
                 figures.append(Figure(key, line, label, None, _url("record-list", "indicators")))
+            names = dict(Indicator.objects.filter(campaign=campaign, key__in=list(value)).values_list("key", "name"))
             for indicator, number in sorted(value.items()):
                 if indicator in ("appeals_resolved", "satisfaction_rate"):
                     continue  # listed above as figures of their own
@@ -285,7 +286,7 @@ def record_figures(campaign: Campaign, as_of: dt.date) -> list[Figure]:
                     Figure(
                         f"indicator:{indicator}",
                         line,
-                        f"{label}：{indicator}",
+                        f"{label}：{names.get(indicator) or indicator}",
                         number,
                         _url("record-list", "indicators"),
                     )

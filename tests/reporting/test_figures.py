@@ -162,3 +162,13 @@ def test_the_figures_export_to_excel_and_to_the_summary_draft(world, browser_as,
     assert "五、坚持把检视整改贯穿始终" in text
     assert "各单位查摆突出问题1个" in text
     assert "群众满意率达到＊%" in text  # not computed: left for the office, never 0
+
+
+def test_an_economic_indicator_is_listed_under_its_name_not_its_key(world, browser_as):
+    gdp = development.indicator_create(
+        by=world.office, campaign=world.campaign, key="gdp_growth", name="地区生产总值增长", measure_unit="%"
+    )
+    development.indicator_value_set(indicator=gdp, by=world.office, period_end=MONDAY, value=Decimal("5.9"))
+    with time_machine.travel(at(MONDAY + dt.timedelta(days=1)), tick=False):
+        html = browser_as(world.office).get("/reporting/figures/").content.decode()
+    assert "经济指标：地区生产总值增长" in html and "：gdp_growth" not in html
