@@ -294,3 +294,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChangeCounter(models.Model):
+    """How many committed changes a campaign's records of one kind (`scope`) have had: the key
+    under which campaign-wide counts are cached (campaign.selectors.counted_per_day). Moved by
+    `campaign.services.changes_committed` once each change has committed, so counts cached under
+    a value never miss a change committed before that value could be read."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=40)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("change counter")
+        verbose_name_plural = _("change counters")
+        constraints = [models.UniqueConstraint(fields=["campaign", "scope"], name="change_counter_once_per_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.scope}: {self.value}"

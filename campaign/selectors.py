@@ -13,10 +13,15 @@ no view can forget the rule.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Unit, User
+from campaign.models import Campaign, ChangeCounter, Coverage, InspectionGroup, Liaison, Unit, User
 
 READ_ALL_ROLES = (User.Role.OFFICE, User.Role.LEADER)
 
@@ -232,3 +237,36 @@ def liaison_unit(user) -> Unit | None:
     if not is_liaison(user):
         return None
     return Unit.objects.filter(liaisons__user=user).select_related("campaign", "coverage__group__leader").first()
+
+
+# --- Campaign-wide counts, once per day and change -----------------------------------------
+
+COUNTS_TIMEOUT = 24 * 60 * 60
+
+
+def change_counter(*, campaign_id: int, scope: str) -> int:
+    """The campaign's counter of committed changes to its records of `scope`, in one lookup.
+    (Rows written around the ORM, e.g. by `generate_scale`, do not move it.)"""
+    counter = ChangeCounter.objects.filter(campaign_id=campaign_id, scope=scope)
+    return counter.values_list("value", flat=True).first() or 0
+
+
+def counted_per_day(name: str, *, campaign_id: int, scope: str, day: dt.date, count: Callable[[], dict]) -> dict:
+    """`count()` — an aggregate over every record of a kind in a campaign, as of `day` — computed
+    once per day and value of the campaign's `scope` change counter, then read from the cache
+    until a record of that kind changes, so the next request after a change counts again and no
+    figure is stale.
+
+    The counter is read before counting, and it moves only after a change has committed
+    (`campaign.services.changes_committed`): data committed in between is then counted under the
+    older value (and counted again under the newer one), never the reverse. Inside a transaction
+    nothing is cached, since what it sees may yet roll back."""
+    if connection.in_atomic_block:
+        return count()
+    version = change_counter(campaign_id=campaign_id, scope=scope)
+    key = f"counts:{scope}:{name}:{campaign_id}:{day.isoformat()}:{version}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = count()
+        cache.set(key, counts, COUNTS_TIMEOUT)
+    return counts

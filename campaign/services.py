@@ -7,11 +7,22 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import roster
-from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Notification, RosterImport, Unit, User
+from campaign.models import (
+    Campaign,
+    ChangeCounter,
+    Coverage,
+    InspectionGroup,
+    Liaison,
+    Notification,
+    RosterImport,
+    Unit,
+    User,
+)
 from campaign.selectors import is_liaison, is_office
 
 # What a liaison may keep current about their own unit; the rest is the office's.
@@ -273,3 +284,24 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- Change counters behind cached campaign-wide counts ------------------------------------
+
+
+def change_counter_bump(*, campaign_id: int, scope: str) -> None:
+    """Move the campaign's counter of `scope` now (callers queue it with `changes_committed`)."""
+    ChangeCounter.objects.get_or_create(campaign_id=campaign_id, scope=scope)
+    ChangeCounter.objects.filter(campaign_id=campaign_id, scope=scope).update(value=F("value") + 1)
+
+
+def changes_committed(*, campaign_id: int | None, scope: str) -> None:
+    """The campaign's records of `scope` changed: move its counter once this commits.
+
+    Why after the commit, not inside the transaction nor a newest history id: ids are handed out
+    when rows are written, not when they commit, so a change could commit after a later one,
+    under a version already read and cached with counts that did not see it; a counter moved
+    inside the transaction would make every writer of a campaign wait on one row until commit.
+    Moved after each commit, any value is read after every change it stands for."""
+    if campaign_id is not None:
+        transaction.on_commit(lambda: change_counter_bump(campaign_id=campaign_id, scope=scope))

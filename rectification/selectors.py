@@ -13,19 +13,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaign.selectors import cut_to_units, is_inspector, is_office, reads_everything, unit_ids_visible_to
+from campaign.selectors import (
+    change_counter,
+    cut_to_units,
+    is_inspector,
+    is_office,
+    reads_everything,
+    unit_ids_visible_to,
+)
+from campaign.selectors import counted_per_day as campaign_counted_per_day
 from rectification.models import (
     ArenaCriterion,
     ArenaRound,
     ArenaScore,
     Closure,
-    CountsVersion,
     Evidence,
     Extension,
     Measure,
@@ -82,33 +87,18 @@ def light_counts(measures: QuerySet[Measure], today: dt.date | None = None) -> d
 # --- campaign-wide counts, once per day and change -------------------------------------
 
 
+SCOPE = "rectification"  # the change counter of problems and measures (services/versions.py)
+
+
 def data_version(*, campaign_id: int) -> int:
-    """The campaign's change counter for problems and measures (rectification/services/versions.py),
-    read in one primary-key lookup. (Rows written around the ORM, e.g. by `generate_scale`, do
-    not move it.)"""
-    return CountsVersion.objects.filter(campaign_id=campaign_id).values_list("value", flat=True).first() or 0
-
-
-COUNTS_TIMEOUT = 24 * 60 * 60
+    """The campaign's change counter for problems and measures."""
+    return change_counter(campaign_id=campaign_id, scope=SCOPE)
 
 
 def counted_per_day(name: str, *, campaign_id: int, day: dt.date, count: Callable[[], dict]) -> dict:
-    """`count()` — an aggregate over every measure or problem of a campaign, as of `day` —
-    computed once per day and data version, then read from the cache until a measure or a
-    problem changes (the next request after a change counts again, so no figure is stale).
-
-    The version is read before counting, and it moves only after a change has committed: data
-    committed in between is then counted under the older version (and counted again under the
-    newer one), never the reverse. Inside a
-    transaction nothing is cached, since what it sees may yet roll back."""
-    if connection.in_atomic_block:
-        return count()
-    key = f"rectification:{name}:{campaign_id}:{day.isoformat()}:{data_version(campaign_id=campaign_id)}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = count()
-        cache.set(key, counts, COUNTS_TIMEOUT)
-    return counts
+    """`count()` over the campaign's problems or measures, once per day and change of them
+    (campaign.selectors.counted_per_day)."""
+    return campaign_counted_per_day(name, campaign_id=campaign_id, scope=SCOPE, day=day, count=count)
 
 
 def measure_light_counts(*, user, campaign_id: int | None, today: dt.date | None = None) -> dict:

@@ -2,7 +2,6 @@
 
 from rectification.models.measures import (
     Closure,
-    CountsVersion,
     DispatchMiss,
     DispatchRound,
     Evidence,
@@ -28,7 +27,6 @@ __all__ = [
     "ArenaRound",
     "ArenaScore",
     "Closure",
-    "CountsVersion",
     "DispatchMiss",
     "DispatchRound",
     "Evidence",

@@ -380,19 +380,3 @@ class ProblemImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class CountsVersion(models.Model):
-    """A campaign's change counter for its problems and measures: moved once every change has
-    committed (rectification/services/versions.py), so that counts cached under a value never
-    miss a change committed before that value could be read."""
-
-    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("counts version")
-        verbose_name_plural = _("counts versions")
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id}: {self.value}"

@@ -12,7 +12,6 @@ from tasks.models.progress import (
     SimilarityFlag,
     WeeklyProgress,
 )
-from tasks.models.records import RecordsVersion
 from tasks.models.research import (
     ExchangeMeeting,
     Finding,
@@ -39,7 +38,6 @@ __all__ = [
     "InstitutionDocument",
     "LivelihoodItem",
     "MakeUpSession",
-    "RecordsVersion",
     "ResearchActivity",
     "ResearchTopic",
     "SpotCheck",

@@ -40,20 +40,3 @@ class Record(models.Model):
     @property
     def level_label(self) -> str:
         return str(_("City level")) if self.unit_id is None else self.unit.name
-
-
-class RecordsVersion(models.Model):
-    """A campaign's change counter for the records behind its summary figures (study, research,
-    development, institutions): moved once every change has committed (tasks/services/versions.py),
-    so that figures cached under a value never miss a change committed before that value could be
-    read."""
-
-    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("records version")
-        verbose_name_plural = _("records versions")
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id}: {self.value}"

@@ -16,12 +16,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Aggregate, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from campaign.models import Campaign
+from campaign.selectors import change_counter, counted_per_day
 from tasks.models import (
     CoBuildingProject,
     ExchangeMeeting,
@@ -30,7 +29,6 @@ from tasks.models import (
     InnovationMeasure,
     InstitutionDocument,
     LivelihoodItem,
-    RecordsVersion,
     ResearchActivity,
     ResearchTopic,
     StudyActivity,
@@ -40,6 +38,7 @@ from tasks.models import (
 from tasks.models.research import Level
 
 Kind = StudyActivity.Kind
+RECORDS_SCOPE = "records"  # the change counter moved by tasks/services/versions.py
 
 
 LEVELS = {"city": Q(unit__isnull=True), "unit": Q(unit__isnull=False), None: Q()}
@@ -375,13 +374,8 @@ FIGURES: list[tuple[str, str, str, object, dict]] = [
 
 
 def records_version(*, campaign_id: int) -> int:
-    """The campaign's change counter for the records the figures count (tasks/services/versions.py),
-    read in one primary-key lookup. (Rows written around the ORM, e.g. by `generate_scale`, do
-    not move it.)"""
-    return RecordsVersion.objects.filter(campaign_id=campaign_id).values_list("value", flat=True).first() or 0
-
-
-FIGURES_TIMEOUT = 24 * 60 * 60
+    """The campaign's change counter for the records the figures count (tasks/services/versions.py)."""
+    return change_counter(campaign_id=campaign_id, scope=RECORDS_SCOPE)
 
 
 def _count_all(campaign: Campaign, as_of: dt.date) -> dict:
@@ -394,18 +388,8 @@ def _count_all(campaign: Campaign, as_of: dt.date) -> dict:
 
 def all_figures(*, campaign: Campaign, as_of: dt.date) -> dict:
     """Every figure of FIGURES as of the day, by key (the study ones in one aggregate): counted once
-    per day and change of the campaign's counted records, then read from the cache until one of
-    them changes, so the next request after a change counts again and no figure is stale.
-
-    The version is read before counting, and it moves only after a change has committed: data
-    committed in between is then counted under the older version (and counted again under the
-    newer one), never the reverse. Inside a transaction nothing is cached, since what it sees may
-    yet roll back."""
-    if connection.in_atomic_block:
-        return _count_all(campaign, as_of)
-    key = f"tasks:figures:{campaign.pk}:{as_of.isoformat()}:{records_version(campaign_id=campaign.pk)}"
-    values = cache.get(key)
-    if values is None:
-        values = _count_all(campaign, as_of)
-        cache.set(key, values, FIGURES_TIMEOUT)
-    return values
+    per day and change of the campaign's counted records (campaign.selectors.counted_per_day),
+    so the next request after a change counts again and no figure is stale."""
+    return counted_per_day(
+        "figures", campaign_id=campaign.pk, scope=RECORDS_SCOPE, day=as_of, count=lambda: _count_all(campaign, as_of)
+    )

@@ -1,20 +1,13 @@
-"""The change counter behind the cached summary figures of the study, research, development and
-institution lines (tasks.selectors.figures.all_figures): every create, save and delete of a
-record those figures count moves its campaign's counter once the change has committed.
-
-The same pattern as the rectification counts (rectification/services/versions.py), kept in
-this app so that it imports no other app but campaign. Why after the commit: a counter moved
-inside the transaction could be read, and figures counted without the change cached under it,
-before the change is visible; moved after the commit, any value read is read after every change
-it stands for. Moving it inside the transaction would also make every writer of a campaign's
-records wait on one row until commit."""
+"""What moves the change counter behind the cached summary figures of the study, research,
+development and institution lines (tasks.selectors.figures.all_figures): every create, save and
+delete of a record those figures count, once the change has committed (the mechanism, and why
+after the commit, is campaign.services.changes_committed; the rectification counts use it too)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
+from campaign.services import changes_committed
 from tasks.models import (
     CoBuildingProject,
     ExchangeMeeting,
@@ -24,7 +17,6 @@ from tasks.models import (
     InnovationMeasure,
     InstitutionDocument,
     LivelihoodItem,
-    RecordsVersion,
     ResearchActivity,
     ResearchTopic,
     StudyActivity,
@@ -48,16 +40,12 @@ WITH_CAMPAIGN = (
 )
 
 
-def records_version_bump(*, campaign_id: int) -> None:
-    """Move the campaign's counter now (callers queue it with `records_changed`)."""
-    RecordsVersion.objects.get_or_create(campaign_id=campaign_id)
-    RecordsVersion.objects.filter(campaign_id=campaign_id).update(value=F("value") + 1)
+SCOPE = "records"
 
 
 def records_changed(*, campaign_id: int | None) -> None:
     """The campaign's counted records changed: move its counter when this commits."""
-    if campaign_id is not None:
-        transaction.on_commit(lambda: records_version_bump(campaign_id=campaign_id))
+    changes_committed(campaign_id=campaign_id, scope=SCOPE)
 
 
 def _record_changed(sender, instance, **kwargs) -> None:
