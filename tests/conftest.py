@@ -1,9 +1,12 @@
 """Personas shared by the tests: an office user, liaisons of unit A and unit B, an inspector
 covering A only, a leader and an anonymous visitor."""
 
+import datetime as dt
+import os
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -16,6 +19,23 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+
+
+def suite_clock() -> dt.datetime | None:
+    """TEST_CLOCK=2026-12-05T20:00+08:00 runs the whole suite as if it were then (the clock ticking
+    on from there), so that a test depending on the day of the week can be caught on any day."""
+    value = os.environ.get("TEST_CLOCK")
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _suite_clock():
+    moment = suite_clock()
+    if moment is None:
+        yield
+        return
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
