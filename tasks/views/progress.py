@@ -99,36 +99,99 @@ def _posted_items(request, report) -> tuple[dict, list[str]]:
     return items, errors
 
 
+def _posted_version(request) -> int:
+    """The version the person's text was written against. `overwrite` carries the version of the
+    colleague's text they were shown and chose to replace: only that exact version is replaced."""
+    raw = request.POST.get("overwrite") or request.POST.get("version") or 0
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _changed_items(current: WeeklyProgress, typed: dict[int, dict]) -> list[dict]:
+    """The key-task lines where the colleague's saved values differ from what was typed here."""
+    rows = []
+    for item in current.items.all():
+        values = typed.get(item.key_task_id)
+        if values is None:
+            continue
+        if any(values.get(name, getattr(item, name)) != getattr(item, name) for name in services.ITEM_FIELDS):
+            rows.append({"item": item, "typed": values})
+    return rows
+
+
+def _conflict(current: WeeklyProgress, *, typed_text: dict, typed_items: dict, theirs_in_form: bool) -> dict:
+    """What the page shows when a save is refused as stale: both texts side by side. Which one
+    sits in the form is the liaison's choice (theirs after “start from their text”)."""
+    return {
+        "current": current,
+        "typed": typed_text,
+        "items": _changed_items(current, typed_items),
+        "theirs_in_form": theirs_in_form,
+    }
+
+
 @login_required
 def progress_edit(request, pk: int):
-    """The one form a liaison fills each week; saves as a draft, or submits."""
+    """The one form a liaison fills each week; saves as a draft, or submits. A save written
+    against an older version than the saved one is refused whichever way it comes (autosave,
+    Save, Submit, a file): the page then shows both texts and the liaison chooses explicitly to
+    overwrite the colleague's text (after seeing it) or to start from it; nothing is overwritten
+    silently and the typed text is never thrown away."""
     report = _report_or_404(request.user, pk)
     if not services.is_unit_liaison(request.user, report.unit):
         raise PermissionDenied(_("Only the unit's liaison may write its weekly report."))
     if not report.is_editable:
+        if request.htmx:
+            return render(request, "tasks/progress/_saved.html", {"closed": True, "report": report})
         messages.info(request, _("This report has been submitted and can no longer be changed."))
         return redirect("progress-detail", pk=report.pk)
-    stale = None
+    conflict = None
     errors: list[str] = []
+    typed: dict = {}
     if request.method == "POST":
         items, errors = _posted_items(request, report)
         text = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
-        version = int(request.POST.get("version") or 0)
+        typed = items
+        if "rebase" in request.POST:
+            # Start from the colleague's saved text: the form shows it (at its version) and
+            # what was typed here stays on the page beside it, to copy from.
+            report = _report_or_404(request.user, pk)
+            conflict = _conflict(report, typed_text=text, typed_items=items, theirs_in_form=True)
+            return _edit_page(request, report, conflict=conflict, errors=[], typed={})
+        saved = False
         if not errors:
             try:
-                report = services.report_save(report=report, by=request.user, version=version, data=text, items=items)
+                report = services.report_save(
+                    report=report, by=request.user, version=_posted_version(request), data=text, items=items
+                )
+                saved = True
                 for upload in request.FILES.getlist("files"):
                     try:
                         services.report_attach(report=report, by=request.user, upload=upload)
                     except ValidationError as exc:
                         errors.extend(exc.messages)
             except services.StaleReport as exc:
-                stale = exc.current
+                conflict = _conflict(exc.current, typed_text=text, typed_items=items, theirs_in_form=False)
             except ValidationError as exc:
                 errors.extend(exc.messages)
-        if request.htmx and not errors and stale is None and not request.FILES:
-            return render(request, "tasks/progress/_saved.html", {"report": report, "now": timezone.now()})
-        if not errors and stale is None:
+        if request.htmx:
+            # An autosave (typing, or a file chosen) answers the fragments to swap: the new
+            # version only when this save went through, never after a refusal.
+            return render(
+                request,
+                "tasks/progress/_saved.html",
+                {
+                    "report": report,
+                    "saved": saved,
+                    "files": bool(request.FILES),
+                    "errors": errors,
+                    "conflict": conflict,
+                    "now": timezone.now(),
+                },
+            )
+        if saved and not errors:
             if request.POST.get("action") == "submit":
                 try:
                     services.report_submit(report=report, by=request.user)
@@ -140,15 +203,17 @@ def progress_edit(request, pk: int):
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("progress-edit", pk=report.pk)
+        # Keep what the person typed, at the version they typed it against (a refused save
+        # stays refused until they choose), with the colleague's text beside it.
+        version = report.version if saved else _posted_version(request)
         report = _report_or_404(request.user, pk)
-        if request.htmx and stale is not None:
-            return render(request, "tasks/progress/_saved.html", {"report": report, "stale": stale})
-        # Keep what the person typed; show what the other liaison saved beside it.
         for name in services.TEXT_FIELDS:
             setattr(report, name, request.POST.get(name, ""))
-        typed = items
-    else:
-        typed = {}
+        return _edit_page(request, report, conflict=conflict, errors=errors, typed=typed, version=version)
+    return _edit_page(request, report, conflict=None, errors=[], typed={})
+
+
+def _edit_page(request, report, *, conflict, errors, typed, version: int | None = None):
     rows = []
     for item in report.items.all():
         values = typed.get(item.key_task_id, {})
@@ -167,10 +232,10 @@ def progress_edit(request, pk: int):
             "report": report,
             "rows": rows,
             "errors": errors,
-            "stale": stale,
+            "conflict": conflict,
             "status_choices": ITEM_STATUS_CHOICES,
             "records": selectors.week_records(unit=report.unit, week_start=report.week_start),
-            "version": stale.version if stale is not None else report.version,
+            "version": report.version if version is None else version,
             "return_comment": next((t.comment for t in reversed(report.transitions.all()) if t.action == "return"), "")
             if report.status == WeeklyProgress.Status.RETURNED
             else "",
