@@ -66,8 +66,14 @@ class ImportForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    """The reviewer's one box: optional to accept, required to return (the service says so)."""
+
     comment = forms.CharField(
-        label=_("What should the unit fix?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("What should the unit fix?"),
+        help_text=_("Needed to return the report; accepting needs no comment."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
     )
 
 
