@@ -26,8 +26,19 @@ class Cell:
     PENDING = "pending"
 
 
+def submitted_only() -> Q:
+    """A report ever submitted (it may have been returned since): what reviewers and readers see."""
+    return Q(first_submitted_at__isnull=False)
+
+
 def reports_visible_to(user) -> QuerySet[WeeklyProgress]:
-    return access.cut_to_units(WeeklyProgress.objects.all(), user)
+    """The reports the user may read. A draft is the unit's own until it is first submitted:
+    its liaisons see it, nobody else does (not the office, the inspection group or a leader),
+    nor its attachments. A returned report stays visible to them: it was submitted."""
+    reports = access.cut_to_units(WeeklyProgress.objects.all(), user)
+    if access.is_liaison(user):
+        return reports  # already cut to the liaison's own unit: its drafts are theirs
+    return reports.filter(submitted_only())
 
 
 def report_detail(*, user, report_id: int) -> WeeklyProgress:
@@ -65,14 +76,14 @@ def progress_grid(
     *, user, campaign, units: QuerySet[Unit], week_starts: list[dt.date], now: dt.datetime | None = None
 ) -> list[GridRow]:
     """One row per unit (of the given, already cut and paginated units), one cell per week:
-    two queries whatever the number of units and weeks."""
+    two queries whatever the number of units and weeks. A unit's draft is not shown (nor
+    linked): until submitted, the week reads as not yet reported."""
     now = now or timezone.now()
     rule = weeks.rule_of(campaign)
     deadlines = {w: weeks.deadline_for(campaign, w, rule) for w in week_starts}
     unit_list = list(units)
-    reports = WeeklyProgress.objects.filter(unit__in=[u.pk for u in unit_list], week_start__in=week_starts).values(
-        "pk", "unit_id", "week_start", "status", "is_late"
-    )
+    reports = reports_visible_to(user).filter(unit__in=[u.pk for u in unit_list], week_start__in=week_starts)
+    reports = reports.filter(submitted_only()).values("pk", "unit_id", "week_start", "status", "is_late")
     by_key = {(r["unit_id"], r["week_start"]): r for r in reports}
     rows = []
     for unit in unit_list:
