@@ -26,6 +26,7 @@ from tasks.models import (
     VolunteerTeam,
 )
 from tasks.selectors.records import records_visible_to
+from tasks.services import research as research_services
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LEVEL_CHOICES = [("", _("All levels")), ("city", _("City level")), ("unit", _("Unit level"))]
@@ -164,6 +165,12 @@ class ResearchActivityForm(RecordForm):
         super().__init__(*args, **kwargs)
         if not access.is_office(self.user):
             del self.fields["leader"]  # only the office enters a city leader's trip
+        if self.instance.pk and not research_services.major_may_change(self.instance):
+            # The service refuses the change anyway (报备); the form shows why instead of offering it.
+            self.fields["is_major"].disabled = True
+            self.fields["is_major"].help_text = _(
+                "Fixed: whether a trip is major can change only while it is planned and before its date."
+            )
 
 
 class CompleteForm(forms.Form):
@@ -231,6 +238,17 @@ class FollowUpForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed once the measure is in place."),
     )
+
+    def __init__(self, *args, may_verify: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_verify:
+            # The measure's own unit (or its author) records visits as progress; finding it in
+            # place is for its inspection group or the office (services.research.can_verify_measure).
+            del self.fields["outcome"]
+            self.fields["in_place"].disabled = True
+            self.fields["in_place"].help_text = _(
+                "Its inspection group or the office finds it in place: not its author, nor its unit."
+            )
 
 
 class IndicatorForm(RecordForm):

@@ -426,6 +426,9 @@ def _research(campaign, rng, units, office, leaders, liaison_of, groups) -> int:
             completed_on=day,
         )
         made += 1 + _findings(activity, rng)
+    office_colleague = (
+        User.objects.filter(role=User.Role.OFFICE).exclude(pk=office.pk).order_by("username").first() or office
+    )
     city_measures = []
     for i in range(10):
         topic = city_topics[i]
@@ -440,6 +443,7 @@ def _research(campaign, rng, units, office, leaders, liaison_of, groups) -> int:
                 office,
                 rng,
                 department=f"市{['发展改革委', '住房城乡建设局', '行政审批服务局', '财政局', '商务局'][i % 5]}",
+                verifier=office_colleague,
             )
         )
     made += len(city_measures)
@@ -543,6 +547,7 @@ def _research(campaign, rng, units, office, leaders, liaison_of, groups) -> int:
                 by,
                 rng,
                 department=DEPARTMENTS[(index + j) % len(DEPARTMENTS)],
+                verifier=groups[unit.pk].leader if unit.pk in groups else office_colleague,
             )
             made += 1
     # The demo liaison (市发展改革委) has a major trip coming that still needs registering.
@@ -581,7 +586,9 @@ def _findings(activity: ResearchActivity, rng: random.Random) -> int:
     return len(texts)
 
 
-def _measure(campaign, unit, topic, finding, title, by, rng, *, department) -> InnovationMeasure:
+def _measure(campaign, unit, topic, finding, title, by, rng, *, department, verifier) -> InnovationMeasure:
+    """A measure written by `by`; the visit that finds it in place is made by `verifier`, someone
+    outside its unit who did not write it (its inspection group, or another office member)."""
     adopted = (finding.activity.completed_on if finding else None) or _day(
         rng, dt.date(2026, 10, 10), dt.date(2026, 11, 1)
     )
@@ -620,7 +627,7 @@ def _measure(campaign, unit, topic, finding, title, by, rng, *, department) -> I
         _upsert(
             FollowUpVisit,
             {"measure": measure, "date": in_place_on},
-            {"visited_by": by, "note": "回访确认已落地见效", "in_place": True},
+            {"visited_by": verifier, "note": "回访确认已落地见效", "in_place": True},
         )
     return measure
 

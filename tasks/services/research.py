@@ -149,6 +149,42 @@ def research_activity_create(*, by: User, campaign: Campaign, register: bool = F
     return activity
 
 
+def major_may_change(activity: ResearchActivity, *, today: dt.date | None = None) -> bool:
+    """Whether a trip may still be declared major or not: only while it is planned (not yet
+    registered) and before its date. Otherwise a major trip that missed its registration (报备)
+    could be unticked and completed as an ordinary one."""
+    today = today or timezone.localdate()
+    return activity.status == ResearchActivity.Status.PLANNED and today < activity.planned_date
+
+
+def _check_major_unchanged(activity: ResearchActivity, changed: set[str]) -> None:
+    """The 报备 rule cannot be stepped around by editing the trip: whether it is major is fixed
+    once it is registered or its date has come, and a major trip not registered by its date
+    keeps that date (cancel it and plan the new trip, registered before it happens)."""
+    today = timezone.localdate()
+    if "is_major" in changed and not major_may_change(activity, today=today):
+        if activity.status != ResearchActivity.Status.PLANNED:
+            message = _("Whether the trip is major can no longer change: the trip is %(s)s.") % {
+                "s": activity.get_status_display()
+            }
+        else:
+            message = _(
+                "Whether the trip is major can change only before its date (%(d)s); it stays as it was planned."
+            ) % {"d": activity.planned_date}
+        raise ValidationError({"is_major": message})
+    missed = activity.is_major and activity.status == ResearchActivity.Status.PLANNED and today > activity.planned_date
+    if "planned_date" in changed and missed:
+        raise ValidationError(
+            {
+                "planned_date": _(
+                    "This major trip was not registered by its date (%(d)s), so its date cannot move. Cancel it "
+                    "and plan the new trip, registering it before it happens."
+                )
+                % {"d": activity.planned_date}
+            }
+        )
+
+
 @transaction.atomic
 def research_activity_update(*, activity: ResearchActivity, by: User, **fields) -> ResearchActivity:
     """Change a trip's particulars. A registered major trip keeps its date: registration was
@@ -159,6 +195,7 @@ def research_activity_update(*, activity: ResearchActivity, by: User, **fields) 
     changed = {name for name, value in fields.items() if getattr(activity, name, None) != value}
     if activity.status == ResearchActivity.Status.COMPLETED and changed - {"summary"}:
         raise ValidationError(_("A completed trip is in the ledger as it happened; only its summary may change."))
+    _check_major_unchanged(activity, changed)
     for name, value in fields.items():
         if name in ACTIVITY_FIELDS:
             setattr(activity, name, value)
@@ -348,17 +385,40 @@ def innovation_measure_update(*, measure: InnovationMeasure, by: User, **fields)
     return save_record(measure, by=by, campaign=measure.campaign, fields=fields, allowed=MEASURE_FIELDS)
 
 
+def can_verify_measure(user: User, measure: InnovationMeasure) -> bool:
+    """Who may record the follow-up visit that finds a measure in place (回访 verifies it): not
+    the person who wrote the measure, and nobody of its unit. The unit's liaisons share one
+    interest in the figure (measures in place count in the campaign summary), so a colleague's
+    check is still the unit checking itself; the covering inspection group or the office check
+    from outside. A city-level measure (no unit) is verified by an office member other than its
+    author. The unit still records its own visits, as progress, without “in place”."""
+    if measure.created_by_id is not None and measure.created_by_id == user.pk:
+        return False
+    # A liaison visits only their own unit's measures, so a liaison's visit is never from outside.
+    return not (measure.unit_id is not None and access.is_liaison(user))
+
+
 @transaction.atomic
 def follow_up_record(
     *, measure: InnovationMeasure, by: User, date: dt.date, note: str, in_place: bool, outcome: str = ""
 ) -> FollowUpVisit:
     """A follow-up visit (回访). Visits go on until one finds the measure in place; that visit
     sets the measure in place, with what it solved. The unit, its inspection group or the
-    office may visit."""
+    office may visit; only someone outside the unit who did not write it may find it in place
+    (`can_verify_measure`)."""
     measure = InnovationMeasure.objects.select_for_update().get(pk=measure.pk)
     covered = measure.unit_id is not None and access.units_visible_to(by).filter(pk=measure.unit_id).exists()
     if not (can_write_unit_record(by, measure.unit) or (access.is_inspector(by) and covered)):
         raise PermissionDenied(_("Only the unit, its inspection group or the office record follow-up visits."))
+    if in_place and not can_verify_measure(by, measure):
+        raise ValidationError(
+            {
+                "in_place": _(
+                    "A measure is found in place by someone who did not write it and is not of its unit: its "
+                    "inspection group or the office. Record your visit without ticking “in place”."
+                )
+            }
+        )
     if measure.status == InnovationMeasure.Status.IN_PLACE:
         raise ValidationError(_("This measure is already in place; no more visits are needed."))
     if date < measure.adopted_on:

@@ -62,7 +62,9 @@ def detail_context(request, kind, record) -> dict:
     elif kind.slug == "measures":
         visitor = writer or (access.is_inspector(user) and record.unit_id is not None)
         if visitor and record.status != InnovationMeasure.Status.IN_PLACE:
-            context["followup_form"] = forms.FollowUpForm(initial={"date": today})
+            context["followup_form"] = forms.FollowUpForm(
+                initial={"date": today}, may_verify=research.can_verify_measure(user, record)
+            )
     elif kind.slug == "indicators":
         context["values"] = record.values.order_by("-period_end")
         if access.is_office(user):

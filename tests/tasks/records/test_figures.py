@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from campaign.models import User
 from tasks.selectors import figures as f
 from tasks.services import development, institutions, research, study
+from tests.factories import UserFactory
 
 D1 = dt.date(2026, 10, 1)
 D2 = dt.date(2026, 10, 20)
@@ -178,9 +180,11 @@ def test_innovation_measures_by_level_and_development_problems_solved(world):
     measure(world.unit_b, world.liaison_b, "solve_problem", day=D2)
     assert f.innovation_measures(world.campaign, AS_OF, level="city") == 1
     assert f.innovation_measures(world.campaign, AS_OF, level="unit") == 2
-    research.follow_up_record(measure=city, by=world.office, date=D1, note="落地", in_place=True, outcome="解决")
-    research.follow_up_record(measure=a1, by=world.liaison_a, date=D2, note="落地", in_place=True, outcome="解决")
-    research.follow_up_record(measure=a2, by=world.liaison_a, date=D1, note="落地", in_place=True, outcome="成制度")
+    # Found in place from outside (not by their authors): another office member, the unit's group.
+    office2 = UserFactory(username="office2", role=User.Role.OFFICE)
+    research.follow_up_record(measure=city, by=office2, date=D1, note="落地", in_place=True, outcome="解决")
+    research.follow_up_record(measure=a1, by=world.inspector, date=D2, note="落地", in_place=True, outcome="解决")
+    research.follow_up_record(measure=a2, by=world.inspector, date=D1, note="落地", in_place=True, outcome="成制度")
     assert f.development_problems_solved(world.campaign, AS_OF) == 1  # a1 was in place later; a2 builds a rule
     assert f.development_problems_solved(world.campaign, D2) == 2
 
