@@ -112,7 +112,7 @@ def _posted_version(request) -> int:
 def _changed_items(current: WeeklyProgress, typed: dict[int, dict]) -> list[dict]:
     """The key-task lines where the colleague's saved values differ from what was typed here."""
     rows = []
-    for item in current.items.all():
+    for item in current.items.select_related("key_task"):
         values = typed.get(item.key_task_id)
         if values is None:
             continue
