@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from campaign.api import query_bool, query_int
+from campaign.api import campaign_in_body, query_bool, query_int
 from campaign.models import Unit, User
-from campaign.selectors import current_campaign, is_liaison, is_office, units_visible_to
+from campaign.selectors import is_liaison, is_office, units_visible_to
 from rectification import selectors
 from rectification.models import (
     ArenaRound,
@@ -49,10 +49,7 @@ def client_address(request) -> str:
 
 
 def _campaign_for(request):
-    campaign = current_campaign(request.user)
-    if campaign is None:
-        raise serializers.ValidationError({"detail": _("You take part in no campaign.")})
-    return campaign
+    return campaign_in_body(request)
 
 
 def _visible_unit(request, pk) -> Unit:

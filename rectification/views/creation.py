@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from campaign.selectors import current_campaign, is_office
+from campaign.choice import chosen_campaign_or_404
+from campaign.selectors import is_office
 from rectification import forms, rules, selectors
 from rectification.models import WorkTeam
 from rectification.services import public as public_services
@@ -20,10 +20,7 @@ from rectification.services import special as special_services
 
 
 def _campaign(request):
-    campaign = current_campaign(request.user)
-    if campaign is None:
-        raise Http404(_("You take part in no campaign."))
-    return campaign
+    return chosen_campaign_or_404(request)
 
 
 def _office(request) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaign.choice import chosen_campaign_or_404
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import forms, rules, selectors
@@ -87,7 +88,8 @@ def _staff_reader(user) -> None:
 @login_required
 def report_list(request):
     _staff_reader(request.user)
-    reports = selectors.public_reports_for_staff(user=request.user).order_by("-received_at")
+    campaign = chosen_campaign_or_404(request)
+    reports = selectors.public_reports_for_staff(user=request.user).filter(campaign=campaign).order_by("-received_at")
     triage = request.GET.get("triage", "")
     if triage:
         reports = reports.filter(triage=triage)
@@ -151,7 +153,9 @@ def tv_list(request):
         request,
         "rectification/tv_list.html",
         {
-            "sessions": selectors.tv_sessions_visible_to(request.user).order_by("-aired_on"),
+            "sessions": selectors.tv_sessions_visible_to(request.user)
+            .filter(campaign=chosen_campaign_or_404(request))
+            .order_by("-aired_on"),
             "is_office": is_office(request.user),
         },
     )
@@ -174,7 +178,11 @@ def tv_detail(request, pk: int):
 
 @login_required
 def petition_list(request):
-    cases = selectors.petition_cases_visible_to(request.user).order_by("stage", "deadline", "code")
+    cases = (
+        selectors.petition_cases_visible_to(request.user)
+        .filter(campaign=chosen_campaign_or_404(request))
+        .order_by("stage", "deadline", "code")
+    )
     kind = request.GET.get("kind", "")
     if kind:
         cases = cases.filter(kind=kind)
