@@ -45,7 +45,7 @@ def _form_page(request, form, save, *, heading, back_url, back_label, done):
 @login_required
 def petition_new(request):
     _office(request)
-    form = forms.PetitionCaseForm(request.POST or None, user=request.user)
+    form = forms.PetitionCaseForm(request.POST or None, user=request.user, campaign=_campaign(request))
     return _form_page(
         request,
         form,
@@ -63,7 +63,7 @@ def petition_new(request):
 def tv_new(request):
     _office(request)
     campaign = _campaign(request)
-    form = forms.TvSessionForm(request.POST or None, user=request.user)
+    form = forms.TvSessionForm(request.POST or None, user=request.user, campaign=campaign)
     return _form_page(
         request,
         form,
@@ -95,7 +95,7 @@ def special_new(request):
 def team_new(request, pk: int):
     _office(request)
     special = get_object_or_404(selectors.special_rectifications_visible_to(request.user), pk=pk)
-    form = forms.WorkTeamForm(request.POST or None, user=request.user)
+    form = forms.WorkTeamForm(request.POST or None, user=request.user, campaign=special.campaign)
     return _form_page(
         request,
         form,
@@ -118,7 +118,7 @@ def task_new(request, pk: int):
     team = get_object_or_404(WorkTeam.objects.select_related("rectification"), pk=pk)
     if not (is_office(request.user) or rules.acts_for(request.user, team.lead_unit_id)):
         raise PermissionDenied(_("Only the office or the lead department may add tasks."))
-    form = forms.SpecialTaskForm(request.POST or None, user=request.user)
+    form = forms.SpecialTaskForm(request.POST or None, user=request.user, campaign=team.rectification.campaign)
     return _form_page(
         request,
         form,

@@ -68,7 +68,7 @@ def problem_new(request):
     user = request.user
     if not (is_office(user) or is_liaison(user) or is_inspector(user)):
         raise PermissionDenied(_("You may not list problems."))
-    form = forms.ProblemForm(request.POST or None, user=user)
+    form = forms.ProblemForm(request.POST or None, user=user, campaign=chosen_campaign(request))
     if is_liaison(user):
         form.fields["level"].choices = [(Problem.Level.UNIT, Problem.Level.UNIT.label)]
     if request.method == "POST" and form.is_valid():
@@ -119,7 +119,7 @@ def problem_detail(request, pk: int):
     can_add = problem.status != Problem.Status.CLOSED and (
         is_office(request.user) or rules.acts_for(request.user, problem.unit_id)
     )
-    form = forms.MeasureForm(request.POST or None, user=request.user) if can_add else None
+    form = forms.MeasureForm(request.POST or None, user=request.user, campaign=problem.campaign) if can_add else None
     if form is not None and not form.is_bound:
         form.initial = {"responsible_unit": problem.unit_id, "start_date": timezone.localdate()}
     if request.method == "POST":

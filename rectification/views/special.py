@@ -168,7 +168,12 @@ def arena_publish(request, pk: int):
 def site_visit_new(request):
     if not (is_office(request.user) or is_inspector(request.user)):
         raise PermissionDenied(_("Only the inspection groups and the office record site visits."))
-    form = forms.SiteVisitForm(request.POST or None, user=request.user, initial={"visited_on": timezone.localdate()})
+    form = forms.SiteVisitForm(
+        request.POST or None,
+        user=request.user,
+        campaign=chosen_campaign(request),
+        initial={"visited_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.site_visit_record(by=request.user, **form.cleaned_data)
