@@ -19,7 +19,7 @@ class CampaignFilter(BaseFilterBackend):
         path = getattr(view, "campaign_path", None) or selectors.campaign_path(queryset.model)
         if path is None:
             return queryset
-        return queryset.filter(**{path: choice.campaign_visible(request.user, raw)})
+        return queryset.filter(**{path: choice.campaign_visible(request.user, raw).pk})
 
     def get_schema_operation_parameters(self, view):
         return [

@@ -53,9 +53,10 @@ def home(request):
 
 @login_required
 def unit_list(request):
-    form = UnitFilterForm(request.GET or None, user=request.user)
+    campaign = choice.chosen_campaign(request)
+    form = UnitFilterForm(request.GET or None, user=request.user, campaign=campaign)
     filters = form.cleaned_filters() if form.is_valid() else {}
-    units = selectors.unit_list(user=request.user, campaign=choice.chosen_campaign(request), **filters)
+    units = selectors.unit_list(user=request.user, campaign=campaign, **filters)
     if request.GET.get("export") == "xlsx":
         return download(
             exports.units_workbook(units.prefetch_related("liaisons__user")),

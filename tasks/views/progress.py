@@ -242,7 +242,7 @@ def progress_grid(request):
     if access.is_liaison(request.user):
         return redirect("progress-mine")
     campaign = chosen_campaign_or_404(request)
-    form = UnitFilterForm(request.GET or None, user=request.user)
+    form = UnitFilterForm(request.GET or None, user=request.user, campaign=campaign)
     filters = form.cleaned_filters() if form.is_valid() else {}
     units = access.unit_list(user=request.user, campaign=campaign, **filters).filter(is_active=True)
     all_weeks = weeks.campaign_weeks(campaign)
