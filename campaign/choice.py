@@ -5,7 +5,7 @@ readable after the next begins. The campaign a request answers for is, in this o
 
 1. the one asked for by `?campaign=<id>` (pages and API alike);
 2. the person's remembered choice (the top bar's switcher stores it in the session);
-3. the newest campaign the person can see.
+3. the newest campaign the person can see that has begun (else the newest).
 
 A campaign the person cannot see (or an id that is not one) answers 404, never another
 campaign's records. Pages remember a campaign asked for by `?campaign=`, so the links of a page

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from campaign.models import Campaign, ChangeCounter, Coverage, InspectionGroup, Liaison, Unit, User
 
@@ -191,9 +192,12 @@ def campaign_path(model) -> str | None:
     return None
 
 
-def current_campaign(user) -> Campaign | None:
-    """The campaign a person works in now: the latest one they can see."""
-    return campaigns_visible_to(user).order_by("-start_date", "-batch").first()
+def current_campaign(user, *, on: dt.date | None = None) -> Campaign | None:
+    """The campaign a person works in when they have chosen none: the newest one they can see
+    that has begun (a batch set up ahead of its start does not take over everyone's pages),
+    else the newest. Pages and API choose through `campaign.choice.chosen_campaign`."""
+    campaigns = campaigns_visible_to(user).order_by("-start_date", "-batch")
+    return campaigns.filter(start_date__lte=on or timezone.localdate()).first() or campaigns.first()
 
 
 def campaign_overview(*, campaign: Campaign) -> dict:

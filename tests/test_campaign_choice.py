@@ -97,3 +97,14 @@ def test_api_figures_answer_for_the_campaign_asked(world, first_batch, api_as):
     api = api_as(world.office)
     assert api.get(f"/api/v1/figures/?campaign={first_batch.pk}").json()["campaign"] == first_batch.pk
     assert api.get("/api/v1/figures/").json()["campaign"] == world.campaign.pk
+
+
+def test_a_batch_set_up_ahead_of_its_start_is_not_shown_until_chosen(world, browser_as):
+    later = CampaignFactory(
+        name="第二批主题教育", batch=2, start_date=dt.date(2030, 3, 1), end_date=dt.date(2030, 8, 31)
+    )
+    UnitFactory(campaign=later, name="第二批的市商务局")
+    client = browser_as(world.office)
+    assert "第二批的市商务局" not in client.get("/units/").content.decode()
+    client.post("/campaign/choose/", {"campaign": later.pk})
+    assert "第二批的市商务局" in client.get("/units/").content.decode()
