@@ -1,6 +1,7 @@
 """The campaign app's HTTP face: structure and people, cut by the access policy."""
 
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -8,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaign import selectors, services
+from campaign import choice, selectors, services
 from campaign.models import Campaign, InspectionGroup, Liaison, Phase, Unit, User, WorkLine
 
 
@@ -23,6 +24,29 @@ def query_int(request, name: str) -> int | None:
 
 def query_bool(request, name: str) -> bool:
     return request.query_params.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def campaign_in_body(request) -> Campaign:
+    """The campaign a creation endpoint creates in: `campaign` in the body (one the caller may
+    see), else the campaign the request is about (`?campaign=`, the remembered choice, the
+    newest)."""
+    raw = request.data.get(choice.QUERY_PARAM) if hasattr(request.data, "get") else None
+    if raw not in (None, ""):
+        try:
+            return choice.campaign_visible(request.user, raw)
+        except Http404 as exc:
+            raise serializers.ValidationError(
+                {
+                    choice.QUERY_PARAM: _(
+                        "Campaign: there is no campaign %(value)s that you may see; give the id of one of yours."
+                    )
+                    % {"value": raw}
+                }
+            ) from exc
+    campaign = choice.chosen_campaign(request, remember=False)
+    if campaign is None:
+        raise serializers.ValidationError({choice.QUERY_PARAM: _("Campaign: you take part in no campaign.")})
+    return campaign
 
 
 class PhaseSerializer(serializers.ModelSerializer):

@@ -1,8 +1,9 @@
 from django.apps import apps
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from campaign import selectors
+from campaign import choice, selectors
 from campaign.models import Notification
 
 
@@ -13,7 +14,7 @@ def navigation(request):
     returning (order, label, url) tuples, so this app imports none of them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": [], "unread_notifications": 0}
+        return {"nav": [], "unread_notifications": 0, "campaign_switch": None}
     items = [(0, _("Home"), reverse("home"))]
     if selectors.is_liaison(user):
         unit = selectors.liaison_unit(user)
@@ -29,4 +30,21 @@ def navigation(request):
             items.extend(app.nav_items(user))
     items.sort(key=lambda item: item[0])
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    return {"nav": [(label, url) for _order, label, url in items], "unread_notifications": unread}
+    return {
+        "nav": [(label, url) for _order, label, url in items],
+        "unread_notifications": unread,
+        "campaign_switch": campaign_switch(request),
+    }
+
+
+def campaign_switch(request) -> dict | None:
+    """The campaign the page shows, named in the top bar, and the others the person may switch
+    to (a switcher only when there is more than one)."""
+    try:
+        shown = choice.chosen_campaign(request)
+    except Http404:  # the page itself answers 404 for a campaign not to be seen
+        shown = None
+    if shown is None:
+        return None
+    others = list(selectors.campaigns_visible_to(request.user).order_by("-start_date", "-batch")[:50])
+    return {"shown": shown, "choices": others if len(others) > 1 else []}

@@ -66,10 +66,13 @@ class UnitFilterForm(forms.Form):
     group = forms.TypedChoiceField(label=_("Inspection group"), required=False, coerce=int, empty_value=None)
     without_liaison = forms.BooleanField(label=_("Without liaison"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *Unit.Kind.choices]
-        groups = selectors.inspection_groups_visible_to(user).order_by("number").values_list("id", "name")
+        groups = selectors.inspection_groups_visible_to(user)
+        if campaign is not None:  # the groups of the campaign shown, not of every campaign
+            groups = groups.filter(campaign=campaign)
+        groups = groups.order_by("number").values_list("id", "name")
         self.fields["group"].choices = [("", _("All groups")), *groups]
         self.fields["q"].widget.attrs["placeholder"] = _("Unit name")
 

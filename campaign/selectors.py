@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from campaign.models import Campaign, ChangeCounter, Coverage, InspectionGroup, Liaison, Unit, User
 
@@ -166,9 +167,37 @@ def unit_detail(*, user, unit_id: int) -> Unit:
     )
 
 
-def current_campaign(user) -> Campaign | None:
-    """The campaign a person works in now: the latest one they can see."""
-    return campaigns_visible_to(user).order_by("-start_date", "-batch").first()
+def campaign_path(model) -> str | None:
+    """The ORM path from `model` to its campaign (`campaign`, `unit__campaign`,
+    `problem__campaign`…), following foreign keys at most three steps; "pk" for Campaign itself
+    and None for what belongs to no campaign (people, work lines)."""
+    if model is Campaign:
+        return "pk"
+    frontier = [(model, "")]
+    for _depth in range(3):
+        step = []
+        for current, prefix in frontier:
+            relations = [f for f in current._meta.get_fields() if f.many_to_one or (f.one_to_one and f.concrete)]
+            # A direct campaign first, then the unit, then anything else.
+            relations.sort(key=lambda f: (f.name != "campaign", f.name != "unit", f.name))
+            for relation in relations:
+                if relation.related_model is Campaign:
+                    return f"{prefix}{relation.name}"
+            step.extend(
+                (relation.related_model, f"{prefix}{relation.name}__")
+                for relation in relations
+                if relation.related_model is not None and relation.related_model is not User
+            )
+        frontier = step
+    return None
+
+
+def current_campaign(user, *, on: dt.date | None = None) -> Campaign | None:
+    """The campaign a person works in when they have chosen none: the newest one they can see
+    that has begun (a batch set up ahead of its start does not take over everyone's pages),
+    else the newest. Pages and API choose through `campaign.choice.chosen_campaign`."""
+    campaigns = campaigns_visible_to(user).order_by("-start_date", "-batch")
+    return campaigns.filter(start_date__lte=on or timezone.localdate()).first() or campaigns.first()
 
 
 def campaign_overview(*, campaign: Campaign) -> dict:

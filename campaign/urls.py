@@ -4,6 +4,7 @@ from campaign import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("campaign/choose/", views.campaign_choose, name="campaign-choose"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign import exports, roster, selectors, services
+from campaign import choice, exports, roster, selectors, services
 from campaign.exports import download
 from campaign.forms import RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
 from campaign.models import RosterImport, Unit, User
@@ -25,7 +26,7 @@ def _office_only(user) -> None:
 def home(request):
     """Each role lands on its own page."""
     user = request.user
-    campaign = selectors.current_campaign(user)
+    campaign = choice.chosen_campaign(request)
     context = {"campaign": campaign, "today": timezone.localdate()}
     if campaign is not None:
         context["phase"] = campaign.current_phase()
@@ -36,7 +37,7 @@ def home(request):
             context["groups"] = selectors.inspection_group_summary(user=user, campaign=campaign)
         return render(request, "campaign/home_office.html", context)
     if user.role == User.Role.INSPECTOR:
-        context["groups"] = selectors.inspection_groups_with_units(user=user)
+        context["groups"] = selectors.inspection_groups_with_units(user=user, campaign=campaign)
         return render(request, "campaign/home_inspector.html", context)
     if user.role == User.Role.LIAISON:
         unit = selectors.liaison_unit(user)
@@ -52,9 +53,10 @@ def home(request):
 
 @login_required
 def unit_list(request):
-    form = UnitFilterForm(request.GET or None, user=request.user)
+    campaign = choice.chosen_campaign(request)
+    form = UnitFilterForm(request.GET or None, user=request.user, campaign=campaign)
     filters = form.cleaned_filters() if form.is_valid() else {}
-    units = selectors.unit_list(user=request.user, **filters)
+    units = selectors.unit_list(user=request.user, campaign=campaign, **filters)
     if request.GET.get("export") == "xlsx":
         return download(
             exports.units_workbook(units.prefetch_related("liaisons__user")),
@@ -110,9 +112,7 @@ def unit_edit(request, pk: int):
 def inspection_groups(request):
     if selectors.is_liaison(request.user):
         raise PermissionDenied(_("Only the office, leaders and inspection groups may open this page."))
-    groups = selectors.inspection_groups_with_units(
-        user=request.user, campaign=selectors.current_campaign(request.user)
-    )
+    groups = selectors.inspection_groups_with_units(user=request.user, campaign=choice.chosen_campaign(request))
     return render(request, "campaign/inspection_groups.html", {"groups": groups})
 
 
@@ -120,7 +120,7 @@ def inspection_groups(request):
 def roster_import(request):
     """Upload a roster; the dry run runs at once and shows every bad row."""
     _office_only(request.user)
-    campaign = selectors.current_campaign(request.user)
+    campaign = choice.chosen_campaign(request)
     if campaign is None:
         messages.error(request, _("Create a campaign in the admin first."))
         return redirect("home")
@@ -181,3 +181,23 @@ def notification_open(request, pk: int):
 def notifications_read_all(request):
     services.notifications_mark_read(user=request.user)
     return redirect("notifications")
+
+
+@login_required
+@require_POST
+def campaign_choose(request):
+    """The top bar's switcher: remember the campaign the person works in, then go back to the
+    page they were on (without a `?campaign=` that would override the new choice)."""
+    campaign = choice.campaign_visible(request.user, request.POST.get("campaign", ""))
+    choice.campaign_remember(request, campaign=campaign)
+    messages.success(request, _("Now showing %(campaign)s.") % {"campaign": campaign})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("home")
+    path, _sep, query = target.partition("?")
+    params = QueryDict(query, mutable=True)
+    params.pop(choice.QUERY_PARAM, None)
+    params.pop("page", None)
+    return redirect(f"{path}?{params.urlencode()}" if params else path)

@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from campaign.api import query_bool, query_int
+from campaign.api import campaign_in_body, query_bool, query_int
 from campaign.models import Unit, User
-from campaign.selectors import current_campaign, is_liaison, is_office, units_visible_to
+from campaign.selectors import is_liaison, is_office, units_visible_to
 from rectification import selectors
 from rectification.models import (
     ArenaRound,
@@ -49,10 +49,7 @@ def client_address(request) -> str:
 
 
 def _campaign_for(request):
-    campaign = current_campaign(request.user)
-    if campaign is None:
-        raise serializers.ValidationError({"detail": _("You take part in no campaign.")})
-    return campaign
+    return campaign_in_body(request)
 
 
 def _visible_unit(request, pk) -> Unit:
@@ -794,6 +791,9 @@ class PublicReportInput(serializers.Serializer):
     about_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    campaign = serializers.IntegerField(
+        required=False, help_text="The campaign reported to (default: the one running today)."
+    )
 
 
 class PublicReportSerializer(serializers.ModelSerializer):
@@ -864,15 +864,16 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=PublicReportInput, responses={201: None})
     def create(self, request, *args, **kwargs):
-        from rectification.views.public import public_campaign
-
         data = PublicReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("files")
+        campaign = selectors.public_campaign(campaign_id=values.pop("campaign", None))
+        if campaign is None:
+            raise serializers.ValidationError({"campaign": _("Campaign: there is no such campaign to report to.")})
         try:
             report = public_services.public_report_submit(
-                campaign=public_campaign(), files=_files(request), address=client_address(request), **values
+                campaign=campaign, files=_files(request), address=client_address(request), **values
             )
         except public_services.RateLimited as exc:
             raise Throttled(detail=str(exc))
@@ -888,7 +889,13 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path=r"status/(?P<receipt>[A-Za-z0-9]+)")
     def status_by_receipt(self, request, receipt=None):
         try:
-            found = public_services.public_report_status(receipt=receipt, address=client_address(request))
+            campaign_id = query_int(request, "campaign")
+            campaign = selectors.public_campaign(campaign_id=campaign_id) if campaign_id else None
+            if campaign_id and campaign is None:
+                return Response({"detail": _("No report has this receipt code.")}, status=status.HTTP_404_NOT_FOUND)
+            found = public_services.public_report_status(
+                receipt=receipt, address=client_address(request), campaign=campaign
+            )
         except public_services.RateLimited as exc:
             raise Throttled(detail=str(exc))
         if found is None:

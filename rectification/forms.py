@@ -10,6 +10,14 @@ from campaign.selectors import units_visible_to
 from rectification.models import Measure, PetitionCase, Problem
 
 
+def _units(user, campaign=None):
+    """The units a form offers: those the user may see, of the campaign the record goes into."""
+    units = units_visible_to(user)
+    if campaign is not None:
+        units = units.filter(campaign=campaign)
+    return units.order_by("kind", "name")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -91,9 +99,9 @@ class ProblemForm(ServiceErrorsMixin, forms.Form):
     severity = forms.ChoiceField(label=_("Severity"), choices=Problem.Severity.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["unit"].queryset = _units(user, campaign)
 
 
 class ProblemEditForm(ServiceErrorsMixin, forms.Form):
@@ -125,9 +133,9 @@ class MeasureForm(ServiceErrorsMixin, forms.Form):
         label=_("Acceptance criteria"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_unit"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["responsible_unit"].queryset = _units(user, campaign)
 
     def values(self) -> dict:
         d = dict(self.cleaned_data)
@@ -226,14 +234,14 @@ class SiteVisitForm(ServiceErrorsMixin, forms.Form):
         label=_("Reopen a closed measure of this unit (the findings are the reason)"), queryset=None, required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         from rectification.selectors import measures_visible_to
 
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["unit"].queryset = _units(user, campaign)
         self.fields["reopen_measure"].queryset = (
             measures_visible_to(user)
-            .filter(status=Measure.Status.CLOSED)
+            .filter(status=Measure.Status.CLOSED, **({"problem__campaign": campaign} if campaign else {}))
             .select_related("problem", "responsible_unit")
             .order_by("responsible_unit__name", "problem__code", "number")
         )
@@ -255,11 +263,11 @@ class PetitionCaseForm(ServiceErrorsMixin, forms.Form):
     received_on = forms.DateField(label=_("Received"), widget=_date_input())
     deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         from campaign.models import User
 
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["unit"].queryset = _units(user, campaign)
         self.fields["leader"].queryset = User.objects.filter(role=User.Role.LEADER, is_active=True).order_by("username")
 
 
@@ -273,9 +281,9 @@ class TvSessionForm(ServiceErrorsMixin, forms.Form):
         label=_("Questions collected (one a line)"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["departments"].queryset = _units(user, campaign)
 
     def values(self) -> dict:
         d = dict(self.cleaned_data)
@@ -295,9 +303,9 @@ class WorkTeamForm(ServiceErrorsMixin, forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
     member_units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = units_visible_to(user).order_by("kind", "name")
+        units = _units(user, campaign)
         self.fields["lead_unit"].queryset = units
         self.fields["member_units"].queryset = units
 
@@ -307,9 +315,9 @@ class SpecialTaskForm(ServiceErrorsMixin, forms.Form):
     owner_unit = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_unit"].queryset = units_visible_to(user).order_by("kind", "name")
+        self.fields["owner_unit"].queryset = _units(user, campaign)
 
 
 class ArenaRoundForm(ServiceErrorsMixin, forms.Form):

@@ -17,6 +17,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaign.models import Campaign
 from campaign.selectors import (
     change_counter,
     cut_to_units,
@@ -454,3 +455,17 @@ def arena_score_sheet(*, round_: ArenaRound) -> list[dict]:
     for row in rows.values():
         row["cells"] = [row["by_criterion"].get(pk) for pk in criteria]
     return list(rows.values())
+
+
+# --- The public reporting zone ---------------------------------------------------------------
+
+
+def public_campaign(*, campaign_id: int | None = None, on: dt.date | None = None) -> Campaign | None:
+    """The campaign a public reporting page belongs to: the one named in its address, else the
+    newest campaign open on `on` (today), else the newest of all. No login is involved, so any
+    campaign's zone is reachable by its number; whether it still takes reports is the service's."""
+    campaigns = Campaign.objects.order_by("-start_date", "-batch")
+    if campaign_id is not None:
+        return campaigns.filter(pk=campaign_id).first()
+    on = on or timezone.localdate()
+    return campaigns.filter(start_date__lte=on, end_date__gte=on).first() or campaigns.first()

@@ -6,6 +6,8 @@ urlpatterns = [
     # The public reporting zone: no login.
     path("report/", public.report_public, name="rect-public-report"),
     path("report/status/", public.report_status, name="rect-public-status"),
+    path("report/<int:campaign_id>/", public.report_public, name="rect-public-report-campaign"),
+    path("report/<int:campaign_id>/status/", public.report_status, name="rect-public-status-campaign"),
     # Problems and measures.
     path("rectification/", special.hub, name="rect-hub"),
     path("rectification/problems/", problems.problem_list, name="rect-problem-list"),

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from campaign import selectors as access
 from campaign.api import query_int
+from campaign.choice import chosen_campaign
 from reporting.models import Bulletin, Summary
 from reporting.selectors.figures import campaign_figures
 from reporting.selectors.summaries import bulletins_visible_to, summary_list
@@ -128,7 +129,7 @@ class FigureViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("as_of", str)], responses={200: dict})
     def list(self, request):
-        campaign = access.current_campaign(request.user)
+        campaign = chosen_campaign(request, remember=False)
         as_of = parse_day(request.query_params.get("as_of"), timezone.localdate())
         if campaign is None:
             return Response({"as_of": as_of, "results": []})

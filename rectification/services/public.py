@@ -75,6 +75,12 @@ def public_report_submit(
     is a receipt code, the reporter's only key to the report."""
     rate_limit_hit(scope="public_report", address=address)
     errors: dict[str, list] = {}
+    if campaign.end_date < timezone.localdate():
+        # A finished campaign stays readable for staff; the public reports to the current one.
+        errors["campaign"] = [
+            _("%(campaign)s ended on %(day)s and takes no new reports; report on the current campaign's page.")
+            % {"campaign": campaign.name, "day": campaign.end_date.isoformat()}
+        ]
     if not (subject or "").strip():
         errors["subject"] = [_("Give the report a subject.")]
     if not (body or "").strip():
@@ -103,13 +109,16 @@ def public_report_submit(
     return report
 
 
-def public_report_status(*, receipt: str, address: str) -> dict | None:
+def public_report_status(*, receipt: str, address: str, campaign: Campaign | None = None) -> dict | None:
     """What a reporter may see with the receipt code: when it was received, how it was
     handled, the reply and, once it is on the problem list, whether it is rectified. Nothing
     about other reports, the problem's text or who handled it. Lookups are rate-limited so
     codes cannot be guessed."""
     rate_limit_hit(scope="public_report_status", address=address)
-    report = PublicReport.objects.filter(receipt=(receipt or "").strip().upper()).select_related("problem").first()
+    reports = PublicReport.objects.filter(receipt=(receipt or "").strip().upper())
+    if campaign is not None:  # a campaign's own zone answers only for its reports
+        reports = reports.filter(campaign=campaign)
+    report = reports.select_related("problem").first()
     if report is None:
         return None
     return {

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from campaign.selectors import current_campaign, is_office
+from campaign.choice import chosen_campaign_or_404
+from campaign.selectors import is_office
 from rectification import forms, rules, selectors
 from rectification.models import WorkTeam
 from rectification.services import public as public_services
@@ -20,10 +20,7 @@ from rectification.services import special as special_services
 
 
 def _campaign(request):
-    campaign = current_campaign(request.user)
-    if campaign is None:
-        raise Http404(_("You take part in no campaign."))
-    return campaign
+    return chosen_campaign_or_404(request)
 
 
 def _office(request) -> None:
@@ -48,7 +45,7 @@ def _form_page(request, form, save, *, heading, back_url, back_label, done):
 @login_required
 def petition_new(request):
     _office(request)
-    form = forms.PetitionCaseForm(request.POST or None, user=request.user)
+    form = forms.PetitionCaseForm(request.POST or None, user=request.user, campaign=_campaign(request))
     return _form_page(
         request,
         form,
@@ -66,7 +63,7 @@ def petition_new(request):
 def tv_new(request):
     _office(request)
     campaign = _campaign(request)
-    form = forms.TvSessionForm(request.POST or None, user=request.user)
+    form = forms.TvSessionForm(request.POST or None, user=request.user, campaign=campaign)
     return _form_page(
         request,
         form,
@@ -98,7 +95,7 @@ def special_new(request):
 def team_new(request, pk: int):
     _office(request)
     special = get_object_or_404(selectors.special_rectifications_visible_to(request.user), pk=pk)
-    form = forms.WorkTeamForm(request.POST or None, user=request.user)
+    form = forms.WorkTeamForm(request.POST or None, user=request.user, campaign=special.campaign)
     return _form_page(
         request,
         form,
@@ -121,7 +118,7 @@ def task_new(request, pk: int):
     team = get_object_or_404(WorkTeam.objects.select_related("rectification"), pk=pk)
     if not (is_office(request.user) or rules.acts_for(request.user, team.lead_unit_id)):
         raise PermissionDenied(_("Only the office or the lead department may add tasks."))
-    form = forms.SpecialTaskForm(request.POST or None, user=request.user)
+    form = forms.SpecialTaskForm(request.POST or None, user=request.user, campaign=team.rectification.campaign)
     return _form_page(
         request,
         form,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaign.choice import chosen_campaign
 from campaign.exports import download
-from campaign.selectors import current_campaign, is_inspector, is_liaison, is_office, reads_everything
+from campaign.selectors import campaign_path, is_inspector, is_liaison, is_office, reads_everything
 from rectification import forms, rules, selectors
 from rectification.models import Closure, Extension, Measure, Problem, ProblemImport
 from rectification.services import ledger
@@ -31,7 +32,7 @@ def _query(request) -> str:
 def problem_list(request):
     form = forms.ProblemFilterForm(request.GET or None)
     filters = form.filters()
-    campaign = current_campaign(request.user)
+    campaign = chosen_campaign(request)
     problems = selectors.problem_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
     if request.GET.get("export") == "xlsx":
         measures = selectors.ledger_rows(
@@ -67,7 +68,7 @@ def problem_new(request):
     user = request.user
     if not (is_office(user) or is_liaison(user) or is_inspector(user)):
         raise PermissionDenied(_("You may not list problems."))
-    form = forms.ProblemForm(request.POST or None, user=user)
+    form = forms.ProblemForm(request.POST or None, user=user, campaign=chosen_campaign(request))
     if is_liaison(user):
         form.fields["level"].choices = [(Problem.Level.UNIT, Problem.Level.UNIT.label)]
     if request.method == "POST" and form.is_valid():
@@ -118,7 +119,7 @@ def problem_detail(request, pk: int):
     can_add = problem.status != Problem.Status.CLOSED and (
         is_office(request.user) or rules.acts_for(request.user, problem.unit_id)
     )
-    form = forms.MeasureForm(request.POST or None, user=request.user) if can_add else None
+    form = forms.MeasureForm(request.POST or None, user=request.user, campaign=problem.campaign) if can_add else None
     if form is not None and not form.is_bound:
         form.initial = {"responsible_unit": problem.unit_id, "start_date": timezone.localdate()}
     if request.method == "POST":
@@ -147,7 +148,7 @@ def problem_detail(request, pk: int):
 @login_required
 def measure_list(request):
     form = forms.MeasureFilterForm(request.GET or None)
-    campaign = current_campaign(request.user)
+    campaign = chosen_campaign(request)
     filters = form.filters()
     measures = selectors.measure_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
     if request.GET.get("export") == "xlsx":
@@ -337,15 +338,16 @@ def measure_extension_decide(request, pk: int):
 def review(request):
     if not (is_office(request.user) or is_inspector(request.user)):
         raise PermissionDenied(_("Only the office and the inspection groups review closures."))
+    campaign = chosen_campaign(request)
+    closures = selectors.closures_awaiting(user=request.user)
+    extensions = selectors.extensions_pending(user=request.user) if is_office(request.user) else None
+    closures = closures.filter(**{campaign_path(closures.model): campaign})
+    if extensions is not None:
+        extensions = extensions.filter(**{campaign_path(extensions.model): campaign}).order_by("requested_at")
     return render(
         request,
         "rectification/review.html",
-        {
-            "closures": selectors.closures_awaiting(user=request.user).order_by("requested_at"),
-            "extensions": selectors.extensions_pending(user=request.user).order_by("requested_at")
-            if is_office(request.user)
-            else [],
-        },
+        {"closures": closures.order_by("requested_at"), "extensions": extensions if extensions is not None else []},
     )
 
 
@@ -359,7 +361,7 @@ def evidence_download(request, pk: int):
 def problem_import(request):
     if not is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may import problem lists."))
-    campaign = current_campaign(request.user)
+    campaign = chosen_campaign(request)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and campaign is not None:
         upload = form.cleaned_data["file"]

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaign.choice import chosen_campaign_or_404
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import forms, rules, selectors
@@ -19,23 +21,25 @@ from rectification.models import PetitionCase, PublicReport, PublicReportAttachm
 from rectification.services import public as services
 
 
-def public_campaign() -> Campaign:
-    """The campaign the public reporting zone belongs to: the latest one."""
-    campaign = Campaign.objects.order_by("-start_date", "-batch").first()
+def public_campaign(campaign_id: int | None = None) -> Campaign:
+    """The campaign a public reporting page belongs to (`selectors.public_campaign`), or 404."""
+    campaign = selectors.public_campaign(campaign_id=campaign_id)
     if campaign is None:
         raise Http404(_("There is no campaign to report to."))
     return campaign
 
 
-def report_public(request):
-    """The public reporting zone (举报专区): anyone, no login; answers a receipt code."""
+def report_public(request, campaign_id: int | None = None):
+    """The public reporting zone (举报专区) of a campaign (the current one at `/report/`):
+    anyone, no login; answers a receipt code."""
+    campaign = public_campaign(campaign_id)
     form = forms.PublicReportForm(request.POST or None, request.FILES or None)
     receipt = None
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             report = services.public_report_submit(
-                campaign=public_campaign(), address=client_address(request), **form.cleaned_data
+                campaign=campaign, address=client_address(request), **form.cleaned_data
             )
         except services.RateLimited as exc:
             form.add_error(None, str(exc))
@@ -51,20 +55,30 @@ def report_public(request):
     return render(
         request,
         "rectification/public_report.html",
-        {"form": form, "receipt": receipt, "lookup": forms.ReceiptForm()},
+        {
+            "form": form,
+            "receipt": receipt,
+            "lookup": forms.ReceiptForm(),
+            "campaign": campaign,
+            "closed": campaign.end_date < timezone.localdate(),
+        },
         status=status,
     )
 
 
-def report_status(request):
-    """The reporter follows a report by its receipt code, and sees nothing else."""
+def report_status(request, campaign_id: int | None = None):
+    """The reporter follows a report by its receipt code, and sees nothing else; a campaign's
+    own status page answers only for that campaign's reports."""
+    campaign = public_campaign(campaign_id) if campaign_id is not None else None
     form = forms.ReceiptForm(request.GET or None)
     found = None
     missing = False
     status = 200
     if form.is_bound and form.is_valid():
         try:
-            found = services.public_report_status(receipt=form.cleaned_data["receipt"], address=client_address(request))
+            found = services.public_report_status(
+                receipt=form.cleaned_data["receipt"], address=client_address(request), campaign=campaign
+            )
         except services.RateLimited as exc:
             form.add_error(None, str(exc))
             status = 429
@@ -74,7 +88,7 @@ def report_status(request):
     return render(
         request,
         "rectification/public_status.html",
-        {"form": form, "found": found, "missing": missing},
+        {"form": form, "found": found, "missing": missing, "campaign": campaign},
         status=status,
     )
 
@@ -87,7 +101,8 @@ def _staff_reader(user) -> None:
 @login_required
 def report_list(request):
     _staff_reader(request.user)
-    reports = selectors.public_reports_for_staff(user=request.user).order_by("-received_at")
+    campaign = chosen_campaign_or_404(request)
+    reports = selectors.public_reports_for_staff(user=request.user).filter(campaign=campaign).order_by("-received_at")
     triage = request.GET.get("triage", "")
     if triage:
         reports = reports.filter(triage=triage)
@@ -102,6 +117,7 @@ def report_list(request):
             "query": query.urlencode(),
             "triage": triage,
             "choices": PublicReport._meta.get_field("triage").choices,
+            "campaign": campaign,
         },
     )
 
@@ -151,7 +167,9 @@ def tv_list(request):
         request,
         "rectification/tv_list.html",
         {
-            "sessions": selectors.tv_sessions_visible_to(request.user).order_by("-aired_on"),
+            "sessions": selectors.tv_sessions_visible_to(request.user)
+            .filter(campaign=chosen_campaign_or_404(request))
+            .order_by("-aired_on"),
             "is_office": is_office(request.user),
         },
     )
@@ -174,7 +192,11 @@ def tv_detail(request, pk: int):
 
 @login_required
 def petition_list(request):
-    cases = selectors.petition_cases_visible_to(request.user).order_by("stage", "deadline", "code")
+    cases = (
+        selectors.petition_cases_visible_to(request.user)
+        .filter(campaign=chosen_campaign_or_404(request))
+        .order_by("stage", "deadline", "code")
+    )
     kind = request.GET.get("kind", "")
     if kind:
         cases = cases.filter(kind=kind)

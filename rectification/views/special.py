@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign.selectors import current_campaign, is_inspector, is_liaison, is_office
+from campaign.choice import chosen_campaign
+from campaign.selectors import is_inspector, is_liaison, is_office
 from rectification import forms, rules, selectors
 from rectification.models import ArenaRound, DispatchMiss, DispatchRound, SpecialRectification, SpecialTask, WorkTeam
 from rectification.services import dispatch as dispatch_services
@@ -23,7 +24,7 @@ from rectification.services import special as services
 def hub(request):
     """Everything around the problem list on one page, with its figures."""
     user = request.user
-    campaign = current_campaign(user)
+    campaign = chosen_campaign(request)
     context = {
         "campaign": campaign,
         "is_liaison": is_liaison(user),
@@ -71,7 +72,7 @@ def hub(request):
 
 @login_required
 def special_list(request):
-    campaign = current_campaign(request.user)
+    campaign = chosen_campaign(request)
     specials = selectors.special_rectifications_visible_to(request.user).filter(campaign=campaign).order_by("id")
     return render(
         request, "rectification/special_list.html", {"specials": specials, "is_office": is_office(request.user)}
@@ -167,7 +168,12 @@ def arena_publish(request, pk: int):
 def site_visit_new(request):
     if not (is_office(request.user) or is_inspector(request.user)):
         raise PermissionDenied(_("Only the inspection groups and the office record site visits."))
-    form = forms.SiteVisitForm(request.POST or None, user=request.user, initial={"visited_on": timezone.localdate()})
+    form = forms.SiteVisitForm(
+        request.POST or None,
+        user=request.user,
+        campaign=chosen_campaign(request),
+        initial={"visited_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.site_visit_record(by=request.user, **form.cleaned_data)

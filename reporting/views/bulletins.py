@@ -32,7 +32,7 @@ def bulletin_list(request):
         access.is_office(request.user) or access.reads_everything(request.user) or access.is_inspector(request.user)
     ):
         raise PermissionDenied
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     form = NewBulletinForm(initial={"kind": Bulletin.Kind.WEEKLY, "day": timezone.localdate()})
     if request.method == "POST":
         form = NewBulletinForm(request.POST)

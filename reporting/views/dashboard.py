@@ -28,7 +28,7 @@ def _may_enter(user) -> bool:
 def dashboard(request):
     if not _may_enter(request.user):
         raise PermissionDenied
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     data = dashboard_data(user=request.user, campaign=campaign)
     if request.GET.get("export") == "xlsx":
         content = exports.scorecard_workbook(data["ranking"], data["formula"], data["weeks"])
@@ -78,7 +78,7 @@ def records(request, kind: str):
         raise Http404
     if not _may_enter(request.user):
         raise PermissionDenied
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     unit_id = request.GET.get("unit")
     unit_id = int(unit_id) if unit_id and unit_id.isdigit() else None
     week = parse_day(request.GET.get("week"))

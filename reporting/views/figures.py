@@ -16,7 +16,7 @@ from reporting.views.common import DOCX, XLSX, campaign_or_404, download, parse_
 def figures(request):
     if not access.reads_everything(request.user):
         raise PermissionDenied
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     as_of = parse_day(request.GET.get("as_of"), timezone.localdate())
     groups = campaign_figures(campaign=campaign, as_of=as_of)
     export = request.GET.get("export")

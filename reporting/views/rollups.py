@@ -26,7 +26,7 @@ def _kind(value: str) -> str:
 def rollup_list(request):
     if not access.is_office(request.user):
         raise PermissionDenied
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     kind = _kind(request.GET.get("kind", ""))
     periods = list(periods_overview(campaign=campaign, kind=kind))
     for period in periods:
@@ -50,7 +50,7 @@ def rollup_action(request):
     """Run, lock or unlock the period of a kind containing a day."""
     if not access.is_office(request.user):
         raise PermissionDenied
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     kind = _kind(request.POST.get("kind", ""))
     day = parse_day(request.POST.get("day"))
     action = request.POST.get("action")
@@ -85,7 +85,7 @@ def rollup_action(request):
 @login_required
 def summary_detail(request, kind: str, start: str):
     """A stored period, one row per unit the viewer may see (the overall row for office and leaders)."""
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     day = parse_day(start)
     if kind not in Summary.Kind.values or day is None:
         raise Http404

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 
-from campaign.api import query_int
+from campaign.api import campaign_in_body, query_int
 from campaign.models import Campaign, Unit, WorkLine
 from campaign.services import require_office
 from tasks.models import KeyTask
@@ -31,7 +31,9 @@ class CooperatingUnitsField(serializers.ManyRelatedField):
 
 
 class KeyTaskSerializer(serializers.ModelSerializer):
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, help_text="Default: the campaign the request is about."
+    )
     work_line = serializers.SlugRelatedField(slug_field="code", queryset=WorkLine.objects.all())
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     cooperating_units = CooperatingUnitsField(required=False)
@@ -104,7 +106,8 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        campaign = data.pop("campaign")
+        data.pop("campaign", None)
+        campaign = campaign_in_body(self.request)
         serializer.instance = services.keytask_create(by=self.request.user, campaign=campaign, **data)
 
     def update(self, request, *args, **kwargs):

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound
 
-from campaign import selectors as access
+from campaign.api import campaign_in_body
 from campaign.models import Campaign, Unit
 from tasks.services.records import record_delete
 
@@ -32,14 +31,13 @@ class RecordViewSet(viewsets.ModelViewSet):
     instance_arg = ""  # the update service's keyword for the record
 
     def campaign_for(self, data: dict) -> Campaign:
-        campaign = data.pop("campaign", None)
+        """`campaign` in the body (one the caller may see), else the unit's, else the campaign
+        the request is about."""
+        data.pop("campaign", None)
         unit = data.get("unit")
-        if campaign is None and unit is not None:
-            campaign = unit.campaign
-        campaign = campaign or access.current_campaign(self.request.user)
-        if campaign is None:
-            raise NotFound(_("There is no campaign yet."))
-        return campaign
+        if unit is not None and self.request.data.get("campaign") in (None, ""):
+            return unit.campaign
+        return campaign_in_body(self.request)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

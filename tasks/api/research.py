@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign import selectors as access
-from campaign.api import query_int
+from campaign.api import campaign_in_body, query_int
 from campaign.models import InspectionGroup, User
 from campaign.services import require_office
 from tasks.api.records import RecordSerializer, RecordViewSet
@@ -50,7 +50,7 @@ class FocusAreaViewSet(viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        campaign = access.current_campaign(self.request.user)
+        campaign = campaign_in_body(self.request)
         serializer.instance = services.focus_area_save(
             by=self.request.user, campaign=campaign, **serializer.validated_data
         )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from campaign import selectors as access
+from campaign.choice import chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
@@ -23,16 +24,13 @@ from tasks.services import keytasks as services
 SESSION_KEY = "keytask-import"
 
 
-def _campaign(user):
-    campaign = access.current_campaign(user)
-    if campaign is None:
-        raise Http404(_("There is no campaign yet."))
-    return campaign
+def _campaign(request):
+    return chosen_campaign_or_404(request)
 
 
 @login_required
 def key_task_list(request):
-    campaign = _campaign(request.user)
+    campaign = _campaign(request)
     form = KeyTaskFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     tasks = key_task_list_for(request.user, campaign, data)
@@ -140,7 +138,7 @@ def key_task_detail(request, pk: int):
 def key_task_edit(request, pk: int | None = None):
     if not access.is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
-    campaign = _campaign(request.user)
+    campaign = _campaign(request)
     task = KeyTask.objects.filter(pk=pk, campaign=campaign).first() if pk else None
     if pk and task is None:
         raise Http404(_("No such key task."))
@@ -193,7 +191,7 @@ def key_task_import(request):
     """Upload → dry run with row errors → confirm; all or nothing."""
     if not access.is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
-    campaign = _campaign(request.user)
+    campaign = _campaign(request)
     check = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and request.POST.get("confirm"):

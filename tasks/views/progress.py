@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign import selectors as access
+from campaign.choice import chosen_campaign, chosen_campaign_or_404
 from campaign.forms import UnitFilterForm
 from tasks import weeks
 from tasks.forms import ITEM_STATUS_CHOICES, ReturnForm
@@ -305,10 +306,8 @@ def progress_grid(request):
     """Who reported: the unit × week grid for the office, leaders and inspection groups."""
     if access.is_liaison(request.user):
         return redirect("progress-mine")
-    campaign = access.current_campaign(request.user)
-    if campaign is None:
-        raise Http404(_("There is no campaign yet."))
-    form = UnitFilterForm(request.GET or None, user=request.user)
+    campaign = chosen_campaign_or_404(request)
+    form = UnitFilterForm(request.GET or None, user=request.user, campaign=campaign)
     filters = form.cleaned_filters() if form.is_valid() else {}
     units = access.unit_list(user=request.user, campaign=campaign, **filters).filter(is_active=True)
     all_weeks = weeks.campaign_weeks(campaign)
@@ -343,7 +342,7 @@ def progress_urge(request):
     units = access.units_visible_to(request.user)
     if request.POST.get("unit"):
         units = units.filter(pk=request.POST["unit"])
-    campaign = access.current_campaign(request.user)
+    campaign = chosen_campaign(request)
     units = list(units.filter(campaign=campaign, is_active=True)) if campaign else []
     sent = services.progress_urge(units=units, week_start=week_start, by=request.user)
     messages.success(

@@ -130,7 +130,7 @@ def study_rate(request, pk: int):
 @login_required
 def study_owed(request):
     """Who still owes a make-up ("缺多少补多少"), by unit and class; filter by unit, export."""
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     form = forms.RecordFilterForm(request.GET or None, user=request.user, campaign=campaign, show=("unit",))
     data = form.cleaned_data if form.is_valid() else {}
     unit = data.get("unit")
@@ -280,7 +280,7 @@ def indicator_import(request):
     """Upload → dry run with row errors → confirm; all or nothing."""
     if not access.is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may import indicator values."))
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     check = None
     form = forms.ValueImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and request.POST.get("confirm"):

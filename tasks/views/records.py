@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from campaign import selectors as access
+from campaign.choice import chosen_campaign_or_404
 from campaign.exports import (
     download,
     styled_sheet,
@@ -521,17 +522,19 @@ def kind_or_404(slug: str) -> Kind:
     return kind
 
 
-def campaign_or_404(user):
-    campaign = access.current_campaign(user)
-    if campaign is None:
-        raise Http404(_("There is no campaign yet."))
-    return campaign
+def campaign_or_404(request):
+    """The campaign the page was asked for (`campaign.choice`), or 404."""
+    return chosen_campaign_or_404(request)
 
 
 def visible_record(kind: Kind, user, pk: int):
     """One record the user may see, with the list's annotations, or 404 (another unit's record
-    is not there for them)."""
-    rows = kind.rows_for(user, campaign_or_404(user), {})
+    is not there for them). Read in the record's own campaign, whichever campaign is chosen."""
+    campaign_id = kind.model.objects.filter(pk=pk).values_list("campaign_id", flat=True).first()
+    campaign = access.campaigns_visible_to(user).filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404(_("No such record, or it is not yours to see."))
+    rows = kind.rows_for(user, campaign, {})
     record = rows.select_related(*kind.detail_related).prefetch_related(*kind.detail_prefetch).filter(pk=pk).first()
     if record is None:
         raise Http404(_("No such record, or it is not yours to see."))
@@ -571,7 +574,7 @@ def ledger_workbook(kind: Kind, rows) -> bytes:
 @login_required
 def record_list(request, slug: str):
     kind = kind_or_404(slug)
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     form = forms.RecordFilterForm(
         request.GET or None,
         user=request.user,
@@ -627,8 +630,9 @@ def record_detail(request, slug: str, pk: int):
 @login_required
 def record_edit(request, slug: str, pk: int | None = None):
     kind = kind_or_404(slug)
-    campaign = campaign_or_404(request.user)
     record = visible_record(kind, request.user, pk) if pk else None
+    # A new record goes into the campaign the page is about; an existing one stays in its own.
+    campaign = record.campaign if record is not None else campaign_or_404(request)
     if record is not None and not kind.may_edit(request.user, record):
         raise PermissionDenied(_("You may not change this record."))
     if record is None and not kind.may_create(request.user):
@@ -703,7 +707,7 @@ def topic_chain(request, pk: int):
 def records_home(request):
     """The records hub: for the office and leaders the summary figures of the four lines, each
     one click from its records; for everyone the lists they may open."""
-    campaign = campaign_or_404(request.user)
+    campaign = campaign_or_404(request)
     today = timezone.localdate()
     lines = []
     if not FIGURE_LINKS:
