@@ -707,24 +707,17 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
         if status == "closed":
             # A measure closes at 100% only if its progress says so: the last entry is the
             # closing one (the service reads the measure's percent from its last entry).
-            if not entries or entries[-1][0] != mid or entries[-1][5] != 100:
+            value = target if metric else None
+            done = list(range(len(milestones)))
+            if entries and entries[-1][0] == mid:
+                # The latest entry is the one that reached the target.
+                last = entries[-1]
+                entries[-1] = (*last[:3], value, done, 100, "已完成", *last[7:])
+            else:
                 on = max(closed_on - dt.timedelta(days=3), m_start)  # before the closure request
                 r_index = next((k for k, (_n, opens, due) in enumerate(rounds) if opens <= on <= due), None)
-                value = target if metric else None
-                done = list(range(len(milestones)))
-                entries.append(
-                    (
-                        mid,
-                        None if r_index is None else round0 + r_index,
-                        on,
-                        value,
-                        done,
-                        100,
-                        "已完成",
-                        liaison,
-                        _aware(on, 16),
-                    )
-                )
+                round_id = None if r_index is None else round0 + r_index
+                entries.append((mid, round_id, on, value, done, 100, "已完成", liaison, _aware(on, 16)))
                 last_on = on
             percent = 100
         if extended:
