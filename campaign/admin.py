@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from campaign.admin_guard import GuardedAdmin
 from campaign.models import (
     Campaign,
     Coverage,
@@ -27,13 +27,13 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(GuardedAdmin):
     list_display = ["name", "batch", "start_date", "end_date"]
     inlines = [PhaseInline]
 
 
 @admin.register(WorkLine)
-class WorkLineAdmin(SimpleHistoryAdmin):
+class WorkLineAdmin(GuardedAdmin):
     list_display = ["number", "code"]
 
     def has_delete_permission(self, request, obj=None):
@@ -50,7 +50,7 @@ class LiaisonInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(GuardedAdmin):
     list_display = ["name", "kind", "batch", "parent", "is_active"]
     list_filter = ["campaign", "kind", "batch", "is_active"]
     search_fields = ["name"]
@@ -59,7 +59,7 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(GuardedAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "work_unit", "phone", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone"]
@@ -75,7 +75,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(Liaison)
-class LiaisonAdmin(SimpleHistoryAdmin):
+class LiaisonAdmin(GuardedAdmin):
     list_display = ["unit", "user", "since"]
     search_fields = ["unit__name", "user__username", "user__full_name"]
     autocomplete_fields = ["unit", "user"]
@@ -88,7 +88,7 @@ class CoverageInline(admin.TabularInline):
 
 
 @admin.register(InspectionGroup)
-class InspectionGroupAdmin(SimpleHistoryAdmin):
+class InspectionGroupAdmin(GuardedAdmin):
     list_display = ["number", "name", "leader", "campaign"]
     filter_horizontal = ["members"]
     autocomplete_fields = ["leader"]

@@ -21,8 +21,16 @@ class Campaign(models.Model):
         ordering = ["-start_date", "batch"]
         constraints = [
             models.UniqueConstraint(fields=["name", "batch"], name="campaign_unique_name_batch"),
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="campaign_end_after_start"),
-            models.CheckConstraint(condition=Q(batch__gte=1), name="campaign_batch_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="campaign_end_after_start",
+                violation_error_message=_("End date: the campaign ends on or after its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(batch__gte=1),
+                name="campaign_batch_positive",
+                violation_error_message=_("Batch: the batch is 1 or more."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -47,7 +55,11 @@ class Phase(models.Model):
         ordering = ["campaign", "order"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "order"], name="phase_unique_order"),
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="phase_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="phase_end_after_start",
+                violation_error_message=_("End date: a phase ends on or after its start."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,8 +125,16 @@ class Unit(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "name"], name="unit_unique_name_in_campaign"),
-            models.CheckConstraint(condition=Q(batch__gte=1), name="unit_batch_positive"),
-            models.CheckConstraint(condition=~Q(parent=F("id")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(batch__gte=1),
+                name="unit_batch_positive",
+                violation_error_message=_("Batch: the batch is 1 or more."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="unit_not_own_parent",
+                violation_error_message=_("Parent unit: a unit cannot be its own parent."),
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "kind"], name="unit_campaign_kind_idx"),

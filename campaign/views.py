@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from campaign import choice, exports, roster, selectors, services
 from campaign.exports import download
 from campaign.forms import RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
+from campaign.history import record_history
 from campaign.models import RosterImport, Unit, User
 
 
@@ -83,7 +84,7 @@ def unit_detail(request, pk: int):
     )
     history = []
     if selectors.reads_everything(request.user) or can_edit:
-        history = unit.history.select_related("history_user").order_by("-history_date")[:20]
+        history = record_history(unit)
     return render(request, "campaign/unit_detail.html", {"unit": unit, "can_edit": can_edit, "history": history})
 
 

@@ -156,6 +156,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# History is read, never reverted: a past version is not a way around the services
+# (campaign/admin_guard.py also refuses the history form's POST, which this setting alone does not).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- Static and uploaded files ------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

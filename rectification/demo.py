@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from campaign.demo import demo_campaign
@@ -517,10 +518,18 @@ def load() -> str:
     # --- petition cases ------------------------------------------------------------------
     petition_rows = []
     stages = ["investigation", "consultation", "handling", "resolved", "resolved"]
+    # A stage is reached only on a day that has passed: never after the demo's "today" (nor the
+    # real one, when the demo is loaded before it), so no case is resolved in the future.
+    cap = min(REFERENCE, timezone.localdate())
+    steps = {"consultation": 5, "handling": 12, "resolved": 40}  # days after receipt
     for n in range(36):
         leader_case = n < 12
         stage = stages[n % len(stages)]
         received = dt.date(2026, 9, 10) + dt.timedelta(days=n * 2)
+        if received > cap:
+            continue
+        while stage in steps and received + dt.timedelta(days=steps[stage]) > cap:
+            stage = stages[stages.index(stage) - 1]
         petition_rows.append(
             {
                 "campaign_id": campaign.pk,

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from campaign.admin_guard import GuardedAdmin
 from reporting.models import Bulletin, RollupRun, Summary
 
 
@@ -32,7 +32,7 @@ class RollupRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(SimpleHistoryAdmin):
+class BulletinAdmin(GuardedAdmin):
     """Read-only here: numbers are given by the publish service, never typed."""
 
     list_display = ["kind", "number", "title", "period_start", "status", "published_at"]

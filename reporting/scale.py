@@ -42,6 +42,7 @@ from rectification.models import (
     Closure,
     DispatchMiss,
     DispatchRound,
+    Extension,
     Measure,
     MeasureProgress,
     Problem,
@@ -664,7 +665,8 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
     )
 
     measure0 = w.reserve(Measure, len(measures))
-    m_rows, entries, closures, misses = [], [], [], []
+    m_rows, entries, closures, misses, extensions = [], [], [], [], []
+    office_id = ctx["office"][0]
     rounds, round0 = ctx["rounds"], ctx["round0"]
     last_finished = ctx["finished_rounds"][-1] if ctx["finished_rounds"] else None
     for i, (p_index, number, m_start, deadline, original, status, closed_on, extended, unit_id, liaison) in enumerate(
@@ -703,7 +705,37 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
             done = list(range(len(milestones) * percent // 100))
             entries.append((mid, round0 + r_index, on, value, done, percent, "按期推进", liaison, _aware(on, 16)))
         if status == "closed":
+            # A measure closes at 100% only if its progress says so: the last entry is the
+            # closing one (the service reads the measure's percent from its last entry).
+            value = target if metric else None
+            done = list(range(len(milestones)))
+            if entries and entries[-1][0] == mid:
+                # The latest entry is the one that reached the target.
+                last = entries[-1]
+                entries[-1] = (*last[:3], value, done, 100, "已完成", *last[7:])
+            else:
+                on = max(closed_on - dt.timedelta(days=3), m_start)  # before the closure request
+                r_index = next((k for k, (_n, opens, due) in enumerate(rounds) if opens <= on <= due), None)
+                round_id = None if r_index is None else round0 + r_index
+                entries.append((mid, round_id, on, value, done, 100, "已完成", liaison, _aware(on, 16)))
+                last_on = on
             percent = 100
+        if extended:
+            # The later deadline came from an approved extension, recorded as one.
+            asked = max(original - dt.timedelta(days=5), m_start)  # asked before the original deadline
+            extensions.append(
+                (
+                    mid,
+                    original,
+                    deadline,
+                    "工作量超出预期，申请延期",
+                    "approved",
+                    liaison,
+                    _aware(asked, 10),
+                    office_id,
+                    _aware(asked, 16),
+                )
+            )
         on_track = m_start + dt.timedelta(days=(span_days * min(percent, 100)) // 100)
         closed_at = _aware(closed_on, 15) if closed_on else None
         m_rows.append(
@@ -827,6 +859,21 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
         closures,
     )
     w.write(DispatchMiss, ["round", "measure"], misses)
+    w.write(
+        Extension,
+        [
+            "measure",
+            "old_deadline",
+            "new_deadline",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+        ],
+        extensions,
+    )
 
 
 def _records(w: Writer, rng: random.Random, ctx: dict, chunk: list[int]) -> None:

@@ -72,6 +72,9 @@ class Problem(models.Model):
                 condition=Q(status="closed", closed_at__isnull=False)
                 | (~Q(status="closed") & Q(closed_at__isnull=True)),
                 name="problem_closed_has_time",
+                violation_error_message=_(
+                    "Rectified at: a rectified problem records when, and only a rectified one does."
+                ),
             ),
         ]
         indexes = [
@@ -137,19 +140,45 @@ class Measure(models.Model):
         ordering = ["problem__code", "number"]
         constraints = [
             models.UniqueConstraint(fields=["problem", "number"], name="measure_unique_number"),
-            models.CheckConstraint(condition=Q(deadline__gte=F("start_date")), name="measure_deadline_after_start"),
             models.CheckConstraint(
-                condition=Q(deadline__gte=F("original_deadline")), name="measure_extension_only_later"
+                condition=Q(deadline__gte=F("start_date")),
+                name="measure_deadline_after_start",
+                violation_error_message=_("Deadline: the deadline is on or after the start."),
             ),
             models.CheckConstraint(
-                condition=Q(target_value__isnull=False) | Q(milestone_count__gt=0), name="measure_has_target"
+                condition=Q(deadline__gte=F("original_deadline")),
+                name="measure_extension_only_later",
+                violation_error_message=_(
+                    "Deadline: an extension moves the deadline later, never before the original deadline."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(responsible_person=""), name="measure_has_owner"),
-            models.CheckConstraint(condition=Q(progress_percent__lte=100), name="measure_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=False) | Q(milestone_count__gt=0),
+                name="measure_has_target",
+                violation_error_message=_("Target value: give a target value or milestones."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(responsible_person=""),
+                name="measure_has_owner",
+                violation_error_message=_("Responsible person: a measure names its owner."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline=F("original_deadline")) | Q(extension_count__gt=0),
+                name="measure_extension_counted",
+                violation_error_message=_(
+                    "Deadline: a deadline later than the original one comes only from an approved extension."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100),
+                name="measure_progress_max_100",
+                violation_error_message=_("Progress (%%): progress is at most 100%%."),
+            ),
             models.CheckConstraint(
                 condition=Q(status="closed", closed_at__isnull=False)
                 | (~Q(status="closed") & Q(closed_at__isnull=True)),
                 name="measure_closed_has_time",
+                violation_error_message=_("Closed at: a closed measure records when, and only a closed one does."),
             ),
         ]
         indexes = [
@@ -189,7 +218,11 @@ class DispatchRound(models.Model):
         ordering = ["campaign", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "number"], name="round_unique_number"),
-            models.CheckConstraint(condition=Q(due_on__gte=F("opens_on")), name="round_due_after_open"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("opens_on")),
+                name="round_due_after_open",
+                violation_error_message=_("Due: a round is due on or after it opens."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,7 +265,13 @@ class MeasureProgress(models.Model):
         verbose_name = _("progress entry")
         verbose_name_plural = _("progress entries")
         ordering = ["-reported_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="progress_percent_max_100")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__lte=100),
+                name="progress_percent_max_100",
+                violation_error_message=_("Progress (%%): progress is at most 100%%."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure_id} · {self.reported_on}"
@@ -277,13 +316,29 @@ class Closure(models.Model):
                 fields=["measure"], condition=Q(status="requested"), name="closure_one_pending_per_measure"
             ),
             models.CheckConstraint(
-                condition=~Q(status="returned") | ~Q(decision_note=""), name="closure_return_has_reason"
+                condition=~Q(status="returned") | ~Q(decision_note=""),
+                name="closure_return_has_reason",
+                violation_error_message=_("Reviewer's note: a closure sent back says why."),
             ),
             models.CheckConstraint(
-                condition=Q(status="requested") | Q(decided_by__isnull=False), name="closure_decision_has_reviewer"
+                condition=Q(status="requested") | Q(decided_by__isnull=False),
+                name="closure_decision_has_reviewer",
+                violation_error_message=_("Reviewer: a decided closure names its reviewer."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="reopened") | ~Q(reopen_reason=""), name="closure_reopen_has_reason"
+                condition=~Q(status="reopened") | ~Q(reopen_reason=""),
+                name="closure_reopen_has_reason",
+                violation_error_message=_("Reason for reopening: a reopened closure says why."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["signed_off", "returned", "reopened"]) | Q(decided_at__isnull=False),
+                name="closure_decision_dated",
+                violation_error_message=_("Decided at: a decided closure records when it was decided."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="reopened") | (Q(reopened_by__isnull=False) & Q(reopened_at__isnull=False)),
+                name="closure_reopen_recorded",
+                violation_error_message=_("Reopened by: a reopened closure records who reopened it and when."),
             ),
         ]
 
@@ -311,7 +366,9 @@ class Evidence(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(progress__isnull=False) | Q(closure__isnull=False), name="evidence_belongs_somewhere"
+                condition=Q(progress__isnull=False) | Q(closure__isnull=False),
+                name="evidence_belongs_somewhere",
+                violation_error_message=_("File: an evidence file belongs to a progress entry or a closure request."),
             )
         ]
 
@@ -344,8 +401,16 @@ class Extension(models.Model):
         verbose_name_plural = _("deadline extensions")
         ordering = ["-requested_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(new_deadline__gt=F("old_deadline")), name="extension_is_later"),
-            models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason"),
+            models.CheckConstraint(
+                condition=Q(new_deadline__gt=F("old_deadline")),
+                name="extension_is_later",
+                violation_error_message=_("Deadline asked for: the new deadline is after the current one."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="extension_has_reason",
+                violation_error_message=_("Reason: an extension request says why the deadline cannot be kept."),
+            ),
             models.UniqueConstraint(
                 fields=["measure"], condition=Q(status="pending"), name="extension_one_pending_per_measure"
             ),

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaign.dates import HappenedDates
 from campaign.models import Campaign, Unit, User
 from rectification.models.measures import Problem
 
@@ -35,9 +36,15 @@ class Triaged(models.Model):
 
 def triage_constraints(prefix: str) -> list:
     return [
-        models.CheckConstraint(condition=~Q(triage="rejected") | ~Q(triage_note=""), name=f"{prefix}_reject_reason"),
         models.CheckConstraint(
-            condition=~Q(triage__in=["merged", "created"]) | Q(problem__isnull=False), name=f"{prefix}_has_problem"
+            condition=~Q(triage="rejected") | ~Q(triage_note=""),
+            name=f"{prefix}_reject_reason",
+            violation_error_message=_("Triage note: an item not taken up says why."),
+        ),
+        models.CheckConstraint(
+            condition=~Q(triage__in=["merged", "created"]) | Q(problem__isnull=False),
+            name=f"{prefix}_has_problem",
+            violation_error_message=_("Problem: an item merged into or turned into a problem names the problem."),
         ),
     ]
 
@@ -66,7 +73,11 @@ class PublicReport(Triaged):
         ordering = ["-received_at"]
         constraints = [
             *triage_constraints("report"),
-            models.CheckConstraint(condition=~Q(body=""), name="report_has_body"),
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="report_has_body",
+                violation_error_message=_("Content: a report says what happened."),
+            ),
         ]
         indexes = [models.Index(fields=["triage", "received_at"], name="report_triage_idx")]
 
@@ -127,9 +138,11 @@ class TvQuestion(Triaged):
         return self.text[:40]
 
 
-class PetitionCase(models.Model):
+class PetitionCase(HappenedDates, models.Model):
     """A petition case: led by a leader (包案) or a repeat petition (重复信访) handed down in a batch,
     through pre-visit investigation → consultation during the visit → closure by a deadline."""
+
+    HAPPENED = ("received_on", "investigated_on", "consulted_on", "resolved_on")
 
     class Kind(models.TextChoices):
         LEADER_CASE = "leader_case", _("Leader-led case")
@@ -166,13 +179,37 @@ class PetitionCase(models.Model):
         ordering = ["deadline", "code"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "code"], name="petition_unique_code"),
-            models.CheckConstraint(condition=Q(deadline__gte=F("received_on")), name="petition_deadline_after_receipt"),
             models.CheckConstraint(
-                condition=~Q(kind="leader_case") | Q(leader__isnull=False), name="petition_leader_case_has_leader"
+                condition=Q(deadline__gte=F("received_on")),
+                name="petition_deadline_after_receipt",
+                violation_error_message=_("Deadline: a case is due on or after the day it was received."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="leader_case") | Q(leader__isnull=False),
+                name="petition_leader_case_has_leader",
+                violation_error_message=_("Leader: a leader-led case (包案) names its leader."),
             ),
             models.CheckConstraint(
                 condition=~Q(stage="resolved") | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
                 name="petition_resolved_has_resolution",
+                violation_error_message=_("Resolution: a resolved case has its date and says how it was resolved."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investigated_on__isnull=True) | Q(investigated_on__gte=F("received_on")),
+                name="petition_investigated_after_receipt",
+                violation_error_message=_("Investigation done: the investigation ends on or after receipt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(consulted_on__isnull=True)
+                | (Q(investigated_on__isnull=False) & Q(consulted_on__gte=F("investigated_on"))),
+                name="petition_consulted_after_investigation",
+                violation_error_message=_("Consultation held: the consultation follows the investigation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True)
+                | (Q(consulted_on__isnull=False) & Q(resolved_on__gte=F("consulted_on"))),
+                name="petition_resolved_after_consultation",
+                violation_error_message=_("Resolved: a case is resolved on or after its consultation."),
             ),
         ]
 

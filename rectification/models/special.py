@@ -7,11 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaign.dates import HappenedDates
 from campaign.models import Campaign, Unit, User
 from rectification.models.measures import Problem
 
 
-class SiteVisit(models.Model):
+class SiteVisit(HappenedDates, models.Model):
+    HAPPENED = ("visited_on",)
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="site_visits")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="site_visits", verbose_name=_("unit"))
     inspector = models.ForeignKey(
@@ -31,8 +34,10 @@ class SiteVisit(models.Model):
         return f"{self.unit} {self.visited_on}"
 
 
-class SpecialRectification(models.Model):
+class SpecialRectification(HappenedDates, models.Model):
     """A special rectification (专项整治): a plan and the work teams that carry it out."""
+
+    HAPPENED = ("plan_issued_on",)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="special_rectifications")
     title = models.CharField(_("title"), max_length=200)
@@ -99,6 +104,12 @@ class SpecialTask(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="closed") | (Q(closed_at__isnull=False) & Q(signed_off_by__isnull=False)),
                 name="special_task_closed_signed",
+                violation_error_message=_("Signed off by: a closed task records who signed it off and when."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(closure_statement=""),
+                name="special_task_closure_stated",
+                violation_error_message=_("Result: a task asked to be closed states the result reached."),
             ),
         ]
 
@@ -139,7 +150,11 @@ class ArenaCriterion(models.Model):
         ordering = ["round", "order"]
         constraints = [
             models.UniqueConstraint(fields=["round", "order"], name="criterion_unique_order"),
-            models.CheckConstraint(condition=Q(max_score__gt=0), name="criterion_max_positive"),
+            models.CheckConstraint(
+                condition=Q(max_score__gt=0),
+                name="criterion_max_positive",
+                violation_error_message=_("Maximum score: a criterion is worth more than 0 points."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,7 +173,11 @@ class ArenaScore(models.Model):
         verbose_name_plural = _("arena scores")
         constraints = [
             models.UniqueConstraint(fields=["criterion", "team", "scorer"], name="score_once_per_scorer"),
-            models.CheckConstraint(condition=Q(score__gte=0), name="score_not_negative"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0),
+                name="score_not_negative",
+                violation_error_message=_("Score: a score is 0 or more."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.history import with_reason
 from campaign.models import Campaign, Coverage, Liaison, Unit, User
 from campaign.selectors import is_inspector, is_liaison, is_office
 from campaign.services import notify, require_office
@@ -152,13 +153,27 @@ PROBLEM_EDITABLE = ("title", "description", "category", "severity", "source")
 @transaction.atomic
 def problem_update(*, problem: Problem, by: User, data: dict) -> Problem:
     """Change a problem's wording and classification: the office, or the unit's liaison for a
-    unit-level problem. Status is never edited: it follows the measures."""
+    unit-level problem. Status is never edited: it follows the measures. A rectified (closed)
+    problem is frozen: nothing changes until the office reopens one of its measures."""
     if not (is_office(by) or (problem.level == Problem.Level.UNIT and rules.acts_for(by, problem.unit_id))):
         raise PermissionDenied(_("You may not change this problem."))
     unknown = sorted(set(data) - set(PROBLEM_EDITABLE))
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    if problem.status == Problem.Status.CLOSED:
+        changed = [name for name, value in data.items() if getattr(problem, name) != value]
+        if changed:
+            raise ValidationError(
+                {
+                    name: _(
+                        "The problem is rectified, so its %(field)s stays as it was closed; "
+                        "the office reopens a measure (with a reason) before anything changes."
+                    )
+                    % {"field": Problem._meta.get_field(name).verbose_name}
+                    for name in changed
+                }
+            )
     for name, value in data.items():
         setattr(problem, name, value)
     problem.full_clean()
@@ -426,7 +441,7 @@ def extension_decide(*, by: User, extension: Extension, approve: bool, note: str
         measure.on_track_until = on_track_until(
             start=measure.start_date, deadline=measure.deadline, percent=measure.progress_percent
         )
-        measure.save(update_fields=["deadline", "extension_count", "on_track_until"])
+        with_reason(measure, extension.reason).save(update_fields=["deadline", "extension_count", "on_track_until"])
     notify(
         users=[extension.requested_by],
         key=f"rect-extension-decided:{extension.pk}",
@@ -547,7 +562,7 @@ def closure_return(*, by: User, closure: Closure, reason: str) -> Closure:
     closure.save()
     measure = Measure.objects.select_for_update().get(pk=closure.measure_id)
     measure.status = Measure.Status.OPEN
-    measure.save(update_fields=["status"])
+    with_reason(measure, closure.decision_note).save(update_fields=["status"])
     notify(
         users=[closure.requested_by],
         key=f"rect-closure-decided:{closure.pk}",
@@ -579,7 +594,7 @@ def measure_reopen(*, by: User, measure: Measure, reason: str, site_visit=None) 
     closure.save()
     measure.status = Measure.Status.OPEN
     measure.closed_at = None
-    measure.save(update_fields=["status", "closed_at"])
+    with_reason(measure, closure.reopen_reason).save(update_fields=["status", "closed_at"])
     problem_refresh_status(problem=measure.problem)
     notify(
         users=_owners_of(measure.responsible_unit),

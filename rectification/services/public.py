@@ -251,6 +251,46 @@ def petition_cases_receive(*, by: User, campaign: Campaign, batch: str, kind: st
 STAGE_ORDER = [s.value for s in PetitionCase.Stage]
 
 
+def _check_stage_date(case: PetitionCase, stage: str, on: dt.date) -> None:
+    """A stage is dated on a day that has passed, not before the stage before it. A resolution
+    recorded after the deadline is dated after the deadline: on every day since the deadline the
+    case was on the overdue list (and in the dispatches and dashboards of those days); dating it
+    back would turn it into an on-time case and drop it silently from figures already reported.
+    It counts as resolved late, which it was as far as the record shows."""
+    field = {"consultation": "investigated_on", "handling": "consulted_on", "resolved": "resolved_on"}[stage]
+    label = PetitionCase._meta.get_field(field).verbose_name
+    today = timezone.localdate()
+    previous = {
+        "investigated_on": ("received_on", case.received_on),
+        "consulted_on": ("investigated_on", case.investigated_on),
+        "resolved_on": ("consulted_on", case.consulted_on),
+    }[field]
+    if on > today:
+        raise ValidationError({field: _("%(field)s: %(date)s has not come yet.") % {"field": label, "date": on}})
+    if previous[1] and on < previous[1]:
+        raise ValidationError(
+            {
+                field: _("%(field)s: %(date)s is before %(previous)s (%(previous_date)s).")
+                % {
+                    "field": label,
+                    "date": on,
+                    "previous": PetitionCase._meta.get_field(previous[0]).verbose_name,
+                    "previous_date": previous[1],
+                }
+            }
+        )
+    if field == "resolved_on" and today > case.deadline and on <= case.deadline:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(field)s: the case has been overdue since %(deadline)s; a resolution recorded now is dated "
+                    "after the deadline, not %(date)s."
+                )
+                % {"field": label, "deadline": case.deadline, "date": on}
+            }
+        )
+
+
 @transaction.atomic
 def petition_case_advance(
     *, by: User, case: PetitionCase, stage: str, on: dt.date | None = None, resolution: str = ""
@@ -269,6 +309,7 @@ def petition_case_advance(
             }
         )
     on = on or timezone.localdate()
+    _check_stage_date(case, stage, on)
     if stage == PetitionCase.Stage.CONSULTATION:
         case.investigated_on = on
     elif stage == PetitionCase.Stage.HANDLING:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.history import with_reason
 from campaign.models import Campaign, Unit, User
 from campaign.selectors import is_office
 from campaign.services import require_office
@@ -48,9 +49,9 @@ def site_visit_record(
     problems = problems or []
     if any(p.unit_id != unit.pk for p in problems):
         raise ValidationError({"problems": _("Choose problems of the visited unit.")})
-    visit = SiteVisit.objects.create(
-        campaign=unit.campaign, unit=unit, inspector=by, visited_on=visited_on, findings=findings.strip()
-    )
+    visit = SiteVisit(campaign=unit.campaign, unit=unit, inspector=by, visited_on=visited_on, findings=findings.strip())
+    visit.full_clean(exclude=["problems"])
+    visit.save()
     if new_problem_title.strip():
         problem = problem_create(
             by=by,
@@ -79,9 +80,12 @@ def special_rectification_create(
 ) -> SpecialRectification:
     """The office records a special rectification and its plan."""
     require_office(by, _("set up special rectifications"))
-    return SpecialRectification.objects.create(
+    plan = SpecialRectification(
         campaign=campaign, title=title.strip(), plan_document=plan_document.strip(), plan_issued_on=plan_issued_on
     )
+    plan.full_clean()
+    plan.save()
+    return plan
 
 
 @transaction.atomic
@@ -145,6 +149,7 @@ def special_task_decide(*, by: User, task: SpecialTask, approve: bool, reason: s
             raise ValidationError({"reason": _("Say why the closure is sent back.")})
         task.status = SpecialTask.Status.OPEN
         task.returned_reason = reason.strip()
+        with_reason(task, task.returned_reason)
     task.save()
     return task
 

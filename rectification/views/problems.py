@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from campaign.choice import chosen_campaign
 from campaign.exports import download
+from campaign.history import record_history
 from campaign.selectors import campaign_path, is_inspector, is_liaison, is_office, reads_everything
 from rectification import forms, rules, selectors
 from rectification.models import Closure, Extension, Measure, Problem, ProblemImport
@@ -140,7 +141,8 @@ def problem_detail(request, pk: int):
             "problem": problem,
             "form": form,
             "reports": selectors.problem_reports(problem),
-            "can_edit": _can_edit_problem(request.user, problem),
+            "can_edit": problem.status != Problem.Status.CLOSED and _can_edit_problem(request.user, problem),
+            "history": record_history(problem),
         },
     )
 
@@ -198,9 +200,7 @@ def _render_measure(request, measure: Measure, status: int = 200, **bound):
         "reopen_form": bound.get("reopen_form")
         or (forms.ReasonForm() if is_office(user) and measure.status == Measure.Status.CLOSED else None),
         "decide_form": bound.get("decide_form") or (forms.ReasonForm() if is_office(user) and pending_ext else None),
-        "history": measure.history.select_related("history_user").order_by("-history_date")[:15]
-        if reads_everything(user) or owner or reviewer
-        else [],
+        "history": record_history(measure) if reads_everything(user) or owner or reviewer else [],
     }
     return render(request, "rectification/measure_detail.html", context, status=status)
 

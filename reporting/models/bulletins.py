@@ -42,8 +42,13 @@ class Bulletin(models.Model):
                 condition=Q(status="draft", number__isnull=True, published_at__isnull=True)
                 | Q(status="published", number__isnull=False, published_at__isnull=False),
                 name="bulletin_number_when_published",
+                violation_error_message=_("Number: a published bulletin has its number and date; a draft has neither."),
             ),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="bulletin_period_order"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="bulletin_period_order",
+                violation_error_message=_("Period end: the period ends on or after it starts."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,8 +50,13 @@ class Summary(models.Model):
             models.CheckConstraint(
                 condition=Q(unit__isnull=True, unit_key=0) | Q(unit__isnull=False, unit_key__gt=0),
                 name="summary_unit_key_matches",
+                violation_error_message=_("Unit: a unit's summary names its unit."),
             ),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="summary_period_order"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="summary_period_order",
+                violation_error_message=_("Period end: the period ends on or after it starts."),
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "kind", "period_start"], name="summary_period_idx")]
 

@@ -1,19 +1,23 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from campaign.admin_guard import GuardedAdmin
 from tasks.models import KeyTask, ProgressItem, ReportingRule, ReportTransition, WeeklyProgress
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(SimpleHistoryAdmin):
+class KeyTaskAdmin(GuardedAdmin):
     list_display = ["number", "title", "work_line", "lead_unit", "deadline"]
     list_filter = ["campaign", "work_line"]
     search_fields = ["title"]
     autocomplete_fields = ["lead_unit", "cooperating_units"]
+    # The deadline and target carry the list's rules (within the campaign, not negative):
+    # they change on the key-task page or by import, both through keytask_update.
+    rule_fields = ("campaign", "number", "deadline", "metric_target", "metric_unit")
+    addable = False
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(SimpleHistoryAdmin):
+class ReportingRuleAdmin(GuardedAdmin):
     list_display = ["campaign", "deadline_weekday", "deadline_time", "reminder_hours_before"]
 
 
@@ -32,7 +36,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(WeeklyProgress)
-class WeeklyProgressAdmin(SimpleHistoryAdmin):
+class WeeklyProgressAdmin(GuardedAdmin):
     """Read-only here: reports move only through submit/return/accept, which record who and why."""
 
     list_display = ["unit", "week_start", "status", "is_late", "submitted_at"]
@@ -40,8 +44,7 @@ class WeeklyProgressAdmin(SimpleHistoryAdmin):
     search_fields = ["unit__name"]
     inlines = [ItemInline, TransitionInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in WeeklyProgress._meta.fields]
+    addable = False
 
-    def has_add_permission(self, request):
-        return False
+    def is_frozen(self, obj):
+        return True

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from campaign.admin_guard import GuardedAdmin
 from tasks.models import (
     Absence,
     CoBuildingProject,
@@ -36,7 +36,7 @@ class MakeUpInline(admin.TabularInline):
 
 
 @admin.register(StudyActivity)
-class StudyActivityAdmin(SimpleHistoryAdmin):
+class StudyActivityAdmin(GuardedAdmin):
     list_display = ["date", "title", "kind", "unit", "participants", "rated_excellent"]
     list_filter = ["kind", "rated_excellent", "campaign"]
     search_fields = ["title", "topic", "lecturer"]
@@ -46,12 +46,12 @@ class StudyActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(SimpleHistoryAdmin):
+class FocusAreaAdmin(GuardedAdmin):
     list_display = ["number", "name", "campaign"]
 
 
 @admin.register(ResearchTopic)
-class ResearchTopicAdmin(SimpleHistoryAdmin):
+class ResearchTopicAdmin(GuardedAdmin):
     list_display = ["title", "level", "unit", "leader", "claimed_by", "status"]
     list_filter = ["level", "status", "campaign"]
     search_fields = ["title", "claimed_by"]
@@ -70,7 +70,7 @@ class SpotCheckInline(admin.TabularInline):
 
 
 @admin.register(ResearchActivity)
-class ResearchActivityAdmin(SimpleHistoryAdmin):
+class ResearchActivityAdmin(GuardedAdmin):
     list_display = ["planned_date", "title", "unit", "leader", "is_major", "status"]
     list_filter = ["status", "is_major", "campaign"]
     search_fields = ["title", "place", "visited"]
@@ -80,13 +80,13 @@ class ResearchActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExchangeMeeting)
-class ExchangeMeetingAdmin(SimpleHistoryAdmin):
+class ExchangeMeetingAdmin(GuardedAdmin):
     list_display = ["date", "title", "unit"]
     readonly_fields = RECORD
 
 
 @admin.register(TypicalCase)
-class TypicalCaseAdmin(SimpleHistoryAdmin):
+class TypicalCaseAdmin(GuardedAdmin):
     list_display = ["date", "title", "kind", "unit"]
     list_filter = ["kind"]
     readonly_fields = RECORD
@@ -98,7 +98,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(InnovationMeasure)
-class InnovationMeasureAdmin(SimpleHistoryAdmin):
+class InnovationMeasureAdmin(GuardedAdmin):
     list_display = ["adopted_on", "title", "unit", "department", "use", "status"]
     list_filter = ["use", "status", "campaign"]
     search_fields = ["title", "department"]
@@ -112,14 +112,14 @@ class ValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(GuardedAdmin):
     list_display = ["name", "key", "measure_unit", "target"]
     readonly_fields = RECORD
     inlines = [ValueInline]
 
 
 @admin.register(LivelihoodItem)
-class LivelihoodItemAdmin(SimpleHistoryAdmin):
+class LivelihoodItemAdmin(GuardedAdmin):
     list_display = ["listed_on", "title", "kind", "unit", "status"]
     list_filter = ["kind", "status"]
     readonly_fields = RECORD
@@ -131,14 +131,20 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(VolunteerTeam)
-class VolunteerTeamAdmin(SimpleHistoryAdmin):
+class VolunteerTeamAdmin(GuardedAdmin):
     list_display = ["name", "unit", "community", "volunteers"]
     readonly_fields = RECORD
     inlines = [ProjectInline]
 
 
 @admin.register(InstitutionDocument)
-class InstitutionDocumentAdmin(SimpleHistoryAdmin):
+class InstitutionDocumentAdmin(GuardedAdmin):
+    """Issuing is a recorded act (institution_document_issue); an issued document is view-only."""
+
     list_display = ["title", "issued_by", "unit", "status", "issued_on"]
     list_filter = ["status", "issued_by"]
     readonly_fields = RECORD
+    rule_fields = ("status", "issued_on")
+
+    def is_frozen(self, obj):
+        return obj.status == InstitutionDocument.Status.ISSUED

@@ -1,11 +1,14 @@
 """Promoting development (推动发展): indicators with values by period, the livelihood list,
 volunteer teams and their co-building projects."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaign.dates import HappenedDates
 from campaign.models import User
 from tasks.models.records import Record
 
@@ -39,9 +42,43 @@ class Indicator(Record):
     def __str__(self) -> str:
         return f"{self.name} ({self.measure_unit})"
 
+    PERCENT_UNITS = ("%", "％", "百分比")
+    CHANGE_WORDS = ("增长", "增速", "增幅", "growth")
 
-class IndicatorValue(models.Model):
+    def value_bounds(self) -> tuple[Decimal | None, Decimal | None]:
+        """The values this indicator can sanely take, from its unit: a share in per cent
+        (满意率) is 0–100; a growth rate in per cent (增长) is −100–100; a change in a count may
+        be negative; a count (件, 个, 万人) is 0 or more."""
+        is_percent = self.measure_unit.strip() in self.PERCENT_UNITS
+        is_change = any(word in f"{self.key} {self.name}".lower() for word in self.CHANGE_WORDS)
+        if is_percent:
+            return (Decimal(-100) if is_change else Decimal(0)), Decimal(100)
+        return (None if is_change else Decimal(0)), None
+
+    def value_error(self, value: Decimal | None, *, field: str = "") -> str:
+        """Why `value` cannot be a value (or the target, `field`) of this indicator, or ""."""
+        if value is None:
+            return ""
+        low, high = self.value_bounds()
+        if (low is None or value >= low) and (high is None or value <= high):
+            return ""
+        names = {
+            "field": field or _("Value"),
+            "name": self.name,
+            "unit": self.measure_unit,
+            "low": low,
+            "high": high,
+            "value": f"{value.normalize():f}",
+        }
+        if high is None:
+            return _("%(field)s: “%(name)s” is counted in %(unit)s and cannot be below %(low)s, not %(value)s.") % names
+        return _("%(field)s: “%(name)s” is a percentage between %(low)s and %(high)s, not %(value)s.") % names
+
+
+class IndicatorValue(HappenedDates, models.Model):
     """An indicator's value for the period ending on `period_end` (cumulative to that day)."""
+
+    HAPPENED = ("period_end",)
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
@@ -65,9 +102,11 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.name} {self.period_end:%Y-%m-%d}: {self.value}"
 
 
-class LivelihoodItem(Record):
+class LivelihoodItem(HappenedDates, Record):
     """An item of the livelihood list: a prominent livelihood problem (民生领域突出问题), a
     practical matter for the people (民生实事), or a business-environment problem (营商环境问题)."""
+
+    HAPPENED = ("listed_on", "solved_on")
 
     LINE = "development"
 
@@ -105,8 +144,10 @@ class LivelihoodItem(Record):
         return self.title
 
 
-class VolunteerTeam(Record):
+class VolunteerTeam(HappenedDates, Record):
     """A volunteer team (红色志愿服务队) formed by a unit, paired with a community."""
+
+    HAPPENED = ("formed_on",)
 
     LINE = "development"
 
@@ -125,8 +166,10 @@ class VolunteerTeam(Record):
         return self.name
 
 
-class CoBuildingProject(models.Model):
+class CoBuildingProject(HappenedDates, models.Model):
     """A co-building project (共建项目) a team agreed with its community."""
+
+    HAPPENED = ("agreed_on",)
 
     team = models.ForeignKey(
         VolunteerTeam, on_delete=models.CASCADE, related_name="projects", verbose_name=_("volunteer team")

@@ -1,13 +1,16 @@
 """Institution building (建章立制): the rules and mechanisms drafted or issued."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from campaign.dates import HappenedDates
 from tasks.models.records import Record
 
 
-class InstitutionDocument(Record):
+class InstitutionDocument(HappenedDates, Record):
+    HAPPENED = ("started_on", "issued_on")
+
     LINE = "institutions"
 
     class IssuedBy(models.TextChoices):
@@ -60,7 +63,17 @@ class InstitutionDocument(Record):
                 name="document_unit_body_has_unit",
                 violation_error_message=_("A document issued by a unit names the unit."),
             ),
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(issued_on__gte=F("started_on")),
+                name="document_issued_after_drafting",
+                violation_error_message=_("Issued on: a document is issued on or after the day drafting started."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_frozen(self) -> bool:
+        """An issued document is what was issued: no edits, no deletion."""
+        return self.status == self.Status.ISSUED

@@ -38,7 +38,14 @@ class KeyTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "number"], name="keytask_unique_number"),
             models.CheckConstraint(
-                condition=Q(metric_target__isnull=True) | ~Q(metric_unit=""), name="keytask_target_has_unit"
+                condition=Q(metric_target__isnull=True) | ~Q(metric_unit=""),
+                name="keytask_target_has_unit",
+                violation_error_message=_("Unit of measure: a task with a target names its unit of measure."),
+            ),
+            models.CheckConstraint(
+                condition=Q(metric_target__isnull=True) | Q(metric_target__gte=0),
+                name="keytask_target_not_negative",
+                violation_error_message=_("Target: a target is a number of things to reach, 0 or more."),
             ),
         ]
         indexes = [models.Index(fields=["campaign", "deadline"], name="keytask_campaign_deadline_idx")]

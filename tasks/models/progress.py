@@ -37,7 +37,13 @@ class ReportingRule(models.Model):
     class Meta:
         verbose_name = _("reporting rule")
         verbose_name_plural = _("reporting rules")
-        constraints = [models.CheckConstraint(condition=Q(deadline_weekday__lte=6), name="rule_weekday_valid")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_weekday__lte=6),
+                name="rule_weekday_valid",
+                violation_error_message=_("Deadline weekday: choose a day from Monday to Sunday."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.get_deadline_weekday_display()} {self.deadline_time:%H:%M}"
@@ -76,9 +82,15 @@ class WeeklyProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "week_start"], name="progress_one_per_unit_week"),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(first_submitted_at__isnull=False), name="progress_submitted_has_time"
+                condition=Q(status="draft") | Q(first_submitted_at__isnull=False),
+                name="progress_submitted_has_time",
+                violation_error_message=_("First submitted: a submitted report records when it was first submitted."),
             ),
-            models.CheckConstraint(condition=Q(deadline__gt=F("week_start")), name="progress_deadline_in_week"),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("week_start")),
+                name="progress_deadline_in_week",
+                violation_error_message=_("Deadline: a weekly report is due after its week begins."),
+            ),
         ]
         indexes = [
             models.Index(fields=["week_start", "status"], name="progress_week_status_idx"),
@@ -145,7 +157,11 @@ class ReportTransition(models.Model):
         verbose_name_plural = _("report transitions")
         ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(action="return") | ~Q(comment=""), name="transition_return_has_comment")
+            models.CheckConstraint(
+                condition=~Q(action="return") | ~Q(comment=""),
+                name="transition_return_has_comment",
+                violation_error_message=_("Comment: a returned report says what the unit should fix."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaign.dates import HappenedDates
 from campaign.models import Campaign, InspectionGroup, User, WorkLine
 from tasks.models.records import Record
 
@@ -93,9 +94,11 @@ class ResearchTopic(Record):
         return self.leader.display_name if self.leader_id else self.claimed_by
 
 
-class ResearchActivity(Record):
+class ResearchActivity(HappenedDates, Record):
     """One research trip in the ledger (调研活动台账). Major trips are registered (报备) before
     they happen; every trip is completed afterwards with its findings."""
+
+    HAPPENED = ("registered_on", "completed_on")
 
     LINE = "research"
 
@@ -189,8 +192,10 @@ class Finding(models.Model):
         return self.text[:60]
 
 
-class SpotCheck(models.Model):
+class SpotCheck(HappenedDates, models.Model):
     """A random spot check (随机抽查) of a research activity by an inspection group."""
+
+    HAPPENED = ("date",)
 
     class Method(models.TextChoices):
         RANDOM_CHECK = "random_check", _("Random check of the ledger")
@@ -230,8 +235,10 @@ class SpotCheck(models.Model):
         return f"{self.group} · {self.date:%Y-%m-%d}"
 
 
-class ExchangeMeeting(Record):
+class ExchangeMeeting(HappenedDates, Record):
     """A research-results exchange and case-analysis meeting (调研成果交流暨典型案例剖析会)."""
+
+    HAPPENED = ("date",)
 
     LINE = "research"
 
@@ -249,8 +256,10 @@ class ExchangeMeeting(Record):
         return self.title
 
 
-class TypicalCase(Record):
+class TypicalCase(HappenedDates, Record):
     """A positive or negative typical case analysed, with the lesson drawn."""
+
+    HAPPENED = ("date",)
 
     LINE = "research"
 
@@ -275,9 +284,11 @@ class TypicalCase(Record):
         return self.title
 
 
-class InnovationMeasure(Record):
+class InnovationMeasure(HappenedDates, Record):
     """An innovation measure (创新举措) drawn from research, with the department responsible,
     what it is used for, and follow-up visits (回访) until it is in place."""
+
+    HAPPENED = ("adopted_on", "in_place_on")
 
     LINE = "research"
 
@@ -329,8 +340,10 @@ class InnovationMeasure(Record):
         return self.title
 
 
-class FollowUpVisit(models.Model):
+class FollowUpVisit(HappenedDates, models.Model):
     """A follow-up visit (回访) to see whether a measure has taken hold."""
+
+    HAPPENED = ("date",)
 
     measure = models.ForeignKey(
         InnovationMeasure, on_delete=models.CASCADE, related_name="visits", verbose_name=_("innovation measure")

@@ -6,11 +6,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaign.dates import HappenedDates
 from campaign.models import User
 from tasks.models.records import Record
 
 
-class StudyActivity(Record):
+class StudyActivity(HappenedDates, Record):
+    HAPPENED = ("date",)
+
     LINE = "study"
 
     class Kind(models.TextChoices):
@@ -83,8 +86,10 @@ class StudyActivity(Record):
         return f"{self.get_kind_display()} · {self.title}"
 
 
-class MakeUpSession(models.Model):
+class MakeUpSession(HappenedDates, models.Model):
     """A make-up (补课) for one class: the absentees it clears are linked to it."""
+
+    HAPPENED = ("date",)
 
     activity = models.ForeignKey(
         StudyActivity, on_delete=models.CASCADE, related_name="makeups", verbose_name=_("class made up")

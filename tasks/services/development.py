@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import xlsx
@@ -22,16 +23,30 @@ LIVELIHOOD_FIELDS = ("unit", "kind", "title", "responsible", "listed_on", "statu
 TEAM_FIELDS = ("unit", "name", "community", "formed_on", "volunteers")
 
 
+def _check_target(indicator: Indicator, fields: dict) -> None:
+    probe = Indicator(
+        key=fields.get("key", indicator.key),
+        name=fields.get("name", indicator.name),
+        measure_unit=fields.get("measure_unit", indicator.measure_unit) or "",
+    )
+    target = fields.get("target", indicator.target)
+    problem = probe.value_error(None if target is None else Decimal(target), field=_("Target"))
+    if problem:
+        raise ValidationError({"target": problem})
+
+
 @transaction.atomic
 def indicator_create(*, by: User, campaign: Campaign, **fields) -> Indicator:
     """Indicators are the office's: outside figures it enters from their sources."""
     require_office(by, _("manage indicators"))
+    _check_target(Indicator(), fields)
     return save_record(Indicator(), by=by, campaign=campaign, fields=fields, allowed=INDICATOR_FIELDS)
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
     require_office(by, _("manage indicators"))
+    _check_target(indicator, fields)
     return save_record(indicator, by=by, campaign=indicator.campaign, fields=fields, allowed=INDICATOR_FIELDS)
 
 
@@ -42,6 +57,11 @@ def indicator_value_set(
     """Enter (or correct) an indicator's value for the period ending on a day; one value a
     period. Saved only when something differs, so entering the same figure twice is a no-op."""
     require_office(by, _("enter indicator values"))
+    problem = indicator.value_error(value)
+    if problem:
+        raise ValidationError({"value": problem})
+    if period_end > timezone.localdate():
+        raise ValidationError({"period_end": _("Period ending: a value is reported for a day that has passed.")})
     row = IndicatorValue.objects.select_for_update().filter(indicator=indicator, period_end=period_end).first()
     source = source or indicator.source
     if row is None:
@@ -98,6 +118,10 @@ def indicator_values_check(*, campaign: Campaign, data: bytes) -> ValueImport:
         except InvalidOperation:
             value = None
             problems.append(_("“%(v)s” is not a number") % {"v": row["value"]})
+        if indicator is not None and value is not None and indicator.value_error(value):
+            problems.append(indicator.value_error(value))
+        if period_end is not None and period_end > timezone.localdate():
+            problems.append(_("Period ending: a value is reported for a day that has passed."))
         if (row["key"], period_end) in seen:
             problems.append(_("the same indicator and period appear twice"))
         seen.add((row["key"], period_end))

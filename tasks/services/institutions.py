@@ -41,9 +41,20 @@ def institution_document_create(*, by: User, campaign: Campaign, **fields) -> In
 
 @transaction.atomic
 def institution_document_update(*, document: InstitutionDocument, by: User, **fields) -> InstitutionDocument:
+    """A document is edited while it is drafted; once issued it is what was issued."""
     document = InstitutionDocument.objects.select_for_update().get(pk=document.pk)
     require_unit_writer(by, document.unit)
     require_unit_writer(by, fields.get("unit", document.unit))
+    if document.status == InstitutionDocument.Status.ISSUED:
+        changed = [n for n, v in fields.items() if n in DOCUMENT_FIELDS and getattr(document, n) != v]
+        if changed:
+            raise ValidationError(
+                {
+                    name: _("The document was issued on %(date)s; its %(field)s stays as issued.")
+                    % {"date": document.issued_on, "field": InstitutionDocument._meta.get_field(name).verbose_name}
+                    for name in changed
+                }
+            )
     for name, value in fields.items():
         if name in DOCUMENT_FIELDS:
             setattr(document, name, value)

@@ -40,6 +40,12 @@ def _check(task: KeyTask, cooperating: list[Unit]) -> None:
         errors["metric_unit"] = _("A task with a target needs its unit of measure (e.g. 场次, 个, 万元).")
     if task.deadline and task.deadline < task.campaign.start_date:
         errors["deadline"] = _("The deadline is before the campaign starts (%(d)s).") % {"d": task.campaign.start_date}
+    if task.deadline and task.deadline > task.campaign.end_date:
+        errors["deadline"] = _("Deadline: the campaign ends on %(d)s; a key task is due by then.") % {
+            "d": task.campaign.end_date
+        }
+    if task.metric_target is not None and task.metric_target < 0:
+        errors["metric_target"] = _("Target: a target is a number of things to reach, 0 or more.")
     if errors:
         raise ValidationError(errors)
 
@@ -182,6 +188,9 @@ def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
         else:
             if clean["deadline"] < campaign.start_date:
                 error(row, _("The deadline is before the campaign starts (%(d)s).") % {"d": campaign.start_date})
+            elif clean["deadline"] > campaign.end_date:
+                ends = campaign.end_date
+                error(row, _("Deadline: the campaign ends on %(d)s; a key task is due by then.") % {"d": ends})
         clean["done_definition"] = row.get("done_definition", "")
         clean["metric_unit"] = row.get("metric_unit", "")[:20]
         target = row.get("metric_target", "")
@@ -191,6 +200,9 @@ def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
                 clean["metric_target"] = str(Decimal(target))
             except InvalidOperation:
                 error(row, _("The target “%(v)s” is not a number.") % {"v": target})
+            else:
+                if Decimal(target) < 0:
+                    error(row, _("Target: a target is a number of things to reach, 0 or more."))
             if not clean["metric_unit"]:
                 error(row, _("A task with a target needs its unit of measure (e.g. 场次, 个, 万元)."))
         check.rows.append(clean)
@@ -202,30 +214,36 @@ def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
 
 @transaction.atomic
 def keytask_import_apply(*, campaign: Campaign, by: User, data: bytes) -> ImportCheck:
-    """Import the whole list or nothing: tasks are matched by number, created or updated."""
+    """Import the whole list or nothing: tasks are matched by number, created or updated, each
+    through keytask_create / keytask_update so an imported row obeys the rules a typed one does."""
     require_office(by, _("edit the key-task list"))
     check = keytask_import_check(campaign=campaign, data=data)
     if not check.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
     existing = {t.number: t for t in KeyTask.objects.select_for_update().filter(campaign=campaign)}
+    units = Unit.objects.in_bulk([u for row in check.rows for u in [row["lead_unit"], *row["cooperating"]]])
+    lines = WorkLine.objects.in_bulk([row["work_line"] for row in check.rows])
     for row in check.rows:
         values = {
             "title": row["title"],
-            "work_line_id": row["work_line"],
-            "lead_unit_id": row["lead_unit"],
+            "work_line": lines[row["work_line"]],
+            "lead_unit": units[row["lead_unit"]],
             "deadline": row["deadline"],
             "done_definition": row["done_definition"],
             "metric_unit": row["metric_unit"],
             "metric_target": Decimal(row["metric_target"]) if row["metric_target"] else None,
         }
+        cooperating = [units[pk] for pk in row["cooperating"]]
         task = existing.get(row["number"])
-        if task is None:
-            task = KeyTask.objects.create(campaign=campaign, number=row["number"], **values)
-        else:
-            for name, value in values.items():
-                setattr(task, name, value)
-            task.save()
-        task.cooperating_units.set(row["cooperating"])
+        try:
+            if task is None:
+                keytask_create(by=by, campaign=campaign, number=row["number"], cooperating_units=cooperating, **values)
+            else:
+                keytask_update(task=task, by=by, cooperating_units=cooperating, **values)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Row %(row)d: %(errors)s") % {"row": row["row"], "errors": "；".join(exc.messages)}
+            ) from exc
     return check
 
 

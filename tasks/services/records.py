@@ -51,6 +51,12 @@ def save_record(record: models.Model, *, by: User, campaign: Campaign, fields: d
 
 
 def record_delete(*, record: models.Model, by: User) -> None:
-    """Whoever may write a record may delete it; its history keeps what it was."""
+    """Whoever may write a record may delete it; its history keeps what it was. A frozen record
+    (an issued document) is not deleted."""
     require_unit_writer(by, getattr(record, "unit", None))
+    if getattr(record, "is_frozen", False):
+        raise ValidationError(
+            _("“%(record)s” is %(status)s and cannot be deleted.")
+            % {"record": record, "status": record.get_status_display()}
+        )
     record.delete()

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from campaign import selectors as access
 from campaign.choice import chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
+from campaign.history import record_history
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors import keytasks as task_selectors
@@ -130,6 +131,7 @@ def key_task_detail(request, pk: int):
             "items": items,
             "cooperating": task.cooperating_units.all(),
             "is_office": access.is_office(request.user),
+            "history": record_history(task),
         },
     )
 

@@ -32,6 +32,7 @@ from campaign.exports import (
     download,
     styled_sheet,
 )
+from campaign.history import record_history
 from campaign.services import require_office
 from tasks import forms_records as forms
 from tasks.models import (
@@ -121,6 +122,8 @@ class Kind:
         return access.is_office(user) or (not self.office_only and access.is_liaison(user))
 
     def may_edit(self, user, record) -> bool:
+        if getattr(record, "is_frozen", False):
+            return False
         if self.office_only:
             return access.is_office(user)
         return can_write_unit_record(user, getattr(record, "unit", None))
@@ -619,7 +622,7 @@ def record_detail(request, slug: str, pk: int):
         "record": record,
         "facts": facts,
         "may_edit": kind.may_edit(request.user, record),
-        "history": record.history.select_related("history_user")[:15],
+        "history": record_history(record),
     }
     from tasks.views.record_actions import detail_context  # the actions module imports this one
 
@@ -698,7 +701,7 @@ def topic_chain(request, pk: int):
             "may_plan": can_write_unit_record(request.user, topic.unit)
             if topic.unit_id
             else access.is_office(request.user),
-            "history": topic.history.select_related("history_user")[:10],
+            "history": record_history(topic),
         },
     )
 

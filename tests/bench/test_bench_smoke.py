@@ -126,3 +126,25 @@ def test_load_bench_submits_reports_without_loss_or_duplicates(live_server, tran
     assert counts["lost"] == 0 and counts["duplicates"] == 0 and counts["acknowledged_twice"] == 0
     stats = {row["Name"]: row for row in load._parse_stats(tmp_path / "locust_stats.csv")}
     assert int(stats["Aggregated"]["Failure Count"]) == 0, (tmp_path / "locust_failures.csv").read_text()
+
+
+@pytest.mark.django_db
+def test_generated_measures_obey_the_rules_the_services_keep():
+    """The generator writes around the services, so it writes what they would have: a later
+    deadline only with its approved extension (asked before the original deadline), and a
+    closed measure whose last progress entry is its 100%."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from rectification.models import Extension, MeasureProgress
+
+    out = io.StringIO()
+    call_command("generate_scale", units=20, weeks=3, quiet=True, stdout=out)
+    measures = Measure.objects.filter(problem__campaign_id=_json_line(out.getvalue())["generate_scale"]["campaign_id"])
+    for measure in measures.filter(extension_count__gt=0):
+        extension = Extension.objects.get(measure=measure, status="approved")
+        assert (extension.old_deadline, extension.new_deadline) == (measure.original_deadline, measure.deadline)
+        assert extension.requested_at.date() <= measure.original_deadline
+    assert not measures.filter(extension_count=0).exclude(deadline=F("original_deadline")).exists()
+    last = MeasureProgress.objects.filter(measure=OuterRef("pk")).order_by("-reported_on", "-id").values("percent")[:1]
+    closed = measures.filter(status="closed").annotate(last_percent=Subquery(last))
+    assert closed.exists() and set(closed.values_list("last_percent", flat=True)) == {100}

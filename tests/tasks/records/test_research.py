@@ -4,7 +4,9 @@ innovation measures from findings with follow-ups until in place, and the topic'
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tasks.models import FollowUpVisit, InnovationMeasure, ResearchActivity, SpotCheck
 from tasks.services import research
@@ -50,12 +52,17 @@ def test_a_major_trip_registered_before_it_happens_is_then_completed_with_findin
     activity = trip(world, major=True, planned=today + dt.timedelta(days=3))
     activity = research.research_activity_register(activity=activity, by=world.liaison_a, on=today)
     assert activity.status == "registered" and activity.registered_on == today
-    activity = research.research_activity_complete(
-        activity=activity,
-        by=world.liaison_a,
-        findings=["港口集疏运不畅", "用工缺口大"],
-        on=today + dt.timedelta(days=3),
-    )
+    with pytest.raises(ValidationError):  # not completed before the day has come
+        research.research_activity_complete(
+            activity=activity, by=world.liaison_a, findings=["港口集疏运不畅"], on=today + dt.timedelta(days=3)
+        )
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        activity = research.research_activity_complete(
+            activity=activity,
+            by=world.liaison_a,
+            findings=["港口集疏运不畅", "用工缺口大"],
+            on=today + dt.timedelta(days=3),
+        )
     assert activity.status == "completed"
     assert list(activity.findings.values_list("text", flat=True)) == ["港口集疏运不畅", "用工缺口大"]
 
