@@ -361,7 +361,17 @@ def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date, run:
 def _record_changes(*, run: RollupRun, start: dt.date, end: dt.date, stored: dict, rows: list[tuple]) -> None:
     """Keep, for each stored figure a re-run changed, its from → to and the back-entries that
     explain it (records dated in the period but entered after its end)."""
-    reasons = back_entries(campaign=run.campaign, start=start, end=end)
+    # Records entered since the period was last computed explain what moved.
+    last = (
+        RollupRun.objects.filter(
+            campaign=run.campaign, kind=run.kind, period_start=start, status=RollupRun.Status.SUCCEEDED
+        )
+        .exclude(pk=run.pk)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    reasons = back_entries(campaign=run.campaign, start=start, end=end, since=last)
     changes = []
     for unit_id, values, _change in rows:
         _end, old, _old_change = stored[unit_id]
@@ -391,10 +401,13 @@ def _record_changes(*, run: RollupRun, start: dt.date, end: dt.date, stored: dic
     RollupChange.objects.bulk_create(changes, batch_size=1000)
 
 
-def back_entries(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[tuple[int, str], list[str]]:
-    """Records dated in the period but entered after its end, by (unit id, figure), each as a
-    sentence: what re-running a past period may change, and why."""
-    after = end_of(end)
+def back_entries(
+    *, campaign: Campaign, start: dt.date, end: dt.date, since: dt.datetime | None = None
+) -> dict[tuple[int, str], list[str]]:
+    """Records dated in the period but entered after its end (and after `since`, when the
+    period was last computed), by (unit id, figure), each as a sentence: what re-running a
+    past period may change, and why."""
+    after = max(end_of(end), since) if since else end_of(end)
     found: dict[tuple[int, str], list[str]] = defaultdict(list)
     problems = Problem.objects.filter(campaign=campaign, found_on__range=(start, end), created_at__gte=after).order_by(
         "found_on", "code"
