@@ -40,16 +40,26 @@ def _param(value, vendor: str):
 
 FLOOR_SQL = """
 WITH
+rep_then AS (
+    -- Each report's status at the period's end: the current one when nothing moved it since,
+    -- else its latest transition by then.
+    SELECT r.unit_id, r.is_late,
+           CASE WHEN r.submitted_at < %(after)s AND (r.reviewed_at IS NULL OR r.reviewed_at < %(after)s)
+                THEN r.status
+                ELSE COALESCE((SELECT t.to_status FROM tasks_reporttransition t
+                               WHERE t.report_id = r.id AND t.at < %(after)s
+                               ORDER BY t.at DESC, t.id DESC LIMIT 1), 'draft') END AS st
+    FROM tasks_weeklyprogress r
+    WHERE r.week_start IN ({weeks}) AND r.unit_id IN (SELECT id FROM campaign_unit WHERE campaign_id = %(c)s)
+),
 rep AS (
     SELECT unit_id,
-           COUNT(*) FILTER (WHERE status <> 'draft') AS submitted,
-           COUNT(*) FILTER (WHERE status <> 'draft' AND NOT is_late) AS on_time,
-           COUNT(*) FILTER (WHERE status <> 'draft' AND is_late) AS late,
-           COUNT(*) FILTER (WHERE status = 'returned') AS returned,
-           COUNT(*) FILTER (WHERE status = 'accepted') AS accepted
-    FROM tasks_weeklyprogress
-    WHERE week_start IN ({weeks}) AND unit_id IN (SELECT id FROM campaign_unit WHERE campaign_id = %(c)s)
-    GROUP BY unit_id
+           COUNT(*) FILTER (WHERE st <> 'draft') AS submitted,
+           COUNT(*) FILTER (WHERE st <> 'draft' AND NOT is_late) AS on_time,
+           COUNT(*) FILTER (WHERE st <> 'draft' AND is_late) AS late,
+           COUNT(*) FILTER (WHERE st = 'returned') AS returned,
+           COUNT(*) FILTER (WHERE st = 'accepted') AS accepted
+    FROM rep_then GROUP BY unit_id
 ),
 task AS (
     SELECT lead_unit_id AS unit_id,
@@ -63,6 +73,7 @@ task AS (
                 JOIN tasks_weeklyprogress r ON r.id = i.report_id
                 WHERE i.key_task_id = k.id AND r.unit_id = k.lead_unit_id
                   AND r.status IN ('submitted', 'accepted', 'returned')
+                  AND (NOT %(past)s OR r.first_submitted_at < %(after)s)
                 ORDER BY r.week_start DESC LIMIT 1) AS reported
         FROM tasks_keytask k WHERE k.campaign_id = %(c)s
     ) latest
@@ -75,36 +86,96 @@ tasks AS (
            COUNT(*) FILTER (WHERE status = 'overdue') AS overdue
     FROM task GROUP BY unit_id
 ),
+-- Measures whose signed-off closure was reopened later: closed at the end / the day before.
+reop_end AS (
+    SELECT measure_id FROM rectification_closure
+    WHERE status = 'reopened' AND decided_at < %(after)s AND reopened_at >= %(after)s
+),
+reop_before AS (
+    SELECT measure_id FROM rectification_closure
+    WHERE status = 'reopened' AND decided_at < %(first)s AND reopened_at >= %(first)s
+),
+-- Problems rectified then and reopened since: a reopened closure, and every measure closed then.
+prob_reop_end AS (
+    SELECT p2.id FROM rectification_problem p2
+    WHERE p2.id IN (SELECT m.problem_id FROM rectification_measure m WHERE m.id IN (SELECT measure_id FROM reop_end))
+      AND NOT EXISTS (SELECT 1 FROM rectification_measure m2 WHERE m2.problem_id = p2.id
+                      AND NOT (COALESCE(m2.closed_at < %(after)s, false) OR m2.id IN (SELECT measure_id FROM reop_end)))
+),
+prob_reop_before AS (
+    SELECT p2.id FROM rectification_problem p2
+    WHERE p2.id IN (SELECT m.problem_id FROM rectification_measure m
+                    WHERE m.id IN (SELECT measure_id FROM reop_before))
+      AND NOT EXISTS (SELECT 1 FROM rectification_measure m2 WHERE m2.problem_id = p2.id
+                      AND NOT (COALESCE(m2.closed_at < %(first)s, false)
+                               OR m2.id IN (SELECT measure_id FROM reop_before)))
+),
+prob_then AS (
+    SELECT unit_id, found_on,
+           COALESCE(closed_at < %(after)s, false) OR id IN (SELECT id FROM prob_reop_end) AS closed_end,
+           COALESCE(closed_at < %(first)s, false) OR id IN (SELECT id FROM prob_reop_before) AS closed_before
+    FROM rectification_problem
+    WHERE campaign_id = %(c)s AND found_on <= %(end)s
+),
 prob AS (
     SELECT unit_id,
-           COUNT(*) FILTER (WHERE created_at >= %(first)s) AS found,
-           COUNT(*) FILTER (WHERE closed_at >= %(first)s AND closed_at < %(after)s) AS closed,
-           COUNT(*) FILTER (WHERE closed_at IS NULL OR closed_at >= %(after)s) AS open
-    FROM rectification_problem
-    WHERE campaign_id = %(c)s AND created_at < %(after)s
-    GROUP BY unit_id
+           COUNT(*) FILTER (WHERE found_on >= %(start)s) AS found,
+           COUNT(*) FILTER (WHERE closed_end AND NOT closed_before) AS closed,
+           COUNT(*) FILTER (WHERE NOT closed_end) AS open
+    FROM prob_then GROUP BY unit_id
 ),
-meas AS (
-    SELECT m.responsible_unit_id AS unit_id,
-           COUNT(*) FILTER (WHERE m.created_at >= %(first)s AND m.created_at < %(after)s) AS found,
-           COUNT(*) FILTER (WHERE m.closed_at >= %(first)s AND m.closed_at < %(after)s) AS closed,
-           COUNT(*) FILTER (WHERE m.status <> 'closed' AND m.deadline >= %(day_before)s AND m.deadline < %(end)s)
-               AS new_overdue,
-           COUNT(*) FILTER (WHERE m.status <> 'closed' AND m.deadline >= %(end)s
-                            AND m.on_track_until >= %(end)s AND NOT m.missed_last_round) AS green,
-           COUNT(*) FILTER (WHERE m.status <> 'closed' AND m.deadline >= %(end)s
-                            AND (m.on_track_until < %(end)s OR m.missed_last_round)) AS yellow,
-           COUNT(*) FILTER (WHERE m.status <> 'closed' AND m.deadline < %(end)s) AS red,
-           COUNT(*) FILTER (WHERE m.status = 'closed') AS closed_light
+-- Extensions approved after a day did not count on it.
+ext_end AS (
+    SELECT measure_id FROM rectification_extension
+    WHERE status = 'approved' AND decided_at >= %(after)s AND old_deadline < %(end)s
+),
+ext_before AS (
+    SELECT measure_id FROM rectification_extension
+    WHERE status = 'approved' AND decided_at >= %(first)s AND old_deadline < %(day_before)s
+),
+-- Missed the last round closed out by the end, with no entry since its due day.
+missed AS (
+    SELECT dm.measure_id FROM rectification_dispatchmiss dm
+    JOIN rectification_dispatchround r ON r.id = dm.round_id
+    WHERE r.closed_out_at < %(after)s
+      AND NOT EXISTS (SELECT 1 FROM rectification_dispatchround r2 WHERE r2.campaign_id = r.campaign_id
+                      AND r2.number > r.number AND r2.closed_out_at < %(after)s)
+      AND NOT EXISTS (SELECT 1 FROM rectification_measureprogress e WHERE e.measure_id = dm.measure_id
+                      AND e.reported_on > r.due_on AND e.reported_on <= %(end)s)
+),
+meas_then AS (
+    SELECT m.responsible_unit_id AS unit_id, m.created_at,
+           COALESCE(m.closed_at < %(after)s, false) OR m.id IN (SELECT measure_id FROM reop_end) AS closed_end,
+           COALESCE(m.closed_at < %(first)s, false) OR m.id IN (SELECT measure_id FROM reop_before) AS closed_before,
+           m.deadline < %(end)s OR m.id IN (SELECT measure_id FROM ext_end) AS red_end,
+           m.deadline < %(day_before)s OR m.id IN (SELECT measure_id FROM ext_before) AS red_before,
+           CASE WHEN (m.last_progress_on IS NULL OR m.last_progress_on <= %(end)s) AND m.extension_count = 0
+                THEN m.on_track_until < %(end)s
+                ELSE COALESCE((SELECT e.on_track_until FROM rectification_measureprogress e
+                               WHERE e.measure_id = m.id AND e.reported_on <= %(end)s
+                               ORDER BY e.reported_on DESC, e.id DESC LIMIT 1), m.start_date) < %(end)s
+           END OR m.id IN (SELECT measure_id FROM missed) AS behind
     FROM rectification_measure m JOIN rectification_problem p ON p.id = m.problem_id
     WHERE p.campaign_id = %(c)s AND (m.created_at < %(after)s OR m.start_date <= %(end)s)
-    GROUP BY m.responsible_unit_id
+),
+meas AS (
+    SELECT unit_id,
+           COUNT(*) FILTER (WHERE created_at >= %(first)s AND created_at < %(after)s) AS found,
+           COUNT(*) FILTER (WHERE closed_end AND NOT closed_before) AS closed,
+           COUNT(*) FILTER (WHERE NOT closed_end AND red_end AND NOT red_before AND NOT closed_before)
+               AS new_overdue,
+           COUNT(*) FILTER (WHERE NOT closed_end AND NOT red_end AND NOT behind) AS green,
+           COUNT(*) FILTER (WHERE NOT closed_end AND NOT red_end AND behind) AS yellow,
+           COUNT(*) FILTER (WHERE NOT closed_end AND red_end) AS red,
+           COUNT(*) FILTER (WHERE closed_end) AS closed_light
+    FROM meas_then GROUP BY unit_id
 ),
 clos AS (
     SELECT m.responsible_unit_id AS unit_id, COUNT(*) AS n
     FROM rectification_closure c JOIN rectification_measure m ON m.id = c.measure_id
     JOIN rectification_problem p ON p.id = m.problem_id
-    WHERE p.campaign_id = %(c)s AND c.status = 'signed_off' AND c.decided_at >= %(first)s AND c.decided_at < %(after)s
+    WHERE p.campaign_id = %(c)s AND c.status IN ('signed_off', 'reopened')
+      AND c.decided_at >= %(first)s AND c.decided_at < %(after)s
     GROUP BY m.responsible_unit_id
 ),
 visit AS (
@@ -158,6 +229,7 @@ FLOOR_FIGURES = [
 def floor(*, campaign, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
     """The same per-unit figures as `compute_period`, in one SQL statement."""
     from django.db import connection
+    from django.utils import timezone
 
     from reporting.services.rollups import _bounds, _due_weeks
 
@@ -170,6 +242,7 @@ def floor(*, campaign, start: dt.date, end: dt.date) -> dict[int, dict[str, int]
         "start": start,
         "end": end,
         "day_before": start - dt.timedelta(days=1),
+        "past": end < timezone.localdate(),
         "first": first,
         "after": after,
         **{f"w{i}": week for i, week in enumerate(weeks)},

@@ -89,6 +89,7 @@ class ProblemSerializer(serializers.ModelSerializer):
             "source_display",
             "category",
             "severity",
+            "found_on",
             "status",
             "status_display",
             "closed_at",
@@ -99,7 +100,12 @@ class ProblemSerializer(serializers.ModelSerializer):
             "report_count",
         ]
         read_only_fields = ["campaign", "status", "closed_at"]
-        extra_kwargs = {"code": {"required": False}, "unit": {"queryset": Unit.objects.all()}}
+        extra_kwargs = {
+            "code": {"required": False},
+            "unit": {"queryset": Unit.objects.all()},
+            # Entered by the caller when the problem was found before today; default today.
+            "found_on": {"required": False},
+        }
         validators = []
 
 

@@ -47,6 +47,7 @@ from rectification.services.measures import on_track_until
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REFERENCE = dt.date(2026, 11, 27)  # the demo's "today": lights are drawn against it
+EXTENSIONS_DECIDED = dt.date(2026, 11, 10)  # the day the office approved the demo's extensions
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 PROBLEMS = [
@@ -204,6 +205,18 @@ def load() -> str:
                 (code, number, owners[(number - 1) % len(owners)], scenario, rng.random(), rng.random())
             )
 
+    # A problem was found before its first measure began (an inspection, a complaint, the
+    # self-examination), spread from the campaign's start to late October, so that every past
+    # period of the demo shows problems found; never after the day the demo is loaded.
+    first_start: dict[str, dt.date] = {}
+    for code, _number, _owner, scenario, a, _b in measure_plans:
+        start = campaign.start_date + dt.timedelta(days=14 + int(a * 40))
+        if scenario != "new":
+            first_start[code] = min(first_start.get(code, start), start)
+    for index, row in enumerate(problem_rows):
+        found = first_start.get(row["code"], REFERENCE) - dt.timedelta(days=1 + index % 12)
+        row["found_on"] = min(max(found, campaign.start_date), timezone.localdate())
+
     # Closures are spread over the last eight weeks (never before a measure has run a week),
     # so the closures-over-time chart has a history.
     closing_day: dict[tuple, dt.date] = {}
@@ -285,7 +298,7 @@ def load() -> str:
                 "closed_at": _moment(closing_day[(code, number)], 16) if closed else None,
             }
         )
-        progress_plan.append((code, number, start, last_day, percent, numeric, template))
+        progress_plan.append((code, number, start, last_day, percent, numeric, template, deadline, original))
         if scenario in ("requested", "returned", "closed", "reopened"):
             closure_plan.append((code, number, owner, scenario))
         if scenario in ("extended",) or (scenario == "red" and a < 0.3):
@@ -302,7 +315,7 @@ def load() -> str:
 
     # --- progress entries, one per round up to the last update -------------------------
     progress_rows = []
-    for code, number, start, last_day, percent, numeric, template in progress_plan:
+    for code, number, start, last_day, percent, numeric, template, deadline, original in progress_plan:
         if percent == 0:
             continue
         measure = measure_of(code, number)
@@ -321,6 +334,8 @@ def load() -> str:
             else:
                 done = list(range(measure.milestone_count * share // 100))
             round_number = (day - campaign.start_date).days // ROUND_DAYS + 1
+            # The line of the day: the deadline before an extension approved later (11-10).
+            line_deadline = original if day < EXTENSIONS_DECIDED else deadline
             progress_rows.append(
                 {
                     "measure_id": measure.pk,
@@ -329,6 +344,7 @@ def load() -> str:
                     "value_reached": value,
                     "milestones_done": done,
                     "percent": share,
+                    "on_track_until": on_track_until(start=start, deadline=line_deadline, percent=share),
                     "note": "按计划推进" if step < len(days) else "本轮完成阶段目标",
                     "reported_by_id": owner.pk,
                 }
@@ -436,7 +452,7 @@ def load() -> str:
                 "status": Extension.Status.APPROVED if approved else Extension.Status.PENDING,
                 "requested_by_id": liaison_of.get(owner.pk, office).pk,
                 "decided_by_id": office.pk if approved else None,
-                "decided_at": _moment(dt.date(2026, 11, 10)) if approved else None,
+                "decided_at": _moment(EXTENSIONS_DECIDED) if approved else None,
                 "decision_note": "",
             }
         )

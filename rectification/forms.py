@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import units_visible_to
@@ -97,11 +98,18 @@ class ProblemForm(ServiceErrorsMixin, forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Problem.Source.choices)
     category = forms.CharField(label=_("Category"), max_length=50, required=False)
     severity = forms.ChoiceField(label=_("Severity"), choices=Problem.Severity.choices)
+    found_on = forms.DateField(
+        label=_("Found on"),
+        widget=_date_input(),
+        required=False,
+        help_text=_("The day the problem was found, if not today: periods count it on that day."),
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(user, campaign)
+        self.fields["found_on"].initial = timezone.localdate
 
 
 class ProblemEditForm(ServiceErrorsMixin, forms.Form):
@@ -111,6 +119,12 @@ class ProblemEditForm(ServiceErrorsMixin, forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Problem.Source.choices)
     category = forms.CharField(label=_("Category"), max_length=50, required=False)
     severity = forms.ChoiceField(label=_("Severity"), choices=Problem.Severity.choices)
+    found_on = forms.DateField(
+        label=_("Found on"),
+        widget=_date_input(),
+        required=False,
+        help_text=_("The day the problem was found, if not today: periods count it on that day."),
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 

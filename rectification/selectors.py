@@ -13,8 +13,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from campaign.models import Campaign
@@ -32,6 +47,8 @@ from rectification.models import (
     ArenaRound,
     ArenaScore,
     Closure,
+    DispatchMiss,
+    DispatchRound,
     Evidence,
     Extension,
     Measure,
@@ -50,23 +67,114 @@ from rectification.models import (
 Light = Measure.Light
 
 
-def light_q(light: str, today: dt.date, prefix: str = "") -> Q:
-    """The condition for one light, on measures (or through `prefix`, e.g. "measures__")."""
-    f = prefix
-    closed = Q(**{f"{f}status": Measure.Status.CLOSED})
-    red = Q(**{f"{f}deadline__lt": today})
-    behind = Q(**{f"{f}on_track_until__lt": today}) | Q(**{f"{f}missed_last_round": True})
+def end_of(day: dt.date) -> dt.datetime:
+    """The first moment after `day` in the campaign's time zone: what happened before it
+    happened on or before `day`."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def is_past(day: dt.date) -> bool:
+    """Whether `day` is over: its state is read from the dated transitions, not the current
+    columns (which say how things stand now)."""
+    return day < timezone.localdate()
+
+
+def _field(prefix: str, name: str) -> str:
+    return f"{prefix}{name}"
+
+
+def closed_q(day: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
+    """Measures closed on `day`. Today: the status. A past day: signed off by its end and not
+    reopened by then — the current closure (`closed_at`) or a signed-off closure that was
+    reopened later (its Closure row keeps both moments)."""
+    if not (is_past(day) if as_of is None else as_of):
+        return Q(**{_field(prefix, "status"): Measure.Status.CLOSED})
+    after = end_of(day)
+    reopened_later = Closure.objects.filter(
+        status=Closure.Status.REOPENED, decided_at__lt=after, reopened_at__gte=after
+    ).values("measure_id")
+    return Q(**{_field(prefix, "closed_at__lt"): after}) | Q(**{_field(prefix, "pk__in"): reopened_later})
+
+
+def _red_q(day: dt.date, prefix: str, as_of: bool) -> Q:
+    """Past the deadline the measure had on `day`: an extension approved after it did not yet
+    count (deadlines only move later, so the first extension after the day holds the day's)."""
+    red = Q(**{_field(prefix, "deadline__lt"): day})
+    if not as_of:
+        return red
+    extended_later = Extension.objects.filter(
+        status=Extension.Status.APPROVED, decided_at__gte=end_of(day), old_deadline__lt=day
+    ).values("measure_id")
+    return red | Q(**{_field(prefix, "pk__in"): extended_later})
+
+
+def _behind_q(day: dt.date, prefix: str, as_of: bool) -> Q:
+    """Below the expected-progress line on `day`, or missed the last round over by then."""
+    behind = Q(**{_field(prefix, "on_track_until__lt"): day}) | Q(**{_field(prefix, "missed_last_round"): True})
+    if not as_of:
+        return behind
+    after = end_of(day)
+    # The current line holds for the day when nothing moved it since: no later entry, no extension.
+    unchanged = (
+        Q(**{_field(prefix, "last_progress_on__isnull"): True}) | Q(**{_field(prefix, "last_progress_on__lte"): day})
+    ) & Q(**{_field(prefix, "extension_count"): 0})
+    # Otherwise the line of the latest entry dated on or before the day (the start without one).
+    outer = OuterRef(_field(prefix, "pk"))
+    line_then = Coalesce(
+        Subquery(
+            MeasureProgress.objects.filter(measure=outer, reported_on__lte=day)
+            .order_by("-reported_on", "-id")
+            .values("on_track_until")[:1]
+        ),
+        F(_field(prefix, "start_date")),
+    )
+    below = (unchanged & Q(**{_field(prefix, "on_track_until__lt"): day})) | (~unchanged & Q(LessThan(line_then, day)))
+    # Missed the last round closed out by the day, with no entry since that round's due day.
+    later_round = DispatchRound.objects.filter(
+        campaign=OuterRef("round__campaign"), number__gt=OuterRef("round__number"), closed_out_at__lt=after
+    )
+    entry_since = MeasureProgress.objects.filter(
+        measure=OuterRef("measure"), reported_on__gt=OuterRef("round__due_on"), reported_on__lte=day
+    )
+    missed = (
+        DispatchMiss.objects.filter(round__closed_out_at__lt=after)
+        .exclude(Exists(later_round))
+        .exclude(Exists(entry_since))
+        .values("measure_id")
+    )
+    return below | Q(**{_field(prefix, "pk__in"): missed})
+
+
+def light_q(light: str, today: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
+    """The condition for one light on `today`, on measures (or through `prefix`, e.g.
+    "measures__"). For a day that is over (or `as_of=True`) the light is the one the measure
+    had that day, read from the dated transitions (closures, extensions, progress entries,
+    dispatch misses); for today, from the current columns, which is cheaper."""
+    as_of = is_past(today) if as_of is None else as_of
+    closed = closed_q(today, prefix, as_of=as_of)
     if light == Light.CLOSED:
         return closed
+    red = _red_q(today, prefix, as_of)
     if light == Light.RED:
         return ~closed & red
+    behind = _behind_q(today, prefix, as_of)
     if light == Light.YELLOW:
         return ~closed & ~red & behind
     return ~closed & ~red & ~behind
 
 
 def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> QuerySet[Measure]:
+    """Each measure with its light on `today` (default today; a past day reads the dated
+    transitions, see `light_q`)."""
     today = today or timezone.localdate()
+    if is_past(today):
+        return measures.annotate(
+            light=Case(
+                *(When(light_q(light, today), then=Value(light)) for light in (Light.CLOSED, Light.RED, Light.YELLOW)),
+                default=Value(Light.GREEN),
+                output_field=CharField(),
+            )
+        )
     return measures.annotate(
         light=Case(
             When(status=Measure.Status.CLOSED, then=Value(Light.CLOSED)),
@@ -79,10 +187,26 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
 
 
 def light_counts(measures: QuerySet[Measure], today: dt.date | None = None) -> dict:
+    """How many of `measures` had each light on `today` (a past day: as they stood then)."""
     today = today or timezone.localdate()
     return measures.aggregate(
         total=Count("id"), **{light: Count("id", filter=light_q(light, today)) for light in Light.values}
     )
+
+
+def problem_closed_q(day: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
+    """Problems rectified on `day`. Today: the status. A past day: rectified by its end (the
+    current `closed_at`), or rectified then and reopened since (a measure's closure reopened
+    after the day, and every measure of the problem closed on the day)."""
+    if not (is_past(day) if as_of is None else as_of):
+        return Q(**{_field(prefix, "status"): Problem.Status.CLOSED})
+    after = end_of(day)
+    reopened_since = Closure.objects.filter(
+        status=Closure.Status.REOPENED, decided_at__lt=after, reopened_at__gte=after
+    ).values("measure__problem_id")
+    open_then = Measure.objects.filter(problem=OuterRef("pk")).exclude(closed_q(day, as_of=True))
+    closed_then = Problem.objects.filter(pk__in=reopened_since).exclude(Exists(open_then)).values("pk")
+    return Q(**{_field(prefix, "closed_at__lt"): after}) | Q(**{_field(prefix, "pk__in"): closed_then})
 
 
 # --- campaign-wide counts, once per day and change -------------------------------------

@@ -638,6 +638,7 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
                     max(closed_ats) if closed else None,
                     liaison,
                     _aware(found, 10),
+                    found,
                 ]
             )
     problem0 = w.reserve(Problem, len(problems))
@@ -660,6 +661,7 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
             "closed_at",
             "created_by",
             "created_at",
+            "found_on",
         ],
         problems,
     )
@@ -703,7 +705,8 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
             last_on = on
             value = (target * percent / 100).quantize(Decimal("0.01")) if metric else None
             done = list(range(len(milestones) * percent // 100))
-            entries.append((mid, round0 + r_index, on, value, done, percent, "按期推进", liaison, _aware(on, 16)))
+            line = m_start + dt.timedelta(days=(span_days * min(percent, 100)) // 100)
+            entries.append((mid, round0 + r_index, on, value, done, percent, line, "按期推进", liaison, _aware(on, 16)))
         if status == "closed":
             # A measure closes at 100% only if its progress says so: the last entry is the
             # closing one (the service reads the measure's percent from its last entry).
@@ -837,6 +840,7 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
             "value_reached",
             "milestones_done",
             "percent",
+            "on_track_until",
             "note",
             "reported_by",
             "created_at",

@@ -180,6 +180,12 @@ class CompleteForm(forms.Form):
         help_text=_("One finding per line: a problem seen, an idea, a difficulty of the enterprise or project."),
     )
     summary = forms.CharField(label=_("What was seen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    completed_on = forms.DateField(
+        label=_("Completed on"),
+        widget=DATE,
+        required=False,
+        help_text=_("The day the trip was completed, if not today."),
+    )
 
     def finding_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["findings"].splitlines() if line.strip()]

@@ -57,6 +57,12 @@ class Problem(models.Model):
         default=Status.NO_MEASURES,
         help_text=_("Derived from the measures by the services; never edited by hand."),
     )
+    found_on = models.DateField(
+        _("found on"),
+        help_text=_(
+            "The day the problem was found (inspection, complaint, self-examination), not the day it was entered."
+        ),
+    )
     closed_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -83,6 +89,8 @@ class Problem(models.Model):
             # them be read in order instead of sorting every row (bench/README.md).
             models.Index(fields=["campaign", "level", "code"], name="problem_camp_level_code_idx"),
             models.Index(fields=["level", "code"], name="problem_level_code_idx"),
+            # Periods count problems by the day they were found (roll-ups, figures).
+            models.Index(fields=["campaign", "found_on"], name="problem_camp_found_idx"),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +264,10 @@ class MeasureProgress(models.Model):
     value_reached = models.DecimalField(_("value reached"), max_digits=14, decimal_places=2, null=True, blank=True)
     milestones_done = models.JSONField(_("milestones done"), default=list, blank=True)
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    on_track_until = models.DateField(
+        _("on track until"),
+        help_text=_("The measure's expected-progress date after this entry: the light of any later day reads it."),
+    )
     note = models.TextField(_("note"), blank=True)
     reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -272,6 +284,8 @@ class MeasureProgress(models.Model):
                 violation_error_message=_("Progress (%%): progress is at most 100%%."),
             )
         ]
+        # The progress of a measure as of a day is its latest entry dated on or before it.
+        indexes = [models.Index(fields=["measure", "reported_on"], name="progress_measure_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.measure_id} · {self.reported_on}"

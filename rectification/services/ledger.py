@@ -16,7 +16,7 @@ from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from campaign.xlsx import SheetError, read_sheet
 from rectification.models import Measure, Problem, ProblemImport
-from rectification.services.measures import measure_check, measure_create, problem_create
+from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
 
 LIGHT_FILLS = {
     Measure.Light.RED: "FF4D4F",
@@ -106,6 +106,7 @@ COLUMNS = {
     "unit": ("Unit", "单位", "责任单位（问题）"),
     "title": ("Problem", "问题", "问题名称"),
     "description": ("Description", "问题描述"),
+    "found_on": ("Found on", "发现日期"),
     "source": ("Source", "来源"),
     "category": ("Category", "类别"),
     "severity": ("Severity", "严重程度"),
@@ -213,6 +214,15 @@ def _check_rows(campaign: Campaign, rows: list[dict]) -> tuple[list[dict], list[
             fail(_("The code %(code)s is already in the problem list.") % {"code": code})
         if code and code in seen and seen[code]["title"] != row.get("title"):
             fail(_("The code %(code)s is used for two different problems.") % {"code": code})
+        found_on = _date(row.get("found_on", "")) if row.get("found_on") else None
+        if row.get("found_on") and found_on is None:
+            fail(_("The day found “%(value)s” is not a date.") % {"value": row["found_on"]})
+        elif found_on is not None:
+            try:
+                problem_found_on_check(campaign=campaign, found_on=found_on)
+            except ValidationError as exc:
+                for message in exc.message_dict["found_on"]:
+                    fail(message)
         measure = None
         if row.get("measure"):
             r_unit = units.get(row.get("responsible_unit") or row.get("unit", ""))
@@ -262,6 +272,7 @@ def _check_rows(campaign: Campaign, rows: list[dict]) -> tuple[list[dict], list[
             "source": source,
             "category": row.get("category", ""),
             "severity": severity,
+            "found_on": found_on.isoformat() if found_on else None,
             "measure": measure,
         }
         if code:
@@ -321,6 +332,7 @@ def problem_import_apply(*, by: User, problem_import: ProblemImport) -> ProblemI
                 severity=row["severity"],
                 description=row["description"],
                 code=row["code"],
+                found_on=dt.date.fromisoformat(row["found_on"]) if row.get("found_on") else None,
             )
             made[key] = problem
         m = row["measure"]

@@ -100,6 +100,26 @@ def _next_problem_code(campaign: Campaign, level: str) -> str:
     return f"{prefix}{(max(numbers) if numbers else 0) + 1:04d}"
 
 
+def problem_found_on_check(*, campaign: Campaign, found_on: dt.date | None) -> dt.date:
+    """The found-on day a person gave (today when none): not in the future, not before the
+    campaign began. Raises a ValidationError on `found_on` saying which."""
+    today = timezone.localdate()
+    if found_on is None:
+        return today
+    if found_on > today:
+        raise ValidationError(
+            {"found_on": _("The day found cannot be in the future (today is %(today)s).") % {"today": today}}
+        )
+    if found_on < campaign.start_date:
+        raise ValidationError(
+            {
+                "found_on": _("The day found cannot be before the campaign began (%(start)s).")
+                % {"start": campaign.start_date}
+            }
+        )
+    return found_on
+
+
 @transaction.atomic
 def problem_create(
     *,
@@ -113,10 +133,15 @@ def problem_create(
     severity: str = Problem.Severity.GENERAL,
     description: str = "",
     code: str = "",
+    found_on: dt.date | None = None,
 ) -> Problem:
     """List a problem. The office lists any; a liaison lists their own unit's unit-level
     problems; an inspector lists findings for the units their group covers. `by=None` is
-    the system (triage of a public report already checked its caller)."""
+    the system (triage of a public report already checked its caller).
+
+    `found_on` is the day the problem was found, as the person recording it says (default
+    today): periods count the problem on that day, whenever it was typed in. It is never in
+    the future and never before the campaign began."""
     if by is not None and not (
         is_office(by)
         or (is_liaison(by) and level == Problem.Level.UNIT and rules.sees_unit(by, unit))
@@ -127,6 +152,7 @@ def problem_create(
         raise ValidationError({"unit": _("The unit belongs to another campaign.")})
     if not title.strip():
         raise ValidationError({"title": _("Give the problem a title.")})
+    found_on = problem_found_on_check(campaign=campaign, found_on=found_on)
     code = code.strip() or _next_problem_code(campaign, level)
     if Problem.objects.filter(campaign=campaign, code=code).exists():
         raise ValidationError({"code": _("The code %(code)s is already used in this campaign.") % {"code": code}})
@@ -140,6 +166,7 @@ def problem_create(
         category=category.strip(),
         severity=severity,
         description=description.strip(),
+        found_on=found_on,
         created_by=by,
     )
     problem.full_clean()
@@ -147,7 +174,7 @@ def problem_create(
     return problem
 
 
-PROBLEM_EDITABLE = ("title", "description", "category", "severity", "source")
+PROBLEM_EDITABLE = ("title", "description", "category", "severity", "source", "found_on")
 
 
 @transaction.atomic
@@ -160,7 +187,9 @@ def problem_update(*, problem: Problem, by: User, data: dict) -> Problem:
     unknown = sorted(set(data) - set(PROBLEM_EDITABLE))
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    problem = Problem.objects.select_for_update().select_related("campaign").get(pk=problem.pk)
+    if "found_on" in data:
+        data = {**data, "found_on": problem_found_on_check(campaign=problem.campaign, found_on=data["found_on"])}
     if problem.status == Problem.Status.CLOSED:
         changed = [name for name, value in data.items() if getattr(problem, name) != value]
         if changed:
@@ -363,6 +392,7 @@ def measure_progress_record(
             raise ValidationError({"milestones_done": _("There is no such milestone.")})
     on = on or timezone.localdate()
     percent = _percent(measure, value, done)
+    line = on_track_until(start=measure.start_date, deadline=measure.deadline, percent=percent)
     entry = MeasureProgress.objects.create(
         measure=measure,
         round=dispatch_round_for(campaign=measure.problem.campaign, on=on),
@@ -370,12 +400,13 @@ def measure_progress_record(
         value_reached=value,
         milestones_done=done,
         percent=percent,
+        on_track_until=line,
         note=(note or "").strip(),
         reported_by=by,
     )
     _store_files(files, by=by, progress=entry)
     measure.progress_percent = percent
-    measure.on_track_until = on_track_until(start=measure.start_date, deadline=measure.deadline, percent=percent)
+    measure.on_track_until = line
     measure.last_progress_on = on
     measure.missed_last_round = False
     measure.save(update_fields=["progress_percent", "on_track_until", "last_progress_on", "missed_last_round"])

@@ -164,6 +164,8 @@ def item_triage(
         source = Problem.Source.PUBLIC_REPORT if isinstance(item, PublicReport) else Problem.Source.TV_QUESTIONING
         text = item.subject if isinstance(item, PublicReport) else item.text
         description = item.body if isinstance(item, PublicReport) else item.text
+        # Found when the public raised it: the report's arrival or the broadcast's day.
+        raised = timezone.localdate(item.received_at) if isinstance(item, PublicReport) else item.session.aired_on
         item.problem = problem_create(
             by=by,
             campaign=campaign,
@@ -171,6 +173,7 @@ def item_triage(
             title=(title or text)[:200],
             source=source,
             description=description,
+            found_on=min(max(raised, campaign.start_date), timezone.localdate()),
         )
         item.triage = Triage.CREATED
     else:

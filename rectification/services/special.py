@@ -60,6 +60,7 @@ def site_visit_record(
             title=new_problem_title,
             source=Problem.Source.INSPECTION,
             description=findings,
+            found_on=visited_on,
         )
         problems.append(problem)
     if reopen_measure is not None:

@@ -100,7 +100,12 @@ def problem_edit(request, pk: int):
     initial = {name: getattr(problem, name) for name in services.PROBLEM_EDITABLE}
     form = forms.ProblemEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        # An emptied found-on box keeps the day recorded (the day is never blank).
+        changed = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if not (name == "found_on" and form.cleaned_data[name] is None)
+        }
         try:
             services.problem_update(problem=problem, by=request.user, data=changed)
         except ValidationError as exc:

@@ -1,4 +1,4 @@
 from reporting.models.bulletins import Bulletin
-from reporting.models.summaries import RollupRun, Summary
+from reporting.models.summaries import RollupChange, RollupRun, Summary
 
-__all__ = ["Bulletin", "RollupRun", "Summary"]
+__all__ = ["Bulletin", "RollupChange", "RollupRun", "Summary"]

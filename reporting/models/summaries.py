@@ -93,3 +93,32 @@ class RollupRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period_start}: {self.status}"
+
+
+class RollupChange(models.Model):
+    """A stored figure that a re-run changed: which period and row, from what to what, and why
+    where the records tell (a problem found in the period but entered after it, …).
+
+    A past period is computed as things stood at its end, so a re-run changes it only when
+    someone back-entered a record for it; this is the trace of each such change."""
+
+    run = models.ForeignKey(RollupRun, on_delete=models.CASCADE, related_name="changes", verbose_name=_("run"))
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rollup_changes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period_start = models.DateField(_("period start"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    figure = models.CharField(_("figure"), max_length=40)
+    before = models.IntegerField(_("before"))
+    after = models.IntegerField(_("after"))
+    reasons = models.JSONField(_("why"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("roll-up change")
+        verbose_name_plural = _("roll-up changes")
+        ordering = ["-run_id", "period_start", "unit_id", "figure"]
+        indexes = [models.Index(fields=["campaign", "kind", "-run"], name="rollup_change_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period_start} {self.figure}: {self.before} → {self.after}"

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
-from reporting.models import Bulletin, RollupRun, Summary
+from reporting.models import Bulletin, RollupChange, RollupRun, Summary
 
 
 def summaries_visible_to(user) -> QuerySet[Summary]:
@@ -61,6 +61,16 @@ def periods_overview(*, campaign, kind: str) -> QuerySet:
 
 def recent_runs(*, campaign, limit: int = 20) -> QuerySet[RollupRun]:
     return RollupRun.objects.filter(campaign=campaign).select_related("started_by")[:limit]
+
+
+def recent_changes(*, campaign, kind: str, limit: int = 100) -> QuerySet[RollupChange]:
+    """What re-runs changed in the stored periods of a kind, newest run first (the office's
+    roll-up page: a past period changes only when a record was back-entered for it)."""
+    return (
+        RollupChange.objects.filter(campaign=campaign, kind=kind)
+        .select_related("run", "run__started_by", "unit")
+        .order_by("-run_id", "period_start", "unit_id", "figure")[:limit]
+    )
 
 
 def bulletins_visible_to(user) -> QuerySet[Bulletin]:

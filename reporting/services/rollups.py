@@ -22,7 +22,8 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,10 +32,10 @@ from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from rectification.models import Closure, Measure, Problem, PublicReport, SiteVisit
 from rectification.models.public import Triage
-from rectification.selectors import light_q
-from reporting.models import RollupRun, Summary
+from rectification.selectors import closed_q, end_of, light_q, problem_closed_q
+from reporting.models import RollupChange, RollupRun, Summary
 from reporting.periods import period_of, previous_period
-from tasks.models import KeyTask, ResearchActivity, StudyActivity, WeeklyProgress
+from tasks.models import KeyTask, ReportTransition, ResearchActivity, StudyActivity, WeeklyProgress
 from tasks.selectors.keytasks import with_status
 from tasks.weeks import deadline_for, rule_of
 
@@ -126,6 +127,24 @@ def _due_weeks(campaign: Campaign, start: dt.date, end: dt.date) -> list[dt.date
     return weeks
 
 
+def _reports_then(reports, day: dt.date):
+    """Weekly reports annotated with `then`, the status each had at the end of `day`: the
+    current status when nothing moved it since, else the latest transition by then (a report
+    accepted or returned after the day was still waiting on it)."""
+    after = end_of(day)
+    unmoved = Q(submitted_at__lt=after) & (Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=after))
+    latest = (
+        ReportTransition.objects.filter(report=OuterRef("pk"), at__lt=after).order_by("-at", "-pk").values("to_status")
+    )
+    return reports.annotate(
+        then=Case(
+            When(unmoved, then=F("status")),
+            default=Coalesce(Subquery(latest[:1]), Value(WeeklyProgress.Status.DRAFT)),
+            output_field=CharField(),
+        )
+    )
+
+
 def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
     """The figures of a period by unit id (0 = overall), from source rows.
 
@@ -142,16 +161,16 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
 
     # Weekly reports of the weeks due in the period; a unit owes one report per due week.
     weeks = _due_weeks(campaign, start, end)
-    submitted = ~Q(status=WeeklyProgress.Status.DRAFT)
+    submitted = ~Q(then=WeeklyProgress.Status.DRAFT)
     reports = (
-        WeeklyProgress.objects.filter(unit__campaign=campaign, week_start__in=weeks)
+        _reports_then(WeeklyProgress.objects.filter(unit__campaign=campaign, week_start__in=weeks), end)
         .values("unit_id")
         .annotate(
             submitted=Count("id", filter=submitted),
             on_time=Count("id", filter=submitted & Q(is_late=False)),
             late=Count("id", filter=submitted & Q(is_late=True)),
-            returned=Count("id", filter=Q(status=WeeklyProgress.Status.RETURNED)),
-            accepted=Count("id", filter=Q(status=WeeklyProgress.Status.ACCEPTED)),
+            returned=Count("id", filter=Q(then=WeeklyProgress.Status.RETURNED)),
+            accepted=Count("id", filter=Q(then=WeeklyProgress.Status.ACCEPTED)),
         )
         .order_by()
     )
@@ -179,20 +198,25 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
     for t in tasks:
         add(t["lead_unit_id"], **{f"tasks_{t['status']}": t["n"]})
 
+    # Problems by the day they were found; rectified and open as they stood at the period's
+    # end (a past period reads the dated closures, so a later sign-off or reopening leaves it).
+    before = start - dt.timedelta(days=1)
+    problem_closed_end, problem_closed_before = problem_closed_q(end), problem_closed_q(before)
     problems = (
-        Problem.objects.filter(campaign=campaign, created_at__lt=after)
+        Problem.objects.filter(campaign=campaign, found_on__lte=end)
         .values("unit_id")
         .annotate(
-            found=Count("id", filter=Q(created_at__gte=first)),
-            closed=Count("id", filter=Q(closed_at__gte=first, closed_at__lt=after)),
-            open=Count("id", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=after)),
+            found=Count("id", filter=Q(found_on__gte=start)),
+            closed=Count("id", filter=problem_closed_end & ~problem_closed_before),
+            open=Count("id", filter=~problem_closed_end),
         )
         .order_by()
     )
     for p in problems:
         add(p["unit_id"], problems_found=p["found"], problems_closed=p["closed"], problems_open=p["open"])
 
-    not_closed = ~Q(status=Measure.Status.CLOSED)
+    closed_end, closed_before = closed_q(end), closed_q(before)
+    red_end = light_q(Light.RED, end)
     # A measure counts from its entry or its start, whichever is first (a ledger imported
     # late still lights its measures from the day they began).
     measures = (
@@ -200,11 +224,9 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
         .values("responsible_unit_id")
         .annotate(
             found=Count("id", filter=Q(created_at__gte=first, created_at__lt=after)),
-            closed=Count("id", filter=Q(closed_at__gte=first, closed_at__lt=after)),
-            new_overdue=Count(
-                "id",
-                filter=not_closed & Q(deadline__gte=start - dt.timedelta(days=1), deadline__lt=end),
-            ),
+            closed=Count("id", filter=closed_end & ~closed_before),
+            # Past the deadline it had at the period's end, and not yet past it the day before.
+            new_overdue=Count("id", filter=red_end & ~light_q(Light.RED, before, as_of=True) & ~closed_before),
             **{f"light_{light}": Count("id", filter=light_q(light, end)) for light in Light.values},
         )
         .order_by()
@@ -222,7 +244,8 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
     closures = (
         Closure.objects.filter(
             measure__problem__campaign=campaign,
-            status=Closure.Status.SIGNED_OFF,
+            # A sign-off reopened later was a sign-off of its day all the same.
+            status__in=(Closure.Status.SIGNED_OFF, Closure.Status.REOPENED),
             decided_at__gte=first,
             decided_at__lt=after,
         )
@@ -287,7 +310,7 @@ def rollup_run(*, campaign: Campaign, kind: str, day: dt.date, by: User | None =
             if period_is_locked(campaign=campaign, kind=kind, start=start):
                 run.status = RollupRun.Status.SKIPPED
             else:
-                run.rows = _upsert(campaign=campaign, kind=kind, start=start, end=end)
+                run.rows = _upsert(campaign=campaign, kind=kind, start=start, end=end, run=run)
                 run.status = RollupRun.Status.SUCCEEDED
     except Exception:
         run.status = RollupRun.Status.FAILED
@@ -300,7 +323,7 @@ def rollup_run(*, campaign: Campaign, kind: str, day: dt.date, by: User | None =
     return run
 
 
-def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date) -> int:
+def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date, run: RollupRun | None = None) -> int:
     """Write the rows of the period whose figures (or change, or end) differ from the stored
     ones, and only those: a re-run that finds nothing new writes nothing, and a run after one
     late report rewrites that unit's row and the overall row, not one row per unit. Returns the
@@ -322,6 +345,8 @@ def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date) -> i
             continue
         (changed if old else new).append((unit_id, values, change))
     now = timezone.now()
+    if run is not None and changed:
+        _record_changes(run=run, start=start, end=end, stored=stored[start], rows=changed)
     _insert_new(campaign=campaign, kind=kind, start=start, end=end, rows=new, now=now)
     if changed:
         Summary.objects.bulk_create(
@@ -331,6 +356,101 @@ def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date) -> i
             update_fields=["period_end", "figures", "change", "computed_at"],
         )
     return len(new) + len(changed)
+
+
+def _record_changes(*, run: RollupRun, start: dt.date, end: dt.date, stored: dict, rows: list[tuple]) -> None:
+    """Keep, for each stored figure a re-run changed, its from → to and the back-entries that
+    explain it (records dated in the period but entered after its end)."""
+    # Records entered since the period was last computed explain what moved.
+    last = (
+        RollupRun.objects.filter(
+            campaign=run.campaign, kind=run.kind, period_start=start, status=RollupRun.Status.SUCCEEDED
+        )
+        .exclude(pk=run.pk)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    reasons = back_entries(campaign=run.campaign, start=start, end=end, since=last)
+    changes = []
+    for unit_id, values, _change in rows:
+        _end, old, _old_change = stored[unit_id]
+        for figure in FIGURES:
+            before, after = old.get(figure, 0), values.get(figure, 0)
+            if before == after:
+                continue
+            why = [
+                text
+                for (unit, key), texts in reasons.items()
+                if key == figure and unit_id in (0, unit)
+                for text in texts
+            ]
+            changes.append(
+                RollupChange(
+                    run=run,
+                    campaign=run.campaign,
+                    kind=run.kind,
+                    period_start=start,
+                    unit_id=unit_id or None,
+                    figure=figure,
+                    before=before,
+                    after=after,
+                    reasons=why[:20],
+                )
+            )
+    RollupChange.objects.bulk_create(changes, batch_size=1000)
+
+
+def back_entries(
+    *, campaign: Campaign, start: dt.date, end: dt.date, since: dt.datetime | None = None
+) -> dict[tuple[int, str], list[str]]:
+    """Records dated in the period but entered after its end (and after `since`, when the
+    period was last computed), by (unit id, figure), each as a sentence: what re-running a
+    past period may change, and why."""
+    after = max(end_of(end), since) if since else end_of(end)
+    found: dict[tuple[int, str], list[str]] = defaultdict(list)
+    problems = Problem.objects.filter(campaign=campaign, found_on__range=(start, end), created_at__gte=after).order_by(
+        "found_on", "code"
+    )
+    for p in problems.values("unit_id", "code", "found_on", "created_at")[:200]:
+        text = _("Problem %(code)s, found on %(found)s, was entered on %(entered)s.") % {
+            "code": p["code"],
+            "found": p["found_on"],
+            "entered": timezone.localdate(p["created_at"]),
+        }
+        for figure in ("problems_found", "problems_open"):
+            found[(p["unit_id"], figure)].append(text)
+    dated = (
+        (StudyActivity, "study_activities", "date", _("A study activity of %(day)s was entered on %(entered)s.")),
+        (
+            ResearchActivity,
+            "research_activities",
+            "completed_on",
+            _("A research trip completed on %(day)s was recorded on %(entered)s."),
+        ),
+    )
+    for model, figure, field, sentence in dated:
+        field_of_entry = "updated_at" if model is ResearchActivity else "created_at"
+        rows = model.objects.filter(
+            campaign=campaign, **{f"{field}__range": (start, end), f"{field_of_entry}__gte": after}
+        ).values("unit_id", field, field_of_entry)[:200]
+        for r in rows:
+            found[(r["unit_id"], figure)].append(
+                sentence % {"day": r[field], "entered": timezone.localdate(r[field_of_entry])}
+            )
+    measures = Measure.objects.filter(
+        problem__campaign=campaign, start_date__range=(start, end), created_at__gte=after
+    ).select_related("problem")[:200]
+    for m in measures:
+        text = _("Measure %(code)s, started on %(day)s, was entered on %(entered)s.") % {
+            "code": m.code,
+            "day": m.start_date,
+            "entered": timezone.localdate(m.created_at),
+        }
+        for light in Light.values:
+            found[(m.responsible_unit_id, f"light_{light}")].append(text)
+        found[(m.responsible_unit_id, "measures_overdue")].append(text)
+    return found
 
 
 def _summary(campaign: Campaign, kind: str, start: dt.date, end: dt.date, row: tuple, now: dt.datetime) -> Summary:

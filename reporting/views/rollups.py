@@ -13,7 +13,7 @@ from campaign import selectors as access
 from reporting import exports
 from reporting.models import Summary
 from reporting.periods import label, period_of
-from reporting.selectors.summaries import periods_overview, recent_runs, summary_list
+from reporting.selectors.summaries import periods_overview, recent_changes, recent_runs, summary_list
 from reporting.services import rollups
 from reporting.views.common import XLSX, campaign_or_404, download, parse_day
 
@@ -31,6 +31,10 @@ def rollup_list(request):
     periods = list(periods_overview(campaign=campaign, kind=kind))
     for period in periods:
         period["label"] = label(kind, period["period_start"])
+    changes = list(recent_changes(campaign=campaign, kind=kind))
+    for change in changes:
+        change.period_label = label(kind, change.period_start)
+        change.figure_label = rollups.LABELS.get(change.figure, change.figure)
     return render(
         request,
         "reporting/rollups.html",
@@ -39,6 +43,7 @@ def rollup_list(request):
             "kinds": Summary.Kind.choices,
             "periods": periods,
             "runs": recent_runs(campaign=campaign),
+            "changes": changes,
             "today": timezone.localdate(),
         },
     )

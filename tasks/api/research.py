@@ -214,6 +214,10 @@ class ResearchActivitySerializer(RecordSerializer):
 class CompleteSerializer(serializers.Serializer):
     findings = serializers.ListField(child=serializers.CharField(), allow_empty=False)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
+    completed_on = serializers.DateField(
+        required=False,
+        help_text="The day the trip was completed (default today): not in the future, not before the trip.",
+    )
 
 
 class ResearchActivityViewSet(RecordViewSet):
@@ -265,8 +269,11 @@ class ResearchActivityViewSet(RecordViewSet):
         activity = self.get_object()
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
         return self._answer(
-            services.research_activity_complete(activity=activity, by=request.user, **serializer.validated_data)
+            services.research_activity_complete(
+                activity=activity, by=request.user, on=data.pop("completed_on", None), **data
+            )
         )
 
     @extend_schema(request=None, responses=ResearchActivitySerializer)

@@ -43,6 +43,11 @@ def with_status(tasks: QuerySet[KeyTask], *, today: dt.date | None = None) -> Qu
     latest = ProgressItem.objects.filter(
         key_task=OuterRef("pk"), report__unit=OuterRef("lead_unit"), report__status__in=REPORTED
     ).order_by("-report__week_start")
+    if today < timezone.localdate():
+        # A day that is over: only what had been submitted by its end (a later week's report
+        # does not change how a task stood then).
+        after = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+        latest = latest.filter(report__first_submitted_at__lt=after)
     tasks = tasks.annotate(
         reported_status=Subquery(latest.values("status")[:1]),
         latest_value=Subquery(latest.values("value")[:1]),

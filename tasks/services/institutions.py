@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, User
@@ -66,11 +67,17 @@ def institution_document_update(*, document: InstitutionDocument, by: User, **fi
 def institution_document_issue(
     *, document: InstitutionDocument, by: User, issued_on: dt.date, doc_number: str = ""
 ) -> InstitutionDocument:
-    """Issuing is a recorded act: a date, usually a document number, not before drafting began."""
+    """Issuing is a recorded act: a date, usually a document number, not before drafting began
+    and not in the future (periods count the document on its issue date)."""
     document = InstitutionDocument.objects.select_for_update().get(pk=document.pk)
     require_unit_writer(by, document.unit)
     if document.status == InstitutionDocument.Status.ISSUED:
         raise ValidationError(_("This document is already issued."))
+    today = timezone.localdate()
+    if issued_on > today:
+        raise ValidationError(
+            {"issued_on": _("The issue date cannot be in the future (today is %(today)s).") % {"today": today}}
+        )
     if issued_on < document.started_on:
         raise ValidationError(
             {"issued_on": _("A document is issued after drafting starts (%(d)s).") % {"d": document.started_on}}

@@ -240,9 +240,15 @@ def research_activity_register(*, activity: ResearchActivity, by: User, on: dt.d
 def research_activity_complete(
     *, activity: ResearchActivity, by: User, findings: list[str], summary: str = "", on: dt.date | None = None
 ) -> ResearchActivity:
-    """Complete a trip with what it found. Not before the trip date; a major trip only once it
-    was registered; at least one finding."""
-    on = on or timezone.localdate()
+    """Complete a trip with what it found, on the day the person says it was completed (default
+    today): not in the future, not before the trip date; a major trip only once it was
+    registered; at least one finding."""
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError(
+            {"completed_on": _("The day completed cannot be in the future (today is %(today)s).") % {"today": today}}
+        )
     activity = ResearchActivity.objects.select_for_update().get(pk=activity.pk)
     require_unit_writer(by, activity.unit)
     texts = [t.strip() for t in findings if t and t.strip()]
@@ -252,7 +258,10 @@ def research_activity_complete(
         raise ValidationError(_("A major research activity must be registered before it can be completed."))
     if on < activity.planned_date:
         raise ValidationError(
-            _("The trip is planned for %(d)s; complete it after it happens.") % {"d": activity.planned_date}
+            {
+                "completed_on": _("The trip is planned for %(d)s; complete it after it happens.")
+                % {"d": activity.planned_date}
+            }
         )
     if not texts:
         raise ValidationError({"findings": _("Write down at least one finding of the trip.")})

@@ -184,7 +184,11 @@ def research_complete(request, pk: int):
         if not form.is_valid():
             raise _form_errors(form)
         research.research_activity_complete(
-            activity=activity, by=request.user, findings=form.finding_list(), summary=form.cleaned_data["summary"]
+            activity=activity,
+            by=request.user,
+            findings=form.finding_list(),
+            summary=form.cleaned_data["summary"],
+            on=form.cleaned_data["completed_on"],
         )
         return _("Completed. Turn a finding into an innovation measure when one is adopted.")
 

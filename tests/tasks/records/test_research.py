@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from tasks.models import FollowUpVisit, InnovationMeasure, ResearchActivity, SpotCheck
 from tasks.services import research
@@ -56,14 +55,14 @@ def test_a_major_trip_registered_before_it_happens_is_then_completed_with_findin
         research.research_activity_complete(
             activity=activity, by=world.liaison_a, findings=["港口集疏运不畅"], on=today + dt.timedelta(days=3)
         )
-    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+    with time_machine.travel(dt.datetime.combine(today + dt.timedelta(days=3), dt.time(12)), tick=False):
         activity = research.research_activity_complete(
             activity=activity,
             by=world.liaison_a,
             findings=["港口集疏运不畅", "用工缺口大"],
             on=today + dt.timedelta(days=3),
         )
-    assert activity.status == "completed"
+    assert activity.status == "completed" and activity.completed_on == today + dt.timedelta(days=3)
     assert list(activity.findings.values_list("text", flat=True)) == ["港口集疏运不畅", "用工缺口大"]
 
 
@@ -330,3 +329,29 @@ def test_a_city_topic_without_a_leader_is_refused_on_the_page_with_a_reason(worl
     errors = response.context["form"].errors.as_text()
     assert errors and "topic_city_led_unit_claimed" not in errors  # a sentence, not the constraint's name
     assert not ResearchTopic.objects.filter(title="无人牵头的课题").exists()
+
+
+def test_a_trip_completed_earlier_keeps_the_day_entered_and_a_future_day_is_refused(world, today):
+    activity = trip(world, planned=today - dt.timedelta(days=10))
+    with pytest.raises(ValidationError) as refused:
+        research.research_activity_complete(
+            activity=activity, by=world.liaison_a, findings=["问题"], on=today + dt.timedelta(days=1)
+        )
+    assert "completed_on" in refused.value.message_dict
+    activity = research.research_activity_complete(
+        activity=activity, by=world.liaison_a, findings=["问题"], on=today - dt.timedelta(days=8)
+    )
+    assert activity.completed_on == today - dt.timedelta(days=8)
+
+
+def test_the_api_completes_a_trip_on_the_day_given(world, today, client):
+    activity = trip(world, planned=today - dt.timedelta(days=5))
+    client.force_login(world.liaison_a)
+    answer = client.post(
+        f"/api/v1/research-activities/{activity.pk}/complete/",
+        {"findings": ["用工缺口大"], "completed_on": (today - dt.timedelta(days=4)).isoformat()},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    activity.refresh_from_db()
+    assert activity.completed_on == today - dt.timedelta(days=4)

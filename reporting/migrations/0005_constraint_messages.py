@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0006_constraint_messages'),
-        ('reporting', '0003_bulletin_kind_label'),
+        ('reporting', '0004_rollup_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
