@@ -39,6 +39,18 @@ def _suite_clock():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    # A request answered in English (Accept-Language, the language switch) leaves English active
+    # in the thread; each test starts in the site's own language, as a new request would.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Argon2 is deliberately slow; the tests that check hashing ask for it themselves.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
