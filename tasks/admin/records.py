@@ -75,7 +75,9 @@ class ResearchActivityAdmin(GuardedAdmin):
     list_filter = ["status", "is_major", "campaign"]
     search_fields = ["title", "place", "visited"]
     autocomplete_fields = ["unit"]
-    readonly_fields = RECORD
+    # The 报备 rule: whether a trip is major, its date and its registration and completion
+    # change only through the services (the record's page, the API), which hold the rule.
+    readonly_fields = [*RECORD, "is_major", "planned_date", "status", "registered_on", "completed_on"]
     inlines = [FindingInline, SpotCheckInline]
 
 
@@ -93,8 +95,15 @@ class TypicalCaseAdmin(GuardedAdmin):
 
 
 class FollowUpInline(admin.TabularInline):
+    """Visits are recorded through follow_up_record (who may find a measure in place)."""
+
     model = FollowUpVisit
     extra = 0
+    can_delete = False
+    readonly_fields = ["date", "visited_by", "note", "in_place"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(InnovationMeasure)
@@ -102,7 +111,7 @@ class InnovationMeasureAdmin(GuardedAdmin):
     list_display = ["adopted_on", "title", "unit", "department", "use", "status"]
     list_filter = ["use", "status", "campaign"]
     search_fields = ["title", "department"]
-    readonly_fields = RECORD
+    readonly_fields = [*RECORD, "status", "in_place_on", "outcome"]
     inlines = [FollowUpInline]
 
 

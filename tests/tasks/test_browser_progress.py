@@ -70,25 +70,33 @@ def test_two_liaisons_edit_one_report_and_neither_text_is_lost(demo_site, chromi
     assert "甲：完成专题读书班第二期。" in saved and "乙：形成调研报告初稿。" in saved
 
 
-def test_liaison_attaches_a_photo_on_a_phone_then_submits(demo_site, chromium, tmp_path):  # noqa: F811
+def small_png(path):
+    """An 8×8 red PNG: a real image, as a phone's camera would give (only smaller)."""
     import struct
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    photo = tmp_path / "现场照片.png"
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 8 for _ in range(8))
-    photo.write_bytes(
+    path.write_bytes(
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
-    context = chromium.new_context(
+    return str(path)
+
+
+def phone(chromium):  # noqa: F811
+    return chromium.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
+    ).new_page()
+
+
+def test_liaison_attaches_a_photo_on_a_phone_then_submits(demo_site, chromium, tmp_path):  # noqa: F811
+    photo = small_png(tmp_path / "现场照片.png")
+    page = phone(chromium)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in(page, demo_site, "liaison")
@@ -96,7 +104,7 @@ def test_liaison_attaches_a_photo_on_a_phone_then_submits(demo_site, chromium, t
     page.fill("textarea[name=highlights]", "完成专题读书班第二期，现场照片已上传。")
     page.fill("textarea[name=next_week_plan]", "下周召开调研成果交流会。")
     with page.expect_response(is_autosave, timeout=15000):
-        page.set_input_files("#id_files", str(photo))
+        page.set_input_files("#id_files", photo)
     page.wait_for_selector("#evidence a:has-text('现场照片.png')")
     assert page.input_value("#id_files") == ""  # the picker is cleared: the photo is not sent twice
     page.click("button[name=action][value=submit]")
@@ -107,3 +115,21 @@ def test_liaison_attaches_a_photo_on_a_phone_then_submits(demo_site, chromium, t
     assert [a.original_name for a in report.attachments.all()] == ["现场照片.png"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == []
+
+
+def test_liaison_picks_a_photo_and_taps_submit_at_once_on_a_phone(demo_site, chromium, tmp_path):  # noqa: F811
+    """The tap comes before the autosave of the file has answered: it waits for it (or goes in its
+    place), so the submission is not refused as stale and the photo is attached once."""
+    photo = small_png(tmp_path / "现场照片.png")
+    page = phone(chromium)
+    log_in(page, demo_site, "liaison")
+    open_this_weeks_report(page, demo_site)
+    page.fill("textarea[name=highlights]", "完成专题读书班第二期。")
+    page.fill("textarea[name=next_week_plan]", "下周召开调研成果交流会。")
+    page.set_input_files("#id_files", photo)
+    page.click("button[name=action][value=submit]")
+    page.wait_for_url("**/progress/*/", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    report = this_weeks_report()
+    assert report.status == "submitted", page.inner_text("main")
+    assert [a.original_name for a in report.attachments.all()] == ["现场照片.png"]

@@ -191,3 +191,15 @@ def test_api_attaching_a_file_leaves_the_version_so_the_next_save_is_not_refused
     )
     assert submitted.status_code == 200, submitted.content
     assert [a["original_name"] for a in submitted.json()["attachments"]] == ["现场.png"]
+
+
+def test_a_file_attached_by_autosave_can_be_removed_from_the_form(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    photo = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    answer = client.post(f"/progress/{report.pk}/edit/", {**form_data(report), "files": [photo]}, **HTMX)
+    attachment = ReportAttachment.objects.get(report=report)
+    assert f'formaction="/progress/attachments/{attachment.pk}/delete/"' in answer.content.decode()
+    removed = client.post(f"/progress/attachments/{attachment.pk}/delete/", form_data(report))
+    assert removed.status_code == 302 and removed.url == f"/progress/{report.pk}/edit/"
+    assert not ReportAttachment.objects.filter(report=report).exists()

@@ -189,3 +189,19 @@ def test_a_city_measure_is_found_in_place_by_another_office_member_not_its_autho
     colleague = UserFactory(username="office2", role=User.Role.OFFICE)
     research.follow_up_record(measure=measure, by=colleague, date=today, note="已落地", in_place=True, outcome="解决")
     assert InnovationMeasure.objects.get(pk=measure.pk).status == "in_place"
+
+
+# --- The admin is no side door --------------------------------------------------------------
+
+
+def test_admin_shows_a_trips_major_flag_and_registration_read_only(world, admin_client, today):
+    activity = major_trip(world, today - dt.timedelta(days=2))
+    page = admin_client.get(f"/admin/tasks/researchactivity/{activity.pk}/change/").content.decode()
+    assert 'name="is_major"' not in page and 'name="planned_date"' not in page
+    assert 'name="registered_on"' not in page and 'name="status"' not in page
+
+
+def test_admin_cannot_add_a_follow_up_or_set_a_measure_in_place(world, recs, admin_client):
+    page = admin_client.get(f"/admin/tasks/innovationmeasure/{recs.measure_a.pk}/change/").content.decode()
+    assert 'name="status"' not in page and 'name="in_place_on"' not in page
+    assert 'name="visits-0-in_place"' not in page
