@@ -73,6 +73,12 @@ def chosen_campaign_or_404(request, *, remember: bool = True) -> Campaign:
     return campaign
 
 
+def campaign_shown(request, *, campaign: Campaign) -> None:
+    """A page about one record shows the record's campaign, whichever is chosen: the top bar
+    names that campaign (the choice itself is not changed)."""
+    setattr(request, _CACHE_ATTR, campaign)
+
+
 def campaign_remember(request, *, campaign: Campaign) -> None:
     """Store the person's choice (the switcher); the caller has checked it is visible."""
     request.session[SESSION_KEY] = campaign.pk

@@ -79,6 +79,7 @@ def unit_detail(request, pk: int):
         unit = selectors.unit_detail(user=request.user, unit_id=pk)
     except Unit.DoesNotExist as exc:
         raise Http404(_("No such unit.")) from exc
+    choice.campaign_shown(request, campaign=unit.campaign)
     can_edit = selectors.is_office(request.user) or (
         selectors.is_liaison(request.user) and any(li.user_id == request.user.pk for li in unit.liaisons.all())
     )

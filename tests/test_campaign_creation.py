@@ -139,3 +139,34 @@ def test_api_refuses_a_campaign_the_caller_may_not_see_naming_the_field(world, f
     assert response.status_code == 400
     assert "活动" in str(response.json()["campaign"])
     assert not SpecialRectification.objects.exists()
+
+
+def test_the_api_may_not_mix_a_campaigns_records_with_anothers_units(world, first_batch, api_as):
+    api = api_as(world.office)
+    response = api.post(
+        "/api/v1/tv-sessions/",
+        {
+            "number": 1,
+            "title": "问政第一期",
+            "aired_on": "2025-10-20",
+            "departments": [world.unit_a.pk],
+            "question_texts": [],
+            "campaign": first_batch.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    assert "departments" in response.json()
+    assert not TvSession.objects.exists()
+    special = api.post(
+        "/api/v1/special-rectifications/",
+        {"title": "欠薪专项整治", "plan_document": "文", "campaign": first_batch.pk},
+        format="json",
+    ).json()
+    response = api.post(
+        f"/api/v1/special-rectifications/{special['id']}/teams/",
+        {"name": "专班", "lead_unit": world.unit_a.pk},
+        format="json",
+    )
+    assert response.status_code == 400 and "lead_unit" in response.json()
+    assert not WorkTeam.objects.exists()

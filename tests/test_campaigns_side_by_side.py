@@ -386,3 +386,24 @@ def test_a_liaison_asking_for_the_other_campaign_gets_404_not_its_records(world,
     assert api_as(liaison).get(f"/api/v1/study-activities/?campaign={two.b.pk}").status_code == 404
     text = json.dumps(api_as(liaison).get("/api/v1/study-activities/").json(), ensure_ascii=False)
     assert "MARKA" in text and "MARKB" not in text
+
+
+def test_a_records_page_names_the_records_campaign_whichever_is_chosen(world, two, browser_as):
+    from rectification.models import Problem
+    from reporting.models import Bulletin
+    from tasks.models import KeyTask, StudyActivity
+
+    office = browser_as(world.office)
+    office.post("/campaign/choose/", {"campaign": two.a.pk})
+    pages = [
+        f"/rectification/problems/{Problem.objects.get(campaign=two.b).pk}/",
+        f"/records/study/{StudyActivity.objects.get(campaign=two.b).pk}/",
+        f"/reporting/bulletins/{Bulletin.objects.get(campaign=two.b).pk}/",
+        f"/key-tasks/{KeyTask.objects.get(campaign=two.b).pk}/",
+        f"/units/{two.b.units.get(kind='district').pk}/",
+    ]
+    for url in pages:
+        page = office.get(url).content.decode()
+        assert f'value="{two.b.pk}" selected' in page, url
+    # The choice itself is kept: the next list is campaign A's again.
+    assert "MARKB" not in office.get("/rectification/problems/").content.decode()

@@ -201,6 +201,8 @@ def tv_session_record(
     require_office(by, _("record TV-questioning sessions"))
     if TvSession.objects.filter(campaign=campaign, number=number).exists():
         raise ValidationError({"number": _("Issue %(n)d is already recorded.") % {"n": number}})
+    if any(unit.campaign_id != campaign.pk for unit in departments or []):
+        raise ValidationError({"departments": _("The unit belongs to another campaign.")})
     session = TvSession.objects.create(
         campaign=campaign, number=number, title=title.strip(), aired_on=aired_on, viewers=viewers
     )
@@ -219,6 +221,8 @@ def tv_session_record(
 def petition_case_create(*, by: User, campaign: Campaign, **fields) -> PetitionCase:
     """The office registers a case (a leader's 包案, or a repeat petition handed down in a batch)."""
     require_office(by, _("register petition cases"))
+    if fields.get("unit") is not None and fields["unit"].campaign_id != campaign.pk:
+        raise ValidationError({"unit": _("The unit belongs to another campaign.")})
     case = PetitionCase(campaign=campaign, **fields)
     case.full_clean()
     case.save()

@@ -89,12 +89,20 @@ def special_rectification_create(
     return plan
 
 
+def _of_campaign(campaign_id: int, field: str, units) -> None:
+    """Records of one campaign name only that campaign's units (campaigns run side by side)."""
+    if any(unit is not None and unit.campaign_id != campaign_id for unit in units):
+        raise ValidationError({field: _("The unit belongs to another campaign.")})
+
+
 @transaction.atomic
 def work_team_create(
     *, by: User, rectification: SpecialRectification, name: str, lead_unit: Unit, member_units: list[Unit]
 ) -> WorkTeam:
     """The office forms a work team (专班) led by a department."""
     require_office(by, _("form work teams"))
+    _of_campaign(rectification.campaign_id, "lead_unit", [lead_unit])
+    _of_campaign(rectification.campaign_id, "member_units", member_units)
     if WorkTeam.objects.filter(rectification=rectification, name=name.strip()).exists():
         raise ValidationError({"name": _("There is already a work team of that name.")})
     team = WorkTeam.objects.create(rectification=rectification, name=name.strip(), lead_unit=lead_unit)
@@ -109,6 +117,7 @@ def special_task_create(*, by: User, team: WorkTeam, title: str, owner_unit: Uni
         raise PermissionDenied(_("Only the office or the lead department may add tasks."))
     if not title.strip() or deadline is None:
         raise ValidationError(_("A task needs a title and a deadline."))
+    _of_campaign(team.rectification.campaign_id, "owner_unit", [owner_unit])
     number = team.tasks.count() + 1
     return SpecialTask.objects.create(
         team=team, number=number, title=title.strip(), owner_unit=owner_unit, deadline=deadline
@@ -173,6 +182,8 @@ def arena_round_create(
     require_office(by, _("set up arena rounds"))
     if not teams or not criteria:
         raise ValidationError(_("An arena round needs teams and scoring criteria."))
+    if any(team.rectification.campaign_id != campaign.pk for team in teams):
+        raise ValidationError({"teams": _("Teams: a team of another campaign cannot report in this round.")})
     arena = ArenaRound.objects.create(campaign=campaign, title=title.strip(), held_on=held_on)
     arena.teams.set(teams)
     arena.attendees.set(attendees)

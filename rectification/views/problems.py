@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign.choice import chosen_campaign
+from campaign.choice import campaign_shown, chosen_campaign
 from campaign.exports import download
 from campaign.history import record_history
 from campaign.selectors import campaign_path, is_inspector, is_liaison, is_office, reads_everything
@@ -122,6 +122,7 @@ def problem_detail(request, pk: int):
         problem = selectors.problem_detail(user=request.user, problem_id=pk)
     except Problem.DoesNotExist as exc:
         raise Http404(_("No such problem.")) from exc
+    campaign_shown(request, campaign=problem.campaign)
     can_add = problem.status != Problem.Status.CLOSED and (
         is_office(request.user) or rules.acts_for(request.user, problem.unit_id)
     )
@@ -212,7 +213,9 @@ def _render_measure(request, measure: Measure, status: int = 200, **bound):
 
 @login_required
 def measure_detail(request, pk: int):
-    return _render_measure(request, _measure_or_404(request, pk))
+    measure = _measure_or_404(request, pk)
+    campaign_shown(request, campaign=measure.problem.campaign)
+    return _render_measure(request, measure)
 
 
 def _act(request, pk: int, form_name: str, form, call, success: str):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign.choice import chosen_campaign_or_404
+from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import forms, rules, selectors
@@ -142,6 +142,7 @@ def _do_triage(request, item, form) -> bool:
 def report_detail(request, pk: int):
     _staff_reader(request.user)
     report = get_object_or_404(selectors.public_reports_for_staff(user=request.user), pk=pk)
+    campaign_shown(request, campaign=report.campaign)
     form = _triage_form(request, report.campaign) if is_office(request.user) else None
     if request.method == "POST":
         if form is None:
@@ -179,6 +180,7 @@ def tv_list(request):
 def tv_detail(request, pk: int):
     _staff_reader(request.user)
     session = get_object_or_404(selectors.tv_sessions_visible_to(request.user), pk=pk)
+    campaign_shown(request, campaign=session.campaign)
     questions = TvQuestion.objects.filter(session=session).select_related("problem")
     form = _triage_form(request, session.campaign) if is_office(request.user) else None
     if request.method == "POST":
@@ -219,6 +221,7 @@ def petition_list(request):
 @login_required
 def petition_detail(request, pk: int):
     case = get_object_or_404(selectors.petition_cases_visible_to(request.user), pk=pk)
+    campaign_shown(request, campaign=case.campaign)
     may_move = case.stage != PetitionCase.Stage.RESOLVED and (
         is_office(request.user) or case.leader_id == request.user.pk or rules.acts_for(request.user, case.unit_id)
     )

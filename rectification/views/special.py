@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign.choice import chosen_campaign
+from campaign.choice import campaign_shown, chosen_campaign
 from campaign.selectors import is_inspector, is_liaison, is_office
 from rectification import forms, rules, selectors
 from rectification.models import ArenaRound, DispatchMiss, DispatchRound, SpecialRectification, SpecialTask, WorkTeam
@@ -85,6 +85,7 @@ def special_detail(request, pk: int):
         special = selectors.special_rectification_detail(user=request.user, pk=pk)
     except SpecialRectification.DoesNotExist as exc:
         raise Http404(_("No such special rectification.")) from exc
+    campaign_shown(request, campaign=special.campaign)
     user = request.user
     for team in special.teams.all():
         team.may_add = is_office(user) or rules.acts_for(user, team.lead_unit_id)
@@ -120,6 +121,7 @@ def special_task_action(request, pk: int, verb: str):
 @login_required
 def arena_detail(request, pk: int):
     arena = get_object_or_404(selectors.arena_rounds_visible_to(request.user), pk=pk)
+    campaign_shown(request, campaign=arena.campaign)
     criteria = list(arena.criteria.order_by("order"))
     show = arena.published_at is not None or is_office(request.user)
     is_scorer = arena.published_at is None and arena.attendees.filter(pk=request.user.pk).exists()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
+from campaign.choice import campaign_shown
 from reporting.models import Bulletin
 from reporting.selectors.summaries import bulletins_visible_to
 from reporting.services import bulletins as services
@@ -59,6 +60,7 @@ def bulletin_list(request):
 @login_required
 def bulletin_detail(request, pk: int):
     bulletin = get_object_or_404(bulletins_visible_to(request.user), pk=pk)
+    campaign_shown(request, campaign=bulletin.campaign)
     form = BulletinForm(initial={"title": bulletin.title, "body": bulletin.body})
     if request.method == "POST":
         action = request.POST.get("action")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from campaign import selectors as access
-from campaign.choice import chosen_campaign_or_404
+from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
 from campaign.history import record_history
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
@@ -116,6 +116,7 @@ def key_task_detail(request, pk: int):
     )
     if task is None:
         raise Http404(_("No such key task."))
+    campaign_shown(request, campaign=task.campaign)
     visible_units = access.unit_ids_visible_to(request.user)
     items = (
         ProgressItem.objects.filter(key_task=task, report__unit__in=visible_units)
@@ -140,10 +141,12 @@ def key_task_detail(request, pk: int):
 def key_task_edit(request, pk: int | None = None):
     if not access.is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
-    campaign = _campaign(request)
-    task = KeyTask.objects.filter(pk=pk, campaign=campaign).first() if pk else None
+    task = KeyTask.objects.filter(pk=pk).select_related("campaign").first() if pk else None
     if pk and task is None:
         raise Http404(_("No such key task."))
+    # A new task goes into the campaign the page is about; an existing one stays in its own.
+    campaign = task.campaign if task is not None else _campaign(request)
+    campaign_shown(request, campaign=campaign)
     if task is None:
         next_number = (
             KeyTask.objects.filter(campaign=campaign).order_by("-number").values_list("number", flat=True).first() or 0

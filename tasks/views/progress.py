@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign import selectors as access
-from campaign.choice import chosen_campaign, chosen_campaign_or_404
+from campaign.choice import campaign_shown, chosen_campaign, chosen_campaign_or_404
 from campaign.forms import UnitFilterForm
 from tasks import weeks
 from tasks.forms import ITEM_STATUS_CHOICES, ReturnForm
@@ -247,6 +247,7 @@ def _edit_page(request, report, *, conflict, errors, typed, version: int | None 
 @login_required
 def progress_detail(request, pk: int):
     report = _report_or_404(request.user, pk)
+    campaign_shown(request, campaign=report.unit.campaign)
     return render(
         request,
         "tasks/progress/detail.html",

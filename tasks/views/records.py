@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from campaign import selectors as access
-from campaign.choice import chosen_campaign_or_404
+from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import (
     download,
     styled_sheet,
@@ -616,6 +616,7 @@ def record_detail(request, slug: str, pk: int):
     if slug == "topics":
         return topic_chain(request, pk)
     record = visible_record(kind, request.user, pk)
+    campaign_shown(request, campaign=record.campaign)
     facts = [(label, value, BADGES.get(badge, "")) for label, value, badge in _cells(kind, record, export=True)]
     context = {
         "kind": kind,
