@@ -29,7 +29,9 @@ def test_closure_without_evidence_is_refused(world, make_measure):
 def test_closure_needs_a_statement_of_the_result(world, make_measure):
     measure = make_measure()
     with pytest.raises(ValidationError) as exc:
-        services.measure_closure_request(by=world.liaison_a, measure=measure, statement=" ", files=[pdf()])
+        services.measure_closure_request(
+            by=world.liaison_a, measure=measure, statement=" ", result_value=100, files=[pdf()]
+        )
     assert "statement" in exc.value.message_dict
 
 
@@ -37,7 +39,7 @@ def test_closure_freezes_the_target_last_progress_and_evidence(world, closable):
     measure, closure = closable()
     assert closure.snapshot["target"] == "0 → 100 %"
     assert closure.snapshot["last_progress"]["percent"] == 100
-    assert closure.snapshot["evidence"] == ["photo.png", "report.pdf"]
+    assert closure.snapshot["evidence"] == ["report.pdf"]  # the request's own files, not the progress photo
     # a later change to the measure leaves the claim as it was
     Measure.objects.filter(pk=measure.pk).update(target_value=200)
     closure.refresh_from_db()
@@ -64,7 +66,7 @@ def test_liaison_cannot_sign_off_their_own_closure(world, closable):
 def test_office_cannot_sign_off_a_closure_it_requested_itself(world, make_measure):
     measure = make_measure()
     services.measure_progress_record(by=world.office, measure=measure, value_reached=100, files=[png()])
-    closure = services.measure_closure_request(by=world.office, measure=measure, statement="完成")
+    closure = services.measure_closure_request(by=world.office, measure=measure, statement="完成", files=[pdf()])
     with pytest.raises(PermissionDenied):
         services.closure_sign_off(by=world.office, closure=closure)
 
