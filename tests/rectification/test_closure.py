@@ -1,12 +1,15 @@
 """Closure (销号) is an act: asked for with evidence, signed off or sent back by a reviewer,
 reopened by the office with a reason, and the record keeps every step."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from rectification.models import Closure, Measure, Problem
 from rectification.services import measures as services
-from tests.rectification.conftest import pdf, png
+from tests.rectification.conftest import at, pdf, png
 
 
 def test_requesting_closure_does_not_close_the_measure(world, closable):
@@ -178,6 +181,7 @@ def test_the_whole_flow_through_the_api(world, make_measure, api_as):
     assert api_as(world.office).post(url + "reopen/", {"reason": "抽查不合格"}, format="json").status_code == 200
 
 
+@time_machine.travel(at(dt.date(2026, 10, 10)), tick=False)  # asked before the deadline (21 Oct)
 def test_extension_through_the_api(world, make_measure, api_as):
     measure = make_measure()
     url = f"/api/v1/measures/{measure.pk}/"
