@@ -13,6 +13,11 @@ class Campaign(models.Model):
     batch = models.PositiveSmallIntegerField(_("batch"), default=1)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    max_extensions_per_measure = models.PositiveSmallIntegerField(
+        _("deadline extensions allowed per measure"),
+        default=2,
+        help_text=_("How many times a rectification measure's deadline may be extended."),
+    )
     history = HistoricalRecords()
 
     class Meta:

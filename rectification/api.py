@@ -5,6 +5,7 @@ access policy, so another unit's record is 404); every action with a rule calls 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -187,14 +188,27 @@ class ClosureSerializer(serializers.ModelSerializer):
     requested_by_name = serializers.CharField(source="requested_by.display_name", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.display_name", read_only=True, default=None)
     reopened_by_name = serializers.CharField(source="reopened_by.display_name", read_only=True, default=None)
+    below_target = serializers.BooleanField(read_only=True)
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = Closure
         fields = [
             "id",
+            "measure",
+            "special_task",
+            "unit",
             "status",
             "status_display",
             "statement",
+            "result_value",
+            "result_percent",
+            "below_target",
+            "shortfall",
+            "due_on",
+            "late",
+            "after_reopen",
+            "evidence",
             "snapshot",
             "requested_by_name",
             "requested_at",
@@ -206,13 +220,16 @@ class ClosureSerializer(serializers.ModelSerializer):
             "reopen_reason",
         ]
 
+    def get_evidence(self, closure) -> list[str]:
+        return [e.name for e in closure.evidence.all()]
+
 
 class ExtensionSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text="pending, approved or refused")
 
     class Meta:
         model = Extension
-        fields = ["id", "old_deadline", "new_deadline", "reason", "status", "decided_at", "decision_note"]
+        fields = ["id", "old_deadline", "new_deadline", "reason", "status", "late", "decided_at", "decision_note"]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -245,6 +262,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "deadline",
             "original_deadline",
             "extension_count",
+            "overdue_since",
             "baseline",
             "target_value",
             "measure_unit",
@@ -264,6 +282,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "number",
             "original_deadline",
             "extension_count",
+            "overdue_since",
             "status",
             "progress_percent",
             "on_track_until",
@@ -293,6 +312,9 @@ class ProgressInput(serializers.Serializer):
 
 class ClosureInput(serializers.Serializer):
     statement = serializers.CharField(required=False, allow_blank=True, default="")
+    result_value = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    result_percent = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    shortfall = serializers.CharField(required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
@@ -354,6 +376,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 "progress__reported_by",
                 "progress__round",
                 "closures__requested_by",
+                "closures__evidence",
                 "closures__decided_by",
                 "closures__reopened_by",
                 "extensions",
@@ -411,7 +434,12 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = ClosureInput(data=request.data)
         data.is_valid(raise_exception=True)
         closure = measure_services.measure_closure_request(
-            by=request.user, measure=measure, statement=data.validated_data["statement"], files=_files(request)
+            by=request.user,
+            measure=measure,
+            statement=data.validated_data["statement"],
+            result_value=data.validated_data["result_value"],
+            shortfall=data.validated_data["shortfall"],
+            files=_files(request),
         )
         return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
 
@@ -537,6 +565,7 @@ class SiteVisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class SpecialTaskSerializer(serializers.ModelSerializer):
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
+    overdue = serializers.SerializerMethodField(help_text="open past its deadline")
     status = serializers.CharField(read_only=True, help_text="open, closure_requested or closed")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -552,11 +581,17 @@ class SpecialTaskSerializer(serializers.ModelSerializer):
             "deadline",
             "status",
             "status_display",
+            "overdue",
             "closure_statement",
             "returned_reason",
             "closed_at",
         ]
-        read_only_fields = ["number", "status", "closure_statement", "returned_reason", "closed_at"]
+        read_only_fields = ["number", "status", "overdue", "closure_statement", "returned_reason", "closed_at"]
+
+    def get_overdue(self, task) -> bool:
+        if hasattr(task, "overdue"):
+            return task.overdue
+        return task.status != SpecialTask.Status.CLOSED and task.deadline < timezone.localdate()
 
 
 class WorkTeamSerializer(serializers.ModelSerializer):
@@ -644,8 +679,10 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
 
 
 class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Tasks of the work teams, closed like measures: `close/` by the owner, `sign-off/` or
-    `return/` by a reviewer."""
+    """Tasks of the work teams, closed like measures under the same rules: `close/` by the owner
+    (statement, result_percent, shortfall below 100%, evidence `files`), `sign-off/` or `return/`
+    by a reviewer outside the unit, `reopen/` by the office with a reason. `overdue` marks an
+    open task past its deadline."""
 
     serializer_class = SpecialTaskSerializer
 
@@ -661,31 +698,50 @@ class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         task = special_services.special_task_create(by=request.user, **values)
         return Response(SpecialTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClosureInput, responses=SpecialTaskSerializer)
+    @extend_schema(request=ClosureInput, responses=ClosureSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         data = ClosureInput(data=request.data)
         data.is_valid(raise_exception=True)
-        task = special_services.special_task_request_closure(
-            by=request.user, task=self.get_object(), statement=data.validated_data["statement"]
+        closure = special_services.special_task_request_closure(
+            by=request.user,
+            task=self.get_object(),
+            statement=data.validated_data["statement"],
+            result_percent=data.validated_data["result_percent"],
+            shortfall=data.validated_data["shortfall"],
+            files=_files(request),
         )
-        return Response(SpecialTaskSerializer(task).data)
+        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=NoteInput, responses=SpecialTaskSerializer)
+    @extend_schema(request=NoteInput, responses=ClosureSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
-        task = special_services.special_task_decide(by=request.user, task=self.get_object(), approve=True)
-        return Response(SpecialTaskSerializer(task).data)
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        closure = special_services.special_task_decide(
+            by=request.user, task=self.get_object(), approve=True, reason=data.validated_data["note"]
+        )
+        return Response(ClosureSerializer(closure).data)
 
-    @extend_schema(request=ReasonInput, responses=SpecialTaskSerializer)
+    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request, pk=None):
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        task = special_services.special_task_decide(
+        closure = special_services.special_task_decide(
             by=request.user, task=self.get_object(), approve=False, reason=data.validated_data["reason"]
         )
-        return Response(SpecialTaskSerializer(task).data)
+        return Response(ClosureSerializer(closure).data)
+
+    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        closure = special_services.special_task_reopen(
+            by=request.user, task=self.get_object(), reason=data.validated_data["reason"]
+        )
+        return Response(ClosureSerializer(closure).data)
 
 
 # --- arena -----------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import struct
+import zlib
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -48,7 +50,20 @@ from rectification.services.measures import on_track_until
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REFERENCE = dt.date(2026, 11, 27)  # the demo's "today": lights are drawn against it
 EXTENSIONS_DECIDED = dt.date(2026, 11, 10)  # the day the office approved the demo's extensions
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _png(width: int = 48, height: int = 32, rgb: tuple[int, int, int] = (90, 140, 90)) -> bytes:
+    """A real one-colour PNG, so the evidence previews show a picture."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+PNG = _png()
 
 PROBLEMS = [
     ("企业开办审批环节多、时限长", "营商环境"),
@@ -72,6 +87,8 @@ PROBLEMS = [
     ("欠薪问题反复出现", "民生"),
     ("政务服务“一网通办”覆盖不全", "营商环境"),
 ]
+# Owners of the demo measures: people, as the measure rules ask (not "有关同志").
+OWNERS = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周涛", "吴婷", "徐刚", "孙丽"]
 MEASURES = [
     ("压减审批环节，推行并联审批", 12, 6, "个"),
     ("建立政策兑现“免申即享”清单", 0, 30, "项"),
@@ -277,7 +294,7 @@ def load() -> str:
                 "number": number,
                 "content": template[0],
                 "responsible_unit_id": owner.pk,
-                "responsible_person": f"{owner.name[:4]}负责人",
+                "responsible_person": OWNERS[(number * 7 + len(code) + owner.pk) % len(OWNERS)],
                 "start_date": start,
                 "deadline": deadline,
                 "original_deadline": original,
@@ -301,7 +318,11 @@ def load() -> str:
         progress_plan.append((code, number, start, last_day, percent, numeric, template, deadline, original))
         if scenario in ("requested", "returned", "closed", "reopened"):
             closure_plan.append((code, number, owner, scenario))
-        if scenario in ("extended",) or (scenario == "red" and a < 0.3):
+        # a pending request is asked before the deadline and stays within the campaign (the
+        # extension rules): some measures running behind wait for the office's decision
+        if scenario in ("extended",) or (
+            scenario == "behind" and a < 0.5 and deadline + dt.timedelta(days=20) <= campaign.end_date
+        ):
             extension_plan.append((code, number, owner, scenario, original, deadline))
         if scenario == "missed":
             misses.append((code, number))
@@ -372,9 +393,16 @@ def load() -> str:
         asked = _moment(
             decided_day - dt.timedelta(days=4) if scenario != "requested" else REFERENCE - dt.timedelta(days=2)
         )
+        claimed = 90 if scenario == "returned" else 100
         base = {
             "measure_id": measure.pk,
+            "unit_id": owner.pk,
             "statement": "已完成整改目标，附现场照片和验收材料。",
+            "result_percent": claimed,
+            "shortfall": "" if claimed >= 100 else "尚有少量事项需跨部门协调，已明确完成时间。",
+            "due_on": measure.original_deadline,
+            "late": asked.date() > measure.original_deadline,
+            "after_reopen": False,
             "snapshot": {
                 "target": measure.target_text,
                 "acceptance_criteria": measure.acceptance_criteria,
@@ -447,7 +475,7 @@ def load() -> str:
             {
                 "measure_id": measure.pk,
                 "old_deadline": original if approved else deadline,
-                "new_deadline": deadline if approved else deadline + dt.timedelta(days=30),
+                "new_deadline": deadline if approved else deadline + dt.timedelta(days=20),
                 "reason": "涉及多部门协调，原定时限内难以完成",
                 "status": Extension.Status.APPROVED if approved else Extension.Status.PENDING,
                 "requested_by_id": liaison_of.get(owner.pk, office).pk,
@@ -612,7 +640,56 @@ def load() -> str:
                     "closed_at": _moment(dt.date(2026, 11, 18)) if status == "closed" else None,
                 }
             )
-    _sync(SpecialTask, SpecialTask.objects.filter(team__rectification=special), ("team_id", "number"), task_rows)
+    tasks = _sync(
+        SpecialTask, SpecialTask.objects.filter(team__rectification=special), ("team_id", "number"), task_rows
+    )
+    # a closed or waiting task has its closure request, with evidence, like a measure
+    task_closures = []
+    for task in tasks.values():
+        if task.status == SpecialTask.Status.OPEN:
+            continue
+        closed = task.status == SpecialTask.Status.CLOSED
+        asked = _moment(dt.date(2026, 11, 16) if closed else REFERENCE - dt.timedelta(days=1))
+        task_closures.append(
+            {
+                "special_task_id": task.pk,
+                "unit_id": task.owner_unit_id,
+                "status": Closure.Status.SIGNED_OFF if closed else Closure.Status.REQUESTED,
+                "statement": task.closure_statement,
+                "result_percent": 100,
+                "shortfall": "",
+                "due_on": task.deadline,
+                "late": asked.date() > task.deadline,
+                "after_reopen": False,
+                "snapshot": {"target": task.title, "evidence": [f"专项任务{task.pk}-台账.png"]},
+                "requested_by_id": liaison_of.get(task.owner_unit_id, office).pk,
+                "requested_at": asked,
+                "decided_by_id": task.signed_off_by_id,
+                "decided_at": task.closed_at,
+            }
+        )
+    special_closures = _sync(
+        Closure,
+        Closure.objects.filter(special_task__team__rectification=special),
+        ("special_task_id", "requested_at"),
+        task_closures,
+    )
+    _sync(
+        Evidence,
+        Evidence.objects.filter(closure__special_task__team__rectification=special),
+        ("closure_id", "name"),
+        [
+            {
+                "closure_id": c.pk,
+                "progress_id": None,
+                "name": c.snapshot["evidence"][0],
+                "size": len(PNG),
+                "uploaded_by_id": c.requested_by_id,
+                "file": _file(f"special-closure-{c.special_task_id}.png"),
+            }
+            for c in special_closures.values()
+        ],
+    )
 
     arena = _sync(
         ArenaRound,

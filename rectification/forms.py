@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import units_visible_to
-from rectification.models import Measure, PetitionCase, Problem
+from rectification.models import Closure, Measure, PetitionCase, Problem
 
 
 def _units(user, campaign=None):
@@ -176,10 +176,58 @@ class ProgressForm(ServiceErrorsMixin, forms.Form):
 
 
 class ClosureRequestForm(ServiceErrorsMixin, forms.Form):
+    """A closure request of a measure (with `measure`) or of a special-rectification task:
+    the result against the target, the shortfall when below it, and this request's evidence."""
+
     statement = forms.CharField(
         label=_("Result against the target"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    files = MultipleFileField(label=_("Evidence files"))
+    result_value = forms.CharField(label=_("Value reached"), required=False, max_length=30)
+    result_percent = forms.CharField(label=_("Share of the target reached (%)"), required=False, max_length=5)
+    shortfall = forms.CharField(
+        label=_("Shortfall (required below the target)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Below the target, say what was not reached and why; the reviewer sees it highlighted."),
+    )
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        help_text=_("Upload the evidence with this request; earlier progress files do not count."),
+    )
+
+    def __init__(self, *args, measure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if measure is None:
+            del self.fields["result_value"]
+            return
+        del self.fields["result_percent"]
+        if measure.target_value is None:
+            del self.fields["result_value"]
+        else:
+            self.fields["result_value"].label = _("Value reached (target %(target)s)") % {"target": measure.target_text}
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Closures"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of item"), required=False)
+    below_target = forms.BooleanField(label=_("Below target"), required=False)
+    late = forms.BooleanField(label=_("Closed late"), required=False)
+    reclosed = forms.BooleanField(label=_("Re-closed after a reopen"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (Closure.Status.REQUESTED, _("Waiting for sign-off")),
+            (Closure.Status.SIGNED_OFF, _("Signed off")),
+            (Closure.Status.RETURNED, _("Sent back")),
+            (Closure.Status.REOPENED, _("Reopened")),
+            ("all", _("All")),
+        ]
+        self.fields["kind"].choices = [
+            ("", _("Measures and special tasks")),
+            ("measure", _("Measures")),
+            ("special", _("Special-rectification tasks")),
+        ]
 
 
 class ReasonForm(ServiceErrorsMixin, forms.Form):
@@ -262,8 +310,8 @@ class SiteVisitForm(ServiceErrorsMixin, forms.Form):
         self.fields["reopen_measure"].label_from_instance = lambda m: f"{m.responsible_unit.name} · {m.code}"
 
 
-class TaskClosureForm(ServiceErrorsMixin, forms.Form):
-    statement = forms.CharField(label=_("Result reached"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+class TaskClosureForm(ClosureRequestForm):
+    """A special-rectification task's closure request: the same fields and rules as a measure's."""
 
 
 class PetitionCaseForm(ServiceErrorsMixin, forms.Form):

@@ -4,7 +4,10 @@ Services enforce these; pages ask them only to decide which buttons to show."""
 
 from __future__ import annotations
 
-from campaign.models import Unit
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from campaign.models import Liaison, Unit
 from campaign.selectors import is_inspector, is_liaison, is_office, units_visible_to
 
 
@@ -21,3 +24,58 @@ def acts_for(user, unit: Unit | int) -> bool:
 def reviews(user, unit: Unit | int) -> bool:
     """The office, or an inspector whose group covers the unit: may sign off or send back."""
     return is_office(user) or (is_inspector(user) and sees_unit(user, unit))
+
+
+# --- closure (销号): one set of rules for measures and special-rectification tasks ------------
+
+
+def closure_claim_check(*, statement: str, percent: int, shortfall: str, files: list) -> None:
+    """What a closure request must carry, whichever the item: the result stated against the
+    target; below the target, an explicit statement of the shortfall (the reviewer sees it
+    highlighted); and evidence uploaded with this request — an earlier progress file, or the
+    evidence of a closure that was later reopened, proves nothing about this claim."""
+    errors: dict[str, list] = {}
+    if not (statement or "").strip():
+        errors["statement"] = [_("Result against the target: state what was actually achieved against the target.")]
+    if percent < 100 and not (shortfall or "").strip():
+        errors["shortfall"] = [
+            _(
+                "Shortfall: the result reaches only %(percent)d%% of the target; a closure below the "
+                "target must state the shortfall and why, or keep rectifying and ask later."
+            )
+            % {"percent": percent}
+        ]
+    if not files:
+        errors["files"] = [
+            _(
+                "Evidence files: upload the evidence with this closure request; files of earlier "
+                "progress entries or of a closure that was reopened do not count."
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def closure_reviewer_check(user, *, unit_id: int, requested_by) -> None:
+    """Who may sign off (or send back) a closure: the inspection group covering the unit or the
+    office — never the person who asked, never anyone of the responsible unit, and never the
+    office for a request the office itself made (then the covering group decides)."""
+    if not reviews(user, unit_id):
+        raise PermissionDenied(_("Only the inspection group covering the unit or the office may review closures."))
+    if requested_by.pk == user.pk:
+        raise PermissionDenied(_("Nobody signs off a closure they requested themselves."))
+    if user.work_unit_id == unit_id or Liaison.objects.filter(user=user, unit_id=unit_id).exists():
+        raise PermissionDenied(_("Nobody of the responsible unit signs off its closure."))
+    if is_office(user) and is_office(requested_by):
+        raise PermissionDenied(
+            _("The office asked for this closure itself; the inspection group covering the unit signs it off.")
+        )
+
+
+def may_review_closure(user, closure) -> bool:
+    """Whether to offer the sign-off buttons: the same test the services apply."""
+    try:
+        closure_reviewer_check(user, unit_id=closure.unit_id, requested_by=closure.requested_by)
+    except PermissionDenied:
+        return False
+    return True

@@ -2,7 +2,8 @@
 
 The warning light (预警) of a measure is computed in the database:
 - closed: the measure is signed off;
-- red: the deadline has passed;
+- red: the deadline has passed, or an extension was granted only after it had passed
+  (`overdue_since`: a missed deadline stays red until the measure closes);
 - yellow: progress is below the expected-progress line (序时进度) — i.e. today is after
   `on_track_until` — or the measure missed the last dispatch round;
 - green: otherwise.
@@ -14,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -99,7 +101,8 @@ def closed_q(day: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
 def _red_q(day: dt.date, prefix: str, as_of: bool) -> Q:
     """Past the deadline the measure had on `day`: an extension approved after it did not yet
     count (deadlines only move later, so the first extension after the day holds the day's)."""
-    red = Q(**{_field(prefix, "deadline__lt"): day})
+    # …or kept red by an extension granted after a missed deadline (`overdue_since`).
+    red = Q(**{_field(prefix, "deadline__lt"): day}) | Q(**{_field(prefix, "overdue_since__lte"): day})
     if not as_of:
         return red
     extended_later = Extension.objects.filter(
@@ -178,7 +181,7 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
     return measures.annotate(
         light=Case(
             When(status=Measure.Status.CLOSED, then=Value(Light.CLOSED)),
-            When(deadline__lt=today, then=Value(Light.RED)),
+            When(Q(deadline__lt=today) | Q(overdue_since__lte=today), then=Value(Light.RED)),
             When(Q(on_track_until__lt=today) | Q(missed_last_round=True), then=Value(Light.YELLOW)),
             default=Value(Light.GREEN),
             output_field=CharField(),
@@ -429,11 +432,55 @@ def measure_detail(*, user, measure_id: int, today: dt.date | None = None) -> Me
 
 def closures_awaiting(*, user) -> QuerySet[Closure]:
     """Closure requests the user may decide: the office all, an inspector their groups' units."""
-    closures = Closure.objects.filter(status=Closure.Status.REQUESTED)
+    return closures_for_review(user=user, status=Closure.Status.REQUESTED)
+
+
+REVIEW_STATES = ("waiting", "signed_off", "returned", "reopened", "all")
+
+
+def closures_for_review(
+    *,
+    user,
+    status: str = Closure.Status.REQUESTED,
+    kind: str = "",
+    below_target: bool = False,
+    late: bool = False,
+    reclosed: bool = False,
+) -> QuerySet[Closure]:
+    """Closure requests of measures and special-rectification tasks alike, for the office (all)
+    and the inspection groups (their units): each with its item, deadlines, evidence and the
+    item's earlier closures and extensions, read in a fixed number of queries.
+
+    Filters: below the target (a shortfall was stated), late (asked for after the original
+    deadline) and re-closed (asked for again after a reopen)."""
+    closures = Closure.objects.all()
     if not (is_office(user) or is_inspector(user)):
         return closures.none()
-    return cut_to_units(closures, user, path="measure__responsible_unit").select_related(
-        "measure__problem", "measure__responsible_unit", "requested_by"
+    closures = cut_to_units(closures, user, path="unit")
+    if status and status != "all":
+        closures = closures.filter(status=status)
+    if kind == "measure":
+        closures = closures.filter(measure__isnull=False)
+    elif kind == "special":
+        closures = closures.filter(special_task__isnull=False)
+    if below_target:
+        closures = closures.filter(result_percent__lt=100)
+    if late:
+        closures = closures.filter(late=True)
+    if reclosed:
+        closures = closures.filter(after_reopen=True)
+    earlier = Closure.objects.select_related("requested_by", "decided_by", "reopened_by").order_by("requested_at")
+    return closures.select_related(
+        "measure__problem",
+        "special_task__team",
+        "unit",
+        "requested_by",
+        "decided_by",
+    ).prefetch_related(
+        "evidence",
+        Prefetch("measure__closures", queryset=earlier),
+        Prefetch("special_task__closures", queryset=earlier),
+        Prefetch("measure__extensions", queryset=Extension.objects.order_by("requested_at")),
     )
 
 
@@ -447,9 +494,7 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
     ids = unit_ids_visible_to(user)
     if reads_everything(user):
         return Evidence.objects.all()
-    return Evidence.objects.filter(
-        Q(progress__measure__responsible_unit__in=ids) | Q(closure__measure__responsible_unit__in=ids)
-    )
+    return Evidence.objects.filter(Q(progress__measure__responsible_unit__in=ids) | Q(closure__unit__in=ids))
 
 
 def ledger_rows(*, user, campaign_id: int | None = None, level: str = "", today: dt.date | None = None):
@@ -504,12 +549,32 @@ def special_rectifications_visible_to(user) -> QuerySet[SpecialRectification]:
     )
 
 
-def special_tasks_visible_to(user) -> QuerySet[SpecialTask]:
-    return cut_to_units(SpecialTask.objects.select_related("team", "owner_unit"), user, path="owner_unit")
+def special_tasks_visible_to(user, today: dt.date | None = None) -> QuerySet[SpecialTask]:
+    """Tasks of the owner units the user sees, each marked `overdue` when open past its deadline."""
+    today = today or timezone.localdate()
+    tasks = SpecialTask.objects.select_related("team", "owner_unit").annotate(
+        overdue=Case(
+            When(~Q(status=SpecialTask.Status.CLOSED) & Q(deadline__lt=today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    return cut_to_units(tasks, user, path="owner_unit")
 
 
 def special_rectification_detail(*, user, pk: int) -> SpecialRectification:
-    tasks = special_tasks_visible_to(user).order_by("number")
+    tasks = (
+        special_tasks_visible_to(user)
+        .prefetch_related(
+            Prefetch(
+                "closures",
+                queryset=Closure.objects.select_related("requested_by", "decided_by", "reopened_by")
+                .prefetch_related("evidence")
+                .order_by("-requested_at"),
+            )
+        )
+        .order_by("number")
+    )
     return (
         special_rectifications_visible_to(user)
         .prefetch_related(

@@ -770,7 +770,15 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
         )
         if status in ("closed", "closure_requested"):
             requested = _aware(closed_on or min(today, deadline), 10) - dt.timedelta(days=2 if closed_on else 0)
+
+            def claim(claimed: int, at: dt.datetime, unit_id=unit_id, original=original) -> tuple:
+                # the closure rules (rectification/rules.py): a shortfall is explained; the
+                # unit, the original deadline and lateness are facts of the request
+                shortfall = "" if claimed >= 100 else "部分任务受客观条件限制，剩余部分已纳入常态化推进"
+                return (unit_id, claimed, shortfall, original, at.date() > original)
+
             if rng.random() < 0.1:  # sent back once before
+                at = requested - dt.timedelta(days=5)
                 closures.append(
                     (
                         mid,
@@ -778,10 +786,11 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
                         "已完成整改",
                         {"percent": percent},
                         liaison,
-                        requested - dt.timedelta(days=5),
+                        at,
                         ctx["office"][0],
                         requested - dt.timedelta(days=4),
                         "佐证材料不足",
+                        *claim(percent, at),
                     )
                 )
             if status == "closed":
@@ -796,11 +805,23 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
                         ctx["office"][0],
                         closed_at,
                         "",
+                        *claim(100, requested),
                     )
                 )
             else:
                 closures.append(
-                    (mid, "requested", "已完成整改", {"percent": percent}, liaison, requested, None, None, "")
+                    (
+                        mid,
+                        "requested",
+                        "已完成整改",
+                        {"percent": percent},
+                        liaison,
+                        requested,
+                        None,
+                        None,
+                        "",
+                        *claim(percent, requested),
+                    )
                 )
     w.write(
         Measure,
@@ -859,6 +880,11 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
             "decided_by",
             "decided_at",
             "decision_note",
+            "unit",
+            "result_percent",
+            "shortfall",
+            "due_on",
+            "late",
         ],
         closures,
     )

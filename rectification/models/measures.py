@@ -127,6 +127,15 @@ class Measure(models.Model):
     deadline = models.DateField(_("deadline"))
     original_deadline = models.DateField(_("original deadline"))
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    overdue_since = models.DateField(
+        _("overdue since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when an extension is granted after the deadline had passed: the measure stays red "
+            "(overdue) until it is closed."
+        ),
+    )
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
     measure_unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
@@ -292,10 +301,13 @@ class MeasureProgress(models.Model):
 
 
 class Closure(models.Model):
-    """A request to close a measure (销号), and the reviewer's decision.
+    """A request to close (销号) a measure or a special-rectification task, and the reviewer's decision.
 
-    What was claimed is frozen in `snapshot` when the owner asks: the target, the last
-    progress and the evidence list, so a later edit cannot change what was signed off."""
+    One set of rules for both kinds (rectification/rules.py): the result is stated against the
+    target, a shortfall is explained, evidence comes with the request, and someone outside the
+    unit who did not ask signs off. What was claimed is frozen in `snapshot` when the owner
+    asks, so a later edit cannot change what was signed off; `late` and `after_reopen` are
+    facts of the moment of asking."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Waiting for sign-off")
@@ -303,9 +315,32 @@ class Closure(models.Model):
         SIGNED_OFF = "signed_off", _("Signed off")
         REOPENED = "reopened", _("Reopened")
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="closures", verbose_name=_("measure"))
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="closures", null=True, blank=True, verbose_name=_("measure")
+    )
+    special_task = models.ForeignKey(
+        "rectification.SpecialTask",
+        on_delete=models.CASCADE,
+        related_name="closures",
+        null=True,
+        blank=True,
+        verbose_name=_("special-rectification task"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="closures",
+        verbose_name=_("responsible unit"),
+        help_text=_("The measure's responsible unit or the task's owner, when the closure was asked for."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
     statement = models.TextField(_("result against the target"))
+    result_value = models.DecimalField(_("value reached"), max_digits=14, decimal_places=2, null=True, blank=True)
+    result_percent = models.PositiveSmallIntegerField(_("share of the target reached (%)"))
+    shortfall = models.TextField(_("why the target was not reached"), blank=True)
+    due_on = models.DateField(_("original deadline"))
+    late = models.BooleanField(_("asked for after the original deadline"), default=False)
+    after_reopen = models.BooleanField(_("asked for again after a reopen"), default=False)
     snapshot = models.JSONField(_("what was claimed"), default=dict)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"))
@@ -329,6 +364,19 @@ class Closure(models.Model):
             models.UniqueConstraint(
                 fields=["measure"], condition=Q(status="requested"), name="closure_one_pending_per_measure"
             ),
+            models.UniqueConstraint(
+                fields=["special_task"], condition=Q(status="requested"), name="closure_one_pending_per_task"
+            ),
+            models.CheckConstraint(
+                condition=Q(measure__isnull=False, special_task__isnull=True)
+                | Q(measure__isnull=True, special_task__isnull=False),
+                name="closure_of_one_item",
+            ),
+            models.CheckConstraint(condition=Q(result_percent__lte=100), name="closure_result_max_100"),
+            models.CheckConstraint(
+                condition=Q(result_percent__gte=100) | ~Q(shortfall=""), name="closure_shortfall_explained"
+            ),
+            models.CheckConstraint(condition=~Q(statement=""), name="closure_has_statement"),
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(decision_note=""),
                 name="closure_return_has_reason",
@@ -355,9 +403,14 @@ class Closure(models.Model):
                 violation_error_message=_("Reopened by: a reopened closure records who reopened it and when."),
             ),
         ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="closure_status_requested_idx")]
 
     def __str__(self) -> str:
-        return f"{self.measure_id} · {self.get_status_display()}"
+        return f"{self.measure_id or self.special_task_id} · {self.get_status_display()}"
+
+    @property
+    def below_target(self) -> bool:
+        return self.result_percent < 100
 
 
 class Evidence(models.Model):
@@ -403,6 +456,9 @@ class Extension(models.Model):
     new_deadline = models.DateField(_("deadline asked for"))
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    late = models.BooleanField(
+        _("late extension"), default=False, help_text=_("Granted by the office after the deadline had passed.")
+    )
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)

@@ -243,6 +243,8 @@ def _check_rows(campaign: Campaign, rows: list[dict]) -> tuple[list[dict], list[
                     baseline=row.get("baseline"),
                     target_value=row.get("target_value"),
                     milestones=milestones,
+                    measure_unit=row.get("measure_unit", ""),
+                    campaign=campaign,
                 )
             except ValidationError as exc:
                 for messages in exc.message_dict.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -232,6 +233,40 @@ def problem_refresh_status(*, problem: Problem) -> Problem:
 # --- measures --------------------------------------------------------------------------
 
 
+# Words that stand for "whoever it concerns", not for a person (有关同志、相关人员…).
+OWNER_PLACEHOLDERS = {
+    "有关同志",
+    "相关同志",
+    "有关人员",
+    "相关人员",
+    "相关负责人",
+    "有关负责人",
+    "负责人",
+    "责任人",
+    "同志",
+    "领导",
+    "待定",
+    "未定",
+    "暂无",
+    "无",
+    "某某",
+    "全体人员",
+    "各科室",
+}
+
+
+def owner_is_placeholder(name: str) -> bool:
+    """A responsible person must be a person: not a letter, a number, "有关同志" or "某某"."""
+    name = re.sub(r"\s+", "", name or "")
+    if not name:
+        return False
+    if name in OWNER_PLACEHOLDERS or name.startswith(("有关", "相关")) or "某" in name:
+        return True
+    if re.fullmatch(r"[A-Za-z]{1,2}|[\dxX*?？\-_.。]+", name):
+        return True
+    return len(name) < 2
+
+
 def measure_check(
     *,
     responsible_unit: Unit | None,
@@ -241,20 +276,50 @@ def measure_check(
     baseline,
     target_value,
     milestones: list[str],
+    measure_unit: str = "",
+    campaign: Campaign | None = None,
 ) -> dict:
-    """What makes a measure a measure (具体化、清单化、责任化; 可量化、可考核): an owner, a
-    deadline and a measurable target. Returns the cleaned numbers; raises naming what is missing."""
+    """What makes a measure a measure (具体化、清单化、责任化; 可量化、可考核): a named owner, a
+    start and a deadline within the campaign, and a measurable target — a positive value with
+    its unit of measure (a percentage at most 100), or milestones. Returns the cleaned numbers;
+    every refusal names its field."""
     errors: dict[str, list] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
     if responsible_unit is None:
-        errors.setdefault("responsible_unit", []).append(_("Name the responsible unit."))
+        refuse("responsible_unit", _("Name the responsible unit."))
     if not (responsible_person or "").strip():
-        errors.setdefault("responsible_person", []).append(_("Name the responsible person: a measure needs an owner."))
+        refuse("responsible_person", _("Name the responsible person: a measure needs an owner."))
+    elif owner_is_placeholder(responsible_person):
+        refuse(
+            "responsible_person",
+            _("Responsible person: “%(name)s” is not a person; give the real name of the person responsible.")
+            % {"name": responsible_person.strip()},
+        )
     if deadline is None:
-        errors.setdefault("deadline", []).append(_("Give a deadline: a measure without one cannot be checked."))
+        refuse("deadline", _("Give a deadline: a measure without one cannot be checked."))
     if start_date is None:
-        errors.setdefault("start_date", []).append(_("Give the start date."))
+        refuse("start_date", _("Give the start date."))
     if start_date and deadline and deadline < start_date:
-        errors.setdefault("deadline", []).append(_("The deadline is before the start."))
+        refuse("deadline", _("The deadline is before the start."))
+    if campaign is not None:
+        if start_date and start_date < campaign.start_date:
+            refuse(
+                "start_date",
+                _("Start: it cannot be before the campaign begins on %(date)s.") % {"date": campaign.start_date},
+            )
+        if deadline and deadline > campaign.end_date:
+            refuse(
+                "deadline",
+                _("Deadline: it cannot be after the campaign ends on %(date)s.") % {"date": campaign.end_date},
+            )
+        if deadline and deadline < campaign.start_date:
+            refuse(
+                "deadline",
+                _("Deadline: it cannot be before the campaign begins on %(date)s.") % {"date": campaign.start_date},
+            )
     try:
         baseline = _decimal(baseline, "baseline")
         target_value = _decimal(target_value, "target_value")
@@ -264,11 +329,27 @@ def measure_check(
         baseline = target_value = None
     milestones = [m.strip() for m in (milestones or []) if m and m.strip()]
     if target_value is None and not milestones:
-        errors.setdefault("target_value", []).append(
-            _("Give a measurable target: a target value with its unit of measure, or a list of milestones.")
+        refuse(
+            "target_value",
+            _("Give a measurable target: a target value with its unit of measure, or a list of milestones."),
         )
-    if target_value is not None and (baseline or Decimal(0)) == target_value:
-        errors.setdefault("target_value", []).append(_("The target value must differ from the baseline."))
+    if target_value is not None:
+        unit = (measure_unit or "").strip()
+        if target_value <= 0:
+            refuse("target_value", _("Target value: it must be greater than 0."))
+        if not unit:
+            refuse(
+                "measure_unit",
+                _("Unit of measure: a target value needs its unit (for example 个, 户 or 万元)."),
+            )
+        if unit in ("%", "％") and target_value > 100:
+            refuse("target_value", _("Target value: a percentage cannot exceed 100."))
+        if baseline is not None and baseline < 0:
+            refuse("baseline", _("Baseline: it cannot be negative."))
+        if unit in ("%", "％") and baseline is not None and baseline > 100:
+            refuse("baseline", _("Baseline: a percentage cannot exceed 100."))
+        if (baseline or Decimal(0)) == target_value:
+            refuse("target_value", _("The target value must differ from the baseline."))
     if errors:
         raise ValidationError(errors)
     return {"baseline": baseline, "target_value": target_value, "milestones": milestones}
@@ -314,6 +395,8 @@ def measure_create(
         baseline=baseline,
         target_value=target_value,
         milestones=milestones or [],
+        measure_unit=measure_unit,
+        campaign=problem.campaign,
     )
     if responsible_unit.campaign_id != problem.campaign_id:
         raise ValidationError({"responsible_unit": _("The unit belongs to another campaign.")})
@@ -416,19 +499,84 @@ def measure_progress_record(
 # --- extension -------------------------------------------------------------------------
 
 
+def _extension_limit_check(measure: Measure, campaign: Campaign) -> None:
+    limit = campaign.max_extensions_per_measure
+    if measure.extension_count >= limit:
+        raise ValidationError(
+            {
+                "new_deadline": _(
+                    "New deadline: a measure may be extended at most %(limit)d times in this campaign; "
+                    "this one has been extended %(done)d times."
+                )
+                % {"limit": limit, "done": measure.extension_count}
+            }
+        )
+
+
+def _new_deadline_check(measure: Measure, campaign: Campaign, new_deadline: dt.date | None, today: dt.date) -> None:
+    if new_deadline is None or new_deadline <= measure.deadline:
+        raise ValidationError(
+            {"new_deadline": _("New deadline: it must be after %(date)s.") % {"date": measure.deadline}}
+        )
+    if new_deadline < today:
+        raise ValidationError(
+            {"new_deadline": _("New deadline: %(date)s has already passed.") % {"date": new_deadline}}
+        )
+    if new_deadline > campaign.end_date:
+        raise ValidationError(
+            {
+                "new_deadline": _("New deadline: it must be within the campaign, on or before %(end)s.")
+                % {"end": campaign.end_date}
+            }
+        )
+
+
+def _apply_extension(measure: Measure, extension: Extension, today: dt.date) -> None:
+    """Move the deadline. A measure already overdue when the extension is granted stays red:
+    the light shows that the deadline in force was missed (the slip is the leadership's signal,
+    whoever was slow), and a later deadline cannot make a missed one look merely 'behind'."""
+    if measure.deadline < today and measure.overdue_since is None:
+        measure.overdue_since = measure.deadline + dt.timedelta(days=1)
+    measure.deadline = extension.new_deadline
+    measure.extension_count += 1
+    measure.on_track_until = on_track_until(
+        start=measure.start_date, deadline=measure.deadline, percent=measure.progress_percent
+    )
+    measure.save(update_fields=["deadline", "extension_count", "on_track_until", "overdue_since"])
+
+
 @transaction.atomic
 def extension_request(*, by: User, measure: Measure, new_deadline: dt.date | None, reason: str) -> Extension:
-    """The owner asks for a later deadline, with a reason; one request waits at a time."""
+    """The owner asks for a later deadline, with a reason, before the deadline; one request waits
+    at a time, and a measure is extended at most the campaign's limit of times (default 2). The
+    new deadline is never already past and never after the campaign. After the deadline only
+    the office may extend, and its extension is granted at once and marked late."""
     if not rules.acts_for(by, measure.responsible_unit_id):
         raise PermissionDenied(_("Only the responsible unit's liaison or the office may ask for an extension."))
-    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    measure = Measure.objects.select_for_update().select_related("problem__campaign").get(pk=measure.pk)
+    campaign = measure.problem.campaign
     if measure.status == Measure.Status.CLOSED:
         raise ValidationError(_("The measure is closed."))
-    errors = {}
+    today = timezone.localdate()
+    late = measure.deadline < today
+    if late and not is_office(by):
+        raise ValidationError(
+            {
+                "new_deadline": _(
+                    "New deadline: the deadline %(date)s has passed; an extension is asked for before the "
+                    "deadline. After it only the leading-group office may grant one, marked as late."
+                )
+                % {"date": measure.deadline}
+            }
+        )
+    errors: dict[str, list] = {}
     if not (reason or "").strip():
-        errors["reason"] = [_("Say why the deadline cannot be kept.")]
-    if new_deadline is None or new_deadline <= measure.deadline:
-        errors["new_deadline"] = [_("The new deadline must be after %(date)s.") % {"date": measure.deadline}]
+        errors["reason"] = [_("Reason: say why the deadline cannot be kept.")]
+    try:
+        _new_deadline_check(measure, campaign, new_deadline, today)
+        _extension_limit_check(measure, campaign)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     if measure.extensions.filter(status=Extension.Status.PENDING).exists():
@@ -439,7 +587,15 @@ def extension_request(*, by: User, measure: Measure, new_deadline: dt.date | Non
         new_deadline=new_deadline,
         reason=reason.strip(),
         requested_by=by,
+        late=late,
     )
+    if late:  # the office's own late extension: granted as it is recorded
+        extension.status = Extension.Status.APPROVED
+        extension.decided_by = by
+        extension.decided_at = timezone.now()
+        extension.save()
+        _apply_extension(measure, extension, today)
+        return extension
     notify(
         users=User.objects.filter(role=User.Role.OFFICE, is_active=True),
         key=f"rect-extension:{extension.pk}",
@@ -452,27 +608,32 @@ def extension_request(*, by: User, measure: Measure, new_deadline: dt.date | Non
 
 @transaction.atomic
 def extension_decide(*, by: User, extension: Extension, approve: bool, note: str = "") -> Extension:
-    """The office approves or refuses an extension. Approval moves the deadline; the original
-    deadline and the count of extensions stay on the measure."""
+    """The office approves or refuses an extension. Approval moves the deadline, never to a date
+    already past and within the campaign's limit; the original deadline and the count of
+    extensions stay on the measure, and a measure overdue at approval stays red."""
     require_office(by, _("decide deadline extensions"))
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if not approve and not (note or "").strip():
         raise ValidationError({"note": _("Say why the extension is refused.")})
+    today = timezone.localdate()
+    measure = Measure.objects.select_for_update().select_related("problem__campaign").get(pk=extension.measure_id)
+    if approve:
+        try:
+            _new_deadline_check(measure, measure.problem.campaign, extension.new_deadline, today)
+            _extension_limit_check(measure, measure.problem.campaign)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"reason": [*exc.messages, _("Refuse this request with a reason; the unit may ask again.")]}
+            ) from exc
     extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
     extension.decided_by = by
     extension.decided_at = timezone.now()
     extension.decision_note = (note or "").strip()
     extension.save()
     if approve:
-        measure = Measure.objects.select_for_update().get(pk=extension.measure_id)
-        measure.deadline = extension.new_deadline
-        measure.extension_count += 1
-        measure.on_track_until = on_track_until(
-            start=measure.start_date, deadline=measure.deadline, percent=measure.progress_percent
-        )
-        with_reason(measure, extension.reason).save(update_fields=["deadline", "extension_count", "on_track_until"])
+        _apply_extension(with_reason(measure, extension.reason), extension, today)
     notify(
         users=[extension.requested_by],
         key=f"rect-extension-decided:{extension.pk}",
@@ -488,13 +649,11 @@ def extension_decide(*, by: User, extension: Extension, approve: bool, note: str
 
 def _snapshot(measure: Measure, new_files: list[Evidence]) -> dict:
     last = measure.progress.order_by("-reported_on", "-id").first()
-    evidence = list(Evidence.objects.filter(progress__measure=measure).values_list("name", flat=True)) + [
-        e.name for e in new_files
-    ]
     return {
         "target": measure.target_text,
         "acceptance_criteria": measure.acceptance_criteria,
         "deadline": measure.deadline.isoformat(),
+        "original_deadline": measure.original_deadline.isoformat(),
         "progress_percent": measure.progress_percent,
         "last_progress": None
         if last is None
@@ -505,60 +664,127 @@ def _snapshot(measure: Measure, new_files: list[Evidence]) -> dict:
             "percent": last.percent,
             "note": last.note,
         },
-        "evidence": evidence,
+        # only the files of this request are its evidence (rules.closure_claim_check)
+        "evidence": [e.name for e in new_files],
     }
 
 
+def measure_closure_claim(*, measure: Measure, result_value) -> tuple[Decimal | None, int]:
+    """The result a closure request states against the measure's target: the value reached
+    (a numeric target; when not typed, the value last reported) or the milestones recorded
+    done, as a share of the target."""
+    if measure.target_value is None:
+        return None, measure.progress_percent
+    value = _decimal(result_value, "result_value")
+    if value is None:
+        # not typed: the value last reported in the bi-weekly dispatch is the claim
+        value = (
+            measure.progress.exclude(value_reached=None)
+            .order_by("-reported_on", "-id")
+            .values_list("value_reached", flat=True)
+            .first()
+        )
+    if value is None:
+        raise ValidationError(
+            {
+                "result_value": _("Value reached: give the value reached against the target of %(target)s.")
+                % {"target": measure.target_text}
+            }
+        )
+    return value, _percent(measure, value, [])
+
+
+def notify_closure_requested(*, closure: Closure, code: str, url: str) -> None:
+    """The reviewers of the unit hear of a closure request (measures and special tasks alike)."""
+    notify(
+        users=_reviewers_of(closure.unit),
+        key=f"rect-closure:{closure.pk}",
+        title=_("Closure of %(code)s waits for your sign-off") % {"code": code},
+        body=closure.statement,
+        url=url,
+    )
+
+
+def notify_closure_decided(*, closure: Closure, title: str, url: str) -> None:
+    notify(
+        users=[closure.requested_by],
+        key=f"rect-closure-decided:{closure.pk}",
+        title=title,
+        body=closure.decision_note,
+        url=url,
+    )
+
+
 @transaction.atomic
-def measure_closure_request(*, by: User, measure: Measure, statement: str, files=None) -> Closure:
-    """The owner asks to close (销号) with a statement of the result against the target and
-    evidence. Nothing closes yet: a reviewer must sign off. What is claimed is frozen."""
+def measure_closure_request(
+    *,
+    by: User,
+    measure: Measure,
+    statement: str,
+    files=None,
+    result_value=None,
+    shortfall: str = "",
+) -> Closure:
+    """The owner asks to close (销号) under the closure rules (rules.closure_claim_check): the
+    result against the target, a shortfall stated when below it, and evidence uploaded with this
+    request. Nothing closes yet: a reviewer must sign off. What is claimed is frozen."""
     if not rules.acts_for(by, measure.responsible_unit_id):
         raise PermissionDenied(_("Only the responsible unit's liaison or the office may request closure."))
-    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    measure = Measure.objects.select_for_update().select_related("problem").get(pk=measure.pk)
     if measure.status != Measure.Status.OPEN:
         raise ValidationError(
             _("This measure is %(status)s; closure cannot be requested now.") % {"status": measure.get_status_display()}
         )
     files = _check_files(files)
-    if not (statement or "").strip():
-        raise ValidationError({"statement": _("State the result reached against the target.")})
-    has_evidence = Evidence.objects.filter(progress__measure=measure).exists()
-    if not files and not has_evidence:
-        raise ValidationError({"files": _("Attach evidence: a closure without evidence is a closure on paper.")})
+    value, percent = measure_closure_claim(measure=measure, result_value=result_value)
+    rules.closure_claim_check(statement=statement, percent=percent, shortfall=shortfall, files=files)
+    now = timezone.now()
     closure = Closure.objects.create(
-        measure=measure, statement=statement.strip(), requested_by=by, requested_at=timezone.now(), snapshot={}
+        measure=measure,
+        unit_id=measure.responsible_unit_id,
+        statement=statement.strip(),
+        result_value=value,
+        result_percent=percent,
+        shortfall=(shortfall or "").strip() if percent < 100 else "",
+        due_on=measure.original_deadline,
+        late=timezone.localdate(now) > measure.original_deadline,
+        after_reopen=measure.closures.filter(status=Closure.Status.REOPENED).exists(),
+        requested_by=by,
+        requested_at=now,
+        snapshot={},
     )
     stored = _store_files(files, by=by, closure=closure)
     closure.snapshot = _snapshot(measure, stored)
     closure.save(update_fields=["snapshot"])
     measure.status = Measure.Status.CLOSURE_REQUESTED
     measure.save(update_fields=["status"])
-    notify(
-        users=_reviewers_of(measure.responsible_unit),
-        key=f"rect-closure:{closure.pk}",
-        title=_("Closure of measure %(code)s waits for your sign-off") % {"code": measure.code},
-        body=statement,
-        url=_measure_url(measure.pk),
-    )
+    notify_closure_requested(closure=closure, code=measure.code, url=_measure_url(measure.pk))
     return closure
 
 
-def _pending_closure(closure: Closure, by: User) -> Closure:
-    closure = Closure.objects.select_for_update().select_related("measure").get(pk=closure.pk)
-    if not rules.reviews(by, closure.measure.responsible_unit_id):
-        raise PermissionDenied(_("Only the inspection group covering the unit or the office may review closures."))
-    if closure.requested_by_id == by.pk:
-        raise PermissionDenied(_("Nobody signs off a closure they requested themselves."))
+def pending_closure_for_review(closure: Closure, by: User) -> Closure:
+    """Lock a waiting closure and check the reviewer against the closure rules."""
+    closure = Closure.objects.select_for_update().select_related("requested_by").get(pk=closure.pk)
+    rules.closure_reviewer_check(by, unit_id=closure.unit_id, requested_by=closure.requested_by)
     if closure.status != Closure.Status.REQUESTED:
         raise ValidationError(_("This closure has already been decided."))
     return closure
 
 
+_pending_closure = pending_closure_for_review
+
+
 @transaction.atomic
 def closure_sign_off(*, by: User, closure: Closure, note: str = "") -> Closure:
-    """A reviewer (the covering inspection group or the office, never the requester) signs the
-    closure off. Only this closes the measure; the problem closes with its last measure."""
+    """A reviewer (rules.closure_reviewer_check: the covering inspection group or the office,
+    never the requester, the unit, or the office for its own request) signs the closure off.
+    Only this closes the measure; the problem closes with its last measure."""
+    if closure.special_task_id:
+        from rectification.services.special import special_task_decide
+
+        special_task_decide(by=by, task=closure.special_task, approve=True, reason=note)
+        closure.refresh_from_db()
+        return closure
     closure = _pending_closure(closure, by)
     closure.status = Closure.Status.SIGNED_OFF
     closure.decided_by = by
@@ -570,11 +796,9 @@ def closure_sign_off(*, by: User, closure: Closure, note: str = "") -> Closure:
     measure.closed_at = closure.decided_at
     measure.save(update_fields=["status", "closed_at"])
     problem_refresh_status(problem=measure.problem)
-    notify(
-        users=[closure.requested_by],
-        key=f"rect-closure-decided:{closure.pk}",
+    notify_closure_decided(
+        closure=closure,
         title=_("Measure %(code)s is closed") % {"code": measure.code},
-        body=closure.decision_note,
         url=_measure_url(measure.pk),
     )
     return closure
@@ -583,6 +807,12 @@ def closure_sign_off(*, by: User, closure: Closure, note: str = "") -> Closure:
 @transaction.atomic
 def closure_return(*, by: User, closure: Closure, reason: str) -> Closure:
     """A reviewer sends a closure request back, always with a reason; the measure is open again."""
+    if closure.special_task_id:
+        from rectification.services.special import special_task_decide
+
+        special_task_decide(by=by, task=closure.special_task, approve=False, reason=reason)
+        closure.refresh_from_db()
+        return closure
     closure = _pending_closure(closure, by)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the closure is sent back.")})
@@ -594,11 +824,9 @@ def closure_return(*, by: User, closure: Closure, reason: str) -> Closure:
     measure = Measure.objects.select_for_update().get(pk=closure.measure_id)
     measure.status = Measure.Status.OPEN
     with_reason(measure, closure.decision_note).save(update_fields=["status"])
-    notify(
-        users=[closure.requested_by],
-        key=f"rect-closure-decided:{closure.pk}",
+    notify_closure_decided(
+        closure=closure,
         title=_("Closure of measure %(code)s sent back") % {"code": measure.code},
-        body=closure.decision_note,
         url=_measure_url(measure.pk),
     )
     return closure

@@ -7,18 +7,20 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.history import with_reason
-from campaign.models import Campaign, Unit, User
+from campaign.models import Campaign, Liaison, Unit, User
 from campaign.selectors import is_office
-from campaign.services import require_office
+from campaign.services import notify, require_office
 from rectification import rules
 from rectification.models import (
     ArenaCriterion,
     ArenaRound,
     ArenaScore,
+    Closure,
     Measure,
     Problem,
     SiteVisit,
@@ -26,7 +28,15 @@ from rectification.models import (
     SpecialTask,
     WorkTeam,
 )
-from rectification.services.measures import measure_reopen, problem_create
+from rectification.services.measures import (
+    _check_files,
+    _store_files,
+    measure_reopen,
+    notify_closure_decided,
+    notify_closure_requested,
+    pending_closure_for_review,
+    problem_create,
+)
 
 
 @transaction.atomic
@@ -124,44 +134,135 @@ def special_task_create(*, by: User, team: WorkTeam, title: str, owner_unit: Uni
     )
 
 
+def _task_url(task: SpecialTask) -> str:
+    return reverse("rect-special-detail", args=[task.team.rectification_id]) + f"#task-{task.pk}"
+
+
+def _task_code(task: SpecialTask) -> str:
+    return f"{task.team.name} {task.number}"
+
+
+def _result_percent(raw) -> int:
+    try:
+        percent = int(str(raw).strip())
+    except (TypeError, ValueError):
+        percent = -1
+    if not 0 <= percent <= 100:
+        raise ValidationError({"result_percent": _("Share of the target reached: give a whole number from 0 to 100.")})
+    return percent
+
+
 @transaction.atomic
-def special_task_request_closure(*, by: User, task: SpecialTask, statement: str) -> SpecialTask:
-    """The owner asks to close a task with the result reached; a reviewer must sign off."""
+def special_task_request_closure(
+    *, by: User, task: SpecialTask, statement: str, result_percent=None, shortfall: str = "", files=None
+) -> Closure:
+    """The owner asks to close a task under the same closure rules as a measure
+    (rules.closure_claim_check): the result against the target, a shortfall stated when below
+    it, evidence uploaded with the request, the requester recorded. A reviewer must sign off."""
     if not rules.acts_for(by, task.owner_unit_id):
         raise PermissionDenied(_("Only the owner unit's liaison or the office may request closure."))
-    task = SpecialTask.objects.select_for_update().get(pk=task.pk)
+    task = SpecialTask.objects.select_for_update().select_related("team").get(pk=task.pk)
     if task.status != SpecialTask.Status.OPEN:
-        raise ValidationError(_("This task is not open."))
-    if not (statement or "").strip():
-        raise ValidationError({"statement": _("State the result reached.")})
+        raise ValidationError(
+            _("This task is %(status)s; closure cannot be requested now.") % {"status": task.get_status_display()}
+        )
+    files = _check_files(files)
+    percent = _result_percent(result_percent)
+    rules.closure_claim_check(statement=statement, percent=percent, shortfall=shortfall, files=files)
+    now = timezone.now()
+    closure = Closure.objects.create(
+        special_task=task,
+        unit_id=task.owner_unit_id,
+        statement=statement.strip(),
+        result_percent=percent,
+        shortfall=(shortfall or "").strip() if percent < 100 else "",
+        due_on=task.deadline,
+        late=timezone.localdate(now) > task.deadline,
+        after_reopen=task.closures.filter(status=Closure.Status.REOPENED).exists(),
+        requested_by=by,
+        requested_at=now,
+        snapshot={},
+    )
+    stored = _store_files(files, by=by, closure=closure)
+    closure.snapshot = {
+        "target": task.title,
+        "deadline": task.deadline.isoformat(),
+        "original_deadline": task.deadline.isoformat(),
+        "progress_percent": percent,
+        "evidence": [e.name for e in stored],
+    }
+    closure.save(update_fields=["snapshot"])
     task.status = SpecialTask.Status.CLOSURE_REQUESTED
     task.closure_statement = statement.strip()
-    task.save()
-    return task
+    task.save(update_fields=["status", "closure_statement"])
+    notify_closure_requested(closure=closure, code=_task_code(task), url=_task_url(task))
+    return closure
 
 
 @transaction.atomic
-def special_task_decide(*, by: User, task: SpecialTask, approve: bool, reason: str = "") -> SpecialTask:
+def special_task_decide(*, by: User, task: SpecialTask, approve: bool, reason: str = "") -> Closure:
     """The covering inspection group or the office signs a task's closure off, or sends it back
-    with a reason."""
-    if not rules.reviews(by, task.owner_unit_id):
-        raise PermissionDenied(_("Only the inspection group covering the unit or the office may review closures."))
-    task = SpecialTask.objects.select_for_update().get(pk=task.pk)
-    if task.status != SpecialTask.Status.CLOSURE_REQUESTED:
+    with a reason — under the same reviewer rules as a measure (rules.closure_reviewer_check)."""
+    pending = Closure.objects.filter(special_task_id=task.pk, status=Closure.Status.REQUESTED).first()
+    if pending is None:
+        if not rules.reviews(by, task.owner_unit_id):
+            raise PermissionDenied(_("Only the inspection group covering the unit or the office may review closures."))
         raise ValidationError(_("No closure is waiting on this task."))
+    closure = pending_closure_for_review(pending, by)
+    task = SpecialTask.objects.select_for_update().select_related("team").get(pk=task.pk)
+    closure.decided_by = by
+    closure.decided_at = timezone.now()
     if approve:
+        closure.status = Closure.Status.SIGNED_OFF
+        closure.decision_note = (reason or "").strip()
         task.status = SpecialTask.Status.CLOSED
         task.signed_off_by = by
-        task.closed_at = timezone.now()
+        task.closed_at = closure.decided_at
         task.returned_reason = ""
+        title = _("Task %(code)s is closed") % {"code": _task_code(task)}
     else:
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Say why the closure is sent back.")})
+        closure.status = Closure.Status.RETURNED
+        closure.decision_note = reason.strip()
         task.status = SpecialTask.Status.OPEN
         task.returned_reason = reason.strip()
         with_reason(task, task.returned_reason)
+        title = _("Closure of task %(code)s sent back") % {"code": _task_code(task)}
+    closure.save()
     task.save()
-    return task
+    notify_closure_decided(closure=closure, title=title, url=_task_url(task))
+    return closure
+
+
+@transaction.atomic
+def special_task_reopen(*, by: User, task: SpecialTask, reason: str) -> Closure:
+    """The office reopens a closed task with a reason, as it reopens a measure. The signed-off
+    closure is kept, marked reopened; a new closure needs new evidence."""
+    require_office(by, _("reopen closed tasks"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Reason: say why the task is reopened.")})
+    task = SpecialTask.objects.select_for_update().select_related("team").get(pk=task.pk)
+    if task.status != SpecialTask.Status.CLOSED:
+        raise ValidationError(_("Only a closed task can be reopened."))
+    closure = task.closures.filter(status=Closure.Status.SIGNED_OFF).order_by("-decided_at").first()
+    closure.status = Closure.Status.REOPENED
+    closure.reopened_by = by
+    closure.reopened_at = timezone.now()
+    closure.reopen_reason = reason.strip()
+    closure.save()
+    task.status = SpecialTask.Status.OPEN
+    task.closed_at = None
+    task.signed_off_by = None
+    with_reason(task, closure.reopen_reason).save(update_fields=["status", "closed_at", "signed_off_by"])
+    notify(
+        users=[li.user for li in Liaison.objects.filter(unit_id=task.owner_unit_id).select_related("user")],
+        key=f"rect-reopened-task:{closure.pk}",
+        title=_("Task %(code)s was reopened") % {"code": _task_code(task)},
+        body=closure.reopen_reason,
+        url=_task_url(task),
+    )
+    return closure
 
 
 # --- arena -----------------------------------------------------------------------------

@@ -198,17 +198,21 @@ def _render_measure(request, measure: Measure, status: int = 200, **bound):
         "pending_extension": pending_ext,
         "progress_form": bound.get("progress_form")
         or (forms.ProgressForm(measure=measure) if owner and is_open else None),
-        "closure_form": bound.get("closure_form") or (forms.ClosureRequestForm() if owner and is_open else None),
+        "closure_form": bound.get("closure_form")
+        or (forms.ClosureRequestForm(measure=measure) if owner and is_open else None),
         "extension_form": bound.get("extension_form")
         or (forms.ExtensionForm() if owner and not pending_ext and measure.status != Measure.Status.CLOSED else None),
         "review_form": bound.get("review_form")
-        or (forms.ReasonForm() if reviewer and pending and pending.requested_by_id != user.pk else None),
+        or (forms.ReasonForm() if pending and rules.may_review_closure(user, pending) else None),
         "reopen_form": bound.get("reopen_form")
         or (forms.ReasonForm() if is_office(user) and measure.status == Measure.Status.CLOSED else None),
         "decide_form": bound.get("decide_form") or (forms.ReasonForm() if is_office(user) and pending_ext else None),
         "history": record_history(measure) if reads_everything(user) or owner or reviewer else [],
     }
     return render(request, "rectification/measure_detail.html", context, status=status)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 @login_required
@@ -261,9 +265,14 @@ def measure_close(request, pk: int):
         request,
         pk,
         "closure_form",
-        forms.ClosureRequestForm(request.POST, request.FILES),
+        forms.ClosureRequestForm(request.POST, request.FILES, measure=_measure_or_404(request, pk)),
         lambda m, d: services.measure_closure_request(
-            by=request.user, measure=m, statement=d["statement"], files=d["files"]
+            by=request.user,
+            measure=m,
+            statement=d["statement"],
+            result_value=d.get("result_value"),
+            shortfall=d["shortfall"],
+            files=d["files"],
         ),
         _("Closure requested; the inspection group will review it."),
     )
@@ -344,25 +353,51 @@ def measure_extension_decide(request, pk: int):
 
 @login_required
 def review(request):
+    """Closure requests of measures and special tasks side by side, with what a reviewer needs:
+    progress, original and extended deadline, the late flag, the evidence and the item's history."""
     if not (is_office(request.user) or is_inspector(request.user)):
         raise PermissionDenied(_("Only the office and the inspection groups review closures."))
     campaign = chosen_campaign(request)
-    closures = selectors.closures_awaiting(user=request.user)
-    extensions = selectors.extensions_pending(user=request.user) if is_office(request.user) else None
-    closures = closures.filter(**{campaign_path(closures.model): campaign})
-    if extensions is not None:
-        extensions = extensions.filter(**{campaign_path(extensions.model): campaign}).order_by("requested_at")
+    form = forms.ReviewFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    closures = selectors.closures_for_review(
+        user=request.user,
+        status=filters.get("status") or Closure.Status.REQUESTED,
+        kind=filters.get("kind") or "",
+        below_target=bool(filters.get("below_target")),
+        late=bool(filters.get("late")),
+        reclosed=bool(filters.get("reclosed")),
+    )
+    closures = closures.filter(**{campaign_path(closures.model): campaign}).order_by("requested_at", "id")
+    page = Paginator(closures, 30).get_page(request.GET.get("page"))
+    for closure in page:
+        closure.may_decide = closure.status == Closure.Status.REQUESTED and rules.may_review_closure(
+            request.user, closure
+        )
+        item = closure.measure or closure.special_task
+        closure.earlier = [c for c in item.closures.all() if c.pk != closure.pk]
     return render(
         request,
         "rectification/review.html",
-        {"closures": closures.order_by("requested_at"), "extensions": extensions if extensions is not None else []},
+        {
+            "form": form,
+            "page": page,
+            "query": _query(request),
+            "extensions": selectors.extensions_pending(user=request.user)
+            .filter(**{campaign_path(Extension): campaign})
+            .order_by("requested_at")
+            if is_office(request.user)
+            else [],
+        },
     )
 
 
 @login_required
 def evidence_download(request, pk: int):
     evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+    # a photo may be previewed in the page (Review); anything else is downloaded
+    inline = request.GET.get("inline") == "1" and evidence.name.lower().endswith(IMAGE_SUFFIXES)
+    return FileResponse(evidence.file.open("rb"), as_attachment=not inline, filename=evidence.name)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,15 @@ from django.views.decorators.http import require_POST
 from campaign.choice import campaign_shown, chosen_campaign
 from campaign.selectors import is_inspector, is_liaison, is_office
 from rectification import forms, rules, selectors
-from rectification.models import ArenaRound, DispatchMiss, DispatchRound, SpecialRectification, SpecialTask, WorkTeam
+from rectification.models import (
+    ArenaRound,
+    Closure,
+    DispatchMiss,
+    DispatchRound,
+    SpecialRectification,
+    SpecialTask,
+    WorkTeam,
+)
 from rectification.services import dispatch as dispatch_services
 from rectification.services import special as services
 
@@ -79,43 +88,76 @@ def special_list(request):
     )
 
 
-@login_required
-def special_detail(request, pk: int):
+def _render_special(request, pk: int, *, bound: dict | None = None, status: int = 200):
     try:
         special = selectors.special_rectification_detail(user=request.user, pk=pk)
     except SpecialRectification.DoesNotExist as exc:
         raise Http404(_("No such special rectification.")) from exc
     campaign_shown(request, campaign=special.campaign)
     user = request.user
+    bound = bound or {}
     for team in special.teams.all():
         team.may_add = is_office(user) or rules.acts_for(user, team.lead_unit_id)
         for task in team.visible_tasks:
+            closures = list(task.closures.all())
+            task.pending = next((c for c in closures if c.status == Closure.Status.REQUESTED), None)
+            task.past_closures = [c for c in closures if c.status != Closure.Status.REQUESTED]
             task.may_close = task.status == SpecialTask.Status.OPEN and rules.acts_for(user, task.owner_unit_id)
-            task.may_review = task.status == SpecialTask.Status.CLOSURE_REQUESTED and rules.reviews(
-                user, task.owner_unit_id
-            )
-    return render(request, "rectification/special_detail.html", {"special": special, "is_office": is_office(user)})
+            task.closure_form = bound.get(("close", task.pk)) or (forms.TaskClosureForm() if task.may_close else None)
+            task.may_review = task.pending is not None and rules.may_review_closure(user, task.pending)
+            task.may_reopen = task.status == SpecialTask.Status.CLOSED and is_office(user)
+            task.action_error = bound.get(("error", task.pk))
+    return render(
+        request,
+        "rectification/special_detail.html",
+        {"special": special, "is_office": is_office(user)},
+        status=status,
+    )
+
+
+@login_required
+def special_detail(request, pk: int):
+    return _render_special(request, pk)
 
 
 @login_required
 @require_POST
 def special_task_action(request, pk: int, verb: str):
+    """Closure of a special-rectification task under the measures' rules: the owner asks with the
+    result, a shortfall when below the target and evidence; a reviewer signs off or sends back;
+    the office reopens with a reason. A refused request shows the page again with what was typed."""
     task = get_object_or_404(selectors.special_tasks_visible_to(request.user), pk=pk)
     text = request.POST.get("text", "")
+    special_id = task.team.rectification_id
     try:
         if verb == "close":
-            services.special_task_request_closure(by=request.user, task=task, statement=text)
+            form = forms.TaskClosureForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return _render_special(request, special_id, bound={("close", task.pk): form}, status=400)
+            try:
+                services.special_task_request_closure(
+                    by=request.user,
+                    task=task,
+                    statement=form.cleaned_data["statement"],
+                    result_percent=form.cleaned_data["result_percent"],
+                    shortfall=form.cleaned_data["shortfall"],
+                    files=form.cleaned_data["files"],
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+                return _render_special(request, special_id, bound={("close", task.pk): form}, status=400)
         elif verb == "sign-off":
-            services.special_task_decide(by=request.user, task=task, approve=True)
+            services.special_task_decide(by=request.user, task=task, approve=True, reason=text)
         elif verb == "return":
             services.special_task_decide(by=request.user, task=task, approve=False, reason=text)
+        elif verb == "reopen":
+            services.special_task_reopen(by=request.user, task=task, reason=text)
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("rect-special-detail", pk=task.team.rectification_id)
+        return _render_special(request, special_id, bound={("error", task.pk): " ".join(exc.messages)}, status=400)
+    messages.success(request, _("Saved."))
+    return redirect(reverse("rect-special-detail", args=[special_id]) + f"#task-{task.pk}")
 
 
 @login_required

@@ -70,11 +70,11 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
     measures = measures_visible_to(user).filter(problem__campaign=campaign)
     lights = light_counts(measures, today)
 
-    # Closures signed off, by week.
+    # Closures signed off (measures and special-rectification tasks alike), by week.
     closures = access.cut_to_units(
-        Closure.objects.filter(measure__problem__campaign=campaign, status=Closure.Status.SIGNED_OFF),
+        Closure.objects.filter(unit__campaign=campaign, status=Closure.Status.SIGNED_OFF),
         user,
-        path="measure__responsible_unit",
+        path="unit",
     )
     closure_days = closures.annotate(day=TruncDate("decided_at")).values("day").annotate(n=Count("id")).order_by()
     closures_by_week: dict[dt.date, int] = defaultdict(int)
@@ -104,18 +104,15 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         .values("responsible_unit_id")
         .annotate(
             total=Count("id"),
-            due=Count("id", filter=closed | Q(deadline__lt=today)),
-            on_time=Count("id", filter=closed & Q(closed_day__lte=F("deadline"))),
+            # on time is counted against the ORIGINAL deadline: an extension moves the work's
+            # deadline, not the measure's punctuality
+            due=Count("id", filter=closed | Q(original_deadline__lt=today)),
+            on_time=Count("id", filter=closed & Q(closed_day__lte=F("original_deadline"))),
             overdue=Count("id", filter=light_q(Light.RED, today)),
         )
         .order_by()
     }
-    per_closure = dict(
-        closures.values("measure__responsible_unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("measure__responsible_unit_id", "n")
-    )
+    per_closure = dict(closures.values("unit_id").annotate(n=Count("id")).order_by().values_list("unit_id", "n"))
     scorecard = []
     for unit in units:
         r = per_report.get(unit["id"], {"submitted": 0, "on_time": 0})

@@ -242,19 +242,20 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
         )
 
     closures = (
+        # measures' and special-rectification tasks' closures alike, by the unit that asked
         Closure.objects.filter(
-            measure__problem__campaign=campaign,
+            unit__campaign=campaign,
             # A sign-off reopened later was a sign-off of its day all the same.
             status__in=(Closure.Status.SIGNED_OFF, Closure.Status.REOPENED),
             decided_at__gte=first,
             decided_at__lt=after,
         )
-        .values("measure__responsible_unit_id")
+        .values("unit_id")
         .annotate(n=Count("id"))
         .order_by()
     )
     for c in closures:
-        add(c["measure__responsible_unit_id"], closures_signed_off=c["n"])
+        add(c["unit_id"], closures_signed_off=c["n"])
 
     for model, key, date_filter in (
         (SiteVisit, "site_visits", {"visited_on__range": (start, end)}),

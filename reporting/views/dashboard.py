@@ -90,12 +90,12 @@ def records(request, kind: str):
             rows = rows.filter(status="closed")
     elif kind == "closures":
         rows = access.cut_to_units(
-            Closure.objects.filter(measure__problem__campaign=campaign, status=Closure.Status.SIGNED_OFF),
+            Closure.objects.filter(unit__campaign=campaign, status=Closure.Status.SIGNED_OFF),
             request.user,
-            path="measure__responsible_unit",
-        ).select_related("measure__problem", "measure__responsible_unit", "decided_by")
+            path="unit",
+        ).select_related("measure__problem", "special_task__team", "unit", "decided_by")
         if unit_id:
-            rows = rows.filter(measure__responsible_unit_id=unit_id)
+            rows = rows.filter(unit_id=unit_id)
         if week:
             start = timezone.make_aware(timezone.datetime.combine(week, timezone.datetime.min.time()))
             rows = rows.filter(decided_at__gte=start, decided_at__lt=start + timezone.timedelta(days=7))

@@ -13,6 +13,7 @@ from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from rectification.services import special as services
 from tests.factories import UserFactory
+from tests.rectification.conftest import pdf
 
 
 def test_site_visit_finding_lists_a_new_problem(world, api_as):
@@ -72,13 +73,15 @@ def test_special_task_closes_only_when_signed_off(world, team, api_as):
         by=world.office, team=team, title="清理证明事项", owner_unit=world.unit_a, deadline=dt.date(2026, 12, 1)
     )
     url = f"/api/v1/special-tasks/{task.pk}/"
-    assert api_as(world.liaison_a).post(url + "close/", {"statement": "已清理21项"}).status_code == 200
+    claim = {"statement": "已清理21项", "result_percent": "100", "files": [pdf()]}
+    assert api_as(world.liaison_a).post(url + "close/", claim, format="multipart").status_code == 201
     assert api_as(world.liaison_a).post(url + "sign-off/").status_code == 403
     assert api_as(world.inspector).post(url + "return/", {"reason": ""}).status_code == 400
     assert api_as(world.inspector).post(url + "return/", {"reason": "清单未公布"}).status_code == 200
     task.refresh_from_db()
     assert task.status == SpecialTask.Status.OPEN and task.returned_reason == "清单未公布"
-    api_as(world.liaison_a).post(url + "close/", {"statement": "清单已公布"})
+    claim = {"statement": "清单已公布", "result_percent": "100", "files": [pdf()]}
+    assert api_as(world.liaison_a).post(url + "close/", claim, format="multipart").status_code == 201
     assert api_as(world.inspector).post(url + "sign-off/").status_code == 200
     task.refresh_from_db()
     assert task.status == SpecialTask.Status.CLOSED and task.signed_off_by == world.inspector

@@ -1,12 +1,15 @@
 """Closure (销号) is an act: asked for with evidence, signed off or sent back by a reviewer,
 reopened by the office with a reason, and the record keeps every step."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from rectification.models import Closure, Measure, Problem
 from rectification.services import measures as services
-from tests.rectification.conftest import pdf, png
+from tests.rectification.conftest import at, pdf, png
 
 
 def test_requesting_closure_does_not_close_the_measure(world, closable):
@@ -29,7 +32,9 @@ def test_closure_without_evidence_is_refused(world, make_measure):
 def test_closure_needs_a_statement_of_the_result(world, make_measure):
     measure = make_measure()
     with pytest.raises(ValidationError) as exc:
-        services.measure_closure_request(by=world.liaison_a, measure=measure, statement=" ", files=[pdf()])
+        services.measure_closure_request(
+            by=world.liaison_a, measure=measure, statement=" ", result_value=100, files=[pdf()]
+        )
     assert "statement" in exc.value.message_dict
 
 
@@ -37,7 +42,7 @@ def test_closure_freezes_the_target_last_progress_and_evidence(world, closable):
     measure, closure = closable()
     assert closure.snapshot["target"] == "0 → 100 %"
     assert closure.snapshot["last_progress"]["percent"] == 100
-    assert closure.snapshot["evidence"] == ["photo.png", "report.pdf"]
+    assert closure.snapshot["evidence"] == ["report.pdf"]  # the request's own files, not the progress photo
     # a later change to the measure leaves the claim as it was
     Measure.objects.filter(pk=measure.pk).update(target_value=200)
     closure.refresh_from_db()
@@ -64,7 +69,7 @@ def test_liaison_cannot_sign_off_their_own_closure(world, closable):
 def test_office_cannot_sign_off_a_closure_it_requested_itself(world, make_measure):
     measure = make_measure()
     services.measure_progress_record(by=world.office, measure=measure, value_reached=100, files=[png()])
-    closure = services.measure_closure_request(by=world.office, measure=measure, statement="完成")
+    closure = services.measure_closure_request(by=world.office, measure=measure, statement="完成", files=[pdf()])
     with pytest.raises(PermissionDenied):
         services.closure_sign_off(by=world.office, closure=closure)
 
@@ -176,6 +181,7 @@ def test_the_whole_flow_through_the_api(world, make_measure, api_as):
     assert api_as(world.office).post(url + "reopen/", {"reason": "抽查不合格"}, format="json").status_code == 200
 
 
+@time_machine.travel(at(dt.date(2026, 10, 10)), tick=False)  # asked before the deadline (21 Oct)
 def test_extension_through_the_api(world, make_measure, api_as):
     measure = make_measure()
     url = f"/api/v1/measures/{measure.pk}/"

@@ -48,12 +48,13 @@ def test_boundary_follows_shanghai_days_not_utc(world, make_measure):
         assert light_of(measure, world.office) == "red"
 
 
-def test_an_approved_extension_moves_the_red_line(world, make_measure):
+def test_an_extension_approved_before_the_deadline_moves_the_red_line(world, make_measure):
     measure = make_measure()
-    extension = services.extension_request(
-        by=world.liaison_a, measure=measure, new_deadline=dt.date(2026, 11, 30), reason="理由"
-    )
-    services.extension_decide(by=world.office, extension=extension, approve=True)
+    with time_machine.travel(at(dt.date(2026, 10, 10)), tick=False):  # asked and approved in time
+        extension = services.extension_request(
+            by=world.liaison_a, measure=measure, new_deadline=dt.date(2026, 11, 30), reason="理由"
+        )
+        services.extension_decide(by=world.office, extension=extension, approve=True)
     with time_machine.travel(at(dt.date(2026, 10, 22)), tick=False):
         assert light_of(measure, world.office) != "red"
 

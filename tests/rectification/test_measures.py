@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from rectification.models import Measure, Problem
 from rectification.services import measures as services
+from tests.rectification.conftest import at
 
 VALID = {
     "content": "压减审批环节",
@@ -129,6 +131,7 @@ def test_evidence_of_a_wrong_type_is_refused_and_nothing_is_stored(world, make_p
     assert not measure.progress.exists()
 
 
+@time_machine.travel(at(dt.date(2026, 10, 10)), tick=False)  # before the deadline
 def test_extension_keeps_the_original_deadline_and_counts(world, make_measure):
     measure = make_measure()
     extension = services.extension_request(
@@ -141,6 +144,7 @@ def test_extension_keeps_the_original_deadline_and_counts(world, make_measure):
     assert measure.extension_count == 1
 
 
+@time_machine.travel(at(dt.date(2026, 10, 10)), tick=False)  # before the deadline
 def test_extension_needs_a_reason_and_a_later_date(world, make_measure):
     measure = make_measure()
     with pytest.raises(ValidationError) as exc:
@@ -148,6 +152,7 @@ def test_extension_needs_a_reason_and_a_later_date(world, make_measure):
     assert {"reason", "new_deadline"} <= set(exc.value.message_dict)
 
 
+@time_machine.travel(at(dt.date(2026, 10, 10)), tick=False)  # before the deadline
 def test_refused_extension_leaves_the_deadline_and_needs_a_reason(world, make_measure):
     measure = make_measure()
     extension = services.extension_request(
@@ -161,6 +166,7 @@ def test_refused_extension_leaves_the_deadline_and_needs_a_reason(world, make_me
     assert measure.extension_count == 0
 
 
+@time_machine.travel(at(dt.date(2026, 10, 10)), tick=False)  # before the deadline
 def test_only_the_office_decides_extensions(world, make_measure):
     measure = make_measure()
     extension = services.extension_request(
@@ -171,3 +177,86 @@ def test_only_the_office_decides_extensions(world, make_measure):
             services.extension_decide(by=person, extension=extension, approve=True)
     measure.refresh_from_db()
     assert measure.deadline == dt.date(2026, 10, 21)
+
+
+# --- dates within the campaign, targets with units, owners who are people ---------------------
+# The campaign of the tests runs 1 Sep 2026 -> 28 Feb 2027.
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"start_date": dt.date(2026, 8, 1)}, "start_date", "开始日期"),
+        ({"deadline": dt.date(2099, 12, 31)}, "deadline", "完成时限"),
+        ({"start_date": dt.date(2026, 6, 1), "deadline": dt.date(2026, 8, 1)}, "deadline", "完成时限"),
+        ({"target_value": 1, "baseline": None, "measure_unit": ""}, "measure_unit", "计量单位"),
+        ({"target_value": -5, "baseline": None}, "target_value", "目标值"),
+        ({"target_value": 197, "baseline": 0, "measure_unit": "%"}, "target_value", "目标值"),
+        ({"responsible_person": "x"}, "responsible_person", "责任人"),
+        ({"responsible_person": "有关同志"}, "responsible_person", "责任人"),
+        ({"responsible_person": "相关人员"}, "responsible_person", "责任人"),
+        ({"responsible_person": "某某"}, "responsible_person", "责任人"),
+    ],
+)
+def test_measure_outside_the_rules_is_refused_in_a_chinese_sentence_naming_the_field(
+    world, make_problem, changes, field, words
+):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        create(world, make_problem(), **changes)
+    assert field in exc.value.message_dict
+    assert any(words in message for message in exc.value.message_dict[field])
+    assert not Measure.objects.exists()
+
+
+def test_a_real_name_and_dates_within_the_campaign_are_accepted(world, make_problem):
+    measure = create(
+        world,
+        make_problem(),
+        responsible_person="欧阳明",
+        start_date=dt.date(2026, 9, 1),
+        deadline=dt.date(2027, 2, 28),
+    )
+    assert measure.responsible_person == "欧阳明"
+
+
+def test_measure_page_refuses_a_placeholder_owner_and_keeps_what_was_typed(world, make_problem, browser_as):
+    problem = make_problem()
+    response = browser_as(world.office).post(
+        f"/rectification/problems/{problem.pk}/",
+        {
+            "content": "压减审批环节的专门措施",
+            "responsible_unit": world.unit_a.pk,
+            "responsible_person": "有关同志",
+            "start_date": "2026-10-01",
+            "deadline": "2099-12-31",
+            "target_value": "6",
+            "baseline": "12",
+            "measure_unit": "个",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert "责任人" in page and "完成时限" in page and "压减审批环节的专门措施" in page
+    assert not Measure.objects.exists()
+
+
+def test_measure_api_refuses_a_deadline_after_the_campaign(world, make_problem, api_as):
+    problem = make_problem()
+    response = api_as(world.office).post(
+        "/api/v1/measures/",
+        {
+            "problem": problem.pk,
+            "content": "压减审批环节",
+            "responsible_unit": world.unit_a.pk,
+            "responsible_person": "张三",
+            "start_date": "2026-10-01",
+            "deadline": "2099-12-31",
+            "target_value": "6",
+            "baseline": "12",
+            "measure_unit": "个",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "deadline" in response.json()

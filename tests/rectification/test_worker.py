@@ -29,7 +29,7 @@ def test_a_real_worker_runs_the_dispatch_job_and_a_second_run_adds_nothing(world
     today = timezone.localdate()
     world.campaign.start_date, world.campaign.end_date = today - dt.timedelta(days=40), today + dt.timedelta(days=60)
     world.campaign.save()  # running today, whatever day the test runs on
-    make_measure()
+    make_measure(start_date=today - dt.timedelta(days=30), deadline=today + dt.timedelta(days=30))
     expected, _opens, _due = round_bounds(campaign=world.campaign, on=timezone.localdate())
     run_dispatch.apply_async(queue=worker_queue)
     assert wait_for_rounds(world.campaign, expected) == expected  # every round up to today's

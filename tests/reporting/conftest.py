@@ -82,14 +82,17 @@ def make_measure(world):
 
 @pytest.fixture
 def close_measure(world):
-    from tests.factories import UserFactory
-
-    reviewer = UserFactory(username="office_reviewer", role="office")
+    """Close a measure as the closure rules allow: the office asks (the result at the target, with
+    the request's own evidence) and the inspection group covering the unit signs off (the office
+    never signs off its own request)."""
 
     def close(measure, on: dt.date):
+        reviewer = world.inspector if measure.responsible_unit_id == world.unit_a.pk else world.other_inspector
         with time_machine.travel(at(on), tick=False):
             files = [SimpleUploadedFile("photo.png", PNG, content_type="image/png")]
-            closure = rect.measure_closure_request(by=world.office, measure=measure, statement="已完成", files=files)
+            closure = rect.measure_closure_request(
+                by=world.office, measure=measure, statement="已完成", result_value=100, files=files
+            )
             return rect.closure_sign_off(by=reviewer, closure=closure)
 
     return close
