@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0005_change_counter'),
+        ('campaign', '0006_constraint_messages'),
     ]
 
     operations = [

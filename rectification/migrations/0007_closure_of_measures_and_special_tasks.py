@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0005_change_counter'),
-        ('rectification', '0004_change_counter'),
+        ('rectification', '0006_dated_facts_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rectification', '0005_closure_of_measures_and_special_tasks'),
+        ('rectification', '0007_closure_of_measures_and_special_tasks'),
     ]
 
     operations = [

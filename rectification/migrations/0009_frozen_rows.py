@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0005_change_counter'),
-        ('rectification', '0006_dated_facts_required'),
+        ('rectification', '0008_late_extensions_keep_overdue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

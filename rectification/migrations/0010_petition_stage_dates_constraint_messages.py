@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0006_constraint_messages'),
-        ('rectification', '0007_frozen_rows'),
+        ('rectification', '0009_frozen_rows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
