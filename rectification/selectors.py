@@ -171,9 +171,13 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
     transitions, see `light_q`)."""
     today = today or timezone.localdate()
     if is_past(today):
+        # In order, as the lights are defined: closed, else red, else yellow, else green (the
+        # expected-progress line, a subquery, is read only for open measures not yet red).
         return measures.annotate(
             light=Case(
-                *(When(light_q(light, today), then=Value(light)) for light in (Light.CLOSED, Light.RED, Light.YELLOW)),
+                When(closed_q(today, as_of=True), then=Value(Light.CLOSED)),
+                When(_red_q(today, "", True), then=Value(Light.RED)),
+                When(_behind_q(today, "", True), then=Value(Light.YELLOW)),
                 default=Value(Light.GREEN),
                 output_field=CharField(),
             )
@@ -282,7 +286,7 @@ def with_measure_counts(problems: QuerySet[Problem], today: dt.date) -> QuerySet
     measures = Measure.objects.filter(problem=OuterRef("pk"))
     return problems.annotate(
         measure_count=_counted(measures),
-        closed_count=_counted(measures.filter(status=Measure.Status.CLOSED)),
+        closed_count=_counted(measures.filter(closed_q(today))),
         red_count=_counted(measures.filter(light_q(Light.RED, today))),
         yellow_count=_counted(measures.filter(light_q(Light.YELLOW, today))),
         report_count=_report_count(),

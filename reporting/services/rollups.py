@@ -32,7 +32,7 @@ from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from rectification.models import Closure, Measure, Problem, PublicReport, SiteVisit
 from rectification.models.public import Triage
-from rectification.selectors import closed_q, end_of, light_q, problem_closed_q
+from rectification.selectors import closed_q, end_of, light_q, problem_closed_q, with_light
 from reporting.models import RollupChange, RollupRun, Summary
 from reporting.periods import period_of, previous_period
 from tasks.models import KeyTask, ReportTransition, ResearchActivity, StudyActivity, WeeklyProgress
@@ -161,27 +161,24 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
 
     # Weekly reports of the weeks due in the period; a unit owes one report per due week.
     weeks = _due_weeks(campaign, start, end)
-    submitted = ~Q(then=WeeklyProgress.Status.DRAFT)
+    # Grouped by the status each had at the period's end, so that status (a subquery for a
+    # report reviewed after the period) is worked out once per report, not once per count.
     reports = (
         _reports_then(WeeklyProgress.objects.filter(unit__campaign=campaign, week_start__in=weeks), end)
-        .values("unit_id")
-        .annotate(
-            submitted=Count("id", filter=submitted),
-            on_time=Count("id", filter=submitted & Q(is_late=False)),
-            late=Count("id", filter=submitted & Q(is_late=True)),
-            returned=Count("id", filter=Q(then=WeeklyProgress.Status.RETURNED)),
-            accepted=Count("id", filter=Q(then=WeeklyProgress.Status.ACCEPTED)),
-        )
+        .values("unit_id", "then")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(is_late=True)))
         .order_by()
     )
     for r in reports:
+        if r["then"] == WeeklyProgress.Status.DRAFT:
+            continue
         add(
             r["unit_id"],
-            reports_submitted=r["submitted"],
-            reports_on_time=r["on_time"],
+            reports_submitted=r["n"],
+            reports_on_time=r["n"] - r["late"],
             reports_late=r["late"],
-            reports_returned=r["returned"],
-            reports_accepted=r["accepted"],
+            reports_returned=r["n"] if r["then"] == WeeklyProgress.Status.RETURNED else 0,
+            reports_accepted=r["n"] if r["then"] == WeeklyProgress.Status.ACCEPTED else 0,
         )
     for unit_id in unit_ids:
         row = rows[unit_id]
@@ -215,30 +212,37 @@ def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[
     for p in problems:
         add(p["unit_id"], problems_found=p["found"], problems_closed=p["closed"], problems_open=p["open"])
 
-    closed_end, closed_before = closed_q(end), closed_q(before)
-    red_end = light_q(Light.RED, end)
+    # Measures grouped by their light at the period's end (on a past day a CASE over the dated
+    # transitions, with a subquery for the expected-progress line: worked out once per measure).
+    closed_before = closed_q(before)
+    red_before = light_q(Light.RED, before, as_of=True)
     # A measure counts from its entry or its start, whichever is first (a ledger imported
     # late still lights its measures from the day they began).
     measures = (
-        Measure.objects.filter(Q(created_at__lt=after) | Q(start_date__lte=end), problem__campaign=campaign)
-        .values("responsible_unit_id")
+        with_light(
+            Measure.objects.filter(Q(created_at__lt=after) | Q(start_date__lte=end), problem__campaign=campaign),
+            end,
+        )
+        .values("responsible_unit_id", "light")
         .annotate(
+            n=Count("id"),
             found=Count("id", filter=Q(created_at__gte=first, created_at__lt=after)),
-            closed=Count("id", filter=closed_end & ~closed_before),
-            # Past the deadline it had at the period's end, and not yet past it the day before.
-            new_overdue=Count("id", filter=red_end & ~light_q(Light.RED, before, as_of=True) & ~closed_before),
-            **{f"light_{light}": Count("id", filter=light_q(light, end)) for light in Light.values},
+            # Of the closed: not yet closed the day before the period (closed in it).
+            fresh=Count("id", filter=~closed_before),
+            # Of the red: past the deadline it had at the end, not yet the day before.
+            new_overdue=Count("id", filter=~red_before & ~closed_before),
         )
         .order_by()
     )
     for m in measures:
+        light = m["light"]
         add(
             m["responsible_unit_id"],
             measures_found=m["found"],
-            measures_closed=m["closed"],
-            measures_new_overdue=m["new_overdue"],
-            measures_overdue=m[f"light_{Light.RED}"],
-            **{f"light_{light}": m[f"light_{light}"] for light in Light.values},
+            measures_closed=m["fresh"] if light == Light.CLOSED else 0,
+            measures_new_overdue=m["new_overdue"] if light == Light.RED else 0,
+            measures_overdue=m["n"] if light == Light.RED else 0,
+            **{f"light_{light}": m["n"]},
         )
 
     closures = (

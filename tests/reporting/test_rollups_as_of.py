@@ -158,3 +158,39 @@ def test_a_locked_past_period_is_not_changed_by_a_back_entry(world, close_measur
         rollup_run(campaign=world.campaign, kind="weekly", day=W40)
     assert stored(world.campaign, "weekly", W40) == before
     assert not RollupChange.objects.exists()
+
+
+def test_a_report_accepted_after_the_week_counts_as_waiting_in_that_week(world):
+    from tasks.models import ReportTransition, WeeklyProgress
+    from tasks.weeks import deadline_for
+
+    deadline = deadline_for(world.campaign, W40)
+    submitted = deadline - dt.timedelta(hours=5)
+    accepted = at(dt.date(2026, 10, 8), 9)
+    report = WeeklyProgress.objects.create(
+        unit=world.unit_a,
+        week_start=W40,
+        deadline=deadline,
+        status="accepted",
+        first_submitted_at=submitted,
+        submitted_at=submitted,
+        reviewed_at=accepted,
+        highlights="本周召开专题会议",
+        created_by=world.office,
+        updated_by=world.office,
+    )
+    for action, before, after, moment in (
+        ("submit", "draft", "submitted", submitted),
+        ("accept", "submitted", "accepted", accepted),
+    ):
+        transition = ReportTransition.objects.create(
+            report=report, action=action, from_status=before, to_status=after, by=world.office
+        )
+        ReportTransition.objects.filter(pk=transition.pk).update(at=moment)
+    with time_machine.travel(at(dt.date(2026, 11, 30)), tick=False):
+        rollup_run(campaign=world.campaign, kind="weekly", day=W40)
+        rollup_run(campaign=world.campaign, kind="weekly", day=dt.date(2026, 10, 5))
+    week40 = stored(world.campaign, "weekly", W40)[world.unit_a.pk]
+    week41 = stored(world.campaign, "weekly", dt.date(2026, 10, 5))[world.unit_a.pk]
+    assert (week40["reports_submitted"], week40["reports_accepted"]) == (1, 0)
+    assert week41["reports_submitted"] == 0  # W41's own report is missing; W40's was accepted in W41
