@@ -76,6 +76,8 @@ class ResearchActivityAdmin(GuardedAdmin):
     search_fields = ["title", "place", "visited"]
     autocomplete_fields = ["unit"]
     readonly_fields = RECORD
+    # Registration (报备) and completion are recorded acts (research_activity_register/_complete).
+    rule_fields = ("status", "is_major", "registered_on", "completed_on")
     inlines = [FindingInline, SpotCheckInline]
 
 
@@ -103,6 +105,7 @@ class InnovationMeasureAdmin(GuardedAdmin):
     list_filter = ["use", "status", "campaign"]
     search_fields = ["title", "department"]
     readonly_fields = RECORD
+    rule_fields = ("status", "in_place_on")  # set by the follow-up visit that finds it in place
     inlines = [FollowUpInline]
 
 
