@@ -340,3 +340,21 @@ def test_a_make_up_session_is_not_dated_tomorrow(world):
             activity=activity, by=world.liaison_a, date=TOMORROW, content="补学", absences=list(activity.absences.all())
         )
     assert "还没有到" in refused.value.message_dict["date"][0]
+
+
+def test_a_case_resolved_late_stays_marked_and_its_page_shows_why_and_when(world, case, browser_as):
+    client = browser_as(world.office)
+    assert '<span class="badge badge-bad">逾期</span>' in client.get("/rectification/petitions/").content.decode()
+    case = petitions.petition_case_advance(by=world.office, case=case, stage="consultation", on=dt.date(2026, 10, 5))
+    case = petitions.petition_case_advance(by=world.office, case=case, stage="handling", on=dt.date(2026, 10, 12))
+    refused = client.post(
+        f"/rectification/petitions/{case.pk}/advance/",
+        {"stage": "resolved", "on": "2026-11-10", "resolution": "达成协议"},
+    )
+    assert refused.status_code == 400 and "已超期" in refused.content.decode()
+    petitions.petition_case_advance(
+        by=world.office, case=case, stage="resolved", on=dt.date(2026, 11, 28), resolution="达成协议"
+    )
+    page = client.get(f"/rectification/petitions/{case.pk}/").content.decode()
+    assert "逾期办结" in page
+    assert "变更记录" in page and "<ins>已化解</ins>" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -215,3 +216,13 @@ class PetitionCase(HappenedDates, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not resolved and past its deadline."""
+        return self.stage != self.Stage.RESOLVED and self.deadline < timezone.localdate()
+
+    @property
+    def resolved_late(self) -> bool:
+        """Resolved after its deadline: it stays marked, rather than passing for on time."""
+        return self.resolved_on is not None and self.resolved_on > self.deadline

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.choice import campaign_shown, chosen_campaign_or_404
+from campaign.history import record_history
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import forms, rules, selectors
@@ -226,7 +227,8 @@ def petition_detail(request, pk: int):
         is_office(request.user) or case.leader_id == request.user.pk or rules.acts_for(request.user, case.unit_id)
     )
     form = forms.AdvanceForm(request.POST or None) if may_move else None
-    return render(request, "rectification/petition_detail.html", {"case": case, "form": form})
+    context = {"case": case, "form": form, "history": record_history(case)}
+    return render(request, "rectification/petition_detail.html", context)
 
 
 @login_required
@@ -242,4 +244,5 @@ def petition_advance(request, pk: int):
         else:
             messages.success(request, _("The case moved on."))
             return redirect("rect-petition-detail", pk=pk)
-    return render(request, "rectification/petition_detail.html", {"case": case, "form": form}, status=400)
+    context = {"case": case, "form": form, "history": record_history(case)}
+    return render(request, "rectification/petition_detail.html", context, status=400)

@@ -75,9 +75,10 @@ class ResearchActivityAdmin(GuardedAdmin):
     list_filter = ["status", "is_major", "campaign"]
     search_fields = ["title", "place", "visited"]
     autocomplete_fields = ["unit"]
-    # The 报备 rule: whether a trip is major, its date and its registration and completion
-    # change only through the services (the record's page, the API), which hold the rule.
-    readonly_fields = [*RECORD, "is_major", "planned_date", "status", "registered_on", "completed_on"]
+    readonly_fields = RECORD
+    # The 报备 rule: whether a trip is major, its date, its registration and completion are recorded
+    # acts that change only through the services (research_activity_register/_complete, the page, the API).
+    rule_fields = ("status", "is_major", "planned_date", "registered_on", "completed_on")
     inlines = [FindingInline, SpotCheckInline]
 
 
@@ -111,7 +112,8 @@ class InnovationMeasureAdmin(GuardedAdmin):
     list_display = ["adopted_on", "title", "unit", "department", "use", "status"]
     list_filter = ["use", "status", "campaign"]
     search_fields = ["title", "department"]
-    readonly_fields = [*RECORD, "status", "in_place_on", "outcome"]
+    readonly_fields = RECORD
+    rule_fields = ("status", "in_place_on", "outcome")  # set by the follow-up visit that finds it in place
     inlines = [FollowUpInline]
 
 

@@ -4,10 +4,11 @@ import datetime as dt
 
 import time_machine
 from django.apps import apps
+from django.utils import timezone
 
 from campaign import demo as campaign_demo
 from rectification import demo, selectors
-from rectification.models import Closure, Measure, Problem, PublicReport
+from rectification.models import Closure, Measure, PetitionCase, Problem, PublicReport
 from tests.rectification.conftest import at
 
 
@@ -31,3 +32,8 @@ def test_demo_loads_every_state_and_light_and_a_second_run_changes_nothing(db):
     assert set(PublicReport.objects.values_list("triage", flat=True)) == {"received", "rejected", "merged", "created"}
     assert Problem.objects.filter(level="city").exists() and Problem.objects.filter(level="unit").exists()
     assert dt.date(2026, 9, 1) <= demo.REFERENCE
+    # No petition stage is dated after the demo's "today" (nor the real one): nothing resolved in the future.
+    cap = min(demo.REFERENCE, timezone.localdate())
+    for field in ("received_on", "investigated_on", "consulted_on", "resolved_on"):
+        assert not PetitionCase.objects.filter(**{f"{field}__gt": cap}).exists(), field
+    assert PetitionCase.objects.filter(stage="resolved").exists()

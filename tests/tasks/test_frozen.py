@@ -101,3 +101,24 @@ def test_admin_shows_an_issued_document_read_only(world, issued, office_admin):
 def test_database_refuses_to_redate_an_issued_document(world, issued):
     with pytest.raises(DatabaseError), transaction.atomic():
         InstitutionDocument.objects.filter(pk=issued.pk).update(issued_on=dt.date(2026, 11, 1))
+
+
+def test_admin_keeps_a_research_trips_registration_and_completion_read_only(world, office_admin):
+    from tasks.services import research
+
+    activity = research.research_activity_create(
+        by=world.liaison_a,
+        campaign=world.campaign,
+        unit=world.unit_a,
+        title="走访企业",
+        leader=world.leader,
+        planned_date=dt.date(2026, 11, 25),
+        place="高新区",
+        visited="某企业",
+        people="周强 局长",
+        is_major=True,
+    )
+    page = office_admin.get(f"/admin/tasks/researchactivity/{activity.pk}/change/").content.decode()
+    for field in ("status", "is_major", "registered_on", "completed_on"):
+        assert f'name="{field}"' not in page, field
+    assert 'name="title"' in page
