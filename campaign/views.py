@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from campaign import exports, roster, selectors, services
 from campaign.exports import download
 from campaign.forms import RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
-from campaign.models import RosterImport, Unit, User
+from campaign.listfilters import parse_day
+from campaign.models import InspectionGroup, RosterImport, Unit, User
 
 
 def _office_only(user) -> None:
@@ -54,7 +55,7 @@ def home(request):
 def unit_list(request):
     form = UnitFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_filters() if form.is_valid() else {}
-    units = selectors.unit_list(user=request.user, **filters)
+    units = selectors.LIST_FILTERS[Unit].apply(selectors.unit_list(user=request.user, **filters), request.GET)
     if request.GET.get("export") == "xlsx":
         return download(
             exports.units_workbook(units.prefetch_related("liaisons__user")),
@@ -66,7 +67,13 @@ def unit_list(request):
     return render(
         request,
         "campaign/unit_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "is_office": selectors.is_office(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "is_office": selectors.is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
+        },
     )
 
 
@@ -110,10 +117,13 @@ def unit_edit(request, pk: int):
 def inspection_groups(request):
     if selectors.is_liaison(request.user):
         raise PermissionDenied(_("Only the office, leaders and inspection groups may open this page."))
-    groups = selectors.inspection_groups_with_units(
-        user=request.user, campaign=selectors.current_campaign(request.user)
+    groups = selectors.LIST_FILTERS[InspectionGroup].apply(
+        selectors.inspection_groups_with_units(user=request.user, campaign=selectors.current_campaign(request.user)),
+        request.GET,
     )
-    return render(request, "campaign/inspection_groups.html", {"groups": groups})
+    return render(
+        request, "campaign/inspection_groups.html", {"groups": groups, "as_of": parse_day(request.GET.get("as_of"))}
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaign.listfilters import ListFilters, by_field, day_end
 from campaign.selectors import (
     change_counter,
     cut_to_units,
@@ -454,3 +455,57 @@ def arena_score_sheet(*, round_: ArenaRound) -> list[dict]:
     for row in rows.values():
         row["cells"] = [row["by_criterion"].get(pk) for pk in criteria]
     return list(rows.values())
+
+
+# --- The filters that show exactly the records behind a figure (campaign/listfilters.py) ------
+
+
+def problems_found_by(rows: QuerySet, day: dt.date, prefix: str = "") -> QuerySet:
+    """The problems found on or before `day`. Counted by the day the problem was entered until
+    problems carry their own found-on day (the one line to switch when they do)."""
+    return rows.filter(**{f"{prefix}created_at__lt": day_end(day)})
+
+
+LIST_FILTERS: dict[type, ListFilters] = {
+    Problem: ListFilters(
+        as_of=problems_found_by,
+        days={"closed_by": lambda rows, day: rows.filter(closed_at__lt=day_end(day))},
+        choices={"level": by_field("level")},
+    ),
+    Measure: ListFilters(
+        as_of=lambda rows, day: rows.filter(created_at__lt=day_end(day)),
+        choices={
+            "level": by_field("problem__level"),
+            # The light now (the dashboard's): lights as they stood on a past day are not kept yet.
+            "light": lambda rows, light: rows.filter(light_q(light, timezone.localdate())),
+        },
+        campaign_path="problem__campaign",
+    ),
+    SiteVisit: ListFilters(as_of=lambda rows, day: rows.filter(visited_on__lte=day)),
+    SpecialRectification: ListFilters(as_of=lambda rows, day: rows.filter(plan_issued_on__lte=day)),
+    WorkTeam: ListFilters(
+        as_of=lambda rows, day: rows.filter(formed_on__lte=day), campaign_path="rectification__campaign"
+    ),
+    SpecialTask: ListFilters(
+        as_of=lambda rows, day: rows.filter(assigned_on__lte=day), campaign_path="team__rectification__campaign"
+    ),
+    TvSession: ListFilters(
+        as_of=lambda rows, day: rows.filter(aired_on__lte=day),
+        sums={"viewers": ("viewers",)},
+        counts={"questions": "questions"},
+    ),
+    PetitionCase: ListFilters(
+        as_of=lambda rows, day: rows.filter(received_on__lte=day),
+        days={"resolved_by": lambda rows, day: rows.filter(resolved_on__lte=day)},
+        choices={"kind": by_field("kind")},
+    ),
+}
+
+
+def work_teams_visible_to(user) -> QuerySet[WorkTeam]:
+    """Work teams (专班): city-wide, read by all staff, as their special rectification is."""
+    if not user.is_authenticated:
+        return WorkTeam.objects.none()
+    return WorkTeam.objects.select_related("rectification", "lead_unit").annotate(
+        task_count=Count("tasks", distinct=True)
+    )

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from campaign import selectors as access
 from campaign.exports import download, styled_sheet
+from campaign.listfilters import parse_day
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors import keytasks as task_selectors
@@ -35,7 +36,7 @@ def key_task_list(request):
     campaign = _campaign(request.user)
     form = KeyTaskFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    tasks = key_task_list_for(request.user, campaign, data)
+    tasks = task_selectors.KEY_TASK_FILTERS.apply(key_task_list_for(request.user, campaign, data), request.GET)
     if request.GET.get("export") == "xlsx":
         return download(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(task_selectors.with_cooperating_count(tasks), 50).get_page(request.GET.get("page"))
@@ -49,6 +50,7 @@ def key_task_list(request):
             "page": page,
             "query": query.urlencode(),
             "is_office": access.is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
         },
     )
 
