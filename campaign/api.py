@@ -131,6 +131,7 @@ class UnitViewSet(viewsets.ModelViewSet):
     groups, read only. Liaison: their own unit; they may change its contact details."""
 
     serializer_class = UnitSerializer
+    list_filters = selectors.LIST_FILTERS[Unit]
 
     @extend_schema(
         parameters=[
@@ -250,6 +251,7 @@ class LiaisonViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets
     """The liaison register. The office assigns and removes liaisons."""
 
     serializer_class = LiaisonSerializer
+    list_filters = selectors.LIST_FILTERS[Liaison]
 
     def get_queryset(self):
         liaisons = selectors.liaisons_visible_to(self.request.user).order_by("unit__name", "user__username")
@@ -285,6 +287,7 @@ class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelView
     """Inspection groups with the units they cover; the office changes a group's coverage."""
 
     serializer_class = InspectionGroupSerializer
+    list_filters = selectors.LIST_FILTERS[InspectionGroup]
 
     def get_queryset(self):
         return (

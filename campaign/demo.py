@@ -173,7 +173,13 @@ def load_structure() -> Campaign:
         (INSTITUTIONS, Unit.Kind.INSTITUTION, 1),
     ):
         for name in names:
-            units.append(_upsert(Unit, {"campaign": campaign, "name": name}, {"kind": kind, "batch": batch}))
+            units.append(
+                _upsert(
+                    Unit,
+                    {"campaign": campaign, "name": name},
+                    {"kind": kind, "batch": batch, "joined_on": campaign.start_date},
+                )
+            )
     by_name = {u.name: u for u in units}
     # The hospital and college sit under the health and education bureaus.
     _upsert(Unit, {"pk": by_name["市第一人民医院"].pk}, {"parent": by_name["市卫生健康委"]})
@@ -195,7 +201,7 @@ def load_structure() -> Campaign:
         group = _upsert(
             InspectionGroup,
             {"campaign": campaign, "number": number},
-            {"name": f"第{'一二三四五六'[number - 1]}巡回指导组", "leader": head},
+            {"name": f"第{'一二三四五六'[number - 1]}巡回指导组", "leader": head, "formed_on": dt.date(2026, 9, 3)},
         )
         if set(group.members.values_list("pk", flat=True)) != {member.pk}:
             group.members.set([member])

@@ -122,6 +122,11 @@ class Unit(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    joined_on = models.DateField(
+        _("in the campaign since"),
+        default=timezone.localdate,
+        help_text=_("The day the unit started taking part in the campaign; figures count it from that day."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -199,6 +204,9 @@ class Liaison(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="liaison", verbose_name=_("person"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("unit"))
     since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("The last day of the duty; empty while it lasts.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -227,6 +235,7 @@ class InspectionGroup(models.Model):
         verbose_name=_("group leader"),
     )
     members = models.ManyToManyField(User, blank=True, related_name="inspection_groups", verbose_name=_("members"))
+    formed_on = models.DateField(_("formed on"), default=timezone.localdate)
     units = models.ManyToManyField(
         Unit, through="Coverage", blank=True, related_name="inspection_groups", verbose_name=_("units covered")
     )

@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaign.listfilters import ListFilters, by_field
 from campaign.models import Campaign, ChangeCounter, Coverage, InspectionGroup, Liaison, Unit, User
 
 READ_ALL_ROLES = (User.Role.OFFICE, User.Role.LEADER)
@@ -299,3 +300,30 @@ def counted_per_day(name: str, *, campaign_id: int, scope: str, day: dt.date, co
         counts = count()
         cache.set(key, counts, COUNTS_TIMEOUT)
     return counts
+
+
+# --- The filters that show exactly the records behind a figure (campaign/listfilters.py) ------
+
+
+def _liaisons_as_of(rows: QuerySet, day: dt.date) -> QuerySet:
+    """The liaisons on duty that day, in units taking part that day."""
+    return rows.filter(
+        Q(until__isnull=True) | Q(until__gte=day),
+        since__lte=day,
+        unit__is_active=True,
+        unit__joined_on__lte=day,
+    )
+
+
+LIST_FILTERS: dict[type, ListFilters] = {
+    Unit: ListFilters(
+        as_of=lambda rows, day: rows.filter(is_active=True, joined_on__lte=day), choices={"kind": by_field("kind")}
+    ),
+    Liaison: ListFilters(
+        as_of=_liaisons_as_of,
+        flags={"first_batch": lambda rows: rows.filter(unit__batch=1).exclude(unit__kind=Unit.Kind.DISTRICT)},
+        choices={"unit_kind": lambda rows, kind: rows.filter(unit__kind=kind)},
+        campaign_path="unit__campaign",
+    ),
+    InspectionGroup: ListFilters(as_of=lambda rows, day: rows.filter(formed_on__lte=day)),
+}

@@ -15,7 +15,8 @@ from campaign import choice, exports, roster, selectors, services
 from campaign.exports import download
 from campaign.forms import RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
 from campaign.history import record_history
-from campaign.models import RosterImport, Unit, User
+from campaign.listfilters import parse_day
+from campaign.models import InspectionGroup, RosterImport, Unit, User
 
 
 def _office_only(user) -> None:
@@ -57,7 +58,9 @@ def unit_list(request):
     campaign = choice.chosen_campaign(request)
     form = UnitFilterForm(request.GET or None, user=request.user, campaign=campaign)
     filters = form.cleaned_filters() if form.is_valid() else {}
-    units = selectors.unit_list(user=request.user, campaign=campaign, **filters)
+    units = selectors.LIST_FILTERS[Unit].apply(
+        selectors.unit_list(user=request.user, campaign=campaign, **filters), request.GET
+    )
     if request.GET.get("export") == "xlsx":
         return download(
             exports.units_workbook(units.prefetch_related("liaisons__user")),
@@ -69,7 +72,13 @@ def unit_list(request):
     return render(
         request,
         "campaign/unit_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "is_office": selectors.is_office(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "is_office": selectors.is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
+        },
     )
 
 
@@ -114,8 +123,13 @@ def unit_edit(request, pk: int):
 def inspection_groups(request):
     if selectors.is_liaison(request.user):
         raise PermissionDenied(_("Only the office, leaders and inspection groups may open this page."))
-    groups = selectors.inspection_groups_with_units(user=request.user, campaign=choice.chosen_campaign(request))
-    return render(request, "campaign/inspection_groups.html", {"groups": groups})
+    groups = selectors.LIST_FILTERS[InspectionGroup].apply(
+        selectors.inspection_groups_with_units(user=request.user, campaign=choice.chosen_campaign(request)),
+        request.GET,
+    )
+    return render(
+        request, "campaign/inspection_groups.html", {"groups": groups, "as_of": parse_day(request.GET.get("as_of"))}
+    )
 
 
 @login_required

@@ -115,6 +115,7 @@ class ProblemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     `source`, `unit`, `light` (problems with a measure of that light), `search`."""
 
     serializer_class = ProblemSerializer
+    list_filters = selectors.LIST_FILTERS[Problem]
 
     @extend_schema(
         parameters=[
@@ -348,6 +349,8 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     `return/` (send back with a reason), `reopen/` (office), `extension/` (ask for a later
     deadline) and `extension-decision/` (office)."""
 
+    list_filters = selectors.LIST_FILTERS[Measure]
+
     def get_serializer_class(self):
         return MeasureDetailSerializer if self.action == "retrieve" else MeasureSerializer
 
@@ -537,6 +540,7 @@ class SiteVisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     a closed measure of the unit (`reopen_measure`)."""
 
     serializer_class = SiteVisitSerializer
+    list_filters = selectors.LIST_FILTERS[SiteVisit]
 
     def get_queryset(self):
         visits = selectors.site_visits_visible_to(self.request.user)
@@ -637,6 +641,8 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
     """Special rectifications (专项整治) with their work teams (专班) and task ledgers; the tasks
     shown are cut to the caller's units."""
 
+    list_filters = selectors.LIST_FILTERS[SpecialRectification]
+
     def get_serializer_class(self):
         return SpecialRectificationDetailSerializer if self.action == "retrieve" else SpecialRectificationSerializer
 
@@ -685,6 +691,7 @@ class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     open task past its deadline."""
 
     serializer_class = SpecialTaskSerializer
+    list_filters = selectors.LIST_FILTERS[SpecialTask]
 
     def get_queryset(self):
         return selectors.special_tasks_visible_to(self.request.user).order_by("team_id", "number")
@@ -1012,6 +1019,7 @@ class TvSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     records them and triages each question (`triage/` with `question`)."""
 
     serializer_class = TvSessionSerializer
+    list_filters = selectors.LIST_FILTERS[TvSession]
     permission_classes = [IsStaffReader]
 
     def get_queryset(self):
@@ -1114,6 +1122,7 @@ class PetitionCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     → consultation → handling → resolved (`advance/`). Filters: `kind`, `stage`, `overdue=true`."""
 
     serializer_class = PetitionCaseSerializer
+    list_filters = selectors.LIST_FILTERS[PetitionCase]
 
     def get_queryset(self):
         from django.utils import timezone
@@ -1160,7 +1169,30 @@ class PetitionCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         return Response(self.get_serializer(case).data)
 
 
+class WorkTeamListSerializer(serializers.ModelSerializer):
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
+    rectification_title = serializers.CharField(source="rectification.title", read_only=True)
+    task_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = WorkTeam
+        fields = ["id", "rectification", "rectification_title", "name", "lead_unit", "lead_unit_name", "formed_on"]
+        fields += ["task_count"]
+
+
+class WorkTeamViewSet(viewsets.ReadOnlyModelViewSet):
+    """Work teams (工作专班) of every special rectification; formed through
+    `special-rectifications/{id}/teams/`. Filters: `campaign`, `as_of` (formed by that day)."""
+
+    serializer_class = WorkTeamListSerializer
+    list_filters = selectors.LIST_FILTERS[WorkTeam]
+
+    def get_queryset(self):
+        return selectors.work_teams_visible_to(self.request.user).order_by("rectification_id", "id")
+
+
 def register(router) -> None:
+    router.register("work-teams", WorkTeamViewSet, basename="work-team")
     """Put the rectification resources on the project's API router."""
     router.register("problems", ProblemViewSet, basename="problem")
     router.register("measures", MeasureViewSet, basename="measure")

@@ -615,7 +615,12 @@ def load() -> str:
         WorkTeam.objects.filter(rectification=special),
         ("name",),
         [
-            {"rectification_id": special.pk, "name": name, "lead_unit_id": organs[(i * 5 + 6) % len(organs)].pk}
+            {
+                "rectification_id": special.pk,
+                "name": name,
+                "lead_unit_id": organs[(i * 5 + 6) % len(organs)].pk,
+                "formed_on": dt.date(2026, 9, 22) + dt.timedelta(days=i),
+            }
             for i, name in enumerate(team_names)
         ],
     )
@@ -632,6 +637,7 @@ def load() -> str:
                     "number": n,
                     "title": f"{name[:-2]}任务{n}：{MEASURES[(n + i) % len(MEASURES)][0]}",
                     "owner_unit_id": owner,
+                    "assigned_on": dt.date(2026, 9, 25) + dt.timedelta(days=7 * (n - 1)),
                     "deadline": dt.date(2026, 12, 31) if n % 3 else dt.date(2026, 11, 20),
                     "status": status,
                     "closure_statement": "任务完成，台账已更新" if status != "open" else "",

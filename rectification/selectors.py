@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from campaign.listfilters import ListFilters, by_field, day_end
 from campaign.models import Campaign
 from campaign.selectors import (
     change_counter,
@@ -662,3 +663,56 @@ def public_campaign(*, campaign_id: int | None = None, on: dt.date | None = None
         return campaigns.filter(pk=campaign_id).first()
     on = on or timezone.localdate()
     return campaigns.filter(start_date__lte=on, end_date__gte=on).first() or campaigns.first()
+
+
+# --- The filters that show exactly the records behind a figure (campaign/listfilters.py) ------
+
+
+def problems_found_by(rows: QuerySet, day: dt.date, prefix: str = "") -> QuerySet:
+    """The problems found on or before `day`: by their own found-on day, not the day entered."""
+    return rows.filter(**{f"{prefix}found_on__lte": day})
+
+
+LIST_FILTERS: dict[type, ListFilters] = {
+    Problem: ListFilters(
+        as_of=problems_found_by,
+        days={"closed_by": lambda rows, day: rows.filter(closed_at__lt=day_end(day))},
+        choices={"level": by_field("level")},
+    ),
+    Measure: ListFilters(
+        as_of=lambda rows, day: rows.filter(created_at__lt=day_end(day)),
+        choices={
+            "level": by_field("problem__level"),
+            # The light now (the dashboard's): lights as they stood on a past day are not kept yet.
+            "light": lambda rows, light: rows.filter(light_q(light, timezone.localdate())),
+        },
+        campaign_path="problem__campaign",
+    ),
+    SiteVisit: ListFilters(as_of=lambda rows, day: rows.filter(visited_on__lte=day)),
+    SpecialRectification: ListFilters(as_of=lambda rows, day: rows.filter(plan_issued_on__lte=day)),
+    WorkTeam: ListFilters(
+        as_of=lambda rows, day: rows.filter(formed_on__lte=day), campaign_path="rectification__campaign"
+    ),
+    SpecialTask: ListFilters(
+        as_of=lambda rows, day: rows.filter(assigned_on__lte=day), campaign_path="team__rectification__campaign"
+    ),
+    TvSession: ListFilters(
+        as_of=lambda rows, day: rows.filter(aired_on__lte=day),
+        sums={"viewers": ("viewers",)},
+        counts={"questions": "questions"},
+    ),
+    PetitionCase: ListFilters(
+        as_of=lambda rows, day: rows.filter(received_on__lte=day),
+        days={"resolved_by": lambda rows, day: rows.filter(resolved_on__lte=day)},
+        choices={"kind": by_field("kind")},
+    ),
+}
+
+
+def work_teams_visible_to(user) -> QuerySet[WorkTeam]:
+    """Work teams (专班): city-wide, read by all staff, as their special rectification is."""
+    if not user.is_authenticated:
+        return WorkTeam.objects.none()
+    return WorkTeam.objects.select_related("rectification", "lead_unit").annotate(
+        task_count=Count("tasks", distinct=True)
+    )

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from campaign import selectors as access
 from campaign.api import query_int
 from campaign.choice import chosen_campaign
+from reporting.figures.values import dashboard_rows, figure_rows
 from reporting.models import Bulletin, Summary
-from reporting.selectors.figures import campaign_figures
-from reporting.selectors.summaries import bulletins_visible_to, summary_list
+from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to, summary_list
 from reporting.services.bulletins import bulletin_docx
 from reporting.views.common import DOCX, parse_day
 
@@ -96,11 +96,10 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
     the office. `GET bulletins/{id}/docx/` downloads the Word file. Filter: `kind`."""
 
     serializer_class = BulletinSerializer
+    list_filters = BULLETIN_FILTERS
 
     def get_queryset(self):
-        bulletins = bulletins_visible_to(self.request.user).order_by("kind", "-number", "-pk")
-        kind = self.request.query_params.get("kind")
-        return bulletins.filter(kind=kind) if kind else bulletins
+        return bulletins_visible_to(self.request.user).order_by("kind", "-number", "-pk")
 
     @extend_schema(responses={(200, DOCX): bytes})
     @action(detail=True, methods=["get"])
@@ -120,36 +119,103 @@ class ReadsEverything(permissions.BasePermission):
         return access.reads_everything(request.user)
 
 
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    line = serializers.CharField(
+        help_text="The work line: push, study, research, development, rectification, institutions."
+    )
+    label = serializers.CharField()
+    value = serializers.DecimalField(
+        max_digits=20, decimal_places=2, allow_null=True, coerce_to_string=False,
+        help_text="Null for a figure the system does not count (an outside statistic nobody entered).",
+    )  # fmt: skip
+    unit = serializers.CharField(help_text="The unit of measure the value is in (个, 条, 人次, 万件, %…).")
+    aggregate = serializers.ChoiceField(
+        choices=["count", "distinct", "sum", "indicator"],
+        help_text="count: `records`' `count` equals the value; distinct and sum: its `total` does; indicator: the "
+        "value of the newest period `records` lists.",
+    )
+    computed = serializers.BooleanField()
+    records = serializers.CharField(help_text="The API list of exactly the records behind the value.")
+    url = serializers.CharField(help_text="The page that lists them.")
+
+
+class FiguresSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(allow_null=True)
+    as_of = serializers.DateField()
+    count = serializers.IntegerField()
+    results = FigureSerializer(many=True)
+
+
+def figure_json(request, row) -> dict:
+    value = row.value
+    return {
+        "key": row.key,
+        "line": row.line,
+        "label": row.label,
+        "value": value,
+        "unit": str(row.unit),
+        "aggregate": row.aggregate,
+        "computed": row.computed,
+        "records": request.build_absolute_uri(row.records) if row.records else "",
+        "url": request.build_absolute_uri(row.url) if row.url else "",
+    }
+
+
+def campaign_asked(request):
+    """The campaign named by `?campaign=` among those the caller may see, else their current one."""
+    return chosen_campaign(request, remember=False)
+
+
 class FigureViewSet(viewsets.ViewSet):
-    """The campaign's summary figures (DOMAIN.md), as of `as_of` (YYYY-MM-DD, default today),
-    grouped by line; `value` is null for a figure the system does not compute; `url` opens the
-    records behind it."""
+    """The campaign's summary figures (DOMAIN.md) as of `as_of` (YYYY-MM-DD, default today), of the
+    campaign `campaign` (default the newest): for each its `key`, `label`, `value`, `unit`,
+    `aggregate` and `records`, the API list of exactly the records behind it (its `count`, or for
+    sums and distinct counts its `total`, equals `value`). `value` is null for a figure the system
+    does not count."""
 
     permission_classes = [permissions.IsAuthenticated, ReadsEverything]
 
-    @extend_schema(parameters=[OpenApiParameter("as_of", str)], responses={200: dict})
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", str), OpenApiParameter("campaign", int)],
+        responses={200: FiguresSerializer},
+    )
     def list(self, request):
         campaign = chosen_campaign(request, remember=False)
         as_of = parse_day(request.query_params.get("as_of"), timezone.localdate())
         if campaign is None:
-            return Response({"as_of": as_of, "results": []})
-        groups = campaign_figures(campaign=campaign, as_of=as_of)
-        results = [
-            {
-                "key": f.key,
-                "line": code,
-                "label": f.label,
-                "value": f.value,
-                "computed": f.computed,
-                "url": request.build_absolute_uri(f.url),
-            }
-            for code, _label, figures in groups
-            for f in figures
-        ]
+            return Response({"campaign": None, "as_of": as_of, "count": 0, "results": []})
+        results = [figure_json(request, row) for row in figure_rows(campaign=campaign, as_of=as_of)]
         return Response({"campaign": campaign.pk, "as_of": as_of, "count": len(results), "results": results})
 
 
+class SeesDashboard(permissions.BasePermission):
+    message = "The dashboard is for the office, leaders and inspection groups."
+
+    def has_permission(self, request, view):
+        return access.reads_everything(request.user) or access.is_inspector(request.user)
+
+
+class DashboardViewSet(viewsets.ViewSet):
+    """The dashboard's numbers for the caller (an inspector's count only their groups' units), of
+    the campaign `campaign` (default the newest): each with `key`, `label`, `value`, `unit`,
+    `aggregate` and `records`, the API list whose `count` equals `value` for the same caller."""
+
+    permission_classes = [permissions.IsAuthenticated, SeesDashboard]
+
+    @extend_schema(parameters=[OpenApiParameter("campaign", int)], responses={200: FiguresSerializer})
+    def list(self, request):
+        campaign = campaign_asked(request)
+        today = timezone.localdate()
+        if campaign is None:
+            return Response({"campaign": None, "as_of": today, "count": 0, "results": []})
+        rows = dashboard_rows(user=request.user, campaign=campaign, as_of=today)
+        results = [figure_json(request, row) for row in rows]
+        return Response({"campaign": campaign.pk, "as_of": today, "count": len(results), "results": results})
+
+
 def register(router) -> None:
+    router.register("dashboard", DashboardViewSet, basename="dashboard")
     router.register("summaries", SummaryViewSet, basename="summary")
     router.register("bulletins", BulletinViewSet, basename="bulletin")
     router.register("figures", FigureViewSet, basename="figure")

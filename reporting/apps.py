@@ -20,3 +20,10 @@ class ReportingConfig(AppConfig):
         if selectors.reads_everything(user):
             items.append((64, _("Figures"), reverse("reporting-figures")))
         return items
+
+    def figure_rows(self, *, campaign, as_of, lines=()):
+        """Every campaign figure as of the day (reporting/figures/), for the pages of other apps
+        that show some of them (the records hub) without importing this app."""
+        from reporting.figures.values import figure_rows
+
+        return figure_rows(campaign=campaign, as_of=as_of, lines=lines)

@@ -281,7 +281,7 @@ def generate(
         unit_ids = list(range(unit0, unit0 + units))
         w.write(
             Unit,
-            ["id", "campaign", "name", "kind", "head_name", "contact_phone"],
+            ["id", "campaign", "name", "kind", "head_name", "contact_phone", "joined_on"],
             (
                 (
                     unit_ids[i],
@@ -290,6 +290,7 @@ def generate(
                     kinds[i],
                     f"负责人{i + 1}",
                     f"1380000{i:04d}",
+                    start,
                 )
                 for i in range(units)
             ),
@@ -333,8 +334,11 @@ def generate(
         group0 = w.reserve(InspectionGroup, groups)
         w.write(
             InspectionGroup,
-            ["id", "campaign", "number", "name", "leader"],
-            ((group0 + g, campaign_id, g + 1, f"第{g + 1}巡回指导组", inspector0 + 3 * g) for g in range(groups)),
+            ["id", "campaign", "number", "name", "leader", "formed_on"],
+            (
+                (group0 + g, campaign_id, g + 1, f"第{g + 1}巡回指导组", inspector0 + 3 * g, start)
+                for g in range(groups)
+            ),
         )
         w.m2m(
             InspectionGroup.members.through,
@@ -364,6 +368,7 @@ def generate(
                     f"重点任务{t + 1}：推动{rng.choice(PROBLEM_TITLES)}问题解决",
                     lines[line_codes[t % len(line_codes)]],
                     rng.choice(leads),
+                    start + dt.timedelta(days=rng.randrange(0, 14)),
                     deadline,
                     "形成制度成果并通过验收",
                     "项" if metric else "",
@@ -379,6 +384,7 @@ def generate(
                 "title",
                 "work_line",
                 "lead_unit",
+                "assigned_on",
                 "deadline",
                 "done_definition",
                 "metric_unit",

@@ -22,6 +22,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     name = factory.Sequence(lambda n: f"市第{n}局")
     kind = Unit.Kind.CITY_ORGAN
+    joined_on = factory.LazyAttribute(lambda unit: unit.campaign.start_date)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,6 +47,7 @@ class LiaisonFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=User.Role.LIAISON)
     unit = factory.SubFactory(UnitFactory)
+    since = factory.LazyAttribute(lambda liaison: liaison.unit.campaign.start_date)
 
 
 class InspectionGroupFactory(factory.django.DjangoModelFactory):
@@ -55,6 +57,7 @@ class InspectionGroupFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     number = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"第{n + 1}巡回指导组")
+    formed_on = factory.LazyAttribute(lambda group: group.campaign.start_date)
 
 
 class CoverageFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,6 +62,7 @@ class WorkTeam(models.Model):
     name = models.CharField(_("work team"), max_length=200)
     lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="led_teams", verbose_name=_("lead unit"))
     member_units = models.ManyToManyField(Unit, blank=True, related_name="member_of_teams", verbose_name=_("members"))
+    formed_on = models.DateField(_("formed on"), default=timezone.localdate)
     history = HistoricalRecords(m2m_fields=[member_units])
 
     class Meta:
@@ -87,6 +89,7 @@ class SpecialTask(models.Model):
     owner_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="special_tasks", verbose_name=_("owner")
     )
+    assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     closure_statement = models.TextField(_("result"), blank=True)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from campaign.choice import campaign_shown, chosen_campaign
 from campaign.exports import download
 from campaign.history import record_history
+from campaign.listfilters import parse_day
 from campaign.selectors import campaign_path, is_inspector, is_liaison, is_office, reads_everything
 from rectification import forms, rules, selectors
 from rectification.models import Closure, Extension, Measure, Problem, ProblemImport
@@ -35,6 +36,9 @@ def problem_list(request):
     filters = form.filters()
     campaign = chosen_campaign(request)
     problems = selectors.problem_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
+    figure_filters = selectors.LIST_FILTERS[Problem]
+    narrowed = any(request.GET.get(name) for name in figure_filters.names())
+    problems = figure_filters.apply(problems, request.GET)
     if request.GET.get("export") == "xlsx":
         measures = selectors.ledger_rows(
             user=request.user, campaign_id=campaign.pk if campaign else None, level=filters["level"]
@@ -45,7 +49,7 @@ def problem_list(request):
         )
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
     paginator = Paginator(problems, 25)
-    if campaign is not None and not any(v for k, v in filters.items() if k != "light"):
+    if campaign is not None and not narrowed and not any(v for k, v in filters.items() if k != "light"):
         # Unfiltered (or filtered by a light of the bar above it), the list's length is, for
         # office and leaders, a campaign-wide count kept per day and change, not one per request.
         paginator.count = selectors.problem_total(user=request.user, campaign_id=campaign.pk, light=filters["light"])
@@ -60,6 +64,8 @@ def problem_list(request):
             "lights": lights,
             "can_create": is_office(request.user) or is_liaison(request.user) or is_inspector(request.user),
             "is_office": is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": None,
         },
     )
 
@@ -159,6 +165,9 @@ def measure_list(request):
     campaign = chosen_campaign(request)
     filters = form.filters()
     measures = selectors.measure_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
+    figure_filters = selectors.LIST_FILTERS[Measure]
+    narrowed = any(request.GET.get(name) for name in figure_filters.names())
+    measures = figure_filters.apply(measures, request.GET)
     if request.GET.get("export") == "xlsx":
         return download(
             ledger.ledger_workbook(measures.select_related("problem__unit")),
@@ -166,7 +175,7 @@ def measure_list(request):
         )
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
     paginator = Paginator(measures, 30)
-    if campaign is not None and not any(filters.values()):
+    if campaign is not None and not narrowed and not any(filters.values()):
         # Unfiltered, the list is exactly the measures the light counts just counted: reuse
         # their total rather than count every measure of the campaign again (bench/README.md).
         paginator.count = lights["total"]
@@ -174,7 +183,14 @@ def measure_list(request):
     return render(
         request,
         "rectification/measure_list.html",
-        {"form": form, "page": page, "query": _query(request), "lights": lights},
+        {
+            "form": form,
+            "page": page,
+            "query": _query(request),
+            "lights": lights,
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": None,
+        },
     )
 
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.history import record_history
+from campaign.listfilters import parse_day
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import forms, rules, selectors
 from rectification.api import client_address
-from rectification.models import PetitionCase, PublicReport, PublicReportAttachment, TvQuestion
+from rectification.models import PetitionCase, PublicReport, PublicReportAttachment, TvQuestion, TvSession
 from rectification.services import public as services
 
 
@@ -165,14 +166,21 @@ def report_attachment(request, pk: int):
 @login_required
 def tv_list(request):
     _staff_reader(request.user)
+    figure_filters = selectors.LIST_FILTERS[TvSession]
+    sessions = figure_filters.apply(
+        selectors.tv_sessions_visible_to(request.user)
+        .filter(campaign=chosen_campaign_or_404(request))
+        .order_by("-aired_on"),
+        request.GET,
+    )
     return render(
         request,
         "rectification/tv_list.html",
         {
-            "sessions": selectors.tv_sessions_visible_to(request.user)
-            .filter(campaign=chosen_campaign_or_404(request))
-            .order_by("-aired_on"),
+            "sessions": sessions,
             "is_office": is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": figure_filters.total(sessions, request.GET),
         },
     )
 
@@ -203,6 +211,7 @@ def petition_list(request):
     kind = request.GET.get("kind", "")
     if kind:
         cases = cases.filter(kind=kind)
+    cases = selectors.LIST_FILTERS[PetitionCase].apply(cases, request.GET)
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -215,6 +224,8 @@ def petition_list(request):
             "kind": kind,
             "kinds": PetitionCase.Kind.choices,
             "is_office": is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": None,
         },
     )
 

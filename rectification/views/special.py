@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.choice import campaign_shown, chosen_campaign
+from campaign.listfilters import parse_day
 from campaign.selectors import is_inspector, is_liaison, is_office
 from rectification import forms, rules, selectors
 from rectification.models import (
@@ -82,9 +83,18 @@ def hub(request):
 @login_required
 def special_list(request):
     campaign = chosen_campaign(request)
-    specials = selectors.special_rectifications_visible_to(request.user).filter(campaign=campaign).order_by("id")
+    specials = selectors.LIST_FILTERS[SpecialRectification].apply(
+        selectors.special_rectifications_visible_to(request.user).filter(campaign=campaign).order_by("id"), request.GET
+    )
     return render(
-        request, "rectification/special_list.html", {"specials": specials, "is_office": is_office(request.user)}
+        request,
+        "rectification/special_list.html",
+        {
+            "specials": specials,
+            "is_office": is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": None,
+        },
     )
 
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
 from campaign.choice import campaign_shown
+from campaign.listfilters import parse_day
 from reporting.models import Bulletin
-from reporting.selectors.summaries import bulletins_visible_to
+from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to
 from reporting.services import bulletins as services
 from reporting.views.common import DOCX, campaign_or_404, download
 
@@ -50,7 +51,11 @@ def bulletin_list(request):
         request,
         "reporting/bulletins.html",
         {
-            "bulletins": bulletins.filter(campaign=campaign).order_by("status", "-period_start", "kind", "-number"),
+            "bulletins": BULLETIN_FILTERS.apply(
+                bulletins.filter(campaign=campaign).order_by("status", "-period_start", "kind", "-number"), request.GET
+            ),
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": None,
             "form": form,
             "is_office": access.is_office(request.user),
         },

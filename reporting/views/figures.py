@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from campaign import selectors as access
 from reporting import exports
-from reporting.selectors.figures import campaign_figures
+from reporting.figures.values import campaign_figures
 from reporting.services.evaluation import evaluation_docx
 from reporting.views.common import DOCX, XLSX, campaign_or_404, download, parse_day
 

@@ -2,7 +2,7 @@
 `volunteer-teams/` (with `{id}/projects/`)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -55,7 +55,11 @@ class IndicatorViewSet(RecordViewSet):
     def get_queryset(self):
         return selectors.indicator_list(user=self.request.user, search=self.params().get("search", ""))
 
-    @extend_schema(request=IndicatorValueSerializer, responses=IndicatorValueSerializer(many=True))
+    @extend_schema(
+        request=IndicatorValueSerializer,
+        responses=IndicatorValueSerializer(many=True),
+        parameters=[OpenApiParameter("as_of", str, description="Only the values of periods ending by this day.")],
+    )
     @action(detail=True, methods=["get", "post"])
     def values(self, request, pk=None):
         indicator = self.get_object()
@@ -64,7 +68,8 @@ class IndicatorViewSet(RecordViewSet):
             serializer.is_valid(raise_exception=True)
             row = services.indicator_value_set(indicator=indicator, by=request.user, **serializer.validated_data)
             return Response(IndicatorValueSerializer(row).data, status=status.HTTP_201_CREATED)
-        return Response(IndicatorValueSerializer(indicator.values.order_by("period_end"), many=True).data)
+        values = selectors.LIST_FILTERS[IndicatorValue].apply(indicator.values.order_by("period_end"), request.GET)
+        return Response(IndicatorValueSerializer(values, many=True).data)
 
 
 class LivelihoodItemSerializer(RecordSerializer):
@@ -89,6 +94,7 @@ class LivelihoodItemViewSet(RecordViewSet):
     Filters: `kind`, `status`, `unit`, `level`, `search`."""
 
     serializer_class = LivelihoodItemSerializer
+    list_filters = selectors.LIST_FILTERS[LivelihoodItem]
     create_service = services.livelihood_item_create
     update_service = services.livelihood_item_update
     instance_arg = "item"
@@ -145,6 +151,7 @@ class VolunteerTeamViewSet(RecordViewSet):
     Filters: `unit`, `search`."""
 
     serializer_class = VolunteerTeamSerializer
+    list_filters = selectors.LIST_FILTERS[VolunteerTeam]
     create_service = services.volunteer_team_create
     update_service = services.volunteer_team_update
     instance_arg = "team"
@@ -164,7 +171,28 @@ class VolunteerTeamViewSet(RecordViewSet):
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
+class CoBuildingProjectSerializer(serializers.ModelSerializer):
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    unit_name = serializers.CharField(source="team.unit.name", read_only=True, default=None)
+
+    class Meta:
+        model = CoBuildingProject
+        fields = ["id", "team", "team_name", "unit_name", "title", "agreed_on", "done"]
+
+
+class CoBuildingProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Co-building projects of the volunteer teams the caller may see (added through
+    `volunteer-teams/{id}/projects/`). Filters: `campaign`, `as_of` (agreed by that day)."""
+
+    serializer_class = CoBuildingProjectSerializer
+    list_filters = selectors.LIST_FILTERS[CoBuildingProject]
+
+    def get_queryset(self):
+        return selectors.co_building_project_list(user=self.request.user)
+
+
 def register(router) -> None:
+    router.register("co-building-projects", CoBuildingProjectViewSet, basename="co-building-project")
     router.register("indicators", IndicatorViewSet, basename="indicator")
     router.register("livelihood-items", LivelihoodItemViewSet, basename="livelihood-item")
     router.register("volunteer-teams", VolunteerTeamViewSet, basename="volunteer-team")

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from campaign.api import query_bool, query_int
 from tasks.api.records import RecordSerializer, RecordViewSet
 from tasks.models import InnovationMeasure, InstitutionDocument
-from tasks.selectors.records import institution_document_list
+from tasks.selectors.records import LIST_FILTERS, institution_document_list
 from tasks.services import institutions as services
 
 
@@ -46,6 +46,7 @@ class InstitutionDocumentViewSet(RecordViewSet):
     (in the city committee's or government's name), `unit`, `search`. `{id}/issue/` issues one."""
 
     serializer_class = InstitutionDocumentSerializer
+    list_filters = LIST_FILTERS[InstitutionDocument]
     create_service = services.institution_document_create
     update_service = services.institution_document_update
     instance_arg = "document"

@@ -8,7 +8,7 @@ from campaign.api import campaign_in_body, query_int
 from campaign.models import Campaign, Unit, WorkLine
 from campaign.services import require_office
 from tasks.models import KeyTask
-from tasks.selectors.keytasks import cooperating_units_of, key_task_list
+from tasks.selectors.keytasks import KEY_TASK_FILTERS, cooperating_units_of, key_task_list
 from tasks.services import keytasks as services
 
 
@@ -67,6 +67,7 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
     done, overdue). Filters: `search`, `work_line` (code), `unit`, `status`, `campaign`."""
 
     serializer_class = KeyTaskSerializer
+    list_filters = KEY_TASK_FILTERS
 
     @extend_schema(
         parameters=[

@@ -43,6 +43,7 @@ class FocusAreaViewSet(viewsets.ModelViewSet):
     """The research plan's focus areas (调研重点); everyone in the campaign reads, the office writes."""
 
     serializer_class = FocusAreaSerializer
+    list_filters = selectors.LIST_FILTERS[FocusArea]
 
     def get_queryset(self):
         return FocusArea.objects.filter(campaign__in=access.campaigns_visible_to(self.request.user)).order_by(
@@ -96,6 +97,7 @@ class ResearchTopicViewSet(RecordViewSet):
     `{id}/chain/` answers the topic's chain: activities → findings → measures → outcomes."""
 
     serializer_class = ResearchTopicSerializer
+    list_filters = selectors.LIST_FILTERS[ResearchTopic]
     create_service = services.research_topic_create
     update_service = services.research_topic_update
     instance_arg = "topic"
@@ -226,6 +228,7 @@ class ResearchActivityViewSet(RecordViewSet):
     `{id}/complete/` with `findings`, `{id}/cancel/`, `{id}/spot-checks/` (inspection group)."""
 
     serializer_class = ResearchActivitySerializer
+    list_filters = selectors.LIST_FILTERS[ResearchActivity]
     create_service = services.research_activity_create
     update_service = services.research_activity_update
     instance_arg = "activity"
@@ -302,6 +305,7 @@ class ExchangeMeetingViewSet(RecordViewSet):
     """Results-exchange meetings (调研成果交流会). Filters: `unit`, `level`, `search`."""
 
     serializer_class = ExchangeMeetingSerializer
+    list_filters = selectors.LIST_FILTERS[ExchangeMeeting]
     create_service = services.exchange_meeting_create
     update_service = services.exchange_meeting_update
     instance_arg = "meeting"
@@ -328,6 +332,7 @@ class TypicalCaseViewSet(RecordViewSet):
     """Typical cases, positive and negative. Filters: `kind`, `unit`, `level`, `search`."""
 
     serializer_class = TypicalCaseSerializer
+    list_filters = selectors.LIST_FILTERS[TypicalCase]
     create_service = services.typical_case_create
     update_service = services.typical_case_update
     instance_arg = "case"
@@ -392,6 +397,7 @@ class InnovationMeasureViewSet(RecordViewSet):
     `{id}/follow-ups/` records a follow-up visit (回访); one with `in_place` puts the measure in place."""
 
     serializer_class = InnovationMeasureSerializer
+    list_filters = selectors.LIST_FILTERS[InnovationMeasure]
     create_service = services.innovation_measure_create
     update_service = services.innovation_measure_update
     instance_arg = "measure"

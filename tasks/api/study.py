@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from campaign.api import query_bool, query_int
 from tasks.api.records import RecordSerializer, RecordViewSet
 from tasks.models import Absence, MakeUpSession, StudyActivity
-from tasks.selectors.records import absentees_owed, study_activity_list
+from tasks.selectors.records import LIST_FILTERS, absentees_owed, study_activity_list
 from tasks.services import study as services
 
 
@@ -87,6 +87,7 @@ class StudyActivityViewSet(RecordViewSet):
     party lesson excellent."""
 
     serializer_class = StudyActivitySerializer
+    list_filters = LIST_FILTERS[StudyActivity]
     create_service = services.study_activity_create
     update_service = services.study_activity_update
     instance_arg = "activity"

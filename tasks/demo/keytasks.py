@@ -102,6 +102,7 @@ def _load_tasks(campaign, lines, units) -> int:
                 "title": title,
                 "work_line": lines[line],
                 "lead_unit": units[lead],
+                "assigned_on": campaign.start_date + dt.timedelta(days=2),
                 "deadline": campaign.start_date + dt.timedelta(days=offset),
                 "done_definition": f"{title}，形成工作台账并报领导小组办公室备案。",
                 "metric_unit": metric_unit,

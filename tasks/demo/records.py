@@ -385,7 +385,8 @@ def _study(campaign, rng, units, office, liaison_of) -> int:
 def _research(campaign, rng, units, office, leaders, liaison_of, groups) -> int:
     made = 0
     areas = [
-        _upsert(FocusArea, {"campaign": campaign, "number": i + 1}, {"name": name}) for i, name in enumerate(FOCUS)
+        _upsert(FocusArea, {"campaign": campaign, "number": i + 1}, {"name": name, "set_on": campaign.start_date})
+        for i, name in enumerate(FOCUS)
     ]
     made += len(areas)
     city_topics = []

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,9 @@ class KeyTask(models.Model):
     )
     cooperating_units = models.ManyToManyField(
         Unit, blank=True, related_name="cooperating_key_tasks", verbose_name=_("cooperating units")
+    )
+    assigned_on = models.DateField(
+        _("assigned on"), default=timezone.localdate, help_text=_("The day the task joined the key-task list.")
     )
     deadline = models.DateField(_("deadline"))
     done_definition = models.TextField(_("what done means"), blank=True)

@@ -4,6 +4,7 @@ become, followed up until they are in place."""
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -25,6 +26,9 @@ class FocusArea(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    set_on = models.DateField(
+        _("set on"), default=timezone.localdate, help_text=_("The day the research plan set this focus area.")
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign import selectors as access
+from campaign.listfilters import ListFilters
 from tasks.models import KeyTask, ProgressItem, WeeklyProgress
 
 CooperatingLink = KeyTask.cooperating_units.through
@@ -122,3 +123,7 @@ def key_tasks_of_unit(unit) -> QuerySet[KeyTask]:
         .select_related("work_line", "lead_unit")
         .order_by("number")
     )
+
+
+# The filters that show exactly the key tasks behind the figure (campaign/listfilters.py).
+KEY_TASK_FILTERS = ListFilters(as_of=lambda rows, day: rows.filter(assigned_on__lte=day))

@@ -11,12 +11,14 @@ from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefe
 from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
+from campaign.listfilters import ListFilters, by_field, by_level, day_end
 from campaign.models import Campaign
 from tasks.models import (
     Absence,
     CoBuildingProject,
     ExchangeMeeting,
     Finding,
+    FocusArea,
     FollowUpVisit,
     Indicator,
     IndicatorValue,
@@ -30,6 +32,14 @@ from tasks.models import (
     TypicalCase,
     VolunteerTeam,
 )
+
+RECORDS_SCOPE = "records"  # the change counter moved by tasks/services/versions.py
+
+
+def records_version(*, campaign_id: int) -> int:
+    """The campaign's change counter for the records the figures count (tasks/services/versions.py)."""
+    return access.change_counter(campaign_id=campaign_id, scope=RECORDS_SCOPE)
+
 
 # City-level records that only the office and leaders read: a leader's research trips (who
 # goes where and when) are not the units' business.
@@ -326,3 +336,83 @@ def institution_document_list(
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(institutionalises__icontains=search))
     return rows.select_related("unit", "work_line", "measure").order_by("-started_on", "-id")
+
+
+# --- The filters that show exactly the records behind a figure (campaign/listfilters.py) ------
+
+
+def _uses(rows: QuerySet, value: str) -> QuerySet:
+    return rows.filter(use__in=[use.strip() for use in value.split(",") if use.strip()])
+
+
+def _documents_as_of(rows: QuerySet, day) -> QuerySet:
+    # A document counts from the day its drafting started (or, entered issued, the day it was issued).
+    return rows.filter(Q(started_on__lte=day) | Q(issued_on__lte=day))
+
+
+LIST_FILTERS: dict[type[Model], ListFilters] = {
+    StudyActivity: ListFilters(
+        as_of=lambda rows, day: rows.filter(date__lte=day),
+        flags={"excellent": lambda rows: rows.filter(rated_excellent=True)},
+        choices={"kind": by_field("kind"), "level": by_level},
+        sums={"participants": ("participants",), "audience": ("audience",), "reach": ("participants", "audience")},
+        distinct=("topic", "unit", "lecturer"),
+    ),
+    FocusArea: ListFilters(as_of=lambda rows, day: rows.filter(set_on__lte=day)),
+    ResearchTopic: ListFilters(
+        as_of=lambda rows, day: rows.filter(created_at__lt=day_end(day)), choices={"level": by_field("level")}
+    ),
+    ResearchActivity: ListFilters(
+        days={
+            "completed_by": lambda rows, day: rows.filter(
+                status=ResearchActivity.Status.COMPLETED, completed_on__lte=day
+            )
+        },
+        flags={
+            "by_leader": lambda rows: rows.filter(leader__isnull=False),
+            "by_unit_team": lambda rows: rows.filter(unit__isnull=False, leader__isnull=True),
+        },
+    ),
+    ExchangeMeeting: ListFilters(
+        as_of=lambda rows, day: rows.filter(date__lte=day), choices={"level": by_level}, distinct=("unit",)
+    ),
+    TypicalCase: ListFilters(
+        as_of=lambda rows, day: rows.filter(date__lte=day), choices={"kind": by_field("kind"), "level": by_level}
+    ),
+    InnovationMeasure: ListFilters(
+        as_of=lambda rows, day: rows.filter(adopted_on__lte=day),
+        days={
+            "in_place_by": lambda rows, day: rows.filter(status=InnovationMeasure.Status.IN_PLACE, in_place_on__lte=day)
+        },
+        choices={"uses": _uses, "level": by_level},
+    ),
+    LivelihoodItem: ListFilters(
+        as_of=lambda rows, day: rows.filter(listed_on__lte=day),
+        days={"solved_by": lambda rows, day: rows.filter(status=LivelihoodItem.Status.SOLVED, solved_on__lte=day)},
+        choices={"kind": by_field("kind"), "level": by_level},
+    ),
+    VolunteerTeam: ListFilters(
+        as_of=lambda rows, day: rows.filter(formed_on__lte=day), sums={"volunteers": ("volunteers",)}
+    ),
+    CoBuildingProject: ListFilters(
+        as_of=lambda rows, day: rows.filter(agreed_on__lte=day), campaign_path="team__campaign"
+    ),
+    InstitutionDocument: ListFilters(
+        as_of=_documents_as_of,
+        days={"issued_as_of": lambda rows, day: rows.filter(issued_on__lte=day)},
+        flags={"by_city": lambda rows: rows.filter(issued_by__in=InstitutionDocument.CITY_BODIES)},
+    ),
+    IndicatorValue: ListFilters(
+        as_of=lambda rows, day: rows.filter(period_end__lte=day),
+        choices={"key": by_field("indicator__key")},
+        campaign_path="indicator__campaign",
+    ),
+}
+
+
+def co_building_project_list(*, user, campaign: Campaign | None = None) -> QuerySet[CoBuildingProject]:
+    """Co-building projects of the volunteer teams the user may see."""
+    rows = CoBuildingProject.objects.filter(team__in=records_visible_to(VolunteerTeam, user).values("id"))
+    if campaign is not None:
+        rows = rows.filter(team__campaign=campaign)
+    return rows.select_related("team__unit").order_by("-agreed_on", "-id")

@@ -1,5 +1,5 @@
 """What moves the change counter behind the cached summary figures of the study, research,
-development and institution lines (tasks.selectors.figures.all_figures): every create, save and
+development and institution lines (reporting/figures/): every create, save and
 delete of a record those figures count, once the change has committed (the mechanism, and why
 after the commit, is campaign.services.changes_committed; the rectification counts use it too)."""
 

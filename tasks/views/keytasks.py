@@ -17,6 +17,7 @@ from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
 from campaign.history import record_history
+from campaign.listfilters import parse_day
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors import keytasks as task_selectors
@@ -34,7 +35,7 @@ def key_task_list(request):
     campaign = _campaign(request)
     form = KeyTaskFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    tasks = key_task_list_for(request.user, campaign, data)
+    tasks = task_selectors.KEY_TASK_FILTERS.apply(key_task_list_for(request.user, campaign, data), request.GET)
     if request.GET.get("export") == "xlsx":
         return download(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(task_selectors.with_cooperating_count(tasks), 50).get_page(request.GET.get("page"))
@@ -48,6 +49,7 @@ def key_task_list(request):
             "page": page,
             "query": query.urlencode(),
             "is_office": access.is_office(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
         },
     )
 

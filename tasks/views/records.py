@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
-from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +20,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +32,7 @@ from campaign.exports import (
     styled_sheet,
 )
 from campaign.history import record_history
+from campaign.listfilters import NONE, parse_day
 from campaign.services import require_office
 from tasks import forms_records as forms
 from tasks.models import (
@@ -48,7 +48,6 @@ from tasks.models import (
     TypicalCase,
     VolunteerTeam,
 )
-from tasks.selectors import figures
 from tasks.selectors import records as selectors
 from tasks.services import development, institutions, research, study
 from tasks.services.records import can_write_unit_record, record_delete
@@ -588,7 +587,10 @@ def record_list(request, slug: str):
         show=kind.show,
     )
     data = form.cleaned_data if form.is_valid() else {}
-    rows = kind.rows_for(request.user, campaign, data)
+    # The figures' own filters (as of a day, excellent, by_city…) and the total a figure reads.
+    figure_filters = selectors.LIST_FILTERS.get(kind.model, NONE)
+    rows = figure_filters.apply(kind.rows_for(request.user, campaign, data), request.GET)
+    total = figure_filters.total(rows, request.GET)
     if request.GET.get("export") == "xlsx":
         return download(ledger_workbook(kind, rows), f"{slug}-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -606,6 +608,8 @@ def record_list(request, slug: str):
             "headers": headers,
             "rows": [(row, _cells(kind, row)) for row in page],
             "may_create": kind.may_create(request.user),
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": total,
         },
     )
 
@@ -714,26 +718,12 @@ def records_home(request):
     campaign = campaign_or_404(request)
     today = timezone.localdate()
     lines = []
-    if not FIGURE_LINKS:
-        _figure_links()
     if access.reads_everything(request.user):
-        links = {
-            "study": reverse("record-list", args=["study"]),
-            "research": reverse("record-list", args=["research"]),
-            "development": reverse("record-list", args=["livelihood"]),
-            "institutions": reverse("record-list", args=["documents"]),
-        }
         by_line: dict[str, list] = {}
-        values = figures.all_figures(campaign=campaign, as_of=today)  # cached per day and change
-        for key, line, label, _selector, _kwargs in figures.FIGURES:
-            if key == "economic_indicators":
-                continue
-            value = values[key]
-            value = number(value) if isinstance(value, Decimal) else value
-            by_line.setdefault(line, []).append(
-                (label, "—" if value is None else value, FIGURE_LINKS.get(key) or links[line])
-            )
-        lines = [(LINE_LABELS[line], items) for line, items in by_line.items()]
+        for row in _figure_rows(campaign, today):
+            if row.line in LINE_LABELS and not row.key.startswith("indicator:"):
+                by_line.setdefault(row.line, []).append((row.label, row.display or "—", row.url))
+        lines = [(LINE_LABELS[line], by_line[line]) for line in LINE_LABELS if line in by_line]
     sections = [
         (_("Theory study"), ["study"]),
         (_("Research"), ["topics", "research", "measures", "meetings", "cases", "focus-areas"]),
@@ -766,54 +756,11 @@ LINE_LABELS = {
 }
 
 
-def _list_url(slug: str, **params) -> str:
-    return reverse("record-list", args=[slug]) + ("?" + urlencode(params) if params else "")
-
-
-FIGURE_LINKS: dict[str, str] = {}
-
-
-def _figure_links() -> None:
-    K = StudyActivity.Kind
-    FIGURE_LINKS.update(
-        {
-            "reading_class_topics": _list_url("study", kind=K.READING_CLASS, level="city"),
-            "units_holding_reading_classes": _list_url("study", kind=K.READING_CLASS, level="unit"),
-            "lecture_sessions": _list_url("study", kind=K.LECTURE, level="city"),
-            "tutoring_sessions": _list_url("study", kind=K.TUTORING),
-            "excellent_party_lessons": _list_url("study", kind=K.PARTY_LESSON),
-            "education_base_visits": _list_url("study", kind=K.BASE_VISIT),
-            "theme_day_attendance": _list_url("study", kind=K.THEME_DAY),
-            "theme_day_viewers": _list_url("study", kind=K.THEME_DAY),
-            "propaganda_lecturers": _list_url("study", kind=K.PROPAGANDA),
-            "propaganda_topics": _list_url("study", kind=K.PROPAGANDA),
-            "propaganda_sessions": _list_url("study", kind=K.PROPAGANDA),
-            "propaganda_audience": _list_url("study", kind=K.PROPAGANDA),
-            "online_reports": _list_url("study", kind=K.ONLINE_REPORT),
-            "focus_areas": _list_url("focus-areas"),
-            "city_research_topics": _list_url("topics", level="city"),
-            "unit_research_topics": _list_url("topics", level="unit"),
-            "research_activities_by_leaders": _list_url("research", status="completed", level="city"),
-            "research_activities_by_unit_teams": _list_url("research", status="completed", level="unit"),
-            "units_holding_exchange_meetings": _list_url("meetings", level="unit"),
-            "positive_typical_cases": _list_url("cases", kind="positive"),
-            "negative_typical_cases": _list_url("cases", kind="negative"),
-            "city_innovation_measures": _list_url("measures", level="city"),
-            "unit_innovation_measures": _list_url("measures", level="unit"),
-            "development_problems_solved": _list_url("measures", status="in_place"),
-            "appeals_resolved": _list_url("indicators"),
-            "satisfaction_rate": _list_url("indicators"),
-            "volunteer_teams": _list_url("volunteers"),
-            "co_building_projects": _list_url("volunteers"),
-            "volunteers": _list_url("volunteers"),
-            "business_environment_problems_solved": _list_url(
-                "livelihood", kind="business_environment", status="solved"
-            ),
-            "livelihood_problems_listed": _list_url("livelihood", kind="problem"),
-            "livelihood_problems_solved": _list_url("livelihood", kind="problem", status="solved"),
-            "practical_matters": _list_url("livelihood", kind="practical_matter", level="city"),
-            "institution_documents": _list_url("documents"),
-            "institution_documents_issued": _list_url("documents", status="issued"),
-            "institution_documents_by_city": _list_url("documents", status="issued"),
-        }
-    )
+def _figure_rows(campaign, day) -> list:
+    """The campaign figures of the app that declares them (reporting/figures/), reached through
+    its AppConfig hook: this app does not import the reporting app."""
+    for config in apps.get_app_configs():
+        hook = getattr(config, "figure_rows", None)
+        if hook is not None:
+            return hook(campaign=campaign, as_of=day, lines=tuple(LINE_LABELS))
+    return []

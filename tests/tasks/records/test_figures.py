@@ -1,5 +1,6 @@
 """Each summary figure of the study, research, development and institution lines, computed
-by its selector from records made here, as of a day (later records do not count)."""
+from its declaration (reporting/figures/registry.py) over records made here, as of a day
+(later records do not count)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,13 +8,24 @@ from decimal import Decimal
 import pytest
 
 from campaign.models import User
-from tasks.selectors import figures as f
+from reporting.figures.registry import BY_KEY, FIGURES
+from reporting.figures.values import figure_rows
 from tasks.services import development, institutions, research, study
 from tests.factories import UserFactory
 
 D1 = dt.date(2026, 10, 1)
 D2 = dt.date(2026, 10, 20)
 AS_OF = dt.date(2026, 10, 10)  # D1 counts, D2 does not
+
+
+class _Figures:
+    """`f.<key>(campaign, day)`: the value of the figure declared under that key."""
+
+    def __getattr__(self, key):
+        return lambda campaign, day: BY_KEY[key].value(campaign, day)
+
+
+f = _Figures()
 
 
 @pytest.fixture
@@ -52,7 +64,6 @@ def test_lecture_sessions_counts_the_city_series(world, s):
     s("lecture", date=D2)
     s("lecture", unit=world.unit_a)
     assert f.lecture_sessions(world.campaign, AS_OF) == 2
-    assert f.lecture_sessions(world.campaign, AS_OF, level=None) == 3
 
 
 def test_tutoring_sessions(world, s):
@@ -163,9 +174,9 @@ def test_typical_cases_positive_and_negative(world):
         research.typical_case_create(
             by=by, campaign=world.campaign, unit=unit, kind=kind, title="案例", date=D1, lesson="教训"
         )
-    assert f.typical_cases(world.campaign, AS_OF, kind="positive") == 2
-    assert f.typical_cases(world.campaign, AS_OF, kind="negative") == 1
-    assert f.typical_cases(world.campaign, AS_OF, kind="positive", level="city") == 1
+    assert f.positive_typical_cases(world.campaign, AS_OF) == 2
+    assert f.negative_typical_cases(world.campaign, AS_OF) == 1
+    assert f.city_positive_typical_cases(world.campaign, AS_OF) == 1
 
 
 def test_innovation_measures_by_level_and_development_problems_solved(world):
@@ -178,8 +189,8 @@ def test_innovation_measures_by_level_and_development_problems_solved(world):
     a1 = measure(world.unit_a, world.liaison_a, "solve_problem")
     a2 = measure(world.unit_a, world.liaison_a, "build_rule")
     measure(world.unit_b, world.liaison_b, "solve_problem", day=D2)
-    assert f.innovation_measures(world.campaign, AS_OF, level="city") == 1
-    assert f.innovation_measures(world.campaign, AS_OF, level="unit") == 2
+    assert f.city_innovation_measures(world.campaign, AS_OF) == 1
+    assert f.unit_innovation_measures(world.campaign, AS_OF) == 2
     # Found in place from outside (not by their authors): another office member, the unit's group.
     office2 = UserFactory(username="office2", role=User.Role.OFFICE)
     research.follow_up_record(measure=city, by=office2, date=D1, note="落地", in_place=True, outcome="解决")
@@ -204,11 +215,13 @@ def test_appeals_resolved_satisfaction_and_economic_indicators_come_from_indicat
     assert f.appeals_resolved(world.campaign, AS_OF) == Decimal("12.3")
     assert f.appeals_resolved(world.campaign, D2) == Decimal("15.8")
     assert f.satisfaction_rate(world.campaign, AS_OF) == Decimal("97.6")
-    assert f.economic_indicators(world.campaign, AS_OF) == {
-        "appeals_resolved": Decimal("12.3"),
-        "satisfaction_rate": Decimal("97.6"),
-        "gdp_growth": Decimal("5.9"),
-    }
+    rows = {row.key: row for row in figure_rows(campaign=world.campaign, as_of=AS_OF)}
+    assert (
+        rows["indicator:gdp_growth"].value == Decimal("5.9")
+        and rows["indicator:gdp_growth"].figure.label == "生产总值增长"
+    )
+    assert rows["appeals_resolved"].unit == "万件"  # the unit the value is kept in
+    assert "indicator:appeals_resolved" not in rows
 
 
 def test_volunteer_teams_projects_and_volunteers(world):
@@ -294,21 +307,19 @@ def test_institution_documents_issued_drafting_and_in_the_citys_name(world):
     doc("unit", unit=world.unit_a)
     doc("city_government", started_on=D2)  # not yet begun on AS_OF
     assert f.institution_documents(world.campaign, AS_OF) == 4
-    assert f.institution_documents(world.campaign, AS_OF, status="issued") == 2
-    assert f.institution_documents(world.campaign, AS_OF, status="drafting") == 2
-    assert f.institution_documents(world.campaign, AS_OF, status="issued", by_city=True) == 1
-    assert f.institution_documents(world.campaign, D2, status="issued", by_city=True) == 2
+    assert f.institution_documents_issued(world.campaign, AS_OF) == 2  # so two were drafting
+    assert f.institution_documents_by_city(world.campaign, AS_OF) == 1
+    assert f.institution_documents_by_city(world.campaign, D2) == 2
 
 
-def test_every_figure_of_the_index_answers_in_one_query(world, recs, django_assert_num_queries):
-    for key, _line, _label, selector, kwargs in f.FIGURES:
+def test_every_figure_is_counted_in_one_query(world, recs, django_assert_num_queries):
+    for figure in FIGURES:
         with django_assert_num_queries(1):
-            selector(world.campaign, AS_OF, **kwargs)
+            figure.value(world.campaign, AS_OF)
 
 
-def test_all_figures_at_once_are_each_selectors_own_count(world, recs, s):
-    """The figures page reads every figure at once (the study ones in one aggregate): each must
-    be what its own selector counts."""
+def test_the_figures_page_values_are_each_declarations_own_count(world, recs, s):
+    """The figures page reads every figure at once: each must be what its declaration counts."""
     s("reading_class", topic="经济思想")
     s("lecture")
     s("lecture", unit=world.unit_a)
@@ -321,13 +332,8 @@ def test_all_figures_at_once_are_each_selectors_own_count(world, recs, s):
     s("propaganda", lecturer="李研究员", topic="中国式现代化", participants=100, audience=50, unit=world.unit_b)
     s("online_report", date=D2)
     for as_of in (AS_OF, D2, recs.past + dt.timedelta(days=10)):
-        every = f.all_figures(campaign=world.campaign, as_of=as_of)
-        assert every == {key: sel(world.campaign, as_of, **kwargs) for key, _l, _t, sel, kwargs in f.FIGURES}
+        every = {row.key: row.value for row in figure_rows(campaign=world.campaign, as_of=as_of)}
+        assert {figure.key: every[figure.key] for figure in FIGURES} == {
+            figure.key: figure.value(world.campaign, as_of) for figure in FIGURES
+        }
     assert every["propaganda_audience"] == 1350 and every["lecture_sessions"] == 1
-
-
-def test_the_study_figures_are_counted_in_one_query(world, s, django_assert_num_queries):
-    s("theme_day", participants=800, audience=120000)
-    with django_assert_num_queries(1):
-        values = f.study_figures(world.campaign, AS_OF)
-    assert values["theme_day_attendance"] == 800 and values["online_reports"] == 0

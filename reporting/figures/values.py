@@ -1,0 +1,204 @@
+"""The figures' values as of a day, read from their declarations (registry.py), and the rows the
+figures page, the records hub, the API, the .xlsx and the .docx show.
+
+Every value is one database aggregate over its declaration's records. They are computed once per
+day and change of the records they count (campaign.selectors.counted_per_day, keyed on the
+change counter of the figure's `scope`); figures without a change counter are counted live."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+
+from campaign.models import Campaign
+from campaign.selectors import counted_per_day
+from reporting.figures.declaration import COUNT, INDICATOR, Figure
+from reporting.figures.registry import DASHBOARD, FIGURES, LINES, RECORDS, indicator
+from tasks.models import Indicator
+
+MAIN_INDICATORS = ("appeals_resolved", "satisfaction_rate")
+
+
+@dataclass
+class FigureRow:
+    """A figure as of a day: its declaration, value and the two lists behind it."""
+
+    figure: Figure
+    value: int | Decimal | None
+    url: str  # the list page
+    records: str  # the API list
+    label: str
+    unit: object  # the unit of measure, translated when shown (a lazy string) or as recorded
+
+    @property
+    def key(self) -> str:
+        return self.figure.key
+
+    @property
+    def line(self) -> str:
+        return self.figure.line
+
+    @property
+    def aggregate(self) -> str:
+        return self.figure.aggregate
+
+    @property
+    def computed(self) -> bool:
+        return self.value is not None
+
+    @property
+    def display(self) -> str:
+        """The value as a person writes it: 18.2, not 18.2000000000000."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, int):
+            return str(self.value)
+        return f"{Decimal(str(self.value)).quantize(Decimal('0.01')).normalize():f}"
+
+
+def _indicators(campaign: Campaign) -> list[dict]:
+    return list(
+        Indicator.objects.filter(campaign=campaign).order_by("name").values("id", "key", "name", "measure_unit")
+    )
+
+
+def _count(figures: list[Figure], campaign: Campaign, as_of: dt.date) -> dict:
+    """Each figure's value, the figures of one model in one aggregate query: each aggregate keeps
+    to its own figure's records (FILTER (WHERE id IN …)) over that model's rows of the campaign,
+    the same records `Figure.value` aggregates one by one."""
+    values, batches = {}, {}
+    for figure in figures:
+        if figure.aggregate == INDICATOR or figure.total in figure.list_filters.counts:
+            values[figure.key] = figure.value(campaign, as_of)  # the newest value / a join: on its own
+        else:
+            batches.setdefault(figure.model, []).append(figure)
+    for model, batch in batches.items():
+        rows = batch[0].list_filters.apply(model._default_manager.all(), {"campaign": str(campaign.pk)})
+        aggregates = {}
+        for figure in batch:
+            only = Q(pk__in=figure.records(campaign, as_of).order_by().values("pk"))
+            if figure.aggregate == COUNT:
+                aggregates[figure.key] = Count("pk", filter=only)
+            else:
+                aggregates[figure.key] = Coalesce(figure.list_filters.expression(figure.total, filter=only), 0)
+        values.update(rows.order_by().aggregate(**aggregates))
+    return values
+
+
+def _count_records(figures: list[Figure], campaign: Campaign, as_of: dt.date) -> dict:
+    """The records' figures and the campaign's indicators (with their values) in one cached read."""
+    indicators = _indicators(campaign)
+    others = [indicator(row["key"], row["name"], row["measure_unit"]) for row in indicators]
+    extra = [f for f in others if f.key not in MAIN_INDICATORS]
+    return {"values": _count(figures + extra, campaign, as_of), "indicators": indicators}
+
+
+def figure_rows(*, campaign: Campaign, as_of: dt.date, lines: tuple[str, ...] = ()) -> list[FigureRow]:
+    """Every figure as of the day (or those of `lines`), in the registry's order, the economic
+    indicators after the development line's own figures."""
+    values: dict = {}
+    by_scope: dict[str | None, list[Figure]] = {}
+    for figure in FIGURES:
+        if lines and figure.line not in lines:
+            continue
+        by_scope.setdefault(figure.scope, []).append(figure)
+    indicators: list[dict] = []
+    for scope, figures in by_scope.items():
+        if scope is None:
+            values.update(_count(figures, campaign, as_of))
+        elif scope == RECORDS:
+            counted = counted_per_day(
+                f"figure-registry:{','.join(lines)}",
+                campaign_id=campaign.pk,
+                scope=scope,
+                day=as_of,
+                count=lambda figures=figures: _count_records(figures, campaign, as_of),
+            )
+            values.update(counted["values"])
+            indicators = counted["indicators"]
+        else:
+            values.update(
+                counted_per_day(
+                    f"figure-registry:{','.join(lines)}",
+                    campaign_id=campaign.pk,
+                    scope=scope,
+                    day=as_of,
+                    count=lambda figures=figures: _count(figures, campaign, as_of),
+                )
+            )
+    by_key = {row["key"]: row for row in indicators}
+    declared = [figure for figure in FIGURES if not lines or figure.line in lines]
+    at = max((i for i, f in enumerate(declared) if f.line == "development"), default=len(declared) - 1) + 1
+    declared[at:at] = [
+        indicator(row["key"], row["name"], row["measure_unit"])
+        for row in indicators
+        if row["key"] not in MAIN_INDICATORS
+    ]
+    rows = []
+    for figure in declared:
+        ids = {}
+        label, unit = str(figure.label), figure.unit
+        if figure.key.startswith("indicator:"):
+            label = gettext("Economic indicator: %(name)s") % {"name": label}
+        if figure.aggregate == INDICATOR:
+            recorded = by_key.get(figure.filters["key"])
+            if recorded is not None:
+                ids["indicator"] = recorded["id"]
+                unit = recorded["measure_unit"] or unit  # the unit the value is kept in (万件, %)
+        available = figure.aggregate != INDICATOR or ids
+        rows.append(
+            FigureRow(
+                figure=figure,
+                value=values.get(figure.key),
+                url=figure.html_url(campaign, as_of, **ids) if available else "",
+                records=figure.api_url(campaign, as_of, **ids) if available else "",
+                label=label,
+                unit=unit,
+            )
+        )
+    return rows
+
+
+def campaign_figures(*, campaign: Campaign, as_of: dt.date) -> list[tuple[str, str, list[FigureRow]]]:
+    """Every figure, grouped by line in the seed's order: [(line, label, [FigureRow…])…]."""
+    rows = figure_rows(campaign=campaign, as_of=as_of)
+    return [(code, label, [row for row in rows if row.line == code]) for code, label in LINES]
+
+
+def figure_values(groups) -> dict[str, int | Decimal | None]:
+    return {row.key: row.value for _code, _label, rows in groups for row in rows}
+
+
+def figure_units(groups) -> dict[str, str]:
+    return {row.key: str(row.unit) for _code, _label, rows in groups for row in rows}
+
+
+def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date) -> list[FigureRow]:
+    """The dashboard's numbers for `user`: each declaration's records among those the user may see
+    (an inspector's groups' units), in one aggregate; each links to the same list, which the API
+    and the pages cut to the same user."""
+    from rectification.selectors import measures_visible_to
+
+    visible = measures_visible_to(user).values("pk")
+    rows = DASHBOARD[0].list_filters.apply(DASHBOARD[0].model._default_manager.all(), {"campaign": str(campaign.pk)})
+    aggregates = {
+        figure.key: Count("pk", filter=Q(pk__in=figure.records(campaign, as_of).order_by().values("pk")))
+        for figure in DASHBOARD
+    }
+    values = rows.filter(pk__in=visible).order_by().aggregate(**aggregates)
+    return [
+        FigureRow(
+            figure=figure,
+            value=values[figure.key],
+            url=figure.html_url(campaign, as_of),
+            records=figure.api_url(campaign, as_of),
+            label=str(figure.label),
+            unit=figure.unit,
+        )
+        for figure in DASHBOARD
+    ]
