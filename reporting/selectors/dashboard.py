@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from campaign import selectors as access
 from campaign.models import Campaign, Unit
 from rectification.models import Closure, Measure
-from rectification.selectors import light_counts, light_q, measures_visible_to
+from rectification.selectors import light_q, measures_visible_to
+from reporting.figures.values import dashboard_rows
 from tasks.models import ReportTransition, WeeklyProgress
 from tasks.selectors.progress import reports_visible_to
 from tasks.weeks import campaign_weeks, deadline_for, rule_of
@@ -68,7 +69,13 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         w["rate"] = round(100 * w["submitted"] / w["due"], 1) if w["due"] else 0
 
     measures = measures_visible_to(user).filter(problem__campaign=campaign)
-    lights = light_counts(measures, today)
+    # The light counts are the registry's dashboard figures (reporting/figures/registry.py).
+    counted = {row.key: row for row in dashboard_rows(user=user, campaign=campaign, as_of=today)}
+    lights = {
+        "total": counted["measures"].value,
+        **{light: counted[f"measures_{light}"].value for light in Light.values},
+    }
+    light_links = {light: counted[f"measures_{light}"].url for light in Light.values}
 
     # Closures signed off, by week.
     closures = access.cut_to_units(
@@ -152,6 +159,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         "units": len(units),
         "weeks": weeks,
         "lights": lights,
+        "light_links": light_links,
         "closure_weeks": closure_weeks,
         "closures_total": sum(closures_by_week.values()),
         "overdue_by_unit": overdue_by_unit,

@@ -46,7 +46,7 @@ def dashboard(request):
     records = reverse("reporting-records", args=["measures"])
     links = {
         "weeks": [f"{reverse('progress-grid')}?week={w['week']:%Y-%m-%d}" for w in data["weeks"]],
-        "lights": [f"{reverse('rect-measure-list')}?light={value}" for value, _label in LIGHTS],
+        "lights": [data["light_links"][value] for value, _label in LIGHTS],
         "closures": [
             f"{reverse('reporting-records', args=['closures'])}?week={w['week']:%Y-%m-%d}"
             for w in data["closure_weeks"]

@@ -120,3 +120,29 @@ def test_an_inspector_s_dashboard_counts_only_their_groups_units_each_as_its_lis
         for result in results:
             assert client.get(result["records"]).json()["count"] == result["value"], result["key"]
     assert api_as(world.liaison_a).get("/api/v1/dashboard/").status_code == 403
+
+
+def test_the_figures_page_makes_the_same_number_of_queries_for_few_and_many_records(
+    world, browser_as, make_measure, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tasks.services import study
+
+    client = browser_as(world.office)
+
+    def add(n):
+        for i in range(n):
+            make_measure(world.unit_a if i % 2 else world.unit_b)
+            study.study_activity_create(
+                by=world.office, campaign=world.campaign, kind="lecture", title=f"讲堂{i}", date=dt.date(2026, 11, 2)
+            )
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/reporting/figures/?as_of=2026-11-27").status_code == 200
+    add(6)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get("/reporting/figures/?as_of=2026-11-27")
+    assert 'data-figure="lecture_sessions">7<' in page.content.decode()
