@@ -37,21 +37,27 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
+def due_weeks(campaign: Campaign, today: dt.date | None = None) -> list[dt.date]:
+    """The campaign's weeks whose report deadline has passed (the scorecard's reports due)."""
     today = today or timezone.localdate()
     now = timezone.now()
+    rule = rule_of(campaign)
+    return [w for w in campaign_weeks(campaign, until=today) if deadline_for(campaign, w, rule) <= now]
+
+
+def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
     units = list(
         access.units_visible_to(user).filter(campaign=campaign, is_active=True).values("id", "name").order_by("name")
     )
-    rule = rule_of(campaign)
-    due_weeks = [w for w in campaign_weeks(campaign, until=today) if deadline_for(campaign, w, rule) <= now]
+    weeks_due = due_weeks(campaign, today)
     reports = reports_visible_to(user).filter(unit__campaign=campaign, unit__is_active=True)
     submitted = ~Q(status=WeeklyProgress.Status.DRAFT)
 
     # Reporting rate by week.
     by_week = {
         r["week_start"]: r
-        for r in reports.filter(week_start__in=due_weeks)
+        for r in reports.filter(week_start__in=weeks_due)
         .values("week_start")
         .annotate(submitted=Count("id", filter=submitted), on_time=Count("id", filter=submitted & Q(is_late=False)))
         .order_by()
@@ -63,7 +69,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
             "submitted": by_week.get(w, {}).get("submitted", 0),
             "on_time": by_week.get(w, {}).get("on_time", 0),
         }
-        for w in due_weeks
+        for w in weeks_due
     ]
     for w in weeks:
         w["rate"] = round(100 * w["submitted"] / w["due"], 1) if w["due"] else 0
@@ -92,7 +98,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
     # Per unit: reports, returns, measures, closures.
     per_report = {
         r["unit_id"]: r
-        for r in reports.filter(week_start__in=due_weeks)
+        for r in reports.filter(week_start__in=weeks_due)
         .values("unit_id")
         .annotate(submitted=Count("id", filter=submitted), on_time=Count("id", filter=submitted & Q(is_late=False)))
         .order_by()
@@ -130,10 +136,10 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         row = {
             "unit_id": unit["id"],
             "unit": unit["name"],
-            "reports_due": len(due_weeks),
+            "reports_due": len(weeks_due),
             "reports_submitted": r["submitted"],
             "reports_on_time": r["on_time"],
-            "punctuality": _ratio(r["on_time"], len(due_weeks)),
+            "punctuality": _ratio(r["on_time"], len(weeks_due)),
             "measures": m["total"],
             "measures_due": m["due"],
             "measures_on_time": m["on_time"],
