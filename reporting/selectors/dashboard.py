@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from campaign import selectors as access
 from campaign.models import Campaign, Unit
 from rectification.models import Closure, Measure
-from rectification.selectors import light_counts, light_q, measures_visible_to
+from rectification.selectors import light_q, measures_visible_to
+from reporting.figures.values import dashboard_rows
 from tasks.models import ReportTransition, WeeklyProgress
 from tasks.selectors.progress import reports_visible_to
 from tasks.weeks import campaign_weeks, deadline_for, rule_of
@@ -36,21 +37,27 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
+def due_weeks(campaign: Campaign, today: dt.date | None = None) -> list[dt.date]:
+    """The campaign's weeks whose report deadline has passed (the scorecard's reports due)."""
     today = today or timezone.localdate()
     now = timezone.now()
+    rule = rule_of(campaign)
+    return [w for w in campaign_weeks(campaign, until=today) if deadline_for(campaign, w, rule) <= now]
+
+
+def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
     units = list(
         access.units_visible_to(user).filter(campaign=campaign, is_active=True).values("id", "name").order_by("name")
     )
-    rule = rule_of(campaign)
-    due_weeks = [w for w in campaign_weeks(campaign, until=today) if deadline_for(campaign, w, rule) <= now]
+    weeks_due = due_weeks(campaign, today)
     reports = reports_visible_to(user).filter(unit__campaign=campaign, unit__is_active=True)
     submitted = ~Q(status=WeeklyProgress.Status.DRAFT)
 
     # Reporting rate by week.
     by_week = {
         r["week_start"]: r
-        for r in reports.filter(week_start__in=due_weeks)
+        for r in reports.filter(week_start__in=weeks_due)
         .values("week_start")
         .annotate(submitted=Count("id", filter=submitted), on_time=Count("id", filter=submitted & Q(is_late=False)))
         .order_by()
@@ -62,13 +69,19 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
             "submitted": by_week.get(w, {}).get("submitted", 0),
             "on_time": by_week.get(w, {}).get("on_time", 0),
         }
-        for w in due_weeks
+        for w in weeks_due
     ]
     for w in weeks:
         w["rate"] = round(100 * w["submitted"] / w["due"], 1) if w["due"] else 0
 
     measures = measures_visible_to(user).filter(problem__campaign=campaign)
-    lights = light_counts(measures, today)
+    # The light counts are the registry's dashboard figures (reporting/figures/registry.py).
+    counted = {row.key: row for row in dashboard_rows(user=user, campaign=campaign, as_of=today)}
+    lights = {
+        "total": counted["measures"].value,
+        **{light: counted[f"measures_{light}"].value for light in Light.values},
+    }
+    light_links = {light: counted[f"measures_{light}"].url for light in Light.values}
 
     # Closures signed off (measures and special-rectification tasks alike), by week.
     closures = access.cut_to_units(
@@ -85,7 +98,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
     # Per unit: reports, returns, measures, closures.
     per_report = {
         r["unit_id"]: r
-        for r in reports.filter(week_start__in=due_weeks)
+        for r in reports.filter(week_start__in=weeks_due)
         .values("unit_id")
         .annotate(submitted=Count("id", filter=submitted), on_time=Count("id", filter=submitted & Q(is_late=False)))
         .order_by()
@@ -120,10 +133,10 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         row = {
             "unit_id": unit["id"],
             "unit": unit["name"],
-            "reports_due": len(due_weeks),
+            "reports_due": len(weeks_due),
             "reports_submitted": r["submitted"],
             "reports_on_time": r["on_time"],
-            "punctuality": _ratio(r["on_time"], len(due_weeks)),
+            "punctuality": _ratio(r["on_time"], len(weeks_due)),
             "measures": m["total"],
             "measures_due": m["due"],
             "measures_on_time": m["on_time"],
@@ -149,6 +162,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         "units": len(units),
         "weeks": weeks,
         "lights": lights,
+        "light_links": light_links,
         "closure_weeks": closure_weeks,
         "closures_total": sum(closures_by_week.values()),
         "overdue_by_unit": overdue_by_unit,

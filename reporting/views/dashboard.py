@@ -3,6 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +15,7 @@ from rectification.models import Closure, Measure
 from rectification.selectors import measure_list
 from reporting import exports
 from reporting.selectors.dashboard import dashboard as dashboard_data
+from reporting.selectors.dashboard import due_weeks
 from reporting.views.common import XLSX, campaign_or_404, download, parse_day
 from tasks.models import ReportTransition
 from tasks.selectors.progress import reports_visible_to
@@ -46,7 +49,7 @@ def dashboard(request):
     records = reverse("reporting-records", args=["measures"])
     links = {
         "weeks": [f"{reverse('progress-grid')}?week={w['week']:%Y-%m-%d}" for w in data["weeks"]],
-        "lights": [f"{reverse('rect-measure-list')}?light={value}" for value, _label in LIGHTS],
+        "lights": [data["light_links"][value] for value, _label in LIGHTS],
         "closures": [
             f"{reverse('reporting-records', args=['closures'])}?week={w['week']:%Y-%m-%d}"
             for w in data["closure_weeks"]
@@ -86,8 +89,11 @@ def records(request, kind: str):
         rows = measure_list(
             user=request.user, campaign_id=campaign.pk, unit_id=unit_id, light=request.GET.get("light", "")
         )
-        if request.GET.get("on_time") == "1":
-            rows = rows.filter(status="closed")
+        closed = Q(status=Measure.Status.CLOSED)
+        if request.GET.get("due") == "1":  # the scorecard's measures due: deadline passed, or closed
+            rows = rows.filter(closed | Q(deadline__lt=timezone.localdate()))
+        if request.GET.get("on_time") == "1":  # closed by their deadline
+            rows = rows.annotate(closed_day=TruncDate("closed_at")).filter(closed, closed_day__lte=F("deadline"))
     elif kind == "closures":
         rows = access.cut_to_units(
             Closure.objects.filter(unit__campaign=campaign, status=Closure.Status.SIGNED_OFF),
@@ -112,6 +118,10 @@ def records(request, kind: str):
             )
         if request.GET.get("late") == "1":
             rows = rows.filter(is_late=True)
+        if request.GET.get("due") == "1":  # the weeks whose deadline has passed, as the scorecard counts
+            rows = rows.filter(week_start__in=due_weeks(campaign))
+        if request.GET.get("on_time") == "1":
+            rows = rows.filter(is_late=False)
         rows = rows.exclude(status="draft").order_by("-week_start", "unit__name")
     query = request.GET.copy()
     query.pop("page", None)

@@ -120,3 +120,53 @@ def test_an_inspector_s_dashboard_counts_only_their_groups_units_each_as_its_lis
         for result in results:
             assert client.get(result["records"]).json()["count"] == result["value"], result["key"]
     assert api_as(world.liaison_a).get("/api/v1/dashboard/").status_code == 403
+
+
+def test_the_figures_page_makes_the_same_number_of_queries_for_few_and_many_records(
+    world, browser_as, make_measure, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tasks.services import study
+
+    client = browser_as(world.office)
+
+    def add(n):
+        for i in range(n):
+            make_measure(world.unit_a if i % 2 else world.unit_b)
+            study.study_activity_create(
+                by=world.office, campaign=world.campaign, kind="lecture", title=f"讲堂{i}", date=dt.date(2026, 11, 2)
+            )
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/reporting/figures/?as_of=2026-11-27").status_code == 200
+    add(6)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get("/reporting/figures/?as_of=2026-11-27")
+    assert 'data-figure="lecture_sessions">7<' in page.content.decode()
+
+
+def test_each_scorecard_cell_opens_a_list_of_exactly_its_records(
+    world, browser_as, make_report, make_measure, close_measure
+):
+    import html
+
+    from tests.reporting.conftest import MONDAY
+
+    make_report(world.unit_a, MONDAY)  # on time
+    make_report(world.unit_a, MONDAY - dt.timedelta(days=7), late=True)
+    on_time = make_measure(world.unit_a, created=dt.date(2026, 11, 2), deadline=dt.date(2026, 11, 20))
+    close_measure(on_time, dt.date(2026, 11, 18))
+    late = make_measure(world.unit_a, created=dt.date(2026, 11, 2), deadline=dt.date(2026, 11, 10))
+    close_measure(late, dt.date(2026, 11, 18))
+    make_measure(world.unit_a, created=dt.date(2026, 11, 2), deadline=dt.date(2026, 11, 12))  # due, open
+    make_measure(world.unit_a, created=dt.date(2026, 11, 2), deadline=dt.date(2027, 1, 31))  # not due
+    client = browser_as(world.office)
+    page = client.get("/reporting/").content.decode()
+    cells = re.findall(r'<a href="([^"]+)" data-cell="(\w+)">(\d+)</a>', page)
+    unit_a = [(url, key, n) for url, key, n in cells if f"unit={world.unit_a.pk}&" in html.unescape(url)]
+    assert {key: int(n) for _url, key, n in unit_a} == {"reports_on_time": 1, "measures_on_time": 1, "measures_due": 3}
+    for url, key, n in unit_a:
+        assert _page_number(client, html.unescape(url), "data-count") == int(n), key
