@@ -721,12 +721,13 @@ def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], f
             if entries and entries[-1][0] == mid:
                 # The latest entry is the one that reached the target.
                 last = entries[-1]
-                entries[-1] = (*last[:3], value, done, 100, "已完成", *last[7:])
+                entries[-1] = (*last[:3], value, done, 100, m_start + dt.timedelta(days=span_days), "已完成", *last[8:])
             else:
                 on = max(closed_on - dt.timedelta(days=3), m_start)  # before the closure request
                 r_index = next((k for k, (_n, opens, due) in enumerate(rounds) if opens <= on <= due), None)
                 round_id = None if r_index is None else round0 + r_index
-                entries.append((mid, round_id, on, value, done, 100, "已完成", liaison, _aware(on, 16)))
+                line = m_start + dt.timedelta(days=span_days)  # at 100% the line reaches the deadline
+                entries.append((mid, round_id, on, value, done, 100, line, "已完成", liaison, _aware(on, 16)))
                 last_on = on
             percent = 100
         if extended:
