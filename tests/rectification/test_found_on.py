@@ -29,7 +29,8 @@ def test_problem_found_on_defaults_to_today_and_keeps_the_day_entered(world):
 
 @pytest.mark.parametrize(
     ("found_on", "message"),
-    [(dt.date(2026, 12, 1), "发现日期不能晚于今天"), (dt.date(2026, 8, 31), "发现日期不能早于主题教育开始之日")],
+    # The sentence names the day that bounds it: today, or the campaign's start.
+    [(dt.date(2026, 12, 1), "2026-11-30"), (dt.date(2026, 8, 31), "2026-09-01")],
 )
 def test_problem_found_in_the_future_or_before_the_campaign_is_refused_naming_the_field(world, found_on, message):
     with time_machine.travel(at(TODAY), tick=False), pytest.raises(ValidationError) as refused:
@@ -42,6 +43,7 @@ def test_problem_found_in_the_future_or_before_the_campaign_is_refused_naming_th
 
 def test_problem_form_takes_the_found_on_day_and_keeps_what_was_typed_when_refused(world, client):
     client.force_login(world.office)
+    client.cookies["django_language"] = "zh-hans"
     data = {"title": "审批慢", "unit": world.unit_a.pk, "level": "unit", "source": "self", "severity": "general"}
     with time_machine.travel(at(TODAY), tick=False):
         refused = client.post(reverse("rect-problem-new"), {**data, "found_on": "2026-12-05"})
