@@ -12,6 +12,7 @@ from campaign.models import User
 from rectification.models import Closure, Measure, Problem, SpecialTask
 from rectification.services import ledger, special
 from rectification.services import measures as services
+from tests.rectification.conftest import pdf
 
 
 @pytest.fixture
@@ -156,8 +157,11 @@ def _closed_special_task(world) -> SpecialTask:
     task = special.special_task_create(
         by=world.office, team=team, title="清理台账", owner_unit=world.unit_a, deadline=dt.date(2026, 12, 1)
     )
-    special.special_task_request_closure(by=world.liaison_a, task=task, statement="已清理完毕")
-    return special.special_task_decide(by=world.inspector, task=task, approve=True)
+    special.special_task_request_closure(
+        by=world.liaison_a, task=task, statement="已清理完毕", result_percent=100, files=[pdf()]
+    )
+    special.special_task_decide(by=world.inspector, task=task, approve=True)
+    return SpecialTask.objects.get(pk=task.pk)
 
 
 def test_database_refuses_to_change_a_closed_measures_target_or_progress(world, closed):
