@@ -127,7 +127,19 @@ def special_task_create(*, by: User, team: WorkTeam, title: str, owner_unit: Uni
         raise PermissionDenied(_("Only the office or the lead department may add tasks."))
     if not title.strip() or deadline is None:
         raise ValidationError(_("A task needs a title and a deadline."))
-    _of_campaign(team.rectification.campaign_id, "owner_unit", [owner_unit])
+    campaign = team.rectification.campaign
+    if deadline > campaign.end_date:
+        raise ValidationError(
+            {"deadline": _("Deadline: it cannot be after the campaign ends on %(date)s.") % {"date": campaign.end_date}}
+        )
+    if deadline < campaign.start_date:
+        raise ValidationError(
+            {
+                "deadline": _("Deadline: it cannot be before the campaign begins on %(date)s.")
+                % {"date": campaign.start_date}
+            }
+        )
+    _of_campaign(campaign.pk, "owner_unit", [owner_unit])
     number = team.tasks.count() + 1
     return SpecialTask.objects.create(
         team=team, number=number, title=title.strip(), owner_unit=owner_unit, deadline=deadline

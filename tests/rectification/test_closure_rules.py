@@ -301,3 +301,22 @@ def test_review_reads_in_a_flat_number_of_queries(
     with django_assert_max_num_queries(22):
         response = client.get("/rectification/review/?status=all")
     assert response.content.decode().count("data-closure=") == size + 1
+
+
+def test_special_task_deadline_outside_the_campaign_is_refused_naming_the_field(world, task, api_as):
+    team = task.team
+    with pytest.raises(ValidationError) as exc:
+        special_services.special_task_create(
+            by=world.office, team=team, title="长期任务", owner_unit=world.unit_a, deadline=dt.date(2099, 12, 31)
+        )
+    assert "2027-02-28" in exc.value.message_dict["deadline"][0]
+    with pytest.raises(ValidationError) as exc:
+        special_services.special_task_create(
+            by=world.office, team=team, title="旧任务", owner_unit=world.unit_a, deadline=dt.date(2026, 8, 1)
+        )
+    assert "2026-09-01" in exc.value.message_dict["deadline"][0]
+    late = {"team": team.pk, "title": "长期任务", "owner_unit": world.unit_a.pk, "deadline": "2099-12-31"}
+    response = api_as(world.office).post("/api/v1/special-tasks/", late)
+    assert response.status_code == 400
+    assert "2027-02-28" in response.json()["deadline"][0]
+    assert not team.tasks.filter(title="长期任务").exists()
