@@ -7,6 +7,7 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
@@ -93,6 +94,72 @@ def ledger_workbook(measures) -> bytes:
             sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
         for column in (3, 11, 19):
             sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def closures_workbook(closures) -> bytes:
+    """The closure ledger (销号台账): one row per closure request of a measure or a special task,
+    exactly the requests listed (selectors.closures_for_review, filtered), with the claim
+    against the target, the shortfall, the original deadline, late and re-closed flags, the
+    evidence files and the decision."""
+    workbook = Workbook()
+    headers = [
+        _("No."),
+        _("Kind"),
+        _("Item"),
+        _("Unit"),
+        _("Result against the target"),
+        _("Share of the target reached (%)"),
+        _("Why the target was not reached"),
+        _("Original deadline"),
+        _("Late"),
+        _("Asked again after a reopen"),
+        _("Evidence"),
+        _("Requested"),
+        _("Requested by"),
+        _("Status"),
+        _("Decided"),
+        _("Decided by"),
+        _("Decision note"),
+    ]
+    widths = [6, 10, 40, 20, 40, 10, 30, 11, 6, 8, 30, 11, 12, 10, 11, 12, 30]
+    sheet = styled_sheet(workbook, _("Closure ledger"), headers, widths)
+    yes, no = _("yes"), _("no")
+    for number, c in enumerate(closures, start=1):
+        if c.measure_id:
+            kind, item = _("Measure"), f"{c.measure.problem.code}-{c.measure.number} {c.measure.content}"
+        else:
+            kind, item = _("Special task"), f"{c.special_task.team.name} {c.special_task.number} {c.special_task.title}"
+        sheet.append(
+            [
+                number,
+                str(kind),
+                item,
+                c.unit.name,
+                c.statement,
+                c.result_percent,
+                c.shortfall,
+                c.due_on,
+                str(yes if c.late else no),
+                str(yes if c.after_reopen else no),
+                "、".join(e.name for e in c.evidence.all()),
+                timezone.localtime(c.requested_at).date() if c.requested_at else None,
+                c.requested_by.display_name if c.requested_by else "",
+                c.get_status_display(),
+                timezone.localtime(c.decided_at).date() if c.decided_at else None,
+                c.decided_by.display_name if c.decided_by else "",
+                c.decision_note,
+            ]
+        )
+        row = sheet.max_row
+        for column in (8, 12, 15):
+            sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
+        for column in (3, 5, 7, 17):
+            sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+        if c.shortfall:
+            sheet.cell(row=row, column=7).fill = PatternFill("solid", fgColor="FFF3CD")
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -385,6 +385,8 @@ def review(request):
         reclosed=bool(filters.get("reclosed")),
     )
     closures = closures.filter(**{campaign_path(closures.model): campaign}).order_by("requested_at", "id")
+    if request.GET.get("export") == "xlsx":
+        return download(ledger.closures_workbook(closures), f"closures-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(closures, 30).get_page(request.GET.get("page"))
     for closure in page:
         closure.may_decide = closure.status == Closure.Status.REQUESTED and rules.may_review_closure(

@@ -320,3 +320,25 @@ def test_special_task_deadline_outside_the_campaign_is_refused_naming_the_field(
     assert response.status_code == 400
     assert "2027-02-28" in response.json()["deadline"][0]
     assert not team.tasks.filter(title="长期任务").exists()
+
+
+def test_review_exports_the_filtered_closures_of_both_kinds_as_a_ledger(world, task, make_measure, browser_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    _special_claim(world, task, percent=80, shortfall="两项待批复")
+    measure = make_measure()
+    services.measure_closure_request(
+        by=world.liaison_a, measure=measure, statement="已完成", result_value=measure.target_value, files=[pdf()]
+    )
+    response = browser_as(world.office).get("/rectification/review/?export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted(row[1] for row in rows) == ["专项整治任务", "整改措施"]
+    special_row = next(row for row in rows if row[1] == "专项整治任务")
+    assert special_row[5] == 80 and special_row[6] == "两项待批复"
+    below = browser_as(world.office).get("/rectification/review/?below_target=on&export=xlsx")
+    rows = list(load_workbook(io.BytesIO(below.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [row[1] for row in rows] == ["专项整治任务"]
