@@ -28,8 +28,8 @@ def formula() -> str:
     return _(
         "Score = %(p)s × reporting punctuality + %(m)s × measures on time + %(r)s × (1 − returns ÷ reports "
         "submitted). Punctuality: reports submitted by the deadline ÷ reports due. Measures on time: measures "
-        "closed by their deadline ÷ measures due (deadline passed, or closed). A part with nothing due yet "
-        "counts in full."
+        "closed by their original deadline ÷ measures due (original deadline passed, or closed); an extension "
+        "does not make a measure on time. A part with nothing due yet counts in full."
     ) % {"p": WEIGHTS["punctuality"], "m": WEIGHTS["on_time"], "r": WEIGHTS["returns"]}
 
 
