@@ -162,11 +162,6 @@ def figure_json(request, row) -> dict:
     }
 
 
-def campaign_asked(request):
-    """The campaign named by `?campaign=` among those the caller may see, else their current one."""
-    return chosen_campaign(request, remember=False)
-
-
 class FigureViewSet(viewsets.ViewSet):
     """The campaign's summary figures (DOMAIN.md) as of `as_of` (YYYY-MM-DD, default today), of the
     campaign `campaign` (default the newest): for each its `key`, `label`, `value`, `unit`,
@@ -205,7 +200,7 @@ class DashboardViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("campaign", int)], responses={200: FiguresSerializer})
     def list(self, request):
-        campaign = campaign_asked(request)
+        campaign = chosen_campaign(request, remember=False)
         today = timezone.localdate()
         if campaign is None:
             return Response({"campaign": None, "as_of": today, "count": 0, "results": []})
