@@ -176,6 +176,8 @@ def test_database_refuses_to_rename_a_rectified_problem_or_rewrite_a_decided_clo
     with pytest.raises(DatabaseError), transaction.atomic():
         Problem.objects.filter(pk=closed.problem_id).update(severity="general")
     with pytest.raises(DatabaseError), transaction.atomic():
+        Problem.objects.filter(pk=closed.problem_id).update(found_on=dt.date(2026, 9, 1))
+    with pytest.raises(DatabaseError), transaction.atomic():
         Closure.objects.filter(measure=closed).update(statement="另一个说法")
 
 
