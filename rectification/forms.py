@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.selectors import units_visible_to
+from campaign.widgets import DateInput
 from rectification.models import Closure, Measure, PetitionCase, Problem
 
 
@@ -45,7 +46,7 @@ class ServiceErrorsMixin:
 
 
 def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
+    return DateInput()
 
 
 class ProblemFilterForm(forms.Form):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Unit, WorkLine
+from campaign.widgets import DateInput
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors.keytasks import TaskStatus
 
@@ -40,7 +41,7 @@ class KeyTaskForm(forms.ModelForm):
             "metric_target",
         ]
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "deadline": DateInput(),
             "done_definition": forms.Textarea(attrs={"rows": 3}),
             "cooperating_units": forms.SelectMultiple(attrs={"size": 8}),
         }

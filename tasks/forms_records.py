@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
 from campaign.forms import UnitField
 from campaign.models import InspectionGroup, Unit, User
+from campaign.widgets import DateInput
 from tasks.models import (
     ExchangeMeeting,
     Finding,
@@ -28,7 +30,7 @@ from tasks.models import (
 from tasks.selectors.records import records_visible_to
 from tasks.services import research as research_services
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 LEVEL_CHOICES = [("", _("All levels")), ("city", _("City level")), ("unit", _("Unit level"))]
 
 
@@ -36,16 +38,23 @@ def split_names(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[\n,，、;；]+", text or "") if part.strip()]
 
 
+def _date_box(model_field, **kwargs):
+    """A record's date fields get the project's date box (campaign/widgets.py)."""
+    if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
+        kwargs["widget"] = DATE
+    return model_field.formfield(**kwargs)
+
+
 class RecordForm(forms.ModelForm):
     """A record's form: the unit is the liaison's own (fixed) or, for the office, any unit of
     the campaign or none (city level). Date fields get a date picker."""
 
+    class Meta:
+        formfield_callback = _date_box
+
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign, self.user = campaign, user
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.widget = DATE
         if "unit" in self.fields:
             units = Unit.objects.filter(campaign=campaign).order_by("kind", "name")
             if access.is_office(user):
@@ -75,7 +84,7 @@ class StudyActivityForm(RecordForm):
         ),
     )
 
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = StudyActivity
         fields = [
             "unit",
@@ -119,6 +128,7 @@ class MakeUpForm(forms.Form):
 
 class FocusAreaForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _date_box
         model = FocusArea
         fields = ["number", "name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -131,7 +141,7 @@ class FocusAreaForm(forms.ModelForm):
 
 
 class ResearchTopicForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = ResearchTopic
         fields = ["level", "unit", "focus_area", "title", "leader", "claimed_by", "status", "conclusion"]
         widgets = {"conclusion": forms.Textarea(attrs={"rows": 3})}
@@ -145,7 +155,7 @@ class ResearchTopicForm(RecordForm):
 
 
 class ResearchActivityForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = ResearchActivity
         fields = [
             "unit",
@@ -193,6 +203,7 @@ class CompleteForm(forms.Form):
 
 class SpotCheckForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _date_box
         model = SpotCheck
         fields = ["group", "date", "method", "result", "note"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
@@ -207,21 +218,21 @@ class SpotCheckForm(forms.ModelForm):
 
 
 class ExchangeMeetingForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = ExchangeMeeting
         fields = ["unit", "date", "title", "participants", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class TypicalCaseForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = TypicalCase
         fields = ["unit", "kind", "title", "topic", "date", "lesson"]
         widgets = {"lesson": forms.Textarea(attrs={"rows": 3})}
 
 
 class InnovationMeasureForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = InnovationMeasure
         fields = ["unit", "topic", "finding", "title", "description", "department", "use", "adopted_on"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -258,7 +269,7 @@ class FollowUpForm(forms.Form):
 
 
 class IndicatorForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = Indicator
         fields = ["key", "name", "measure_unit", "target", "source", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
@@ -271,14 +282,14 @@ class IndicatorValueForm(forms.Form):
 
 
 class LivelihoodItemForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = LivelihoodItem
         fields = ["unit", "kind", "title", "responsible", "listed_on", "status", "solved_on", "result"]
         widgets = {"result": forms.Textarea(attrs={"rows": 2})}
 
 
 class VolunteerTeamForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = VolunteerTeam
         fields = ["unit", "name", "community", "formed_on", "volunteers"]
 
@@ -290,7 +301,7 @@ class ProjectForm(forms.Form):
 
 
 class InstitutionDocumentForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = InstitutionDocument
         fields = ["unit", "issued_by", "title", "doc_number", "started_on", "institutionalises", "measure"]
         widgets = {"institutionalises": forms.Textarea(attrs={"rows": 3})}

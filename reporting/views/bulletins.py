@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign import selectors as access
 from campaign.choice import campaign_shown
 from campaign.listfilters import parse_day
+from campaign.widgets import DateInput
 from reporting.models import Bulletin
 from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to
 from reporting.services import bulletins as services
@@ -19,7 +20,7 @@ from reporting.views.common import DOCX, campaign_or_404, download
 
 class NewBulletinForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Bulletin.Kind.choices)
-    day = forms.DateField(label=_("A day in the week"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("A day in the week"), widget=DateInput())
 
 
 class BulletinForm(forms.Form):
