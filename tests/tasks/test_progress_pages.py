@@ -54,6 +54,15 @@ def test_liaison_writes_and_submits_this_weeks_report_from_the_form(tasks_world,
     assert report.items.get(key_task=tasks_world.task_a).value == 3
 
 
+def test_a_head_count_target_reads_as_a_whole_number_on_the_form_and_the_task(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    page = client.get(f"/progress/{report.pk}/edit/").content.decode()
+    assert "目标 5)" in page and "5.00" not in page
+    task_page = client.get(f"/key-tasks/{tasks_world.task_a.pk}/").content.decode()
+    assert "5 期" in task_page and "5.00" not in task_page
+
+
 def test_autosave_keeps_a_draft_and_answers_the_new_version(tasks_world, browser_as, frozen):
     client = browser_as(tasks_world.liaison_a)
     report = start(client)
