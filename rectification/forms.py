@@ -283,9 +283,19 @@ class TriageForm(ServiceErrorsMixin, forms.Form):
 
 
 class AdvanceForm(ServiceErrorsMixin, forms.Form):
+    """Move a petition case on: it moves one step at a time, so the form offers (and starts
+    from) the step after the case's own."""
+
     stage = forms.ChoiceField(label=_("Move to"), choices=PetitionCase.Stage.choices)
     on = forms.DateField(label=_("Date"), widget=_date_input(), required=False)
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, case: PetitionCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        following = case.next_stage()
+        if following is not None:
+            self.fields["stage"].choices = [(following.value, following.label)]
+            self.fields["stage"].initial = following.value
 
 
 class SiteVisitForm(ServiceErrorsMixin, forms.Form):

@@ -217,6 +217,12 @@ class PetitionCase(HappenedDates, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def next_stage(self) -> PetitionCase.Stage | None:
+        """The step the case moves to next (it moves one step at a time), None once resolved."""
+        stages = list(self.Stage)
+        at = stages.index(self.Stage(self.stage))
+        return stages[at + 1] if at + 1 < len(stages) else None
+
     @property
     def is_overdue(self) -> bool:
         """Not resolved and past its deadline."""

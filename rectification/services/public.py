@@ -255,9 +255,6 @@ def petition_cases_receive(*, by: User, campaign: Campaign, batch: str, kind: st
     return made
 
 
-STAGE_ORDER = [s.value for s in PetitionCase.Stage]
-
-
 def _check_stage_date(case: PetitionCase, stage: str, on: dt.date) -> None:
     """A stage is dated on a day that has passed, not before the stage before it. A resolution
     recorded after the deadline is dated after the deadline: on every day since the deadline the
@@ -308,7 +305,8 @@ def petition_case_advance(
     if not (is_office(by) or case.leader_id == by.pk or rules.acts_for(by, case.unit_id)):
         raise PermissionDenied(_("You may not update this case."))
     case = PetitionCase.objects.select_for_update().get(pk=case.pk)
-    if stage not in STAGE_ORDER or STAGE_ORDER.index(stage) != STAGE_ORDER.index(case.stage) + 1:
+    following = case.next_stage()
+    if following is None or stage != following.value:
         raise ValidationError(
             {
                 "stage": _("The case is at “%(stage)s”; it moves one step at a time.")

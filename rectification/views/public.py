@@ -237,7 +237,7 @@ def petition_detail(request, pk: int):
     may_move = case.stage != PetitionCase.Stage.RESOLVED and (
         is_office(request.user) or case.leader_id == request.user.pk or rules.acts_for(request.user, case.unit_id)
     )
-    form = forms.AdvanceForm(request.POST or None) if may_move else None
+    form = forms.AdvanceForm(request.POST or None, case=case) if may_move else None
     context = {"case": case, "form": form, "history": record_history(case)}
     return render(request, "rectification/petition_detail.html", context)
 
@@ -246,7 +246,7 @@ def petition_detail(request, pk: int):
 @require_POST
 def petition_advance(request, pk: int):
     case = get_object_or_404(selectors.petition_cases_visible_to(request.user), pk=pk)
-    form = forms.AdvanceForm(request.POST)
+    form = forms.AdvanceForm(request.POST, case=case)
     if form.is_valid():
         try:
             services.petition_case_advance(by=request.user, case=case, **form.cleaned_data)

@@ -167,6 +167,29 @@ def test_petition_case_moves_one_stage_at_a_time_and_resolution_needs_its_text(w
     assert case.investigated_on == dt.date(2026, 10, 10) and case.resolved_on is not None
 
 
+def test_the_petition_page_offers_the_next_step_so_pressing_move_on_unchanged_moves_the_case(world, browser_as):
+    case = public_services.petition_case_create(
+        by=world.office,
+        campaign=world.campaign,
+        code="XF-002",
+        kind="leader_case",
+        title="征收补偿争议",
+        unit=world.unit_b,
+        leader=world.leader,
+        received_on=dt.date(2026, 10, 1),
+        deadline=dt.date(2026, 11, 30),
+    )
+    client = browser_as(world.office)
+    page = client.get(f"/rectification/petitions/{case.pk}/").content.decode()
+    assert 'value="consultation" selected' in page and 'value="investigation"' not in page
+    response = client.post(f"/rectification/petitions/{case.pk}/advance/", {"stage": "consultation"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == "consultation" and case.investigated_on is not None
+    page = client.get(f"/rectification/petitions/{case.pk}/").content.decode()
+    assert 'value="handling" selected' in page and 'value="consultation"' not in page
+
+
 def test_leader_case_needs_a_leader(world):
     with pytest.raises(ValidationError):
         public_services.petition_case_create(
