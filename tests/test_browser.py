@@ -106,7 +106,7 @@ def test_liaison_fills_and_submits_this_weeks_report_on_a_phone(demo_site, chrom
     page.goto(demo_site + "/progress/")
     page.click("main form[action$='/progress/start/'] button")
     page.wait_for_load_state("networkidle")
-    first_note = page.locator("textarea[name$='-note']").first
+    first_note = page.locator("textarea[name$='-note']:visible").first  # finished tasks are folded
     first_note.fill("本周召开专题会议一次，推进调研两项。")
     page.fill("textarea[name=highlights]", "完成专题读书班第二期，形成调研报告初稿。")
     page.fill("textarea[name=next_week_plan]", "下周召开调研成果交流会。")

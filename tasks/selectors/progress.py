@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -54,6 +55,37 @@ def report_detail(*, user, report_id: int) -> WeeklyProgress:
         )
         .get(pk=report_id)
     )
+
+
+def values_reported_before(report: WeeklyProgress) -> dict[int, Decimal]:
+    """Each key task's value in the unit's latest earlier report that was submitted (one query):
+    a value reached is cumulative, so a lower one this week is a correction to be confirmed."""
+    rows = (
+        ProgressItem.objects.filter(
+            report__unit_id=report.unit_id,
+            report__week_start__lt=report.week_start,
+            report__first_submitted_at__isnull=False,
+            value__isnull=False,
+        )
+        .order_by("-report__week_start")
+        .values_list("key_task_id", "value")
+    )
+    latest: dict[int, Decimal] = {}
+    for task_id, value in rows:  # one row per task and earlier week: a few hundred at most
+        latest.setdefault(task_id, value)
+    return latest
+
+
+def lowered_values(report: WeeklyProgress, typed: dict[int, dict]) -> list[dict]:
+    """The key tasks whose typed value is below the value last reported for them."""
+    before = values_reported_before(report)
+    lowered = []
+    for item in report.items.select_related("key_task").order_by("key_task__number"):
+        value = typed.get(item.key_task_id, {}).get("value", item.value)
+        previous = before.get(item.key_task_id)
+        if value is not None and previous is not None and value < previous:
+            lowered.append({"task": item.key_task, "before": previous, "now": value})
+    return lowered
 
 
 def cell_state(*, status: str | None, is_late: bool, deadline: dt.datetime, now: dt.datetime) -> str:

@@ -21,7 +21,7 @@ from campaign.choice import campaign_shown, chosen_campaign, chosen_campaign_or_
 from campaign.forms import UnitFilterForm
 from tasks import weeks
 from tasks.forms import ITEM_STATUS_CHOICES, ReturnForm
-from tasks.models import ReportAttachment, WeeklyProgress
+from tasks.models import ProgressItem, ReportAttachment, WeeklyProgress
 from tasks.selectors import progress as selectors
 from tasks.services import progress as services
 
@@ -192,6 +192,17 @@ def progress_edit(request, pk: int):
                     "now": timezone.now(),
                 },
             )
+        lowered = []
+        if saved and not errors and request.POST.get("action") == "submit" and not request.POST.get("confirm_lower"):
+            # A value reached is cumulative: a lower one is asked about before it goes to the office.
+            lowered = selectors.lowered_values(report, typed)
+            if lowered:
+                errors.append(
+                    _(
+                        "A value reached went down since your last report: confirm it is a correction, "
+                        "then submit again."
+                    )
+                )
         if saved and not errors:
             if request.POST.get("action") == "submit":
                 try:
@@ -210,11 +221,13 @@ def progress_edit(request, pk: int):
         report = _report_or_404(request.user, pk)
         for name in services.TEXT_FIELDS:
             setattr(report, name, request.POST.get(name, ""))
-        return _edit_page(request, report, conflict=conflict, errors=errors, typed=typed, version=version)
+        return _edit_page(
+            request, report, conflict=conflict, errors=errors, typed=typed, version=version, lowered=lowered
+        )
     return _edit_page(request, report, conflict=None, errors=[], typed={})
 
 
-def _edit_page(request, report, *, conflict, errors, typed, version: int | None = None):
+def _edit_page(request, report, *, conflict, errors, typed, version: int | None = None, lowered=()):
     rows = []
     for item in report.items.all():
         values = typed.get(item.key_task_id, {})
@@ -237,6 +250,8 @@ def _edit_page(request, report, *, conflict, errors, typed, version: int | None 
             "status_choices": ITEM_STATUS_CHOICES,
             "records": selectors.week_records(unit=report.unit, week_start=report.week_start),
             "version": report.version if version is None else version,
+            "lowered": lowered,
+            "done": ProgressItem.Status.DONE,
             "return_comment": next((t.comment for t in reversed(report.transitions.all()) if t.action == "return"), "")
             if report.status == WeeklyProgress.Status.RETURNED
             else "",

@@ -1,6 +1,7 @@
 """Weekly progress and key tasks through the pages and the API, persona by persona."""
 
 import datetime as dt
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -61,6 +62,56 @@ def test_a_head_count_target_reads_as_a_whole_number_on_the_form_and_the_task(ta
     assert "目标 5)" in page and "5.00" not in page
     task_page = client.get(f"/key-tasks/{tasks_world.task_a.pk}/").content.decode()
     assert "5 期" in task_page and "5.00" not in task_page
+
+
+def _reported_last_week(world, value):
+    with time_machine.travel(THURSDAY - dt.timedelta(days=7), tick=False):
+        last = services.report_open(unit=world.unit_a, week_start=MONDAY - dt.timedelta(days=7), by=world.liaison_a)
+        services.report_save_and_submit(
+            report=last,
+            by=world.liaison_a,
+            version=last.version,
+            data={"highlights": "读书班。", "next_week_plan": "继续。"},
+            items={world.task_a.pk: {"value": Decimal(value)}},
+        )
+
+
+def test_a_value_lower_than_last_reported_is_asked_about_before_it_is_submitted(tasks_world, browser_as, frozen):
+    _reported_last_week(tasks_world, 4)
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    lowered = form_data(report, action="submit", **{f"item-{tasks_world.task_a.pk}-value": "2"})
+    response = client.post(f"/progress/{report.pk}/edit/", lowered)
+    page = response.content.decode()
+    assert response.status_code == 200 and "确认属于更正" in page and "4 → 2" in page and 'name="confirm_lower"' in page
+    report.refresh_from_db()
+    assert report.status == "draft" and report.items.get(key_task=tasks_world.task_a).value == 2  # kept as typed
+
+    confirmed = form_data(report, action="submit", confirm_lower="1", **{f"item-{tasks_world.task_a.pk}-value": "2"})
+    assert client.post(f"/progress/{report.pk}/edit/", confirmed).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.items.get(key_task=tasks_world.task_a).value == 2
+
+
+def test_a_value_that_rises_or_stays_is_submitted_without_a_question(tasks_world, browser_as, frozen):
+    _reported_last_week(tasks_world, 4)
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    response = client.post(
+        f"/progress/{report.pk}/edit/",
+        form_data(report, action="submit", **{f"item-{tasks_world.task_a.pk}-value": "4"}),
+    )
+    assert response.status_code == 302
+
+
+def test_a_finished_task_is_folded_on_the_form_and_still_saved(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    client.post(f"/progress/{report.pk}/edit/", form_data(report, **{f"item-{tasks_world.task_a.pk}-status": "done"}))
+    page = client.get(f"/progress/{report.pk}/edit/").content.decode()
+    folded = page[page.index('<details class="task-done">') : page.index("</details>")]
+    assert "举办专题读书班" in folded and f'name="item-{tasks_world.task_a.pk}-status"' in folded
+    assert "区级调研" not in folded
 
 
 def test_autosave_keeps_a_draft_and_answers_the_new_version(tasks_world, browser_as, frozen):
