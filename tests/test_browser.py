@@ -103,7 +103,10 @@ def test_liaison_fills_and_submits_this_weeks_report_on_a_phone(demo_site, chrom
     )
     page = context.new_page()
     log_in(page, demo_site, "liaison")
-    page.goto(demo_site + "/progress/")
+    # On a phone the menu is folded behind one button, and opens on a tap.
+    assert not page.is_visible("nav.mainnav")
+    page.click("label.navtoggle-label")
+    page.click("nav.mainnav a[href='/progress/']")
     page.click("main form[action$='/progress/start/'] button")
     page.wait_for_load_state("networkidle")
     first_note = page.locator("textarea[name$='-note']:visible").first  # finished tasks are folded
