@@ -32,3 +32,10 @@ def light_badge(light: str):
         DOTS[light],
         Measure.Light(light).label,
     )
+
+
+@register.filter
+def paired_with(names, values):
+    """`criteria|paired_with:row.cells`: each column's name beside its value, so a table cell can
+    carry its column's name (the phone layout shows it as the cell's label)."""
+    return list(zip(names, values, strict=False))

@@ -103,7 +103,7 @@ def test_special_tasks_are_cut_to_the_owner_unit(world, team, api_as):
     )
 
 
-def test_arena_ranking_is_computed_and_shows_each_teams_scores(world, team, api_as):
+def test_arena_ranking_is_computed_and_shows_each_teams_scores(world, team, api_as, browser_as):
     second = services.work_team_create(
         by=world.office, rectification=team.rectification, name="治理欠薪专班", lead_unit=world.unit_b, member_units=[]
     )
@@ -137,6 +137,9 @@ def test_arena_ranking_is_computed_and_shows_each_teams_scores(world, team, api_
     assert api_as(world.office).post(f"/api/v1/arena-rounds/{arena.pk}/publish/").status_code == 200
     shown = api_as(world.liaison_a).get(f"/api/v1/arena-rounds/{arena.pk}/").json()["ranking"]
     assert shown[0]["team_name"] == "治理欠薪专班" and shown[0]["scores"] == [55.0, 35.0]
+    # each score cell carries its criterion's name, which the phone layout shows beside it
+    page = browser_as(world.office).get(f"/rectification/arena/{arena.pk}/").content.decode()
+    assert '<td data-label="工作成效">55.0</td>' in page and '<td data-label="群众评价">35.0</td>' in page
     with pytest.raises(ValidationError):
         services.arena_score_submit(by=world.leader, arena=arena, team=second, scores={work.pk: 10})
 
