@@ -347,3 +347,44 @@ class ChangeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.scope}: {self.value}"
+
+
+class Invitation(models.Model):
+    """A one-time first-login code the office gives a person (by e-mail, or on a printed sheet
+    for units that live on WeChat): with it, the person sets their own password. Only a digest
+    of the code is kept; a newer invitation of the person withdraws the older one; a code stops
+    working when used, when it expires, or after too many wrong tries."""
+
+    class Channel(models.TextChoices):
+        SHEET = "sheet", _("Printed sheet")
+        EMAIL = "email", _("E-mail")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person"))
+    digest = models.CharField(max_length=64)
+    channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True, withdrawn_at__isnull=True),
+                name="invitation_one_open_per_person",
+                violation_error_message=_("The person already has an open invitation."),
+            )
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="invitation_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.withdrawn_at is None and self.expires_at > timezone.now()

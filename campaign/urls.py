@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign import views
+from campaign import views, views_invitations
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
     path("inspection-groups/", views.inspection_groups, name="inspection-groups"),
     path("roster/", views.roster_import, name="roster-import"),
+    path("invitations/", views_invitations.invitation_list, name="invitations"),
     path("roster/template.xlsx", views.roster_template, name="roster-template"),
     path("roster/<int:pk>/", views.roster_import_detail, name="roster-import-detail"),
     path("roster/<int:pk>/confirm/", views.roster_import_confirm, name="roster-import-confirm"),

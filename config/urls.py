@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from campaign import api as campaign_api
+from campaign import views_invitations
 from campaign.forms_auth import LoginForm
 from rectification import api as rectification_api
 from reporting import api as reporting_api
@@ -63,6 +64,22 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("welcome/", views_invitations.welcome, name="welcome"),
+    path(
+        "password/forgot/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path("password/forgot/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("favicon.ico", FaviconView.as_view()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
