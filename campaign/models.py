@@ -18,6 +18,22 @@ class Campaign(models.Model):
         default=2,
         help_text=_("How many times a rectification measure's deadline may be extended."),
     )
+    # The bulletins' issuer and distribution (版记: 报, 送, 发), printed on every 周报 and 简报.
+    issuer = models.CharField(
+        _("bulletin issuer"),
+        max_length=100,
+        default="市委主题教育领导小组办公室",
+        help_text=_("Printed under the masthead."),
+    )
+    distribution_report = models.CharField(
+        _("reported to (报)"), max_length=300, blank=True, help_text=_("Superiors the bulletins are reported to.")
+    )
+    distribution_send = models.CharField(
+        _("sent to (送)"), max_length=300, blank=True, help_text=_("Leaders and bodies the bulletins are sent to.")
+    )
+    distribution_issue = models.CharField(
+        _("issued to (发)"), max_length=300, blank=True, help_text=_("Units the bulletins are issued to.")
+    )
     history = HistoricalRecords()
 
     class Meta:

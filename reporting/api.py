@@ -3,16 +3,17 @@
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign import selectors as access
-from campaign.api import query_int
+from campaign.api import campaign_in_body, query_int
 from campaign.choice import chosen_campaign
 from reporting.figures.values import dashboard_rows, figure_rows
 from reporting.models import Bulletin, Summary
 from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to, summary_list
+from reporting.services import bulletins as bulletin_services
 from reporting.services.bulletins import bulletin_docx
 from reporting.views.common import DOCX, parse_day
 
@@ -91,15 +92,69 @@ class BulletinSerializer(serializers.ModelSerializer):
         ]
 
 
-class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
+class BulletinCreateSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(
+        required=False, help_text="The campaign (default: the one the request is about)."
+    )
+    kind = serializers.ChoiceField(choices=Bulletin.Kind.choices, help_text="weekly (周报) or briefing (简报)")
+    day = serializers.DateField(help_text="A day in the week the bulletin covers.")
+    cases = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="A briefing: the typical cases to feature (default: every case of the week).",
+    )
+
+
+class BulletinUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+
+
+class BulletinViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """Numbered weekly reports (周报) and briefings (简报): published ones for staff, drafts for
-    the office. `GET bulletins/{id}/docx/` downloads the Word file. Filter: `kind`."""
+    the office. The office drafts (`POST`, one per kind and week), edits a draft (`PATCH` title and
+    body), publishes it (`POST bulletins/{id}/publish/`, taking the next number; issues are numbered
+    in the order of their weeks) or deletes a draft (`DELETE`). `GET bulletins/{id}/docx/`
+    downloads the Word file. Filter: `kind`."""
 
     serializer_class = BulletinSerializer
     list_filters = BULLETIN_FILTERS
 
     def get_queryset(self):
         return bulletins_visible_to(self.request.user).order_by("kind", "-number", "-pk")
+
+    @extend_schema(request=BulletinCreateSerializer, responses={201: BulletinSerializer})
+    def create(self, request):
+        body = BulletinCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        bulletin = bulletin_services.bulletin_create(
+            by=request.user,
+            campaign=campaign_in_body(request),
+            kind=data["kind"],
+            day=data["day"],
+            case_ids=data.get("cases"),
+        )
+        return Response(BulletinSerializer(bulletin).data, status=201)
+
+    @extend_schema(request=BulletinUpdateSerializer, responses={200: BulletinSerializer})
+    def partial_update(self, request, pk=None):
+        bulletin = self.get_object()
+        body = BulletinUpdateSerializer(data={"title": bulletin.title, "body": bulletin.body, **_fields(request)})
+        body.is_valid(raise_exception=True)
+        bulletin = bulletin_services.bulletin_update(by=request.user, bulletin=bulletin, **body.validated_data)
+        return Response(BulletinSerializer(bulletin).data)
+
+    def perform_destroy(self, instance):
+        bulletin_services.bulletin_delete(by=self.request.user, bulletin=instance)
+
+    @extend_schema(request=None, responses={200: BulletinSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        bulletin = bulletin_services.bulletin_publish(by=request.user, bulletin=self.get_object())
+        return Response(BulletinSerializer(bulletin).data)
 
     @extend_schema(responses={(200, DOCX): bytes})
     @action(detail=True, methods=["get"])
@@ -110,6 +165,12 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
             f'attachment; filename="bulletin-{bulletin.kind}-{bulletin.number or "draft"}.docx"'
         )
         return response
+
+
+def _fields(request) -> dict:
+    """The title and body sent, whatever else the body holds (a body that is not an object sends none)."""
+    data = request.data if hasattr(request.data, "get") else {}
+    return {name: data[name] for name in ("title", "body") if name in data}
 
 
 class ReadsEverything(permissions.BasePermission):

@@ -43,8 +43,13 @@ def load() -> str:
         if (
             day < campaign.start_date
             or Bulletin.objects.filter(campaign=campaign, kind=kind, period_start=day).exists()
+            or Bulletin.objects.filter(campaign=campaign, kind=kind, period_start__gt=day).exists()
         ):
             continue
+        if kind == Bulletin.Kind.BRIEFING and not bulletins.briefing_cases(
+            campaign=campaign, start=day, end=day + dt.timedelta(days=6)
+        ):
+            continue  # a briefing features the week's typical cases: none recorded, none issued
         draft = bulletins.bulletin_create(by=office, campaign=campaign, kind=kind, day=day)
         bulletins.bulletin_publish(by=office, bulletin=draft)
         published += 1

@@ -5,16 +5,19 @@ to a Latin font's Chinese substitute."""
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
@@ -69,7 +72,13 @@ def heading(document, text: str) -> None:
     set_font(paragraph.add_run(text), HEADING_FONT, 16)
 
 
+FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十]+、")
+SECOND_LEVEL = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
 def body(document, text: str) -> None:
+    """The text, a paragraph per line: a line opening with 一、 is a first-level heading (黑体),
+    one opening with （一） a second-level one (楷体), the rest body text (仿宋)."""
     for line in text.splitlines():
         line = line.strip()
         if not line:
@@ -77,8 +86,65 @@ def body(document, text: str) -> None:
         paragraph = document.add_paragraph()
         _spacing(paragraph)
         paragraph.paragraph_format.first_line_indent = Pt(32)
+        if FIRST_LEVEL.match(line):
+            set_font(paragraph.add_run(line), HEADING_FONT, 16)
+            continue
+        if SECOND_LEVEL.match(line):
+            set_font(paragraph.add_run(line), SUBHEADING_FONT, 16, bold=True)
+            continue
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         set_font(paragraph.add_run(line), BODY_FONT, 16)
+
+
+def _field(run, instruction: str) -> None:
+    """A Word field (e.g. PAGE) inside `run`: Word fills it in when it lays the page out."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def page_numbers(document) -> None:
+    """Page numbers as official documents print them: 4号 (14 pt) Arabic numerals between dashes,
+    “— 1 —”, odd pages on the right and even pages on the left."""
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    for footer, alignment in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = alignment
+        set_font(paragraph.add_run("— "), "宋体", 14)
+        number = paragraph.add_run()
+        set_font(number, "宋体", 14)
+        _field(number, "PAGE")
+        set_font(paragraph.add_run(" —"), "宋体", 14)
+
+
+def distribution(document, lines: list[str], printed_by: str) -> None:
+    """The 版记 at the end: who it is reported, sent and issued to, between rules, then the
+    issuer and the printing date."""
+    document.add_paragraph()
+    for number, text in enumerate([*lines, printed_by]):
+        paragraph = document.add_paragraph()
+        _spacing(paragraph)
+        set_font(paragraph.add_run(text), BODY_FONT, 14)
+        borders = OxmlElement("w:pBdr")
+        for edge in ("top", "bottom") if number == 0 else ("bottom",):
+            rule = OxmlElement(f"w:{edge}")
+            for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+                rule.set(qn(key), value)
+            borders.append(rule)
+        paragraph._p.get_or_add_pPr().append(borders)
 
 
 def red_rule(document) -> None:
@@ -86,8 +152,6 @@ def red_rule(document) -> None:
     paragraph = document.add_paragraph()
     _spacing(paragraph, 12)
     border = paragraph._p.get_or_add_pPr()
-    from docx.oxml import OxmlElement
-
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "1"), ("w:color", "C00000")):

@@ -38,6 +38,13 @@ class Bulletin(models.Model):
         constraints = [
             # Numbers are per kind and never reused; a draft has none until it is published.
             models.UniqueConstraint(fields=["campaign", "kind", "number"], name="bulletin_unique_number"),
+            # One issue per kind and week (drafts too, refused by the service).
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "period_start"],
+                condition=Q(status="published"),
+                name="bulletin_one_per_kind_and_week",
+                violation_error_message=_("This week's bulletin of this kind is already published."),
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft", number__isnull=True, published_at__isnull=True)
                 | Q(status="published", number__isnull=False, published_at__isnull=False),

@@ -1,5 +1,7 @@
 """Bulletins (周报 / 简报): the list, a draft's editing and publishing, the Word file."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +18,32 @@ from reporting.models import Bulletin
 from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to
 from reporting.services import bulletins as services
 from reporting.views.common import DOCX, campaign_or_404, download
+from tasks.models import TypicalCase
 
 
 class NewBulletinForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Bulletin.Kind.choices)
     day = forms.DateField(label=_("A day in the week"), widget=DateInput())
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Typical cases a briefing features"),
+        queryset=TypicalCase.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a briefing: tick the cases to feature; none ticked features every case of the week."),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The cases of the last eight weeks: the ones a briefing of a recent week can feature.
+        recent = timezone.localdate() - dt.timedelta(weeks=8)
+        self.fields["cases"].queryset = (
+            TypicalCase.objects.filter(campaign=campaign, date__gte=recent)
+            .select_related("unit")
+            .order_by("-date", "-pk")
+        )
+        self.fields["cases"].label_from_instance = lambda case: (
+            f"{case.date:%m-%d} {case.get_kind_display()} · {case.unit.name if case.unit_id else '市级'} · {case.title}"
+        )
 
 
 class BulletinForm(forms.Form):
@@ -36,16 +59,22 @@ def bulletin_list(request):
     ):
         raise PermissionDenied
     campaign = campaign_or_404(request)
-    form = NewBulletinForm(initial={"kind": Bulletin.Kind.WEEKLY, "day": timezone.localdate()})
+    form = NewBulletinForm(campaign=campaign, initial={"kind": Bulletin.Kind.WEEKLY, "day": timezone.localdate()})
     if request.method == "POST":
-        form = NewBulletinForm(request.POST)
+        form = NewBulletinForm(request.POST, campaign=campaign)
         if form.is_valid():
+            data = form.cleaned_data
             try:
                 bulletin = services.bulletin_create(
-                    by=request.user, campaign=campaign, kind=form.cleaned_data["kind"], day=form.cleaned_data["day"]
+                    by=request.user,
+                    campaign=campaign,
+                    kind=data["kind"],
+                    day=data["day"],
+                    case_ids=[case.pk for case in data["cases"]] or None,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                for message in error.messages:
+                    form.add_error(None, message)
             else:
                 return redirect("reporting-bulletin", pk=bulletin.pk)
     return render(

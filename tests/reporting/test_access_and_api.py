@@ -109,7 +109,11 @@ def test_locked_rows_show_in_the_api(rolled, api_as):
 
 def test_bulletin_docx_action_in_the_api(rolled, api_as):
     from reporting.services.bulletins import bulletin_create, bulletin_publish
+    from tasks.models import TypicalCase
 
+    TypicalCase.objects.create(
+        campaign=rolled.campaign, kind="positive", title="一线工作法", date=dt.date(2026, 11, 24), lesson="经验。"
+    )
     bulletin = bulletin_publish(
         by=rolled.office,
         bulletin=bulletin_create(
