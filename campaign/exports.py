@@ -4,9 +4,13 @@ from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.page import PageMargins
+
+from campaign.listfilters import parse_day
 
 HEADER_FILL = PatternFill("solid", fgColor="C00000")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,21 +24,66 @@ def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpRes
     return response
 
 
-def styled_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]):
+def export_caption(request, campaign, title: str) -> str:
+    """What a printed ledger says at the top of each page: the campaign, the ledger, the day it
+    stands as of, and the filters the list was narrowed by (as the address has them)."""
+    day = parse_day(request.GET.get("as_of")) or timezone.localdate()
+    filters = [
+        f"{name}={value}"
+        for name, value in request.GET.items()
+        if value and name not in ("export", "page", "as_of", "campaign")
+    ]
+    parts = [campaign.name if campaign else "", str(title), _("as of %(day)s") % {"day": f"{day:%Y-%m-%d}"}]
+    if filters:
+        parts.append(_("filtered by %(filters)s") % {"filters": ", ".join(filters)})
+    return " · ".join(part for part in parts if part)
+
+
+def styled_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int], *, caption: str = ""):
+    """The ledger's sheet: a red header row (frozen on screen, repeated on every printed page)
+    and a page set up to print as an office files it: landscape A4 (A3 when wide), every column on the page's
+    width, the ledger's name (`caption`: campaign, as-of day, filters) and the date printed at
+    the top of each page, 第 N 页 共 M 页 at the bottom. The grid itself starts with the header
+    row, so an export that has an import re-imports unchanged."""
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
     sheet.freeze_panes = "A2"
+    print_setup(sheet, caption or title, wide=sum(widths) > WIDE)
     return sheet
 
 
-def units_workbook(units) -> bytes:
+WIDE = 220  # characters of column width beyond which a ledger prints on A3 to stay legible
+
+
+def print_setup(sheet, caption: str, *, wide: bool = False) -> None:
+    """Landscape (A4, or A3 for a wide ledger), fit to the page's width, the header row on every
+    page, the caption and the day of printing at the top, page numbers at the bottom."""
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3 if wide else sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.8, bottom=0.6, header=0.3, footer=0.3)
+    # "&" starts a code in a page header: a caption's own "&" is doubled.
+    sheet.oddHeader.center.text = caption.replace("&", "&&")
+    sheet.oddHeader.center.size = 12
+    sheet.oddHeader.center.font = "宋体,Bold"
+    sheet.oddHeader.right.text = _("Printed &D")
+    sheet.oddHeader.right.size = 9
+    sheet.oddFooter.center.text = _("Page &P of &N")
+    sheet.oddFooter.center.size = 9
+
+
+def units_workbook(units, *, caption: str = "") -> bytes:
     """One row per unit with its group and liaisons; `units` should prefetch liaisons__user."""
     workbook = Workbook()
     headers = [
@@ -50,7 +99,7 @@ def units_workbook(units) -> bytes:
         _("Contact phone"),
         _("Active"),
     ]
-    sheet = styled_sheet(workbook, _("Units"), headers, [6, 30, 12, 24, 6, 18, 20, 28, 12, 16, 8])
+    sheet = styled_sheet(workbook, _("Units"), headers, [6, 30, 12, 24, 6, 18, 20, 28, 12, 16, 8], caption=caption)
     for number, unit in enumerate(units, start=1):
         liaisons = [li.user for li in unit.liaisons.all()]
         coverage = getattr(unit, "coverage", None)

@@ -63,7 +63,10 @@ def unit_list(request):
     )
     if request.GET.get("export") == "xlsx":
         return download(
-            exports.units_workbook(units.prefetch_related("liaisons__user")),
+            exports.units_workbook(
+                units.prefetch_related("liaisons__user"),
+                caption=exports.export_caption(request, campaign, _("Unit register")),
+            ),
             f"units-{timezone.localdate():%Y%m%d}.xlsx",
         )
     page = Paginator(units, 25).get_page(request.GET.get("page"))

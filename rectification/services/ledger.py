@@ -27,7 +27,7 @@ LIGHT_FILLS = {
 }
 
 
-def ledger_workbook(measures) -> bytes:
+def ledger_workbook(measures, *, caption: str = "") -> bytes:
     """One row per measure, the problem's columns repeated on each, the light as the fill of
     its cell. `measures` comes lit and with problem and unit selected (selectors.measure_list)."""
     workbook = Workbook()
@@ -57,7 +57,7 @@ def ledger_workbook(measures) -> bytes:
         _("Measure status"),
     ]
     widths = [6, 10, 30, 8, 20, 12, 12, 8, 12, 8, 40, 20, 12, 11, 11, 11, 6, 24, 24, 8, 11, 10, 12]
-    sheet = styled_sheet(workbook, _("Rectification ledger"), headers, widths)
+    sheet = styled_sheet(workbook, _("Rectification ledger"), headers, widths, caption=caption)
     light_column = headers.index(_("Light")) + 1
     for number, m in enumerate(measures, start=1):
         p = m.problem
@@ -99,7 +99,7 @@ def ledger_workbook(measures) -> bytes:
     return out.getvalue()
 
 
-def closures_workbook(closures) -> bytes:
+def closures_workbook(closures, *, caption: str = "") -> bytes:
     """The closure ledger (销号台账): one row per closure request of a measure or a special task,
     exactly the requests listed (selectors.closures_for_review, filtered), with the claim
     against the target, the shortfall, the original deadline, late and re-closed flags, the
@@ -125,7 +125,7 @@ def closures_workbook(closures) -> bytes:
         _("Decision note"),
     ]
     widths = [6, 10, 40, 20, 40, 10, 30, 11, 6, 8, 30, 11, 12, 10, 11, 12, 30]
-    sheet = styled_sheet(workbook, _("Closure ledger"), headers, widths)
+    sheet = styled_sheet(workbook, _("Closure ledger"), headers, widths, caption=caption)
     yes, no = _("yes"), _("no")
     for number, c in enumerate(closures, start=1):
         if c.measure_id:

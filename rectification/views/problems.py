@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.choice import campaign_shown, chosen_campaign
-from campaign.exports import download
+from campaign.exports import download, export_caption
 from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.selectors import campaign_path, is_inspector, is_liaison, is_office, reads_everything
@@ -44,7 +44,10 @@ def problem_list(request):
             user=request.user, campaign_id=campaign.pk if campaign else None, level=filters["level"]
         ).filter(problem__in=problems.values("pk"))
         return download(
-            ledger.ledger_workbook(measures.select_related("problem__unit")),
+            ledger.ledger_workbook(
+                measures.select_related("problem__unit"),
+                caption=export_caption(request, campaign, _("Rectification ledger")),
+            ),
             f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         )
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
@@ -170,7 +173,10 @@ def measure_list(request):
     measures = figure_filters.apply(measures, request.GET)
     if request.GET.get("export") == "xlsx":
         return download(
-            ledger.ledger_workbook(measures.select_related("problem__unit")),
+            ledger.ledger_workbook(
+                measures.select_related("problem__unit"),
+                caption=export_caption(request, campaign, _("Rectification ledger")),
+            ),
             f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         )
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
@@ -386,7 +392,10 @@ def review(request):
     )
     closures = closures.filter(**{campaign_path(closures.model): campaign}).order_by("requested_at", "id")
     if request.GET.get("export") == "xlsx":
-        return download(ledger.closures_workbook(closures), f"closures-{timezone.localdate():%Y%m%d}.xlsx")
+        return download(
+            ledger.closures_workbook(closures, caption=export_caption(request, campaign, _("Closure ledger"))),
+            f"closures-{timezone.localdate():%Y%m%d}.xlsx",
+        )
     page = Paginator(closures, 30).get_page(request.GET.get("page"))
     for closure in page:
         closure.may_decide = closure.status == Closure.Status.REQUESTED and rules.may_review_closure(

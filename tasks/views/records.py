@@ -29,6 +29,7 @@ from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import (
     download,
+    export_caption,
     styled_sheet,
 )
 from campaign.history import record_history
@@ -553,11 +554,11 @@ def _cells(kind: Kind, row, *, export=False) -> list[tuple]:
     return cells
 
 
-def ledger_workbook(kind: Kind, rows) -> bytes:
+def ledger_workbook(kind: Kind, rows, *, caption: str = "") -> bytes:
     """The list as the ledger (台账) a unit hands in: every column, one row per record."""
     workbook = Workbook()
     headers = [_("No."), *[str(c.label) for c in kind.columns]]
-    sheet = styled_sheet(workbook, str(kind.title), headers, [6, *[c.width for c in kind.columns]])
+    sheet = styled_sheet(workbook, str(kind.title), headers, [6, *[c.width for c in kind.columns]], caption=caption)
     for number, row in enumerate(rows, start=1):
         sheet.append(
             [
@@ -592,7 +593,8 @@ def record_list(request, slug: str):
     rows = figure_filters.apply(kind.rows_for(request.user, campaign, data), request.GET)
     total = figure_filters.total(rows, request.GET)
     if request.GET.get("export") == "xlsx":
-        return download(ledger_workbook(kind, rows), f"{slug}-{timezone.localdate():%Y%m%d}.xlsx")
+        caption = export_caption(request, campaign, kind.title)
+        return download(ledger_workbook(kind, rows, caption=caption), f"{slug}-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
