@@ -9,7 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaign import xlsx
 from campaign.models import Campaign, Unit, User, WorkLine
@@ -102,6 +104,33 @@ COLUMNS = {
     "metric_target": ("目标值", "target"),
 }
 REQUIRED = ("number", "title", "work_line", "lead_unit", "deadline")
+# The key-task list's columns as the export writes them (tasks/views/keytasks.py); the import
+# reads these headers too, in either language, so an exported list comes back unchanged.
+EXPORT_HEADERS = {
+    "number": gettext_lazy("No."),
+    "title": gettext_lazy("Task"),
+    "work_line": gettext_lazy("Work line"),
+    "lead_unit": gettext_lazy("Lead unit"),
+    "cooperating": gettext_lazy("Cooperating units"),
+    "deadline": gettext_lazy("Deadline"),
+    "done_definition": gettext_lazy("What done means"),
+    "metric_unit": gettext_lazy("Unit of measure"),
+    "metric_target": gettext_lazy("Target"),
+}
+
+
+def import_columns() -> dict[str, tuple[str, ...]]:
+    """The headers the import accepts for each column: its own and the export's (Chinese and English)."""
+    columns = {}
+    for key, aliases in COLUMNS.items():
+        names = list(aliases)
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names.append(str(EXPORT_HEADERS[key]))
+        columns[key] = tuple(dict.fromkeys(names))
+    return columns
+
+
 LINE_NAMES = {
     "顶格推进": "push",
     "理论学习": "study",
@@ -129,7 +158,7 @@ def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
     """The dry run: every reason a row cannot be imported, by row number. Writes nothing."""
     check = ImportCheck()
     try:
-        rows = xlsx.read_sheet(data, columns=COLUMNS, required=REQUIRED, max_rows=2000)
+        rows = xlsx.read_sheet(data, columns=import_columns(), required=REQUIRED, max_rows=2000)
     except xlsx.SheetError as exc:
         check.errors.append({"row": None, "message": str(exc)})
         return check
@@ -137,6 +166,9 @@ def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
     lines = {str(w.number): w.pk for w in WorkLine.objects.all()}
     lines.update({w.code: w.pk for w in WorkLine.objects.all()})
     lines.update({name: lines[code] for name, code in LINE_NAMES.items()})
+    for language in ("zh-hans", "en"):  # the names the export writes, in either language
+        with translation.override(language):
+            lines.update({str(w.name): w.pk for w in WorkLine.objects.all()})
     existing = set(KeyTask.objects.filter(campaign=campaign).values_list("number", flat=True))
     seen: dict[int, int] = {}
 

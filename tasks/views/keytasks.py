@@ -67,19 +67,8 @@ def key_task_list_for(user, campaign, data: dict):
 def tasks_workbook(tasks) -> bytes:
     """The key-task list as the office hands it on, with each task's derived status."""
     workbook = Workbook()
-    headers = [
-        _("No."),
-        _("Task"),
-        _("Work line"),
-        _("Lead unit"),
-        _("Cooperating units"),
-        _("Deadline"),
-        _("What done means"),
-        _("Unit of measure"),
-        _("Target"),
-        _("Latest value"),
-        _("Status"),
-    ]
+    # The import's columns first, under the headers it reads back (services.EXPORT_HEADERS).
+    headers = [*(str(label) for label in services.EXPORT_HEADERS.values()), _("Latest value"), _("Status")]
     sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10])
     labels = dict(KeyTaskFilterForm.base_fields["status"].choices)
     tasks = list(tasks)

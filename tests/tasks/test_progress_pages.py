@@ -496,5 +496,24 @@ def test_key_task_export_opens_with_the_lists_rows_and_statuses(tasks_world, bro
     assert rows[2][10] in ("逾期", "Overdue")
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_exported_key_task_list_imports_back_unchanged(tasks_world, browser_as, language):
+    from tasks.services.keytasks import keytask_import_check
+
+    client = browser_as(tasks_world.office)
+    client.cookies["django_language"] = language
+    exported = client.get("/key-tasks/?export=xlsx", HTTP_ACCEPT_LANGUAGE=language).content
+    before = list(KeyTask.objects.order_by("number").values("number", "title", "deadline", "metric_target"))
+    check = keytask_import_check(campaign=tasks_world.campaign, data=exported)
+    assert check.ok, check.errors
+    assert (check.created, check.updated) == (0, 3)
+    client.post("/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", exported)})
+    client.post("/key-tasks/import/", {"confirm": "1"})
+    after = list(KeyTask.objects.order_by("number").values("number", "title", "deadline", "metric_target"))
+    assert after == before
+    cooperating = KeyTask.objects.get(number=2).cooperating_units.values_list("name", flat=True)
+    assert list(cooperating) == ["市发展改革委"]
+
+
 def test_only_the_office_opens_the_key_task_import(tasks_world, browser_as):
     assert browser_as(tasks_world.inspector).get("/key-tasks/import/").status_code == 403
