@@ -70,13 +70,18 @@ def read_sheet(
     return parsed
 
 
-def template_workbook(*, title: str, headers: list[str], example: list, widths: list[int]) -> bytes:
-    """An empty sheet with the header row and one example row, for the office to fill in."""
+def template_workbook(
+    *, title: str, headers: list[str], example: list, widths: list[int], more: list[list] = ()
+) -> bytes:
+    """A sheet with the header row and an example row (and `more` rows to fill), for the office
+    to fill in."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append(headers)
     sheet.append(example)
+    for row in more:
+        sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FDE9D9")

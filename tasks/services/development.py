@@ -76,7 +76,8 @@ def indicator_value_set(
 
 
 IMPORT_COLUMNS = {
-    "key": ("指标代码", "key", "Key"),
+    # The indicator as people call it (its name), or its code.
+    "key": ("指标名称", "指标", "指标代码", "indicator", "Indicator", "key", "Key"),
     "period_end": ("截至日期", "period ending", "Period ending", "period_end"),
     "value": ("数值", "value", "Value"),
     "source": ("来源", "source", "Source"),
@@ -101,13 +102,20 @@ def indicator_values_check(*, campaign: Campaign, data: bytes) -> ValueImport:
     except xlsx.SheetError as exc:
         result.errors.append({"row": 0, "message": str(exc)})
         return result
-    indicators = {i.key: i for i in Indicator.objects.filter(campaign=campaign)}
+    indicators = {}
+    for indicator in Indicator.objects.filter(campaign=campaign):
+        indicators[indicator.key] = indicators[indicator.name] = indicator
     seen = set()
     for row in rows:
+        if not row.get("period_end") and not row.get("value"):
+            continue  # a row of the template left unfilled: nothing to import for that indicator
         problems = []
         indicator = indicators.get(row["key"])
         if indicator is None:
-            problems.append(_("no indicator with key “%(key)s”") % {"key": row["key"]})
+            problems.append(
+                _("no indicator is named “%(key)s”: use one of %(names)s")
+                % {"key": row["key"], "names": "、".join(sorted({i.name for i in indicators.values()})) or "—"}
+            )
         try:
             period_end = dt.date.fromisoformat(row["period_end"][:10])
         except ValueError:
@@ -146,12 +154,16 @@ def indicator_values_import(*, campaign: Campaign, by: User, data: bytes) -> int
     return len(check.rows)
 
 
-def indicator_values_template() -> bytes:
+def indicator_values_template(*, campaign: Campaign) -> bytes:
+    """The sheet to fill: a row per indicator of the campaign, by name, with its usual source and
+    the unit its value is kept in (the last column is a reminder, not read back)."""
+    indicators = list(Indicator.objects.filter(campaign=campaign).order_by("name"))
+    headers = [*(IMPORT_COLUMNS[k][0] for k in ("key", "period_end", "value", "source")), _("Unit (for reference)")]
+    rows = [[i.name, "", "", i.source, i.measure_unit] for i in indicators] or [
+        ["诉求解决件数", "2026-10-31", 18.2, "12345政务服务便民热线", "万件"]
+    ]
     return xlsx.template_workbook(
-        title=_("Indicator values"),
-        headers=[IMPORT_COLUMNS[k][0] for k in ("key", "period_end", "value", "source")],
-        example=["appeals_resolved", "2026-10-31", 12345, "12345政务服务便民热线"],
-        widths=[22, 14, 14, 30],
+        title=_("Indicator values"), headers=headers, example=rows[0], widths=[26, 14, 14, 30, 14], more=rows[1:]
     )
 
 

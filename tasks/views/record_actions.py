@@ -314,4 +314,5 @@ def indicator_import(request):
 def indicator_template(request):
     if not access.is_office(request.user):
         raise PermissionDenied(_("Only the leading-group office may import indicator values."))
-    return download(development.indicator_values_template(), "indicator-values-template.xlsx")
+    campaign = campaign_or_404(request)
+    return download(development.indicator_values_template(campaign=campaign), "indicator-values-template.xlsx")

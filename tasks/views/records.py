@@ -400,7 +400,7 @@ _register(
         list_fn=lambda user, campaign, d: selectors.indicator_list(user=user, campaign=campaign, search=_f(d, "q")),
         columns=[
             Column(gettext_lazy("Indicator"), lambda r: r.name, 30),
-            Column(gettext_lazy("Key"), lambda r: r.key, 20),
+            Column(gettext_lazy("Key"), lambda r: r.key, 20, in_list=False),  # the system's code, not shown
             Column(gettext_lazy("Unit of measure"), lambda r: r.measure_unit, 10),
             Column(gettext_lazy("Target"), lambda r: number(r.target), 10),
             Column(gettext_lazy("Latest value"), lambda r: number(r.latest_value), 12),

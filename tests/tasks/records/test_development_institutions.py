@@ -63,6 +63,27 @@ def test_the_import_dry_run_lists_each_bad_row_and_writes_nothing(world, recs):
     assert not IndicatorValue.objects.exists()
 
 
+def test_the_import_reads_an_indicator_by_the_name_people_call_it(world, recs):
+    name = recs.indicator.name
+    check = development.indicator_values_check(campaign=world.campaign, data=sheet([[name, "2026-10-31", 97.5, ""]]))
+    assert check.ok and check.rows[0]["indicator"] == recs.indicator
+    wrong = development.indicator_values_check(
+        campaign=world.campaign, data=sheet([["城镇新增就业", "2026-10-31", 1, ""]])
+    )
+    assert name in wrong.errors[0]["message"]  # the names it could be
+
+
+def test_the_values_template_lists_the_campaigns_indicators_by_name_with_their_unit(world, recs, browser_as):
+    from openpyxl import load_workbook
+
+    response = browser_as(world.office).get("/records/indicators/template.xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "指标名称"
+    assert rows[1][0] == recs.indicator.name and rows[1][4] == recs.indicator.measure_unit
+    check = development.indicator_values_check(campaign=world.campaign, data=response.content)
+    assert not check.errors and not check.rows  # rows left unfilled are skipped, not errors
+
+
 def test_office_imports_values_through_the_page_after_the_check(world, recs, browser_as):
     client = browser_as(world.office)
     upload = BytesIO(
