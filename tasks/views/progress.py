@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign, chosen_campaign_or_404
+from campaign.exports import download, export_caption
 from campaign.forms import UnitFilterForm
 from tasks import weeks
+from tasks.exports import grid_workbook
 from tasks.forms import ITEM_STATUS_CHOICES, ReturnForm
 from tasks.models import ProgressItem, ReportAttachment, WeeklyProgress
 from tasks.selectors import progress as selectors
@@ -327,6 +329,10 @@ def progress_grid(request):
     filters = form.cleaned_filters() if form.is_valid() else {}
     units = access.unit_list(user=request.user, campaign=campaign, **filters).filter(is_active=True)
     all_weeks = weeks.campaign_weeks(campaign)
+    if request.GET.get("export") == "xlsx":
+        rows = selectors.progress_grid(user=request.user, campaign=campaign, units=units, week_starts=all_weeks)
+        caption = export_caption(request, campaign, _("Reporting grid"))
+        return download(grid_workbook(rows, all_weeks, caption=caption), f"grid-{timezone.localdate():%Y%m%d}.xlsx")
     focus = weeks.parse_week(request.GET.get("week", "")) or (all_weeks[-1] if all_weeks else None)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     rows = selectors.progress_grid(user=request.user, campaign=campaign, units=page.object_list, week_starts=all_weeks)

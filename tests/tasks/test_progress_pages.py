@@ -239,6 +239,21 @@ def test_grid_query_count_does_not_grow_with_units_or_reports(
         client.get("/progress/grid/")
 
 
+def test_the_grid_exports_every_units_week_as_words_cut_to_the_inspectors_units(tasks_world, browser_as, frozen):
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    client.post(f"/progress/{report.pk}/edit/", form_data(report, action="submit"))
+    sheet = load_workbook(BytesIO(browser_as(tasks_world.office).get("/progress/grid/?export=xlsx").content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in sheet[1]]
+    this_week = header.index("2026-W48")
+    assert rows["市发展改革委"][this_week] == "已提交" and rows["中山区"][this_week] == "未到期"
+    assert header[-1] == "未报" and rows["中山区"][-1] >= 1  # earlier weeks missed
+    assert "填报情况" in sheet.oddHeader.center.text or "报送" in sheet.oddHeader.center.text
+    inspector = load_workbook(BytesIO(browser_as(tasks_world.inspector).get("/progress/grid/?export=xlsx").content))
+    assert [row[1] for row in inspector.active.iter_rows(min_row=2, values_only=True)] == ["市发展改革委"]
+
+
 def test_office_urges_all_missing_units_from_the_grid(tasks_world, browser_as, frozen):
     from campaign.models import Notification
 
