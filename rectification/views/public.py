@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.choice import campaign_shown, chosen_campaign_or_404
+from campaign.exports import download, export_caption
 from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
-from rectification import forms, rules, selectors
+from rectification import exports, forms, rules, selectors
 from rectification.api import client_address
 from rectification.models import PetitionCase, PublicReport, PublicReportAttachment, TvQuestion, TvSession
 from rectification.services import public as services
@@ -108,6 +109,12 @@ def report_list(request):
     triage = request.GET.get("triage", "")
     if triage:
         reports = reports.filter(triage=triage)
+    if request.GET.get("export") == "xlsx":
+        caption = export_caption(request, campaign, _("Public reports"))
+        return download(
+            exports.public_reports_workbook(reports, caption=caption),
+            f"public-reports-{timezone.localdate():%Y%m%d}.xlsx",
+        )
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -167,12 +174,14 @@ def report_attachment(request, pk: int):
 def tv_list(request):
     _staff_reader(request.user)
     figure_filters = selectors.LIST_FILTERS[TvSession]
+    campaign = chosen_campaign_or_404(request)
     sessions = figure_filters.apply(
-        selectors.tv_sessions_visible_to(request.user)
-        .filter(campaign=chosen_campaign_or_404(request))
-        .order_by("-aired_on"),
+        selectors.tv_sessions_visible_to(request.user).filter(campaign=campaign).order_by("-aired_on"),
         request.GET,
     )
+    if request.GET.get("export") == "xlsx":
+        caption = export_caption(request, campaign, _("TV questioning"))
+        return download(exports.tv_workbook(sessions, caption=caption), f"tv-{timezone.localdate():%Y%m%d}.xlsx")
     return render(
         request,
         "rectification/tv_list.html",
@@ -203,15 +212,21 @@ def tv_detail(request, pk: int):
 
 @login_required
 def petition_list(request):
+    campaign = chosen_campaign_or_404(request)
     cases = (
         selectors.petition_cases_visible_to(request.user)
-        .filter(campaign=chosen_campaign_or_404(request))
+        .filter(campaign=campaign)
         .order_by("stage", "deadline", "code")
     )
     kind = request.GET.get("kind", "")
     if kind:
         cases = cases.filter(kind=kind)
     cases = selectors.LIST_FILTERS[PetitionCase].apply(cases, request.GET)
+    if request.GET.get("export") == "xlsx":
+        caption = export_caption(request, campaign, _("Petition cases"))
+        return download(
+            exports.petitions_workbook(cases, caption=caption), f"petitions-{timezone.localdate():%Y%m%d}.xlsx"
+        )
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,0 +1,125 @@
+"""Ledgers of what came from outside: petition cases, public reports and TV questioning, as the
+office files them (.xlsx, set up to print: campaign/exports.py)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from campaign.exports import styled_sheet
+from rectification.models import PetitionCase, PublicReport, TvSession
+from rectification.models.public import Triage
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _save(workbook: Workbook) -> bytes:
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _day(value):
+    return value.isoformat() if value else ""
+
+
+def petitions_workbook(cases, *, caption: str = "") -> bytes:
+    """The petition ledger (信访台账): every case listed, with its stages' dates, the leader, the
+    deadline, whether it is overdue or was resolved late, and the resolution."""
+    fields = ["code", "kind", "batch", "title", "field", "unit", "leader", "stage", "received_on"]
+    fields += ["investigated_on", "consulted_on", "deadline", "resolved_on", "resolution"]
+    headers = ["#", *(_label(PetitionCase, f) for f in fields)]
+    workbook = Workbook()
+    sheet = styled_sheet(
+        workbook, str(PetitionCase._meta.verbose_name_plural), headers,
+        [5, 12, 10, 12, 36, 10, 18, 10, 12, 11, 11, 11, 11, 11, 36], caption=caption,
+    )  # fmt: skip
+    for number, case in enumerate(cases.select_related("unit", "leader"), start=1):
+        sheet.append(
+            [
+                number,
+                case.code,
+                case.get_kind_display(),
+                case.batch,
+                case.title,
+                case.field,
+                case.unit.name,
+                case.leader.display_name if case.leader_id else "",
+                case.get_stage_display(),
+                _day(case.received_on),
+                _day(case.investigated_on),
+                _day(case.consulted_on),
+                _day(case.deadline),
+                _day(case.resolved_on),
+                case.resolution,
+            ]
+        )
+    return _save(workbook)
+
+
+def public_reports_workbook(reports, *, caption: str = "") -> bytes:
+    """The public-report ledger (群众举报台账): receipt, channel, what was reported, how it was
+    handled and when, and the problem it became."""
+    fields = ["receipt", "channel", "received_at", "subject", "body", "about_unit", "triage", "triage_note"]
+    headers = ["#", *(_label(PublicReport, f) for f in fields), _label(PublicReport, "triaged_at")]
+    headers.append(_label(PublicReport, "problem"))
+    workbook = Workbook()
+    sheet = styled_sheet(
+        workbook, str(PublicReport._meta.verbose_name_plural), headers,
+        [5, 12, 8, 16, 30, 50, 20, 10, 30, 16, 12], caption=caption,
+    )  # fmt: skip
+    for number, report in enumerate(reports.select_related("problem"), start=1):
+        sheet.append(
+            [
+                number,
+                report.receipt,
+                report.get_channel_display(),
+                timezone.localtime(report.received_at).strftime("%Y-%m-%d %H:%M"),
+                report.subject,
+                report.body,
+                report.about_unit,
+                report.get_triage_display(),
+                report.triage_note,
+                timezone.localtime(report.triaged_at).strftime("%Y-%m-%d %H:%M") if report.triaged_at else "",
+                report.problem.code if report.problem_id else "",
+            ]
+        )
+    return _save(workbook)
+
+
+def tv_workbook(sessions, *, caption: str = "") -> bytes:
+    """The TV questioning ledger (电视问政台账): each session with the departments answering, its
+    viewers, and the questions collected and handled."""
+    headers = [
+        "#",
+        _label(TvSession, "number"),
+        _label(TvSession, "title"),
+        _label(TvSession, "aired_on"),
+        _label(TvSession, "departments"),
+        _label(TvSession, "viewers"),
+    ]
+    headers += [_("Questions"), _("Handled")]
+    workbook = Workbook()
+    sheet = styled_sheet(
+        workbook, str(TvSession._meta.verbose_name_plural), headers, [5, 8, 36, 11, 40, 12, 10, 10], caption=caption
+    )
+    for number, session in enumerate(sessions.prefetch_related("departments", "questions"), start=1):
+        questions = list(session.questions.all())
+        sheet.append(
+            [
+                number,
+                session.number,
+                session.title,
+                _day(session.aired_on),
+                "、".join(unit.name for unit in session.departments.all()),
+                session.viewers,
+                len(questions),
+                sum(1 for q in questions if q.triage != Triage.RECEIVED),
+            ]
+        )
+    return _save(workbook)
