@@ -17,6 +17,7 @@ urlpatterns = [
     path("progress/<int:pk>/", progress.progress_detail, name="progress-detail"),
     path("progress/<int:pk>/edit/", progress.progress_edit, name="progress-edit"),
     path("progress/<int:pk>/review/", progress.progress_review, name="progress-review"),
+    path("progress/<int:pk>/withdraw/", progress.progress_withdraw, name="progress-withdraw"),
     path("progress/attachments/<int:pk>/", progress.attachment_download, name="progress-attachment"),
     path("progress/attachments/<int:pk>/delete/", progress.attachment_delete, name="progress-attachment-delete"),
 ]

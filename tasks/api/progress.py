@@ -243,6 +243,13 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The unit takes back its submitted report before review, to correct it (`comment`: what)."""
+        data = request.data if hasattr(request.data, "get") else {}
+        return self._move(request, services.report_withdraw, reason=str(data.get("comment") or ""))
+
+    @extend_schema(request=CommentSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._move(request, services.report_accept, comment=request.data.get("comment", ""))
 

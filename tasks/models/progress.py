@@ -143,6 +143,7 @@ class ReportTransition(models.Model):
         RESUBMIT = "resubmit", _("Resubmitted")
         RETURN = "return", _("Returned")
         ACCEPT = "accept", _("Accepted")
+        WITHDRAW = "withdraw", _("Withdrawn by the unit to correct")
 
     report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

@@ -173,6 +173,10 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     if report.first_submitted_at is None:
         report.first_submitted_at = now
         report.is_late = now > report.deadline
+    elif now > report.deadline and _last_action(report) == ReportTransition.Action.WITHDRAW:
+        # Withdrawn by the unit and sent again after the deadline: what counts came in late (a
+        # placeholder submitted on time and withdrawn does not make a late report punctual).
+        report.is_late = True
     report.submitted_at = now
     report.status = Status.SUBMITTED
     report.updated_by = by
@@ -218,6 +222,34 @@ def report_return(*, report: WeeklyProgress, by: User, comment: str) -> WeeklyPr
         title=_("Your weekly report for %(week)s was returned") % {"week": report.week_label},
         body=comment,
         url=reverse("progress-detail", args=[report.pk]),
+    )
+    return report
+
+
+def _last_action(report: WeeklyProgress) -> str | None:
+    return report.transitions.order_by("-at", "-pk").values_list("action", flat=True).first()
+
+
+@transaction.atomic
+def report_withdraw(*, report: WeeklyProgress, by: User, reason: str = "") -> WeeklyProgress:
+    """The unit takes back a report it submitted, before anyone reviewed it, to correct it: it
+    becomes editable again (as a returned one is) and the withdrawal stays in its history. Sent
+    again by the deadline it is on time; after the deadline it is late."""
+    _require_liaison(by, report.unit)
+    report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted report that nobody has reviewed yet can be withdrawn."))
+    report.status = Status.RETURNED
+    report.updated_by = by
+    report.version += 1
+    report.save()
+    ReportTransition.objects.create(
+        report=report,
+        action=ReportTransition.Action.WITHDRAW,
+        from_status=Status.SUBMITTED,
+        to_status=Status.RETURNED,
+        by=by,
+        comment=(reason or "").strip(),
     )
     return report
 

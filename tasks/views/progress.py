@@ -230,6 +230,8 @@ def progress_edit(request, pk: int):
 
 
 def _edit_page(request, report, *, conflict, errors, typed, version: int | None = None, lowered=()):
+    last = report.transitions.order_by("-at", "-pk").first()
+    withdrawn = report.status == WeeklyProgress.Status.RETURNED and last is not None and last.action == "withdraw"
     rows = []
     for item in report.items.all():
         values = typed.get(item.key_task_id, {})
@@ -255,8 +257,9 @@ def _edit_page(request, report, *, conflict, errors, typed, version: int | None 
             "lowered": lowered,
             "done": ProgressItem.Status.DONE,
             "return_comment": next((t.comment for t in reversed(report.transitions.all()) if t.action == "return"), "")
-            if report.status == WeeklyProgress.Status.RETURNED
+            if report.status == WeeklyProgress.Status.RETURNED and not withdrawn
             else "",
+            "withdrawn": withdrawn,
         },
     )
 
@@ -272,10 +275,26 @@ def progress_detail(request, pk: int):
             "report": report,
             "can_review": report.status == WeeklyProgress.Status.SUBMITTED
             and services.can_review(request.user, report.unit),
+            "can_withdraw": report.status == WeeklyProgress.Status.SUBMITTED
+            and services.is_unit_liaison(request.user, report.unit),
             "can_edit": report.is_editable and services.is_unit_liaison(request.user, report.unit),
             "return_form": ReturnForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def progress_withdraw(request, pk: int):
+    """The unit takes back its submitted report before review, to correct it."""
+    report = _report_or_404(request.user, pk)
+    try:
+        services.report_withdraw(report=report, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("progress-detail", pk=report.pk)
+    messages.success(request, _("Withdrawn: correct the report and submit it again."))
+    return redirect("progress-edit", pk=report.pk)
 
 
 @login_required
