@@ -13,6 +13,7 @@ urlpatterns = [
     path("progress/", progress.progress_mine, name="progress-mine"),
     path("progress/start/", progress.progress_start, name="progress-start"),
     path("progress/grid/", progress.progress_grid, name="progress-grid"),
+    path("progress/similar/", progress.progress_similar, name="progress-similar"),
     path("progress/urge/", progress.progress_urge, name="progress-urge"),
     path("progress/<int:pk>/", progress.progress_detail, name="progress-detail"),
     path("progress/<int:pk>/edit/", progress.progress_edit, name="progress-edit"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaign import selectors as access
@@ -54,6 +54,20 @@ def report_detail(*, user, report_id: int) -> WeeklyProgress:
             "attachments",
         )
         .get(pk=report_id)
+    )
+
+
+def similar_pairs(*, user, campaign) -> QuerySet[SimilarityFlag]:
+    """The copy-paste flags a reviewer may look at: those on reports they may read, each pair
+    once (a pair is flagged on both reports; where the viewer may read both, the flag on the
+    later-submitted one stands for the pair), newest week first, closest first."""
+    visible = reports_visible_to(user).filter(unit__campaign=campaign).filter(submitted_only())
+    flags = SimilarityFlag.objects.filter(report__in=visible.values("pk"))
+    both_visible_mirror = Q(other__in=visible.values("pk")) & Q(report_id__lt=F("other_id"))
+    return (
+        flags.exclude(both_visible_mirror)
+        .select_related("report__unit", "other__unit")
+        .order_by("-report__week_start", "-score", "report__unit__name")
     )
 
 
@@ -108,8 +122,8 @@ def progress_grid(
     *, user, campaign, units: QuerySet[Unit], week_starts: list[dt.date], now: dt.datetime | None = None
 ) -> list[GridRow]:
     """One row per unit (of the given, already cut and paginated units), one cell per week:
-    two queries whatever the number of units and weeks. A unit's draft is not shown (nor
-    linked): until submitted, the week reads as not yet reported."""
+    three queries whatever the number of units and weeks (reports, their copy-paste flags). A
+    unit's draft is not shown (nor linked): until submitted, the week reads as not yet reported."""
     now = now or timezone.now()
     rule = weeks.rule_of(campaign)
     deadlines = {w: weeks.deadline_for(campaign, w, rule) for w in week_starts}
@@ -117,6 +131,11 @@ def progress_grid(
     reports = reports_visible_to(user).filter(unit__in=[u.pk for u in unit_list], week_start__in=week_starts)
     reports = reports.filter(submitted_only()).values("pk", "unit_id", "week_start", "status", "is_late")
     by_key = {(r["unit_id"], r["week_start"]): r for r in reports}
+    flagged = set(
+        SimilarityFlag.objects.filter(report_id__in=[r["pk"] for r in by_key.values()]).values_list(
+            "report_id", flat=True
+        )
+    )
     rows = []
     for unit in unit_list:
         cells = []
@@ -133,6 +152,7 @@ def progress_grid(
                         now=now,
                     ),
                     "late": bool(report and report["is_late"]),
+                    "flagged": bool(report and report["pk"] in flagged),
                 }
             )
         rows.append(GridRow(unit=unit, cells=cells))

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from campaign.models import Unit
 from tasks.models import ProgressItem, SimilarityBand, SimilarityFlag, WeeklyProgress
@@ -223,7 +224,8 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     A submission writes its bands in its own transaction and the check runs after that has
     committed, so of two reports submitted at the same moment at least one finds the other
     (as before, the later check flags)."""
-    SimilarityFlag.objects.filter(report=report).delete()
+    # Its flags, and the flags it put on the reports it matched (each pair is flagged on both).
+    SimilarityFlag.objects.filter(Q(report=report) | Q(other=report)).delete()
     texts = report_texts(report)
     campaign_id = report.unit.campaign_id
     bands = set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
@@ -262,4 +264,10 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
                     )
                 )
     log.info("copy-paste check of report %s: %s reports compared, %s flags", report.pk, compared, len(flags))
+    # The report it matched is flagged too, so a reviewer opening either one sees the pair.
+    mirrors = [
+        SimilarityFlag(report_id=f.other_id, other=report, score=f.score, passage=f.passage, same_unit=f.same_unit)
+        for f in flags
+    ]
+    SimilarityFlag.objects.bulk_create(mirrors, ignore_conflicts=True)
     return SimilarityFlag.objects.bulk_create(flags)

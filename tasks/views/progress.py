@@ -277,10 +277,31 @@ def progress_detail(request, pk: int):
             and services.can_review(request.user, report.unit),
             "can_withdraw": report.status == WeeklyProgress.Status.SUBMITTED
             and services.is_unit_liaison(request.user, report.unit),
+            # The copy-paste flags are for the reviewers: they name another unit's report.
+            "flags": [] if access.is_liaison(request.user) else report.similarity_flags.select_related("other__unit"),
             "can_edit": report.is_editable and services.is_unit_liaison(request.user, report.unit),
             "return_form": ReturnForm(),
         },
     )
+
+
+@login_required
+def progress_similar(request):
+    """Copy-paste flags where reviewers look: each flagged pair with both texts side by side."""
+    if access.is_liaison(request.user):
+        raise PermissionDenied(_("The copy-paste flags are for the reviewers."))
+    campaign = chosen_campaign_or_404(request)
+    page = Paginator(selectors.similar_pairs(user=request.user, campaign=campaign), 20).get_page(
+        request.GET.get("page")
+    )
+    readable = set(
+        selectors.reports_visible_to(request.user)
+        .filter(pk__in=[flag.other_id for flag in page])
+        .values_list("pk", flat=True)
+    )
+    for flag in page:
+        flag.other_readable = flag.other_id in readable
+    return render(request, "tasks/progress/similar.html", {"page": page, "campaign": campaign, "query": ""})
 
 
 @login_required

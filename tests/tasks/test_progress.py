@@ -216,6 +216,7 @@ def test_copying_last_weeks_text_is_flagged_with_the_matching_passage(tasks_worl
     flag = SimilarityFlag.objects.get(report=report)
     assert flag.same_unit is True and flag.other == last
     assert "形成问题清单十二项" in flag.passage
+    assert SimilarityFlag.objects.get(report=last).other == report  # the earlier report is flagged too
 
 
 @time_machine.travel(BEFORE_DEADLINE, tick=False)
@@ -227,6 +228,9 @@ def test_copying_another_units_report_this_week_is_flagged(tasks_world):
     flag_similar_reports(mine.pk)
     flag = SimilarityFlag.objects.get(report=mine)
     assert flag.other == theirs and flag.same_unit is False
+    assert SimilarityFlag.objects.get(report=theirs).other == mine  # both of the pair carry the flag
+    flag_similar_reports(mine.pk)  # a second run replaces, never doubles
+    assert SimilarityFlag.objects.count() == 2
 
 
 @time_machine.travel(BEFORE_DEADLINE, tick=False)
@@ -364,3 +368,22 @@ def test_the_form_lists_what_the_unit_already_recorded_this_week(tasks_world, br
     assert "/records/study/" in page
     records = {r["url"]: r["count"] for r in week_records(unit=w.unit_a, week_start=MONDAY)}
     assert records["/records/study/"] == 1
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_flagged_pairs_are_marked_in_the_grid_and_listed_side_by_side_for_reviewers(tasks_world, browser_as):
+    w = tasks_world
+    text = "本周召开党组理论学习中心组学习会，专题研讨优化营商环境，查摆问题五项，制定整改措施十项。"
+    services.report_submit(report=open_and_fill(w, unit=w.unit_b, user=w.liaison_b, text=text), by=w.liaison_b)
+    mine = services.report_submit(report=open_and_fill(w, text=text), by=w.liaison_a)
+    flag_similar_reports(mine.pk)
+    office = browser_as(w.office)
+    assert office.get("/progress/grid/").content.decode().count('class="flagged" title=') == 2
+    page = office.get("/progress/similar/").content.decode()
+    assert page.count('class="pair"') == 1 and "市发展改革委" in page and "中山区" in page
+    # the inspector of 市发展改革委 only: the other unit's text stays hidden
+    inspector = browser_as(w.inspector).get("/progress/similar/").content.decode()
+    assert inspector.count('class="pair"') == 1 and "查摆问题五项" in inspector
+    assert inspector.count("制定整改措施十项") == 2  # the passage and their own unit's text, not the other's
+    assert browser_as(w.liaison_a).get("/progress/similar/").status_code == 403
+    assert "中山区" not in browser_as(w.liaison_a).get(f"/progress/{mine.pk}/").content.decode()
