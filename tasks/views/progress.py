@@ -377,6 +377,8 @@ def progress_grid(request):
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     rows = selectors.progress_grid(user=request.user, campaign=campaign, units=page.object_list, week_starts=all_weeks)
     counts = selectors.week_counts(campaign=campaign, units=units, week_start=focus) if focus else None
+    # Units with nothing submitted for the week in focus: the office may remind each one.
+    remind = {row.unit.pk for row in rows for cell in row.cells if cell["week"] == focus and not cell["report_id"]}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -390,6 +392,7 @@ def progress_grid(request):
             "focus": focus,
             "focus_label": weeks.week_label(focus) if focus else "",
             "counts": counts,
+            "remind": remind,
             "query": query.urlencode(),
             "is_office": access.is_office(request.user),
         },
@@ -402,8 +405,9 @@ def progress_urge(request):
     """The office urges one unit, or every unit still missing for the week."""
     week_start = weeks.parse_week(request.POST.get("week", "")) or weeks.current_week_start()
     units = access.units_visible_to(request.user)
-    if request.POST.get("unit"):
-        units = units.filter(pk=request.POST["unit"])
+    unit = request.POST.get("unit", "")
+    if unit:
+        units = units.filter(pk=int(unit)) if unit.isdigit() else units.none()
     campaign = chosen_campaign(request)
     units = list(units.filter(campaign=campaign, is_active=True)) if campaign else []
     sent = services.progress_urge(units=units, week_start=week_start, by=request.user)

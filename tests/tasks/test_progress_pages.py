@@ -262,6 +262,18 @@ def test_office_urges_all_missing_units_from_the_grid(tasks_world, browser_as, f
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"liaison_a", "liaison_b"}
 
 
+def test_office_reminds_one_unit_from_its_row_of_the_grid(tasks_world, browser_as, frozen):
+    from campaign.models import Notification
+
+    client = browser_as(tasks_world.office)
+    page = client.get("/progress/grid/").content.decode()
+    assert page.count('name="unit" value=') == 3  # every unit has nothing in for the week
+    response = client.post("/progress/urge/", {"week": "2026-W48", "unit": str(tasks_world.unit_b.pk)})
+    assert response.status_code == 302
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"liaison_b"}
+    assert client.post("/progress/urge/", {"week": "2026-W48", "unit": "abc"}).status_code == 302  # not a 500
+
+
 def test_inspector_cannot_urge(tasks_world, browser_as, frozen):
     from campaign.models import Notification
 
