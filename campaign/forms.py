@@ -102,7 +102,8 @@ class _UnitForm(forms.ModelForm):
 class UnitOfficeForm(_UnitForm):
     class Meta:
         model = Unit
-        fields = ["name", "kind", "parent", "batch", "is_active", "head_name", "contact_phone", "address"]
+        fields = ["name", "kind", "parent", "batch", "is_active", "joined_on", "head_name", "contact_phone", "address"]
+        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,3 +135,12 @@ class RosterUploadForm(forms.Form):
                 % {"size": upload.size / 1048576, "limit": limit / 1048576}
             )
         return upload
+
+
+class LiaisonEndForm(forms.Form):
+    until = forms.DateField(
+        label=_("Ended on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the duty ended; today when left empty."),
+    )

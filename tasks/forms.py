@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaign.dates import default_start_day
 from campaign.models import Unit, WorkLine
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors.keytasks import TaskStatus
@@ -34,6 +35,7 @@ class KeyTaskForm(forms.ModelForm):
             "work_line",
             "lead_unit",
             "cooperating_units",
+            "assigned_on",
             "deadline",
             "done_definition",
             "metric_unit",
@@ -41,6 +43,7 @@ class KeyTaskForm(forms.ModelForm):
         ]
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}),
+            "assigned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "done_definition": forms.Textarea(attrs={"rows": 3}),
             "cooperating_units": forms.SelectMultiple(attrs={"size": 8}),
         }
@@ -48,6 +51,8 @@ class KeyTaskForm(forms.ModelForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(campaign=campaign).order_by("kind", "name")
+        if self.instance.pk is None:
+            self.initial.setdefault("assigned_on", default_start_day(campaign))
         self.fields["lead_unit"].queryset = units
         self.fields["cooperating_units"].queryset = units
         self.fields["cooperating_units"].required = False

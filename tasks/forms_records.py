@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
+from campaign.dates import default_start_day
 from campaign.forms import UnitField
-from campaign.models import InspectionGroup, Unit, User
+from campaign.models import InspectionGroup, Liaison, Unit, User
 from tasks.models import (
     ExchangeMeeting,
     Finding,
@@ -52,7 +53,9 @@ class RecordForm(forms.ModelForm):
                 self.fields["unit"].queryset = units
                 self.fields["unit"].empty_label = _("— City level —")
             else:
-                self.fields["unit"].queryset = units.filter(liaisons__user=user)
+                self.fields["unit"].queryset = units.filter(
+                    pk__in=Liaison.objects.current().filter(user=user).values("unit_id")
+                )
                 self.fields["unit"].required = True
                 self.fields["unit"].empty_label = None
                 self.fields["unit"].help_text = ""
@@ -120,11 +123,16 @@ class MakeUpForm(forms.Form):
 class FocusAreaForm(forms.ModelForm):
     class Meta:
         model = FocusArea
-        fields = ["number", "name", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["number", "name", "set_on", "description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "set_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial.setdefault("set_on", default_start_day(campaign))
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
