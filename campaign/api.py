@@ -309,8 +309,9 @@ class InspectionGroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InspectionGroup
-        fields = ["id", "campaign", "number", "name", "leader", "members", "units"]
+        fields = ["id", "campaign", "number", "name", "formed_on", "leader", "members", "units"]
         read_only_fields = ["campaign", "number", "name"]
+        extra_kwargs = {"units": {"required": False}}
 
 
 class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -328,11 +329,17 @@ class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelView
         )
 
     def perform_update(self, serializer):
+        """The office changes a group's coverage (`units`) and the day it was formed (`formed_on`)."""
         units = serializer.validated_data.get("units")
+        formed_on = serializer.validated_data.get("formed_on")
+        if units is None and formed_on is None:
+            services.require_office(self.request.user, _("change inspection-group coverage"))
+        if formed_on is not None:
+            services.inspection_group_formed_on_set(
+                group=serializer.instance, by=self.request.user, formed_on=formed_on
+            )
         if units is not None:
             services.coverage_set(group=serializer.instance, units=units, by=self.request.user)
-        else:
-            services.require_office(self.request.user, _("change inspection-group coverage"))
 
 
 def get_visible_unit(user, pk) -> Unit:

@@ -107,9 +107,13 @@ class UnitOfficeForm(_UnitForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["joined_on"].required = False  # empty: as it was
         self.fields["parent"].queryset = Unit.objects.filter(campaign=self.instance.campaign_id).exclude(
             pk=self.instance.pk
         )
+
+    def clean_joined_on(self):
+        return self.cleaned_data.get("joined_on") or self.instance.joined_on
 
 
 class UnitContactForm(_UnitForm):

@@ -1,11 +1,14 @@
 """The campaign, its units, its people and who covers whom."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from campaign.dates import start_day_errors
 
 
 class Campaign(models.Model):
@@ -297,6 +300,13 @@ class InspectionGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.campaign_id is not None:
+            errors = start_day_errors(self, "formed_on", campaign=self.campaign)
+            if errors:
+                raise ValidationError(errors)
 
 
 class Coverage(models.Model):

@@ -109,14 +109,14 @@ LIAISON_STATUSES = ("current", "former", "all")
 
 
 def liaisons_by_status(rows: QuerySet[Liaison], params) -> QuerySet[Liaison]:
-    """`status=current` (the default) the duties that hold today, `former` the ended ones, `all`
+    """`status=current` (the default) the duties that hold today in active units, `former` the ended ones, `all`
     both; a list asked `as_of` a day defaults to `all`, which its day filter then narrows to the
     duties that held that day (so a figure's link counts what the figure counts)."""
     status = (params.get("status") or "").strip()
     if status not in LIAISON_STATUSES:
         status = "all" if parse_day(params.get("as_of")) else "current"
-    if status == "current":
-        return rows.filter(_current_liaison_q())
+    if status == "current":  # as the overview counts them: in units taking part
+        return rows.filter(_current_liaison_q(), unit__is_active=True)
     if status == "former":
         return rows.exclude(_current_liaison_q())
     return rows

@@ -200,6 +200,19 @@ def liaison_remove(*, liaison: Liaison, by: User, until: dt.date | None = None) 
 
 
 @transaction.atomic
+def inspection_group_formed_on_set(*, group: InspectionGroup, by: User, formed_on: dt.date) -> InspectionGroup:
+    """The office enters the day a group was formed: today or earlier, not before the campaign."""
+    require_office(by, _("change inspection groups"))
+    group = InspectionGroup.objects.select_for_update().select_related("campaign").get(pk=group.pk)
+    group.formed_on = formed_on
+    errors = start_day_errors(group, "formed_on", campaign=group.campaign)
+    if errors:
+        raise ValidationError(errors)
+    group.save()
+    return group
+
+
+@transaction.atomic
 def coverage_set(*, group: InspectionGroup, units: list[Unit], by: User) -> None:
     """Give a group exactly these units; a unit moves from any other group it was in."""
     require_office(by, _("change inspection-group coverage"))

@@ -366,11 +366,15 @@ class WorkTeamForm(ServiceErrorsMixin, forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
     member_units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None, required=False)
     formed_on = forms.DateField(
-        label=_("Formed on"), widget=_date_input(), help_text=_("The day the team was formed; today or earlier.")
+        label=_("Formed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        help_text=_("The day the team was formed; today or earlier."),
     )
 
     def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign = campaign
         self.initial.setdefault("formed_on", default_start_day(campaign))
         units = _units(user, campaign)
         self.fields["lead_unit"].queryset = units
@@ -381,7 +385,10 @@ class SpecialTaskForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     owner_unit = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     assigned_on = forms.DateField(
-        label=_("Assigned on"), widget=_date_input(), help_text=_("The day the task was assigned; today or earlier.")
+        label=_("Assigned on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        help_text=_("The day the task was assigned; today or earlier."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
 

@@ -51,11 +51,16 @@ class KeyTaskForm(forms.ModelForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(campaign=campaign).order_by("kind", "name")
+        self.fields["assigned_on"].required = False  # empty: today (or as it was)
+        self.default_assigned_on = self.instance.assigned_on if self.instance.pk else default_start_day(campaign)
         if self.instance.pk is None:
-            self.initial.setdefault("assigned_on", default_start_day(campaign))
+            self.initial.setdefault("assigned_on", self.default_assigned_on)
         self.fields["lead_unit"].queryset = units
         self.fields["cooperating_units"].queryset = units
         self.fields["cooperating_units"].required = False
+
+    def clean_assigned_on(self):
+        return self.cleaned_data.get("assigned_on") or self.default_assigned_on
 
 
 class ImportForm(forms.Form):

@@ -131,8 +131,13 @@ class FocusAreaForm(forms.ModelForm):
 
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["set_on"].required = False  # empty: today (or as it was)
+        self.default_set_on = self.instance.set_on if self.instance.pk else default_start_day(campaign)
         if self.instance.pk is None:
-            self.initial.setdefault("set_on", default_start_day(campaign))
+            self.initial.setdefault("set_on", self.default_set_on)
+
+    def clean_set_on(self):
+        return self.cleaned_data.get("set_on") or self.default_set_on
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -188,3 +188,17 @@ def test_a_duty_cannot_begin_before_its_unit_joined_the_campaign(world, clock):
             unit=world.unit_c, user=UserFactory(username="early"), by=world.office, since=dt.date(2026, 9, 15)
         )
     assert "2026-10-01" in " ".join(refused.value.messages)
+
+
+def test_the_office_home_s_liaison_numbers_open_lists_of_as_many(world, clock, browser_as):
+    import html
+    import re
+
+    services.liaison_remove(liaison=_duty(world.liaison_b), by=world.office, until=dt.date(2026, 11, 10))
+    client = browser_as(world.office)
+    home = client.get("/").content.decode()
+    stats = re.findall(r'<a class="stat" href="(/liaisons/[^"]*)"><b>(\d+)</b>', home)
+    assert len(stats) == 3
+    for url, number in stats:
+        page = client.get(html.unescape(url)).content.decode()
+        assert re.search(r'data-count="(\d+)"', page).group(1) == number, url
