@@ -76,7 +76,7 @@ class UserAdmin(GuardedAdmin, BaseUserAdmin):
 
 @admin.register(Liaison)
 class LiaisonAdmin(GuardedAdmin):
-    list_display = ["unit", "user", "since"]
+    list_display = ["unit", "user", "since", "until"]
     search_fields = ["unit__name", "user__username", "user__full_name"]
     autocomplete_fields = ["unit", "user"]
 

@@ -148,3 +148,24 @@ class LiaisonEndForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The day the duty ended; today when left empty."),
     )
+
+
+class LiaisonAssignForm(forms.Form):
+    """The office makes a liaison account the unit's liaison from a day (today by default)."""
+
+    username = forms.CharField(label=_("Liaison account (username)"), max_length=150)
+    since = forms.DateField(
+        label=_("Liaison since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the duty began; today when left empty."),
+    )
+
+    def clean_username(self):
+        from campaign.models import User
+
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise ValidationError(_("There is no account “%(name)s”.") % {"name": username})
+        return user

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit-list"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("units/<int:pk>/liaisons/", views.liaison_add, name="liaison-add"),
     path("liaisons/", views.liaison_list, name="liaison-list"),
     path("liaisons/<int:pk>/end/", views.liaison_end, name="liaison-end"),
     path("inspection-groups/", views.inspection_groups, name="inspection-groups"),

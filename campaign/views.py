@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from campaign import choice, exports, roster, selectors, services
 from campaign.exports import download
-from campaign.forms import LiaisonEndForm, RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
+from campaign.forms import (
+    LiaisonAssignForm,
+    LiaisonEndForm,
+    RosterUploadForm,
+    UnitContactForm,
+    UnitFilterForm,
+    UnitOfficeForm,
+)
 from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.listpages import list_context
@@ -101,6 +108,7 @@ def unit_detail(request, pk: int):
     context = {"unit": unit, "can_edit": can_edit, "history": history, "today": timezone.localdate()}
     if selectors.is_office(request.user):
         context["end_form"] = LiaisonEndForm()
+        context["assign_form"] = LiaisonAssignForm(initial={"since": timezone.localdate()})
     return render(request, "campaign/unit_detail.html", context)
 
 
@@ -160,6 +168,31 @@ def liaison_list(request):
         today=timezone.localdate(),
     )
     return render(request, "campaign/liaison_list.html", context)
+
+
+@login_required
+@require_POST
+def liaison_add(request, pk: int):
+    """The office makes a person the unit's liaison from the day entered (today when empty)."""
+    _office_only(request.user)
+    unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
+    form = LiaisonAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            liaison = services.liaison_assign(
+                unit=unit, user=form.cleaned_data["username"], by=request.user, since=form.cleaned_data["since"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is a liaison of %(unit)s from %(day)s.")
+                % {"name": liaison.user.display_name, "unit": unit.name, "day": liaison.since.isoformat()},
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("unit-detail", pk=unit.pk)
 
 
 @login_required

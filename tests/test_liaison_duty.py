@@ -202,3 +202,17 @@ def test_the_office_home_s_liaison_numbers_open_lists_of_as_many(world, clock, b
     for url, number in stats:
         page = client.get(html.unescape(url)).content.decode()
         assert re.search(r'data-count="(\d+)"', page).group(1) == number, url
+
+
+def test_the_office_assigns_a_liaison_on_the_unit_page_from_the_day_entered(world, clock, browser_as):
+    person = UserFactory(username="new_liaison", full_name="新联络员")
+    client = browser_as(world.office)
+    url = f"/units/{world.unit_c.pk}/liaisons/"
+    assert 'action="' + url + '"' in client.get(f"/units/{world.unit_c.pk}/").content.decode()
+    refused = client.post(url, {"username": "new_liaison", "since": "2026-12-01"}, follow=True)
+    assert "2026-11-20" in refused.content.decode()
+    assert not Liaison.objects.filter(user=person).exists()
+    client.post(url, {"username": "new_liaison", "since": "2026-11-02"})
+    assert Liaison.objects.get(user=person).since == dt.date(2026, 11, 2)
+    assert list(selectors.units_visible_to(person)) == [world.unit_c]
+    assert browser_as(world.liaison_a).post(url, {"username": "liaison_a"}).status_code == 403
