@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign.dates import start_day_errors
+from campaign.dates import future_date_errors, start_day_errors
 
 
 class Campaign(models.Model):
@@ -260,6 +260,12 @@ class Liaison(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.user}"
+
+    def clean(self):
+        super().clean()
+        errors = future_date_errors(self, ("until",))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_current(self) -> bool:

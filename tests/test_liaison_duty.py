@@ -216,3 +216,14 @@ def test_the_office_assigns_a_liaison_on_the_unit_page_from_the_day_entered(worl
     assert Liaison.objects.get(user=person).since == dt.date(2026, 11, 2)
     assert list(selectors.units_visible_to(person)) == [world.unit_c]
     assert browser_as(world.liaison_a).post(url, {"username": "liaison_a"}).status_code == 403
+
+
+def test_the_admin_cannot_delete_a_liaison_duty_nor_end_it_in_the_future(world, clock, browser_as):
+    world.office.is_staff = world.office.is_superuser = True
+    world.office.save()
+    client = browser_as(world.office)
+    duty = _duty(world.liaison_a)
+    assert client.get(f"/admin/campaign/liaison/{duty.pk}/delete/").status_code == 403
+    duty.until = dt.date(2026, 12, 1)
+    with pytest.raises(ValidationError):
+        duty.full_clean()
