@@ -47,6 +47,8 @@ class LiaisonInline(admin.TabularInline):
     model = Liaison
     extra = 0
     autocomplete_fields = ["user"]
+    # A duty is ended (its last day kept for the figures of earlier days), never deleted.
+    can_delete = False
 
 
 @admin.register(Unit)
@@ -76,7 +78,11 @@ class UserAdmin(GuardedAdmin, BaseUserAdmin):
 
 @admin.register(Liaison)
 class LiaisonAdmin(GuardedAdmin):
-    list_display = ["unit", "user", "since"]
+    list_display = ["unit", "user", "since", "until"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a duty is ended on the unit page (or API), so earlier days' figures stay
+
     search_fields = ["unit__name", "user__username", "user__full_name"]
     autocomplete_fields = ["unit", "user"]
 

@@ -84,7 +84,7 @@ class UnitLiaisonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Liaison
-        fields = ["id", "user", "since"]
+        fields = ["id", "user", "since", "until"]
 
 
 class GroupRefSerializer(serializers.ModelSerializer):
@@ -208,11 +208,15 @@ class WorkLineViewSet(viewsets.ReadOnlyModelViewSet):
 class UserSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     name = serializers.CharField(source="display_name", read_only=True)
-    liaison_unit = serializers.IntegerField(source="liaison.unit_id", read_only=True, default=None)
+    liaison_unit = serializers.SerializerMethodField(help_text="the unit of the person's current liaison duty")
 
     class Meta:
         model = User
         fields = ["id", "username", "name", "role", "role_display", "phone", "email", "work_unit", "liaison_unit"]
+
+    def get_liaison_unit(self, user) -> int | None:
+        duties = [d for d in user.liaison_duties.all() if d.is_current]
+        return duties[0].unit_id if duties else None
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
@@ -221,7 +225,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UserSerializer
 
     def get_queryset(self):
-        users = selectors.users_visible_to(self.request.user).select_related("liaison").order_by("username")
+        users = selectors.users_visible_to(self.request.user).prefetch_related("liaison_duties").order_by("username")
         role = self.request.query_params.get("role", "")
         if role:
             users = users.filter(role=role)
@@ -229,7 +233,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=False, methods=["get"])
     def me(self, request):
-        user = User.objects.select_related("liaison").get(pk=request.user.pk)
+        user = User.objects.prefetch_related("liaison_duties").get(pk=request.user.pk)
         return Response(self.get_serializer(user).data)
 
 
@@ -242,13 +246,23 @@ class LiaisonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Liaison
-        fields = ["id", "user", "name", "phone", "unit", "unit_name", "since"]
-        read_only_fields = ["since"]
+        fields = ["id", "user", "name", "phone", "unit", "unit_name", "since", "until", "is_current"]
+        read_only_fields = ["until"]
+        extra_kwargs = {"since": {"required": False}}
         validators = []
+
+    is_current = serializers.BooleanField(read_only=True)
+
+
+class LiaisonEndInput(serializers.Serializer):
+    until = serializers.DateField(required=False, help_text="the day the duty ended; today when left out")
 
 
 class LiaisonViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The liaison register. The office assigns and removes liaisons."""
+    """The liaison register: current duties, or `status=former` / `status=all` (with `as_of`, the
+    duties that held that day). The office assigns a liaison (`since`: the day the duty began,
+    today when left out) and ends a duty (`end/` with `until`, or DELETE: today); an ended duty is
+    kept, so past figures stay as they were."""
 
     serializer_class = LiaisonSerializer
     list_filters = selectors.LIST_FILTERS[Liaison]
@@ -258,15 +272,31 @@ class LiaisonViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets
         unit_id = query_int(self.request, "unit")
         if unit_id:
             liaisons = liaisons.filter(unit_id=unit_id)
+        if self.action == "list":
+            liaisons = selectors.liaisons_by_status(liaisons, self.request.query_params)
         return liaisons
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         liaison = services.liaison_assign(
-            unit=serializer.validated_data["unit"], user=serializer.validated_data["user"], by=request.user
+            unit=serializer.validated_data["unit"],
+            user=serializer.validated_data["user"],
+            by=request.user,
+            since=serializer.validated_data.get("since"),
         )
         return Response(self.get_serializer(liaison).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LiaisonEndInput, responses=LiaisonSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the duty on `until` (today when left out; never in the future nor before `since`)."""
+        data = LiaisonEndInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        liaison = services.liaison_remove(
+            liaison=self.get_object(), by=request.user, until=data.validated_data.get("until")
+        )
+        return Response(self.get_serializer(liaison).data)
 
     def perform_destroy(self, instance):
         services.liaison_remove(liaison=instance, by=self.request.user)
@@ -279,8 +309,9 @@ class InspectionGroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InspectionGroup
-        fields = ["id", "campaign", "number", "name", "leader", "members", "units"]
+        fields = ["id", "campaign", "number", "name", "formed_on", "leader", "members", "units"]
         read_only_fields = ["campaign", "number", "name"]
+        extra_kwargs = {"units": {"required": False}}
 
 
 class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -298,11 +329,17 @@ class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelView
         )
 
     def perform_update(self, serializer):
+        """The office changes a group's coverage (`units`) and the day it was formed (`formed_on`)."""
         units = serializer.validated_data.get("units")
+        formed_on = serializer.validated_data.get("formed_on")
+        if units is None and formed_on is None:
+            services.require_office(self.request.user, _("change inspection-group coverage"))
+        if formed_on is not None:
+            services.inspection_group_formed_on_set(
+                group=serializer.instance, by=self.request.user, formed_on=formed_on
+            )
         if units is not None:
             services.coverage_set(group=serializer.instance, units=units, by=self.request.user)
-        else:
-            services.require_office(self.request.user, _("change inspection-group coverage"))
 
 
 def get_visible_unit(user, pk) -> Unit:

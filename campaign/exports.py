@@ -101,7 +101,7 @@ def units_workbook(units, *, caption: str = "") -> bytes:
     ]
     sheet = styled_sheet(workbook, _("Units"), headers, [6, 30, 12, 24, 6, 18, 20, 28, 12, 16, 8], caption=caption)
     for number, unit in enumerate(units, start=1):
-        liaisons = [li.user for li in unit.liaisons.all()]
+        liaisons = [li.user for li in unit.liaisons.all() if li.is_current]
         coverage = getattr(unit, "coverage", None)
         sheet.append(
             [

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors
 from campaign.models import Unit
+from campaign.widgets import DateInput
 
 
 class UnitField(forms.ModelChoiceField):
@@ -102,13 +103,18 @@ class _UnitForm(forms.ModelForm):
 class UnitOfficeForm(_UnitForm):
     class Meta:
         model = Unit
-        fields = ["name", "kind", "parent", "batch", "is_active", "head_name", "contact_phone", "address"]
+        fields = ["name", "kind", "parent", "batch", "is_active", "joined_on", "head_name", "contact_phone", "address"]
+        widgets = {"joined_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["joined_on"].required = False  # empty: as it was
         self.fields["parent"].queryset = Unit.objects.filter(campaign=self.instance.campaign_id).exclude(
             pk=self.instance.pk
         )
+
+    def clean_joined_on(self):
+        return self.cleaned_data.get("joined_on") or self.instance.joined_on
 
 
 class UnitContactForm(_UnitForm):
@@ -134,3 +140,33 @@ class RosterUploadForm(forms.Form):
                 % {"size": upload.size / 1048576, "limit": limit / 1048576}
             )
         return upload
+
+
+class LiaisonEndForm(forms.Form):
+    until = forms.DateField(
+        label=_("Ended on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The day the duty ended; today when left empty."),
+    )
+
+
+class LiaisonAssignForm(forms.Form):
+    """The office makes a liaison account the unit's liaison from a day (today by default)."""
+
+    username = forms.CharField(label=_("Liaison account (username)"), max_length=150)
+    since = forms.DateField(
+        label=_("Liaison since"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The day the duty began; today when left empty."),
+    )
+
+    def clean_username(self):
+        from campaign.models import User
+
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise ValidationError(_("There is no account “%(name)s”.") % {"name": username})
+        return user

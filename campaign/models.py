@@ -1,11 +1,14 @@
 """The campaign, its units, its people and who covers whom."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from campaign.dates import future_date_errors, start_day_errors
 
 
 class Campaign(models.Model):
@@ -212,26 +215,77 @@ class User(AbstractUser):
         return self.is_superuser or self.role == self.Role.OFFICE
 
 
+class LiaisonQuerySet(models.QuerySet):
+    def current(self, on=None) -> "LiaisonQuerySet":
+        """The duties not ended by the day (today by default): what gives a person access to a
+        unit, makes them a recipient of its reminders and counts in its current figures. A duty
+        ended on a day no longer holds on that day."""
+        day = on or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gt=day))
+
+    def former(self, on=None) -> "LiaisonQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(until__lte=day)
+
+
 class Liaison(models.Model):
-    """A person's duty as liaison (联络员) of one unit; a unit has at most two."""
+    """A person's duty as liaison (联络员) of one unit, from `since` until the day it ended
+    (`until`, empty while it lasts); a unit has at most two current liaisons and a person one
+    current duty. An ended duty is kept, so past figures stay as they were."""
 
     MAX_PER_UNIT = 2
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="liaison", verbose_name=_("person"))
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="liaison_duties",
+        related_query_name="liaison",
+        verbose_name=_("person"),
+    )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("unit"))
     since = models.DateField(_("since"), default=timezone.localdate)
     until = models.DateField(
-        _("until"), null=True, blank=True, help_text=_("The last day of the duty; empty while it lasts.")
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the duty ended (from that day the person no longer acts for the unit); empty while it lasts."
+        ),
     )
     history = HistoricalRecords()
+
+    objects = LiaisonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("liaison")
         verbose_name_plural = _("liaisons")
         ordering = ["unit__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(until__isnull=True),
+                name="liaison_one_current_duty_per_person",
+                violation_error_message=_("Person: this person is already the liaison of a unit."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="liaison_ends_after_it_starts",
+                violation_error_message=_("Until: a liaison's duty ends on or after the day it started."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.user}"
+
+    def clean(self):
+        super().clean()
+        errors = future_date_errors(self, ("until",))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_current(self) -> bool:
+        return self.until is None or self.until > timezone.localdate()
 
 
 class InspectionGroup(models.Model):
@@ -268,6 +322,13 @@ class InspectionGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.campaign_id is not None:
+            errors = start_day_errors(self, "formed_on", campaign=self.campaign)
+            if errors:
+                raise ValidationError(errors)
 
 
 class Coverage(models.Model):

@@ -121,7 +121,7 @@ def check_roster(*, campaign: Campaign, rows: list[dict]) -> RosterCheck:
     usernames = {p["username"] for row in rows for p in row_liaisons(row) if p["username"]}
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     liaison_units = dict(
-        Liaison.objects.filter(user__username__in=usernames).values_list("user__username", "unit__name")
+        Liaison.objects.current().filter(user__username__in=usernames).values_list("user__username", "unit__name")
     )
 
     seen_names: dict[str, int] = {}

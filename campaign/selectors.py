@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaign.listfilters import ListFilters, by_field
+from campaign.listfilters import ListFilters, by_field, parse_day
 from campaign.models import Campaign, ChangeCounter, Coverage, InspectionGroup, Liaison, Unit, User
 
 READ_ALL_ROLES = (User.Role.OFFICE, User.Role.LEADER)
@@ -60,7 +60,7 @@ def units_visible_to(user) -> QuerySet[Unit]:
     if reads_everything(user):
         return units
     if user.role == User.Role.LIAISON:
-        return units.filter(liaisons__user=user)
+        return units.filter(pk__in=Liaison.objects.current().filter(user=user).values("unit_id"))
     if user.role == User.Role.INSPECTOR:
         return units.filter(coverage__group__in=inspection_groups_of(user).values("id"))
     return units.none()
@@ -87,7 +87,7 @@ def inspection_groups_visible_to(user) -> QuerySet[InspectionGroup]:
     if user.role == User.Role.INSPECTOR:
         return groups.filter(id__in=inspection_groups_of(user).values("id"))
     if user.role == User.Role.LIAISON:
-        return groups.filter(coverage__unit__liaisons__user=user).distinct()
+        return groups.filter(coverage__unit__in=units_visible_to(user).values("id")).distinct()
     return groups.none()
 
 
@@ -101,7 +101,25 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
 
 
 def liaisons_visible_to(user) -> QuerySet[Liaison]:
+    """Liaison duties (current and ended) of the units the user sees."""
     return cut_to_units(Liaison.objects.select_related("user", "unit"), user)
+
+
+LIAISON_STATUSES = ("current", "former", "all")
+
+
+def liaisons_by_status(rows: QuerySet[Liaison], params) -> QuerySet[Liaison]:
+    """`status=current` (the default) the duties that hold today in active units, `former` the ended ones, `all`
+    both; a list asked `as_of` a day defaults to `all`, which its day filter then narrows to the
+    duties that held that day (so a figure's link counts what the figure counts)."""
+    status = (params.get("status") or "").strip()
+    if status not in LIAISON_STATUSES:
+        status = "all" if parse_day(params.get("as_of")) else "current"
+    if status == "current":  # as the overview counts them: in units taking part
+        return rows.filter(_current_liaison_q(), unit__is_active=True)
+    if status == "former":
+        return rows.exclude(_current_liaison_q())
+    return rows
 
 
 def users_visible_to(user) -> QuerySet[User]:
@@ -118,7 +136,7 @@ def users_visible_to(user) -> QuerySet[User]:
         groups = inspection_groups_of(user)
     return users.filter(
         Q(pk=user.pk)
-        | Q(liaison__unit__in=unit_ids)
+        | Q(pk__in=Liaison.objects.current().filter(unit__in=unit_ids).values("user_id"))
         | Q(inspection_groups__in=groups.values("id"))
         | Q(led_inspection_groups__in=groups.values("id"))
     ).distinct()
@@ -148,7 +166,7 @@ def unit_list(
         units = units.filter(coverage__group_id=group_id)
     # A per-row subquery rather than a join grouped over every unit: a page of 50 is then read
     # in (kind, name) order from its index and counted for those 50 only (bench/README.md).
-    liaisons = Liaison.objects.filter(unit=OuterRef("pk")).order_by().values("unit").annotate(n=Count("pk"))
+    liaisons = Liaison.objects.current().filter(unit=OuterRef("pk")).order_by().values("unit").annotate(n=Count("pk"))
     units = units.annotate(liaison_count=Coalesce(Subquery(liaisons.values("n"), output_field=IntegerField()), 0))
     if without_liaison:
         units = units.filter(liaison_count=0)
@@ -161,7 +179,7 @@ def unit_detail(*, user, unit_id: int) -> Unit:
         units_visible_to(user)
         .select_related("parent", "campaign", "coverage__group__leader")
         .prefetch_related(
-            Prefetch("liaisons", queryset=Liaison.objects.select_related("user").order_by("since")),
+            Prefetch("liaisons", queryset=Liaison.objects.select_related("user").order_by("-until", "since")),
             Prefetch("children", queryset=Unit.objects.order_by("name")),
         )
         .get(pk=unit_id)
@@ -210,13 +228,17 @@ def campaign_overview(*, campaign: Campaign) -> dict:
     # (10,000 units: ~5 ms against 21 ms; bench/README.md).
     totals = {
         "units": sum(by_kind.values()),
-        "without_liaison": units.exclude(Exists(Liaison.objects.filter(unit=OuterRef("pk")))).count(),
+        "without_liaison": units.exclude(Exists(Liaison.objects.current().filter(unit=OuterRef("pk")))).count(),
         "without_group": units.exclude(Exists(Coverage.objects.filter(unit=OuterRef("pk")))).count(),
     }
-    liaisons = Liaison.objects.filter(unit__campaign=campaign, unit__is_active=True).aggregate(
-        total=Count("id"),
-        in_districts=Count("id", filter=Q(unit__kind=Unit.Kind.DISTRICT)),
-        in_first_batch=Count("id", filter=Q(unit__batch=1) & ~Q(unit__kind=Unit.Kind.DISTRICT)),
+    liaisons = (
+        Liaison.objects.current()
+        .filter(unit__campaign=campaign, unit__is_active=True)
+        .aggregate(
+            total=Count("id"),
+            in_districts=Count("id", filter=Q(unit__kind=Unit.Kind.DISTRICT)),
+            in_first_batch=Count("id", filter=Q(unit__batch=1) & ~Q(unit__kind=Unit.Kind.DISTRICT)),
+        )
     )
     kinds = [(value, label, by_kind.get(value, 0)) for value, label in Unit.Kind.choices]
     return {
@@ -245,6 +267,11 @@ def inspection_group_summary(*, user, campaign: Campaign) -> QuerySet[Inspection
     )
 
 
+def _current_liaison_q(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": today})
+
+
 def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> QuerySet[InspectionGroup]:
     groups = (
         inspection_groups_visible_to(user)
@@ -252,7 +279,9 @@ def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> Q
         .prefetch_related(
             Prefetch(
                 "units",
-                queryset=Unit.objects.annotate(liaison_count=Count("liaisons")).order_by("kind", "name"),
+                queryset=Unit.objects.annotate(
+                    liaison_count=Count("liaisons", filter=_current_liaison_q("liaisons__"))
+                ).order_by("kind", "name"),
             ),
             "members",
         )
@@ -266,7 +295,8 @@ def liaison_unit(user) -> Unit | None:
     """The unit a liaison reports for, or None."""
     if not is_liaison(user):
         return None
-    return Unit.objects.filter(liaisons__user=user).select_related("campaign", "coverage__group__leader").first()
+    units = Unit.objects.filter(pk__in=Liaison.objects.current().filter(user=user).values("unit_id"))
+    return units.select_related("campaign", "coverage__group__leader").first()
 
 
 # --- Campaign-wide counts, once per day and change -----------------------------------------
@@ -308,7 +338,7 @@ def counted_per_day(name: str, *, campaign_id: int, scope: str, day: dt.date, co
 def _liaisons_as_of(rows: QuerySet, day: dt.date) -> QuerySet:
     """The liaisons on duty that day, in units taking part that day."""
     return rows.filter(
-        Q(until__isnull=True) | Q(until__gte=day),
+        Q(until__isnull=True) | Q(until__gt=day),  # a duty ended on a day no longer holds that day
         since__lte=day,
         unit__is_active=True,
         unit__joined_on__lte=day,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import roster
+from campaign.dates import default_start_day, start_day_errors
 from campaign.models import (
     Campaign,
     ChangeCounter,
@@ -27,7 +30,7 @@ from campaign.selectors import is_liaison, is_office
 
 # What a liaison may keep current about their own unit; the rest is the office's.
 UNIT_CONTACT_FIELDS = ("head_name", "contact_phone", "address")
-UNIT_OFFICE_FIELDS = ("name", "kind", "parent", "batch", "is_active", *UNIT_CONTACT_FIELDS)
+UNIT_OFFICE_FIELDS = ("name", "kind", "parent", "batch", "is_active", "joined_on", *UNIT_CONTACT_FIELDS)
 
 
 def require_office(user, action: str) -> None:
@@ -41,8 +44,10 @@ def unit_create(*, by: User, campaign: Campaign, **fields) -> Unit:
     unknown = set(fields) - set(UNIT_OFFICE_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown unit fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    fields.setdefault("joined_on", default_start_day(campaign))
     unit = Unit(campaign=campaign, **fields)
     _check_parent(unit)
+    _check_joined_on(unit)
     unit.full_clean()
     unit.save()
     return unit
@@ -54,7 +59,7 @@ def unit_update(*, unit: Unit, by: User, data: dict) -> Unit:
     details (principal, phone, address); nobody else anything."""
     if is_office(by):
         allowed = UNIT_OFFICE_FIELDS
-    elif is_liaison(by) and Liaison.objects.filter(user=by, unit=unit).exists():
+    elif is_liaison(by) and Liaison.objects.current().filter(user=by, unit=unit).exists():
         allowed = UNIT_CONTACT_FIELDS
     else:
         raise PermissionDenied(_("You may not change this unit."))
@@ -70,9 +75,21 @@ def unit_update(*, unit: Unit, by: User, data: dict) -> Unit:
     for name, value in data.items():
         setattr(unit, name, value)
     _check_parent(unit)
+    if "joined_on" in data or "parent" in data:
+        _check_joined_on(unit)
     unit.full_clean()
     unit.save()
     return unit
+
+
+def _check_joined_on(unit: Unit) -> None:
+    """A unit joins the campaign on a day that has come, not before the campaign began, nor
+    before the unit it sits under joined."""
+    parent = unit.parent
+    after = (parent.joined_on, _("the parent unit joined the campaign")) if parent is not None else None
+    errors = start_day_errors(unit, "joined_on", campaign=unit.campaign, after=after)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_parent(unit: Unit) -> None:
@@ -90,31 +107,109 @@ def _check_parent(unit: Unit) -> None:
 
 
 @transaction.atomic
-def liaison_assign(*, unit: Unit, user: User, by: User) -> Liaison:
-    """Make a person the liaison of a unit (moving them from another unit if need be).
-    A unit has at most two liaisons; office and inspector accounts cannot be liaisons."""
+def liaison_assign(*, unit: Unit, user: User, by: User, since: dt.date | None = None) -> Liaison:
+    """Make a person the liaison of a unit from `since` (today by default; never in the future,
+    before the campaign began or before the unit joined it). A person already on duty for
+    another unit has that duty ended on the day the new one begins; a unit has at most two
+    current liaisons; office and inspector accounts cannot be liaisons. Assigning the person
+    again to the unit they serve changes the day their duty began."""
     require_office(by, _("assign liaisons"))
     if user.role != User.Role.LIAISON:
         raise ValidationError(
             _("%(user)s is a %(role)s account, not a liaison account.")
             % {"user": user.display_name, "role": user.get_role_display()}
         )
-    Unit.objects.select_for_update().filter(pk=unit.pk).first()
-    others = Liaison.objects.filter(unit=unit).exclude(user=user)
+    unit = Unit.objects.select_for_update().select_related("campaign").get(pk=unit.pk)
+    others = Liaison.objects.current().filter(unit=unit).exclude(user=user)
     if others.count() >= Liaison.MAX_PER_UNIT:
         raise ValidationError(
             _("%(unit)s already has %(n)d liaisons; remove one first.") % {"unit": unit.name, "n": Liaison.MAX_PER_UNIT}
         )
-    liaison, _created = Liaison.objects.update_or_create(user=user, defaults={"unit": unit})
+    duty = Liaison.objects.select_for_update().filter(user=user, until__isnull=True).first()
+    if duty is not None and duty.unit_id == unit.pk:
+        if since is not None and since != duty.since:
+            duty.since = since
+            _check_liaison_dates(duty)
+            duty.save()
+        return duty
+    liaison = Liaison(user=user, unit=unit, since=since or default_start_day(unit.campaign))
+    _check_liaison_dates(liaison)
+    if duty is not None:  # moving: the old duty ends the day the new one begins
+        duty.until = liaison.since
+        if duty.until < duty.since:
+            raise ValidationError(
+                {
+                    "since": _(
+                        "Since: %(name)s has been the liaison of %(unit)s since %(day)s; the new duty cannot "
+                        "begin before that."
+                    )
+                    % {"name": user.display_name, "unit": duty.unit.name, "day": duty.since.isoformat()}
+                }
+            )
+        duty.save()
+    liaison.save()
     if user.work_unit_id is None:
         user.work_unit = unit
         user.save(update_fields=["work_unit"])
     return liaison
 
 
-def liaison_remove(*, liaison: Liaison, by: User) -> None:
+def _check_liaison_dates(liaison: Liaison) -> None:
+    unit = liaison.unit
+    errors = start_day_errors(
+        liaison, "since", campaign=unit.campaign, after=(unit.joined_on, _("the unit joined the campaign"))
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def liaison_remove(*, liaison: Liaison, by: User, until: dt.date | None = None) -> Liaison:
+    """End a liaison's duty on `until` (today by default): from that day the person no longer
+    sees or acts for the unit, gets its reminders or counts among its liaisons. The row is kept,
+    so the figures of earlier days do not change. The day is never in the future, never before
+    the duty began, and a duty is ended once."""
     require_office(by, _("remove liaisons"))
-    liaison.delete()
+    liaison = Liaison.objects.select_for_update().select_related("unit", "user").get(pk=liaison.pk)
+    if liaison.until is not None:
+        raise ValidationError(
+            _("%(name)s stopped being a liaison of %(unit)s on %(day)s already.")
+            % {"name": liaison.user.display_name, "unit": liaison.unit.name, "day": liaison.until.isoformat()}
+        )
+    today = timezone.localdate()
+    day = until or today
+    label = Liaison._meta.get_field("until").verbose_name
+    if day > today:
+        raise ValidationError(
+            {
+                "until": _("%(field)s: %(date)s has not come yet; enter today (%(today)s) or an earlier day.")
+                % {"field": label, "date": day.isoformat(), "today": today.isoformat()}
+            }
+        )
+    if day < liaison.since:
+        raise ValidationError(
+            {
+                "until": _("%(field)s: %(date)s is before the duty began (%(since)s); enter %(since)s or later.")
+                % {"field": label, "date": day.isoformat(), "since": liaison.since.isoformat()}
+            }
+        )
+    liaison.until = day
+    liaison.full_clean()
+    liaison.save()
+    return liaison
+
+
+@transaction.atomic
+def inspection_group_formed_on_set(*, group: InspectionGroup, by: User, formed_on: dt.date) -> InspectionGroup:
+    """The office enters the day a group was formed: today or earlier, not before the campaign."""
+    require_office(by, _("change inspection groups"))
+    group = InspectionGroup.objects.select_for_update().select_related("campaign").get(pk=group.pk)
+    group.formed_on = formed_on
+    errors = start_day_errors(group, "formed_on", campaign=group.campaign)
+    if errors:
+        raise ValidationError(errors)
+    group.save()
+    return group
 
 
 @transaction.atomic
@@ -243,9 +338,23 @@ def _apply_rows(*, campaign: Campaign, rows: list[dict]) -> None:
                 user.phone = person["phone"]
             user.work_unit = unit
             user.save()
-            Liaison.objects.update_or_create(user=user, defaults={"unit": unit})
+            _roster_duty(user=user, unit=unit)
             keep.append(user.pk)
-        Liaison.objects.filter(unit=unit).exclude(user_id__in=keep).delete()
+        for gone in Liaison.objects.current().filter(unit=unit).exclude(user_id__in=keep):
+            gone.until = max(timezone.localdate(), gone.since)  # ended, kept for the past figures
+            gone.save()
+
+
+def _roster_duty(*, user: User, unit: Unit) -> None:
+    """The roster makes the person the unit's liaison from today, ending a duty elsewhere."""
+    duty = Liaison.objects.filter(user=user, until__isnull=True).first()
+    if duty is not None and duty.unit_id == unit.pk:
+        return
+    today = timezone.localdate()
+    if duty is not None:
+        duty.until = max(today, duty.since)
+        duty.save()
+    Liaison.objects.create(user=user, unit=unit, since=today)
 
 
 def sessions_clear_expired() -> int:

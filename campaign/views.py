@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,10 +14,18 @@ from django.views.decorators.http import require_POST
 
 from campaign import choice, exports, roster, selectors, services
 from campaign.exports import download
-from campaign.forms import RosterUploadForm, UnitContactForm, UnitFilterForm, UnitOfficeForm
+from campaign.forms import (
+    LiaisonAssignForm,
+    LiaisonEndForm,
+    RosterUploadForm,
+    UnitContactForm,
+    UnitFilterForm,
+    UnitOfficeForm,
+)
 from campaign.history import record_history
 from campaign.listfilters import parse_day
-from campaign.models import InspectionGroup, RosterImport, Unit, User
+from campaign.listpages import list_context
+from campaign.models import InspectionGroup, Liaison, RosterImport, Unit, User
 
 
 def _office_only(user) -> None:
@@ -45,7 +54,7 @@ def home(request):
         unit = selectors.liaison_unit(user)
         context["unit"] = unit
         if unit is not None:
-            context["co_liaisons"] = unit.liaisons.select_related("user").exclude(user=user)
+            context["co_liaisons"] = unit.liaisons.current().select_related("user").exclude(user=user)
             context["missing_contact"] = [
                 str(Unit._meta.get_field(f).verbose_name) for f in services.UNIT_CONTACT_FIELDS if not getattr(unit, f)
             ]
@@ -93,12 +102,17 @@ def unit_detail(request, pk: int):
         raise Http404(_("No such unit.")) from exc
     choice.campaign_shown(request, campaign=unit.campaign)
     can_edit = selectors.is_office(request.user) or (
-        selectors.is_liaison(request.user) and any(li.user_id == request.user.pk for li in unit.liaisons.all())
+        selectors.is_liaison(request.user)
+        and any(li.user_id == request.user.pk and li.is_current for li in unit.liaisons.all())
     )
     history = []
     if selectors.reads_everything(request.user) or can_edit:
         history = record_history(unit)
-    return render(request, "campaign/unit_detail.html", {"unit": unit, "can_edit": can_edit, "history": history})
+    context = {"unit": unit, "can_edit": can_edit, "history": history, "today": timezone.localdate()}
+    if selectors.is_office(request.user):
+        context["end_form"] = LiaisonEndForm()
+        context["assign_form"] = LiaisonAssignForm(initial={"since": timezone.localdate()})
+    return render(request, "campaign/unit_detail.html", context)
 
 
 @login_required
@@ -106,7 +120,7 @@ def unit_edit(request, pk: int):
     unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
     if selectors.is_office(request.user):
         form_class = UnitOfficeForm
-    elif selectors.is_liaison(request.user) and unit.liaisons.filter(user=request.user).exists():
+    elif selectors.is_liaison(request.user) and unit.liaisons.current().filter(user=request.user).exists():
         form_class = UnitContactForm
     else:
         raise PermissionDenied(_("You may not change this unit."))
@@ -120,6 +134,91 @@ def unit_edit(request, pk: int):
             messages.success(request, _("Saved."))
             return redirect("unit-detail", pk=unit.pk)
     return render(request, "campaign/unit_edit.html", {"unit": unit, "form": form})
+
+
+def _liaisons_matching(rows, q: str):
+    return rows.filter(
+        Q(user__full_name__icontains=q)
+        | Q(user__username__icontains=q)
+        | Q(user__phone__icontains=q)
+        | Q(unit__name__icontains=q)
+    )
+
+
+@login_required
+def liaison_list(request):
+    """The liaison register of the campaign shown: the liaisons of the units the person sees (a
+    liaison: their own unit's; an inspector: their groups' units'), current by default, former
+    or all on request; with `as_of`, the duties that held that day (what the figures count)."""
+    campaign = choice.chosen_campaign_or_404(request)
+    rows = selectors.liaisons_by_status(
+        selectors.liaisons_visible_to(request.user)
+        .filter(unit__campaign=campaign)
+        .select_related("unit__coverage__group")
+        .order_by("unit__kind", "unit__name", "since", "user__username"),
+        request.GET,
+    )
+    context = list_context(
+        request, rows, filters=selectors.LIST_FILTERS[Liaison], search=_liaisons_matching, per_page=50
+    )
+    status = request.GET.get("status", "")
+    context.update(
+        campaign=campaign,
+        status=status if status in selectors.LIAISON_STATUSES else "",
+        statuses=[("current", _("Current")), ("former", _("Former")), ("all", _("All"))],
+        kinds=Unit.Kind.choices,
+        unit_kind=request.GET.get("unit_kind", ""),
+        today=timezone.localdate(),
+    )
+    return render(request, "campaign/liaison_list.html", context)
+
+
+@login_required
+@require_POST
+def liaison_add(request, pk: int):
+    """The office makes a person the unit's liaison from the day entered (today when empty)."""
+    _office_only(request.user)
+    unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
+    form = LiaisonAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            liaison = services.liaison_assign(
+                unit=unit, user=form.cleaned_data["username"], by=request.user, since=form.cleaned_data["since"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is a liaison of %(unit)s from %(day)s.")
+                % {"name": liaison.user.display_name, "unit": unit.name, "day": liaison.since.isoformat()},
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("unit-detail", pk=unit.pk)
+
+
+@login_required
+@require_POST
+def liaison_end(request, pk: int):
+    """The office ends a liaison's duty on the day entered (today when left empty)."""
+    _office_only(request.user)
+    liaison = get_object_or_404(selectors.liaisons_visible_to(request.user), pk=pk)
+    form = LiaisonEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.liaison_remove(liaison=liaison, by=request.user, until=form.cleaned_data["until"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer a liaison of %(unit)s.")
+                % {"name": liaison.user.display_name, "unit": liaison.unit.name},
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("unit-detail", pk=liaison.unit_id)
 
 
 @login_required

@@ -582,6 +582,7 @@ class SpecialTaskSerializer(serializers.ModelSerializer):
             "title",
             "owner_unit",
             "owner_unit_name",
+            "assigned_on",
             "deadline",
             "status",
             "status_display",
@@ -604,7 +605,7 @@ class WorkTeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkTeam
-        fields = ["id", "name", "lead_unit", "lead_unit_name", "member_units", "tasks"]
+        fields = ["id", "name", "lead_unit", "lead_unit_name", "member_units", "formed_on", "tasks"]
 
 
 class SpecialRectificationSerializer(serializers.ModelSerializer):
@@ -626,6 +627,7 @@ class SpecialRectificationDetailSerializer(SpecialRectificationSerializer):
 
 class WorkTeamInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
+    formed_on = serializers.DateField(required=False, help_text="the day the team was formed; today when left out")
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     member_units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all(), required=False)
 
@@ -635,6 +637,7 @@ class SpecialTaskInput(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     owner_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     deadline = serializers.DateField()
+    assigned_on = serializers.DateField(required=False, help_text="the day the task was assigned; today when left out")
 
 
 class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -669,6 +672,7 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
             name=data.validated_data["name"],
             lead_unit=data.validated_data["lead_unit"],
             member_units=data.validated_data.get("member_units", []),
+            formed_on=data.validated_data.get("formed_on"),
         )
         team.visible_tasks = []
         return Response(WorkTeamSerializer(team).data, status=status.HTTP_201_CREATED)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.dates import default_start_day
 from campaign.selectors import units_visible_to
 from campaign.widgets import DateInput
 from rectification.models import Closure, Measure, PetitionCase, Problem
@@ -375,9 +376,17 @@ class WorkTeamForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Work team"), max_length=200)
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
     member_units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None, required=False)
+    formed_on = forms.DateField(
+        label=_("Formed on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("The day the team was formed; today or earlier."),
+    )
 
     def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.initial.setdefault("formed_on", default_start_day(campaign))
         units = _units(user, campaign)
         self.fields["lead_unit"].queryset = units
         self.fields["member_units"].queryset = units
@@ -386,10 +395,17 @@ class WorkTeamForm(ServiceErrorsMixin, forms.Form):
 class SpecialTaskForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     owner_unit = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    assigned_on = forms.DateField(
+        label=_("Assigned on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("The day the task was assigned; today or earlier."),
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
 
     def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("assigned_on", default_start_day(campaign))
         self.fields["owner_unit"].queryset = _units(user, campaign)
 
 

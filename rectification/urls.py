@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectification.views import creation, problems, public, special
+from rectification.views import creation, lists, problems, public, special
 
 urlpatterns = [
     # The public reporting zone: no login.
@@ -47,7 +47,10 @@ urlpatterns = [
     path("rectification/arena/<int:pk>/", special.arena_detail, name="rect-arena-detail"),
     path("rectification/arena/<int:pk>/score/", special.arena_score, name="rect-arena-score"),
     path("rectification/arena/<int:pk>/publish/", special.arena_publish, name="rect-arena-publish"),
+    path("rectification/site-visits/", lists.site_visit_list, name="rect-site-visit-list"),
     path("rectification/site-visits/new/", special.site_visit_new, name="rect-site-visit-new"),
+    path("rectification/special/teams/", lists.work_team_list, name="rect-work-team-list"),
+    path("rectification/special/tasks/", lists.special_task_list, name="rect-special-task-list"),
     # The office sets up what surrounds the problem list.
     path("rectification/petitions/new/", creation.petition_new, name="rect-petition-new"),
     path("rectification/tv/new/", creation.tv_new, name="rect-tv-new"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaign.dates import default_start_day
 from campaign.models import Unit, WorkLine
 from campaign.widgets import DateInput
 from tasks.models import KeyTask, ProgressItem
@@ -35,6 +36,7 @@ class KeyTaskForm(forms.ModelForm):
             "work_line",
             "lead_unit",
             "cooperating_units",
+            "assigned_on",
             "deadline",
             "done_definition",
             "metric_unit",
@@ -42,6 +44,7 @@ class KeyTaskForm(forms.ModelForm):
         ]
         widgets = {
             "deadline": DateInput(),
+            "assigned_on": DateInput(),
             "done_definition": forms.Textarea(attrs={"rows": 3}),
             "cooperating_units": forms.SelectMultiple(attrs={"size": 8}),
         }
@@ -49,9 +52,16 @@ class KeyTaskForm(forms.ModelForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(campaign=campaign).order_by("kind", "name")
+        self.fields["assigned_on"].required = False  # empty: today (or as it was)
+        self.default_assigned_on = self.instance.assigned_on if self.instance.pk else default_start_day(campaign)
+        if self.instance.pk is None:
+            self.initial.setdefault("assigned_on", self.default_assigned_on)
         self.fields["lead_unit"].queryset = units
         self.fields["cooperating_units"].queryset = units
         self.fields["cooperating_units"].required = False
+
+    def clean_assigned_on(self):
+        return self.cleaned_data.get("assigned_on") or self.default_assigned_on
 
 
 class ImportForm(forms.Form):

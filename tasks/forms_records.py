@@ -9,8 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
+from campaign.dates import default_start_day
 from campaign.forms import UnitField
-from campaign.models import InspectionGroup, Unit, User
+from campaign.models import InspectionGroup, Liaison, Unit, User
 from campaign.widgets import DateInput
 from tasks.models import (
     ExchangeMeeting,
@@ -61,7 +62,9 @@ class RecordForm(forms.ModelForm):
                 self.fields["unit"].queryset = units
                 self.fields["unit"].empty_label = _("— City level —")
             else:
-                self.fields["unit"].queryset = units.filter(liaisons__user=user)
+                self.fields["unit"].queryset = units.filter(
+                    pk__in=Liaison.objects.current().filter(user=user).values("unit_id")
+                )
                 self.fields["unit"].required = True
                 self.fields["unit"].empty_label = None
                 self.fields["unit"].help_text = ""
@@ -130,11 +133,21 @@ class FocusAreaForm(forms.ModelForm):
     class Meta:
         formfield_callback = _date_box
         model = FocusArea
-        fields = ["number", "name", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["number", "name", "set_on", "description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "set_on": DateInput(),
+        }
 
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["set_on"].required = False  # empty: today (or as it was)
+        self.default_set_on = self.instance.set_on if self.instance.pk else default_start_day(campaign)
+        if self.instance.pk is None:
+            self.initial.setdefault("set_on", self.default_set_on)
+
+    def clean_set_on(self):
+        return self.cleaned_data.get("set_on") or self.default_set_on
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from tasks.views import co_building, records
 from tasks.views import record_actions as actions
-from tasks.views import records
 
 urlpatterns = [
     path("records/", records.records_home, name="records-home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("records/indicators/import/", actions.indicator_import, name="indicator-import"),
     path("records/indicators/template.xlsx", actions.indicator_template, name="indicator-template"),
     path("records/indicators/<int:pk>/value/", actions.indicator_value, name="indicator-value"),
+    path("records/co-building/", co_building.co_building_list, name="co-building-list"),
     path("records/<slug:slug>/", records.record_list, name="record-list"),
     path("records/<slug:slug>/new/", records.record_edit, name="record-new"),
     path("records/<slug:slug>/<int:pk>/", records.record_detail, name="record-detail"),

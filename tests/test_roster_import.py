@@ -138,8 +138,11 @@ def test_roster_lists_replace_a_units_liaisons_and_move_a_person(world):
     record.status = RosterImport.Status.QUEUED
     record.save()
     services.roster_import_apply(import_id=record.pk)
-    assert list(world.unit_a.liaisons.values_list("user__username", flat=True)) == ["newcomer"]
-    assert list(world.unit_b.liaisons.values_list("user__username", flat=True)) == ["liaison_a"]
+    assert list(world.unit_a.liaisons.current().values_list("user__username", flat=True)) == ["newcomer"]
+    assert list(world.unit_b.liaisons.current().values_list("user__username", flat=True)) == ["liaison_a"]
+    # The duties the roster replaced are ended, not deleted: earlier days' figures keep them.
+    assert list(world.unit_a.liaisons.former().values_list("user__username", flat=True)) == ["liaison_a"]
+    assert list(world.unit_b.liaisons.former().values_list("user__username", flat=True)) == ["liaison_b"]
 
 
 def test_apply_rechecks_and_writes_nothing_when_the_campaign_changed(world):

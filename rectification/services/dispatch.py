@@ -78,7 +78,7 @@ def dispatch_remind(*, round_: DispatchRound, today: dt.date) -> int:
     for unit_id in owing.values_list("responsible_unit_id", flat=True):
         counts[unit_id] = counts.get(unit_id, 0) + 1
     sent = 0
-    for liaison in Liaison.objects.filter(unit_id__in=counts).select_related("user"):
+    for liaison in Liaison.objects.current().filter(unit_id__in=counts).select_related("user"):
         created = notify(
             users=[liaison.user],
             key=f"rect-dispatch:{round_.pk}",

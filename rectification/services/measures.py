@@ -88,7 +88,7 @@ def _measure_url(pk: int) -> str:
 
 
 def _owners_of(unit: Unit) -> list[User]:
-    return [li.user for li in Liaison.objects.filter(unit=unit).select_related("user")]
+    return [li.user for li in Liaison.objects.current().filter(unit=unit).select_related("user")]
 
 
 # --- problems --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.dates import default_start_day, start_day_errors
 from campaign.history import with_reason
 from campaign.models import Campaign, Liaison, Unit, User
 from campaign.selectors import is_office
@@ -107,22 +108,53 @@ def _of_campaign(campaign_id: int, field: str, units) -> None:
 
 @transaction.atomic
 def work_team_create(
-    *, by: User, rectification: SpecialRectification, name: str, lead_unit: Unit, member_units: list[Unit]
+    *,
+    by: User,
+    rectification: SpecialRectification,
+    name: str,
+    lead_unit: Unit,
+    member_units: list[Unit],
+    formed_on: dt.date | None = None,
 ) -> WorkTeam:
-    """The office forms a work team (专班) led by a department."""
+    """The office forms a work team (专班) led by a department, on `formed_on` (today by
+    default; never in the future, before the campaign began or before its plan was issued)."""
     require_office(by, _("form work teams"))
     _of_campaign(rectification.campaign_id, "lead_unit", [lead_unit])
     _of_campaign(rectification.campaign_id, "member_units", member_units)
     if WorkTeam.objects.filter(rectification=rectification, name=name.strip()).exists():
         raise ValidationError({"name": _("There is already a work team of that name.")})
-    team = WorkTeam.objects.create(rectification=rectification, name=name.strip(), lead_unit=lead_unit)
+    team = WorkTeam(
+        rectification=rectification,
+        name=name.strip(),
+        lead_unit=lead_unit,
+        formed_on=formed_on or default_start_day(rectification.campaign),
+    )
+    errors = start_day_errors(
+        team,
+        "formed_on",
+        campaign=rectification.campaign,
+        after=(rectification.plan_issued_on, _("the plan was issued")),
+    )
+    if errors:
+        raise ValidationError(errors)
+    team.save()
     team.member_units.set(member_units)
     return team
 
 
 @transaction.atomic
-def special_task_create(*, by: User, team: WorkTeam, title: str, owner_unit: Unit, deadline: dt.date) -> SpecialTask:
-    """The office (or the lead department's liaison) adds a task to a team's ledger."""
+def special_task_create(
+    *,
+    by: User,
+    team: WorkTeam,
+    title: str,
+    owner_unit: Unit,
+    deadline: dt.date,
+    assigned_on: dt.date | None = None,
+) -> SpecialTask:
+    """The office (or the lead department's liaison) adds a task to a team's ledger, assigned on
+    `assigned_on` (today by default; never in the future, before the campaign began or before
+    the team was formed)."""
     if not (is_office(by) or rules.acts_for(by, team.lead_unit_id)):
         raise PermissionDenied(_("Only the office or the lead department may add tasks."))
     if not title.strip() or deadline is None:
@@ -140,10 +172,21 @@ def special_task_create(*, by: User, team: WorkTeam, title: str, owner_unit: Uni
             }
         )
     _of_campaign(campaign.pk, "owner_unit", [owner_unit])
-    number = team.tasks.count() + 1
-    return SpecialTask.objects.create(
-        team=team, number=number, title=title.strip(), owner_unit=owner_unit, deadline=deadline
+    task = SpecialTask(
+        team=team,
+        number=team.tasks.count() + 1,
+        title=title.strip(),
+        owner_unit=owner_unit,
+        deadline=deadline,
+        assigned_on=assigned_on or default_start_day(campaign),
     )
+    errors = start_day_errors(
+        task, "assigned_on", campaign=campaign, after=(team.formed_on, _("the work team was formed"))
+    )
+    if errors:
+        raise ValidationError(errors)
+    task.save()
+    return task
 
 
 def _task_url(task: SpecialTask) -> str:
@@ -268,7 +311,7 @@ def special_task_reopen(*, by: User, task: SpecialTask, reason: str) -> Closure:
     task.signed_off_by = None
     with_reason(task, closure.reopen_reason).save(update_fields=["status", "closed_at", "signed_off_by"])
     notify(
-        users=[li.user for li in Liaison.objects.filter(unit_id=task.owner_unit_id).select_related("user")],
+        users=[li.user for li in Liaison.objects.current().filter(unit_id=task.owner_unit_id).select_related("user")],
         key=f"rect-reopened-task:{closure.pk}",
         title=_("Task %(code)s was reopened") % {"code": _task_code(task)},
         body=closure.reopen_reason,

@@ -105,6 +105,7 @@ def team_new(request, pk: int):
             name=f.cleaned_data["name"],
             lead_unit=f.cleaned_data["lead_unit"],
             member_units=list(f.cleaned_data["member_units"]),
+            formed_on=f.cleaned_data["formed_on"],
         ),
         heading=_("Form a work team"),
         back_url=reverse("rect-special-detail", args=[special.pk]),

@@ -100,7 +100,12 @@ def record(key, line, label, unit, model, slug, api, aggregate=COUNT, total="", 
 
 
 K = StudyActivity.Kind
-_liaisons = {"model": Liaison, "list_filters": campaign_selectors.LIST_FILTERS[Liaison], "api": "liaisons/"}
+_liaisons = {
+    "model": Liaison,
+    "list_filters": campaign_selectors.LIST_FILTERS[Liaison],
+    "html": ("liaison-list", ()),
+    "api": "liaisons/",
+}
 _bulletins = {
     "model": Bulletin,
     "list_filters": BULLETIN_FILTERS,
@@ -220,8 +225,9 @@ FIGURES: list[Figure] = [
     indicator("satisfaction_rate", _("Satisfaction rate"), "%"),
     record("volunteer_teams", "development", _("Volunteer teams"), TEAMS, VolunteerTeam, "volunteers",
            "volunteer-teams/"),
-    record("co_building_projects", "development", _("Co-building projects"), ITEMS, CoBuildingProject, None,
-           "co-building-projects/"),
+    Figure("co_building_projects", "development", _("Co-building projects"), ITEMS, COUNT, model=CoBuildingProject,
+           list_filters=record_selectors.LIST_FILTERS[CoBuildingProject], html=("co-building-list", ()),
+           api="co-building-projects/", scope=RECORDS),
     record("volunteers", "development", _("Volunteers"), PERSONS, VolunteerTeam, "volunteers", "volunteer-teams/",
            SUM, "volunteers"),
     record("business_environment_problems_solved", "development", _("Business-environment problems solved"), CASES,
@@ -241,15 +247,16 @@ FIGURES: list[Figure] = [
          scope=RECT, level=Problem.Level.CITY),
     rect("measures_units", _("Measures of the units"), MEASURES, Measure, "rect-measure-list", "measures/",
          scope=RECT, level=Problem.Level.UNIT),
-    rect("site_visits", _("On-site visits"), TIMES, SiteVisit, None, "site-visits/"),
+    rect("site_visits", _("On-site visits"), TIMES, SiteVisit, "rect-site-visit-list", "site-visits/"),
     rect("problems_rectified_city", _("City-level problems rectified"), ITEMS, Problem, "rect-problem-list",
          "problems/", scope=RECT, level=Problem.Level.CITY, closed_by="{as_of}"),
     rect("problems_rectified_units", _("Units' problems rectified"), ITEMS, Problem, "rect-problem-list",
          "problems/", scope=RECT, level=Problem.Level.UNIT, closed_by="{as_of}"),
     rect("special_plans", _("Special-rectification plans"), ITEMS, SpecialRectification, "rect-special-list",
          "special-rectifications/"),
-    rect("special_teams", _("Work teams"), ITEMS, WorkTeam, None, "work-teams/"),
-    rect("special_tasks", _("Special-rectification tasks"), ITEMS, SpecialTask, None, "special-tasks/"),
+    rect("special_teams", _("Work teams"), ITEMS, WorkTeam, "rect-work-team-list", "work-teams/"),
+    rect("special_tasks", _("Special-rectification tasks"), ITEMS, SpecialTask, "rect-special-task-list",
+         "special-tasks/"),
     rect("tv_sessions", _("TV questioning sessions"), ISSUES, TvSession, "rect-tv-list", "tv-sessions/"),
     rect("tv_viewers", _("Live-stream viewers"), PERSON_TIMES, TvSession, "rect-tv-list", "tv-sessions/", SUM,
          "viewers"),

@@ -52,6 +52,7 @@ class KeyTaskSerializer(serializers.ModelSerializer):
             "lead_unit",
             "lead_unit_name",
             "cooperating_units",
+            "assigned_on",
             "deadline",
             "done_definition",
             "metric_unit",

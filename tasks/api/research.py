@@ -34,7 +34,7 @@ LEVEL = OpenApiParameter("level", str, enum=["city", "unit"])
 class FocusAreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = FocusArea
-        fields = ["id", "campaign", "number", "name", "description"]
+        fields = ["id", "campaign", "number", "name", "set_on", "description"]
         read_only_fields = ["campaign"]
         validators = []
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign import xlsx
+from campaign.dates import default_start_day, start_day_errors
 from campaign.models import Campaign, Unit, User, WorkLine
 from campaign.services import require_office
 from tasks.models import KeyTask
@@ -23,6 +24,7 @@ TASK_FIELDS = (
     "title",
     "work_line",
     "lead_unit",
+    "assigned_on",
     "deadline",
     "done_definition",
     "metric_unit",
@@ -30,8 +32,8 @@ TASK_FIELDS = (
 )
 
 
-def _check(task: KeyTask, cooperating: list[Unit]) -> None:
-    errors = {}
+def _check(task: KeyTask, cooperating: list[Unit], *, dated: bool = True) -> None:
+    errors = start_day_errors(task, "assigned_on", campaign=task.campaign) if dated else {}
     if task.lead_unit_id and task.lead_unit.campaign_id != task.campaign_id:
         errors["lead_unit"] = _("The lead unit belongs to another campaign.")
     if any(u.campaign_id != task.campaign_id for u in cooperating):
@@ -57,6 +59,7 @@ def keytask_create(*, by: User, campaign: Campaign, cooperating_units: list[Unit
     """The office adds a task to the list; the number is unique in the campaign."""
     require_office(by, _("edit the key-task list"))
     cooperating = list(cooperating_units or [])
+    fields.setdefault("assigned_on", default_start_day(campaign))
     task = KeyTask(campaign=campaign, **fields)
     _check(task, cooperating)
     task.full_clean()
@@ -74,7 +77,7 @@ def keytask_update(*, task: KeyTask, by: User, cooperating_units: list[Unit] | N
             raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
         setattr(task, name, value)
     cooperating = list(cooperating_units) if cooperating_units is not None else list(task.cooperating_units.all())
-    _check(task, cooperating)
+    _check(task, cooperating, dated="assigned_on" in fields)
     task.full_clean()
     task.save()
     if cooperating_units is not None:

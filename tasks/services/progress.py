@@ -43,7 +43,7 @@ class StaleReport(Exception):
 
 
 def is_unit_liaison(user, unit: Unit) -> bool:
-    return access.is_liaison(user) and Liaison.objects.filter(user=user, unit=unit).exists()
+    return access.is_liaison(user) and Liaison.objects.current().filter(user=user, unit=unit).exists()
 
 
 def can_review(user, unit: Unit) -> bool:
@@ -217,7 +217,7 @@ def report_return(*, report: WeeklyProgress, by: User, comment: str) -> WeeklyPr
     )
     transitions = report.transitions.count()
     notify(
-        users=[li.user for li in Liaison.objects.filter(unit=report.unit).select_related("user")],
+        users=[li.user for li in Liaison.objects.current().filter(unit=report.unit).select_related("user")],
         key=f"progress-returned:{report.pk}:{transitions}",
         title=_("Your weekly report for %(week)s was returned") % {"week": report.week_label},
         body=comment,
@@ -306,7 +306,7 @@ def _units_without_submission(campaign: Campaign, week_start: dt.date):
 
 
 def _liaisons_of(units) -> list[User]:
-    return [li.user for li in Liaison.objects.filter(unit__in=units).select_related("user")]
+    return [li.user for li in Liaison.objects.current().filter(unit__in=units).select_related("user")]
 
 
 def progress_reminders_send(*, now: dt.datetime | None = None) -> dict:

@@ -17,7 +17,7 @@ def can_write_unit_record(user: User, unit: Unit | None) -> bool:
         return True
     if unit is None or not is_liaison(user):
         return False
-    return Liaison.objects.filter(user=user, unit=unit).exists()
+    return Liaison.objects.current().filter(user=user, unit=unit).exists()
 
 
 def require_unit_writer(user: User, unit: Unit | None) -> None:

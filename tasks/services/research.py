@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import selectors as access
+from campaign.dates import default_start_day, start_day_errors
 from campaign.models import Campaign, InspectionGroup, User, WorkLine
 from campaign.services import require_office
 from tasks.models import (
@@ -56,13 +57,20 @@ def _update(model, record, *, by: User, fields: dict, allowed: tuple[str, ...]):
 
 
 def focus_area_save(*, by: User, campaign: Campaign, area: FocusArea | None = None, **fields) -> FocusArea:
-    """The office sets the research plan's focus areas (调研重点)."""
+    """The office sets the research plan's focus areas (调研重点), each from the day it was set
+    (`set_on`: today by default; never in the future nor before the campaign began)."""
     require_office(by, _("set the research focus areas"))
-    area = area or FocusArea(campaign=campaign)
+    if area is None:
+        area = FocusArea(campaign=campaign)
+        fields.setdefault("set_on", default_start_day(campaign))
     for name, value in fields.items():
-        if name not in ("number", "name", "description"):
+        if name not in ("number", "name", "description", "set_on"):
             raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
         setattr(area, name, value)
+    if "set_on" in fields:
+        errors = start_day_errors(area, "set_on", campaign=campaign)
+        if errors:
+            raise ValidationError(errors)
     if area.work_line_id is None:
         area.work_line = WorkLine.objects.get(code="research")
     area.full_clean()

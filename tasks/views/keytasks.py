@@ -156,7 +156,7 @@ def key_task_edit(request, pk: int | None = None):
             else:
                 task = services.keytask_update(task=task, by=request.user, cooperating_units=cooperating, **data)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            for field, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Saved."))

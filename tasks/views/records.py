@@ -661,7 +661,7 @@ def record_edit(request, slug: str, pk: int | None = None):
                 else kind.update(kind.model.objects.get(pk=record.pk), request.user, data)
             )
         except ValidationError as exc:
-            for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            for name, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
             messages.success(request, _("Saved."))

@@ -20,9 +20,8 @@ from reporting.figures.registry import FIGURES
 from reporting.figures.values import figure_rows
 from reporting.scale import generate
 
-# Figures whose records have no page of their own yet (their API list is checked).
-NO_PAGE = {"liaisons_in_first_batch_units", "liaisons_in_districts", "liaisons", "site_visits", "special_teams"}
-NO_PAGE |= {"special_tasks", "co_building_projects"}
+# Figures whose records have no page of their own (their API list is checked): none any more.
+NO_PAGE: set[str] = set()
 
 
 def _days(campaign: Campaign) -> list[dt.date]:

@@ -1,0 +1,84 @@
+"""The lists behind the rectification figures that had none of their own: site visits (现场实地
+查看), work teams (工作专班) and special-rectification tasks. Each shows exactly its API list's
+records: the same selector (what the person may see), the same `LIST_FILTERS` (campaign, as of
+a day), so the count on the page is the figure that links to it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import render
+
+from campaign.choice import chosen_campaign_or_404
+from campaign.listpages import list_context
+from campaign.selectors import is_inspector, is_office
+from rectification import selectors
+from rectification.models import SiteVisit, SpecialTask, WorkTeam
+
+
+def _visits_matching(rows: QuerySet, q: str) -> QuerySet:
+    return rows.filter(
+        Q(unit__name__icontains=q)
+        | Q(findings__icontains=q)
+        | Q(inspector__full_name__icontains=q)
+        | Q(inspector__username__icontains=q)
+    )
+
+
+def _teams_matching(rows: QuerySet, q: str) -> QuerySet:
+    return rows.filter(Q(name__icontains=q) | Q(lead_unit__name__icontains=q) | Q(rectification__title__icontains=q))
+
+
+def _tasks_matching(rows: QuerySet, q: str) -> QuerySet:
+    return rows.filter(Q(title__icontains=q) | Q(owner_unit__name__icontains=q) | Q(team__name__icontains=q))
+
+
+@login_required
+def site_visit_list(request):
+    """Site visits of the units the person sees (a liaison: their unit's; an inspector: their
+    groups' units), newest first, each with the problems it saw."""
+    campaign = chosen_campaign_or_404(request)
+    rows = (
+        selectors.site_visits_visible_to(request.user)
+        .filter(campaign=campaign)
+        .annotate(problem_count=Count("problems", distinct=True))
+        .order_by("-visited_on", "-id")
+    )
+    context = list_context(request, rows, filters=selectors.LIST_FILTERS[SiteVisit], search=_visits_matching)
+    context.update(campaign=campaign, can_visit=is_office(request.user) or is_inspector(request.user))
+    return render(request, "rectification/site_visit_list.html", context)
+
+
+@login_required
+def work_team_list(request):
+    """Work teams of the campaign's special rectifications (city-wide, read by all staff as
+    their special rectification is), with their task count."""
+    campaign = chosen_campaign_or_404(request)
+    rows = (
+        selectors.work_teams_visible_to(request.user)
+        .filter(rectification__campaign=campaign)
+        .annotate(member_count=Count("member_units", distinct=True))
+        .order_by("rectification_id", "id")
+    )
+    context = list_context(request, rows, filters=selectors.LIST_FILTERS[WorkTeam], search=_teams_matching)
+    context["campaign"] = campaign
+    return render(request, "rectification/work_team_list.html", context)
+
+
+@login_required
+def special_task_list(request):
+    """Special-rectification tasks of the owner units the person sees, in ledger order, each
+    with its status and deadline (overdue marked)."""
+    campaign = chosen_campaign_or_404(request)
+    status = request.GET.get("status", "")
+    rows = (
+        selectors.special_tasks_visible_to(request.user)
+        .filter(team__rectification__campaign=campaign)
+        .select_related("team__rectification")
+        .order_by("team__rectification_id", "team_id", "number")
+    )
+    if status in SpecialTask.Status.values:
+        rows = rows.filter(status=status)
+    context = list_context(request, rows, filters=selectors.LIST_FILTERS[SpecialTask], search=_tasks_matching)
+    context.update(campaign=campaign, status=status, statuses=SpecialTask.Status.choices)
+    return render(request, "rectification/special_task_list.html", context)
