@@ -47,7 +47,7 @@ def _people(campaign, params) -> tuple[list[User], InvitationFilterForm]:
     form = InvitationFilterForm(params or None)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    liaisons = Liaison.objects.filter(unit__campaign=campaign).select_related("user", "unit")
+    liaisons = Liaison.objects.current().filter(unit__campaign=campaign).select_related("user", "unit")
     if data.get("q"):
         q = data["q"]
         liaisons = liaisons.filter(
