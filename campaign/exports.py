@@ -1,12 +1,13 @@
 """Spreadsheets the office hands on: the unit register (单位名册)."""
 
-from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+
+from campaign.xlsx import workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="C00000")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,6 +70,4 @@ def units_workbook(units) -> bytes:
                 _("Yes") if unit.is_active else _("No"),
             ]
         )
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

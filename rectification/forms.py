@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.forms import SpreadsheetField
 from campaign.selectors import units_visible_to
 from rectification.models import Closure, Measure, PetitionCase, Problem
 
@@ -240,7 +241,7 @@ class ExtensionForm(ServiceErrorsMixin, forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Problem list (.xlsx)"))
+    file = SpreadsheetField(label=_("Problem list (.xlsx)"))
 
 
 class PublicReportForm(ServiceErrorsMixin, forms.Form):

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
-from campaign.forms import UnitField
+from campaign.forms import SpreadsheetField, UnitField
 from campaign.models import InspectionGroup, Unit, User
 from tasks.models import (
     ExchangeMeeting,
@@ -308,17 +308,7 @@ class IssueForm(forms.Form):
 
 
 class ValueImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Indicator values (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Choose an Excel .xlsx file; “%(name)s” is not one.") % {"name": upload.name})
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        return upload
+    file = SpreadsheetField(label=_("Indicator values (.xlsx)"))
 
 
 class RecordFilterForm(forms.Form):
