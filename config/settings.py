@@ -5,6 +5,7 @@ Defaults give the embedded setup (SQLite in WAL mode, a file-system Celery broke
 production rules: a real SECRET_KEY, DEBUG off, secure cookies, HSTS.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -147,6 +148,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The lockout keys on the client's address as the trusted proxies report it (campaign/client.py).
+AXES_CLIENT_IP_CALLABLE = "campaign.client.client_ip"
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -232,6 +235,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Cache (throttling counters) ------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    # Per-process counters would multiply every rate limit by the number of workers.
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when APP_ENV=production: the rate limits and the login lockout need a shared cache"
+    )
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -276,6 +284,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "campaign-office@localhost")
 
 # --- Security -----------------------------------------------------------------------
+# The proxies in front of the app, one entry per hop, outermost first (an IP or a CIDR, e.g.
+# "127.0.0.1" for the documented nginx on the same host). Empty: REMOTE_ADDR is the client and
+# X-Forwarded-For is ignored. Rate limits and the lockout key on the address this yields.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR network") from exc
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -12,10 +12,9 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
 
 from campaign.api import campaign_in_body, query_bool, query_int
+from campaign.client import client_address
 from campaign.models import Unit, User
 from campaign.selectors import is_liaison, is_office, units_visible_to
 from rectification import selectors
@@ -38,15 +37,6 @@ from rectification.models import (
 from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from rectification.services import special as special_services
-
-
-def client_address(request) -> str:
-    """The caller's address for rate limits: REMOTE_ADDR, or X-Forwarded-For only when the
-    deployment says how many proxies it trusts (REST_FRAMEWORK["NUM_PROXIES"]); otherwise a
-    caller could dodge the limit by sending a new X-Forwarded-For each time."""
-    if api_settings.NUM_PROXIES is None:
-        return request.META.get("REMOTE_ADDR", "") or "unknown"
-    return BaseThrottle().get_ident(request) or "unknown"
 
 
 def _campaign_for(request):
@@ -912,6 +902,11 @@ def _triage(request, item):
     return public_services.item_triage(by=request.user, item=item, problem=problem, unit=unit, **values)
 
 
+class ReceiptInput(serializers.Serializer):
+    receipt = serializers.RegexField(r"^[A-Za-z0-9]+$", max_length=16)
+    campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
 class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Public reports (举报). `POST` is open to anyone (rate-limited per address) and answers a
     receipt code; `status/{receipt}/` shows the reporter the handling. Everything else is
@@ -922,7 +917,7 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsStaffReader]
 
     def get_permissions(self):
-        if self.action in ("create", "status_by_receipt"):
+        if self.action in ("create", "status_by_receipt", "status_lookup"):
             return [permissions.AllowAny()]
         return super().get_permissions()
 
@@ -954,11 +949,22 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={200: None})
+    @extend_schema(request=ReceiptInput, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="status")
+    def status_lookup(self, request):
+        """The receipt code in the body, so it stays out of addresses and access logs."""
+        data = ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._status(request, data.validated_data["receipt"], data.validated_data.get("campaign"))
+
+    @extend_schema(responses={200: None}, deprecated=True)
     @action(detail=False, methods=["get"], url_path=r"status/(?P<receipt>[A-Za-z0-9]+)")
     def status_by_receipt(self, request, receipt=None):
+        """Kept for old clients; `POST status/` keeps the code out of the address."""
+        return self._status(request, receipt, query_int(request, "campaign"))
+
+    def _status(self, request, receipt, campaign_id):
         try:
-            campaign_id = query_int(request, "campaign")
             campaign = selectors.public_campaign(campaign_id=campaign_id) if campaign_id else None
             if campaign_id and campaign is None:
                 return Response({"detail": _("No report has this receipt code.")}, status=status.HTTP_404_NOT_FOUND)

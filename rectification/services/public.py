@@ -72,8 +72,8 @@ def public_report_submit(
 ) -> PublicReport:
     """Anyone may file a report, without logging in; an address may file only a few an hour.
     Attachments are optional, at most three photos or PDFs within the size limit. The answer
-    is a receipt code, the reporter's only key to the report."""
-    rate_limit_hit(scope="public_report", address=address)
+    is a receipt code, the reporter's only key to the report. Only a report that passes the
+    checks counts against the address's quota: mistyped attempts do not use it up."""
     errors: dict[str, list] = {}
     if campaign.end_date < timezone.localdate():
         # A finished campaign stays readable for staff; the public reports to the current one.
@@ -95,6 +95,7 @@ def public_report_submit(
             errors.setdefault("files", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
+    rate_limit_hit(scope="public_report", address=address)
     report = PublicReport.objects.create(
         campaign=campaign,
         receipt=_new_receipt(),
