@@ -17,6 +17,7 @@ from campaign.api import campaign_in_body, query_bool, query_int
 from campaign.client import client_address
 from campaign.models import Unit, User
 from campaign.selectors import is_liaison, is_office, units_visible_to
+from campaign.text import LONG_TEXT
 from rectification import selectors
 from rectification.models import (
     ArenaRound,
@@ -295,31 +296,33 @@ class MeasureDetailSerializer(MeasureSerializer):
 
 
 class ProgressInput(serializers.Serializer):
-    value_reached = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    value_reached = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
     milestones_done = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class ClosureInput(serializers.Serializer):
-    statement = serializers.CharField(required=False, allow_blank=True, default="")
-    result_value = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    result_percent = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    shortfall = serializers.CharField(required=False, allow_blank=True, default="")
+    statement = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
+    result_value = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default=None)
+    result_percent = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    shortfall = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
 
 
 class ExtensionInput(serializers.Serializer):
     new_deadline = serializers.DateField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
 
 
 class ExtensionDecisionInput(serializers.Serializer):
@@ -846,7 +849,7 @@ class IsStaffReader(permissions.BasePermission):
 
 class PublicReportInput(serializers.Serializer):
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    body = serializers.CharField(required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     about_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
@@ -886,10 +889,10 @@ class PublicReportSerializer(serializers.ModelSerializer):
 
 class TriageInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["reject", "merge", "create"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     problem = serializers.IntegerField(required=False, allow_null=True, default=None)
     unit = serializers.IntegerField(required=False, allow_null=True, default=None)
-    title = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 def _triage(request, item):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign import selectors as access
 from campaign.forms import SpreadsheetField, UnitField
 from campaign.models import InspectionGroup, Unit, User
+from campaign.text import LONG_TEXT
 from tasks.models import (
     ExchangeMeeting,
     Finding,
@@ -67,6 +68,7 @@ class RecordForm(forms.ModelForm):
 
 class StudyActivityForm(RecordForm):
     absentees = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Absentees"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -175,11 +177,14 @@ class ResearchActivityForm(RecordForm):
 
 class CompleteForm(forms.Form):
     findings = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Findings"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One finding per line: a problem seen, an idea, a difficulty of the enterprise or project."),
     )
-    summary = forms.CharField(label=_("What was seen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=LONG_TEXT, label=_("What was seen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     completed_on = forms.DateField(
         label=_("Completed on"),
         widget=DATE,
@@ -236,9 +241,10 @@ class InnovationMeasureForm(RecordForm):
 
 class FollowUpForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    note = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=LONG_TEXT, label=_("What was found"), widget=forms.Textarea(attrs={"rows": 2}))
     in_place = forms.BooleanField(label=_("The measure is in place"), required=False)
     outcome = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("What it solved"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -141,3 +141,36 @@ def test_a_trusted_proxy_that_is_not_an_address_is_refused():
     result = run_check(TRUSTED_PROXIES="127.0.0.1,nginx.local")
     assert result.returncode != 0
     assert "TRUSTED_PROXIES" in result.stderr and "nginx.local" in result.stderr
+
+
+def test_an_over_long_public_report_is_refused_with_the_text_kept_and_not_counted(world):
+    from campaign.text import LONG_TEXT
+
+    long_body = "收" * (LONG_TEXT + 1)
+    client = Client()
+    response = client.post("/report/", {"subject": "违规收费", "body": long_body}, REMOTE_ADDR=CITIZEN_A)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert long_body in page and f'maxlength="{LONG_TEXT}"' in page
+    assert not PublicReport.objects.exists()
+    api = APIClient().post("/api/v1/public-reports/", {"subject": "s", "body": long_body}, format="json")
+    assert api.status_code == 400 and "body" in api.json()
+
+
+def test_an_over_long_problem_description_is_refused_by_the_service(world):
+    from django.core.exceptions import ValidationError
+
+    from campaign.text import LONG_TEXT
+    from rectification.models import Problem
+    from rectification.services.measures import problem_create
+
+    with pytest.raises(ValidationError) as refused:
+        problem_create(
+            by=world.office,
+            campaign=world.campaign,
+            unit=world.unit_a,
+            title="审批慢",
+            description="长" * (LONG_TEXT + 1),
+        )
+    assert "description" in refused.value.message_dict
+    assert not Problem.objects.exists()

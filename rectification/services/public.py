@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Unit, User
 from campaign.selectors import is_office
 from campaign.services import require_office
+from campaign.text import too_long
 from campaign.uploads import validate_upload
 from rectification import rules
 from rectification.models import PetitionCase, Problem, PublicReport, PublicReportAttachment, TvQuestion, TvSession
@@ -85,6 +86,8 @@ def public_report_submit(
         errors["subject"] = [_("Give the report a subject.")]
     if not (body or "").strip():
         errors["body"] = [_("Say what happened.")]
+    elif message := too_long(_("What happened"), body):
+        errors["body"] = [message]
     files = [f for f in (files or []) if f]
     if len(files) > MAX_REPORT_FILES:
         errors["files"] = [_("At most %(n)d attachments.") % {"n": MAX_REPORT_FILES}]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign, chosen_campaign_or_404
 from campaign.forms import UnitFilterForm
+from campaign.text import LONG_TEXT
 from tasks import weeks
 from tasks.forms import ITEM_STATUS_CHOICES, ReturnForm
 from tasks.models import ReportAttachment, WeeklyProgress
@@ -235,6 +236,7 @@ def _edit_page(request, report, *, conflict, errors, typed, version: int | None 
             "errors": errors,
             "conflict": conflict,
             "status_choices": ITEM_STATUS_CHOICES,
+            "max_text": LONG_TEXT,
             "records": selectors.week_records(unit=report.unit, week_start=report.week_start),
             "version": report.version if version is None else version,
             "return_comment": next((t.comment for t in reversed(report.transitions.all()) if t.action == "return"), "")
