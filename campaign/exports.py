@@ -1,6 +1,5 @@
 """Spreadsheets the office hands on: the unit register (单位名册)."""
 
-from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -11,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.page import PageMargins
 
 from campaign.listfilters import parse_day
+from campaign.xlsx import workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="C00000")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,6 +118,4 @@ def units_workbook(units, *, caption: str = "") -> bytes:
                 _("Yes") if unit.is_active else _("No"),
             ]
         )
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

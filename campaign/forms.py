@@ -123,17 +123,25 @@ class UnitContactForm(_UnitForm):
         fields = ["head_name", "contact_phone", "address"]
 
 
-class RosterUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Roster file (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
+class SpreadsheetField(forms.FileField):
+    """An .xlsx upload for an import: refused by its name and size before it is read, the
+    size limit (SPREADSHEET_MAX_BYTES) stated under the field."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+        super().__init__(*args, **kwargs)
+        if not self.help_text:
+            self.help_text = _("An Excel .xlsx file of at most %(limit)s MB.") % {
+                "limit": f"{settings.SPREADSHEET_MAX_BYTES / 1048576:.0f}"
+            }
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload is None:
+            return upload
         if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Choose an Excel .xlsx file; “%(name)s” is not one.") % {"name": upload.name})
-        limit = settings.ROSTER_MAX_BYTES
+            raise ValidationError(_("Choose an Excel .xlsx file; “%(name)s” is not one.") % {"name": upload.name[:60]})
+        limit = settings.SPREADSHEET_MAX_BYTES
         if upload.size > limit:
             raise ValidationError(
                 _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
@@ -170,3 +178,7 @@ class LiaisonAssignForm(forms.Form):
         if user is None:
             raise ValidationError(_("There is no account “%(name)s”.") % {"name": username})
         return user
+
+
+class RosterUploadForm(forms.Form):
+    file = SpreadsheetField(label=_("Roster file (.xlsx)"))

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from io import BytesIO
-from zipfile import BadZipFile
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import WorkSheetParser
 
 MAX_ROWS = 5000
+# A cell's text quoted back in an error: enough to find the cell, never the whole of it.
+QUOTE_CHARS = 30
+# Text a spreadsheet program would read as the start of a formula (or of a DDE call).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SheetError(Exception):
@@ -31,43 +37,164 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def quote(text: str) -> str:
+    """A short prefix of a cell, for an error message."""
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1048576:.1f}"
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a file before any of its cells is read: by its size, and by what its zip
+    members declare they unpack to (a 200 KB file can hold a 200 MB cell). zipfile never
+    yields more than a member declares, so the declared sizes bound what parsing costs."""
+    limit = settings.SPREADSHEET_MAX_BYTES
+    if len(data) > limit:
+        raise SheetError(
+            _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+            % {"size": len(data) / 1048576, "limit": limit / 1048576}
+        )
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SheetError(_("The file is not an Excel .xlsx workbook.")) from exc
+    unpacked_limit = settings.SPREADSHEET_MAX_UNPACKED_BYTES
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > unpacked_limit or total > unpacked_limit:
+            raise SheetError(
+                _("The workbook unpacks to more than %(limit)s MB (%(part)s); save a smaller file.")
+                % {"limit": _megabytes(unpacked_limit), "part": quote(member.filename)}
+            )
+
+
+def _check_dimension(sheet) -> None:
+    """The sheet's declared used range, read before its rows: a file declaring five million
+    rows is refused here instead of being walked row by row."""
+    max_rows, max_columns = settings.SPREADSHEET_MAX_ROWS, settings.SPREADSHEET_MAX_COLUMNS
+    if (sheet.max_row or 0) > max_rows:
+        raise SheetError(_("The sheet has more than %(max)d rows.") % {"max": max_rows})
+    if (sheet.max_column or 0) > max_columns:
+        raise SheetError(_("The sheet has more than %(max)d columns.") % {"max": max_columns})
+
+
+def _rows(workbook, sheet):
+    """(row number, values) for the rows the sheet's XML holds, streamed; gaps are not filled
+    in, so a lone row numbered in the millions costs nothing before it is refused."""
+    max_rows, max_columns = settings.SPREADSHEET_MAX_ROWS, settings.SPREADSHEET_MAX_COLUMNS
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            cells = [cell for cell in cells if cell["value"] is not None]
+            if not cells:
+                continue
+            if number > max_rows:
+                raise SheetError(_("The sheet has more than %(max)d rows.") % {"max": max_rows})
+            width = max(cell["column"] for cell in cells)
+            if width > max_columns:
+                raise SheetError(_("The sheet has more than %(max)d columns.") % {"max": max_columns})
+            values = [None] * width
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+
+
 def read_sheet(
     data: bytes, *, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], max_rows: int = MAX_ROWS
 ) -> list[dict]:
     """Rows of the first sheet as dicts keyed by column, each with its spreadsheet row number.
 
-    `columns` maps a key to the headers accepted for it (the first is the one shown)."""
+    `columns` maps a key to the headers accepted for it (the first is the one shown).
+    The file's size, what it unpacks to and its declared dimension are checked before any
+    cell is read; the rows are then streamed and each cell's length checked as it comes."""
+    check_package(data)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise SheetError(_("The file is not an Excel .xlsx workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
+    try:
+        if not workbook.worksheets:
+            raise SheetError(_("The file is not an Excel .xlsx workbook."))
+        sheet = workbook.worksheets[0]
+        _check_dimension(sheet)
+        return _records(_rows(workbook, sheet), columns=columns, required=required, max_rows=max_rows)
+    finally:
+        workbook.close()
+
+
+def _records(rows, *, columns, required, max_rows) -> list[dict]:
+    max_chars = settings.SPREADSHEET_MAX_CELL_CHARS
+    _number, header = next(rows, (None, None))
     if not header:
         raise SheetError(_("The first sheet is empty: the first row must hold the column headers."))
     lookup = {alias.lower(): key for key, aliases in columns.items() for alias in aliases}
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
-        key = lookup.get(cell_text(title).lower())
+        key = lookup.get(cell_text(title)[:100].lower())
         if key and key not in positions:
             positions[key] = index
     missing = [columns[key][0] for key in required if key not in positions]
     if missing:
         raise SheetError(_("The header row lacks the column(s): %(columns)s.") % {"columns": "、".join(missing)})
     parsed = []
-    for number, values in enumerate(rows, start=2):
-        record = {key: cell_text(values[pos]) if pos < len(values) else "" for key, pos in positions.items()}
+    for number, values in rows:
+        record = {}
+        for key, pos in positions.items():
+            text = cell_text(values[pos]) if pos < len(values) else ""
+            if len(text) > max_chars:
+                raise SheetError(
+                    _("Row %(row)d, column %(column)s holds %(length)d characters (at most %(max)d): “%(start)s”.")
+                    % {
+                        "row": number,
+                        "column": columns[key][0],
+                        "length": len(text),
+                        "max": max_chars,
+                        "start": quote(text),
+                    }
+                )
+            record[key] = text
         if not any(record.values()):
             continue
         record["row"] = number
         parsed.append(record)
         if len(parsed) > max_rows:
             raise SheetError(_("The file has more than %(max)d rows.") % {"max": max_rows})
-    workbook.close()
     if not parsed:
         raise SheetError(_("The file has a header row but no data rows."))
     return parsed
+
+
+def text_safe(workbook: Workbook) -> Workbook:
+    """Every text cell stays text: a value that starts like a formula (= + - @, tab, CR) is
+    stored as a string with Excel's quote prefix (the apostrophe), so opening, editing or
+    re-saving the file never turns a user's words into a live formula. Exports hold no
+    formulas of their own, so every formula-typed cell is user text."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+    return workbook
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx file of an export, its user text kept as text (`text_safe`)."""
+    out = BytesIO()
+    text_safe(workbook).save(out)
+    return out.getvalue()
 
 
 def template_workbook(
@@ -88,6 +215,4 @@ def template_workbook(
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

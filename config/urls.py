@@ -10,10 +10,10 @@ from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
 from campaign import api as campaign_api
 from campaign import views_invitations
+from campaign.client import ClientScopedRateThrottle
 from campaign.forms_auth import LoginForm
 from rectification import api as rectification_api
 from reporting import api as reporting_api
@@ -23,7 +23,7 @@ from tasks import api as tasks_api
 class TokenView(ObtainAuthToken):
     """POST username and password, get a token; throttled and locked out like the login page."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
 
     def post(self, request, *args, **kwargs):

@@ -12,12 +12,12 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
 
 from campaign.api import campaign_in_body, query_bool, query_int
+from campaign.client import client_address
 from campaign.models import Unit, User
 from campaign.selectors import is_liaison, is_office, units_visible_to
+from campaign.text import LONG_TEXT
 from rectification import selectors
 from rectification.models import (
     ArenaRound,
@@ -38,15 +38,6 @@ from rectification.models import (
 from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from rectification.services import special as special_services
-
-
-def client_address(request) -> str:
-    """The caller's address for rate limits: REMOTE_ADDR, or X-Forwarded-For only when the
-    deployment says how many proxies it trusts (REST_FRAMEWORK["NUM_PROXIES"]); otherwise a
-    caller could dodge the limit by sending a new X-Forwarded-For each time."""
-    if api_settings.NUM_PROXIES is None:
-        return request.META.get("REMOTE_ADDR", "") or "unknown"
-    return BaseThrottle().get_ident(request) or "unknown"
 
 
 def _campaign_for(request):
@@ -305,31 +296,33 @@ class MeasureDetailSerializer(MeasureSerializer):
 
 
 class ProgressInput(serializers.Serializer):
-    value_reached = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    value_reached = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
     milestones_done = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class ClosureInput(serializers.Serializer):
-    statement = serializers.CharField(required=False, allow_blank=True, default="")
-    result_value = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    result_percent = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    shortfall = serializers.CharField(required=False, allow_blank=True, default="")
+    statement = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
+    result_value = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default=None)
+    result_percent = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    shortfall = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
 
 
 class ExtensionInput(serializers.Serializer):
     new_deadline = serializers.DateField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
 
 
 class ExtensionDecisionInput(serializers.Serializer):
@@ -860,7 +853,7 @@ class IsStaffReader(permissions.BasePermission):
 
 class PublicReportInput(serializers.Serializer):
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    body = serializers.CharField(required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     about_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
@@ -900,10 +893,10 @@ class PublicReportSerializer(serializers.ModelSerializer):
 
 class TriageInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["reject", "merge", "create"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
     problem = serializers.IntegerField(required=False, allow_null=True, default=None)
     unit = serializers.IntegerField(required=False, allow_null=True, default=None)
-    title = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 def _triage(request, item):
@@ -916,6 +909,11 @@ def _triage(request, item):
     return public_services.item_triage(by=request.user, item=item, problem=problem, unit=unit, **values)
 
 
+class ReceiptInput(serializers.Serializer):
+    receipt = serializers.RegexField(r"^[A-Za-z0-9]+$", max_length=16)
+    campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
 class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Public reports (举报). `POST` is open to anyone (rate-limited per address) and answers a
     receipt code; `status/{receipt}/` shows the reporter the handling. Everything else is
@@ -926,7 +924,7 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsStaffReader]
 
     def get_permissions(self):
-        if self.action in ("create", "status_by_receipt"):
+        if self.action in ("create", "status_by_receipt", "status_lookup"):
             return [permissions.AllowAny()]
         return super().get_permissions()
 
@@ -958,11 +956,22 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={200: None})
+    @extend_schema(request=ReceiptInput, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="status")
+    def status_lookup(self, request):
+        """The receipt code in the body, so it stays out of addresses and access logs."""
+        data = ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._status(request, data.validated_data["receipt"], data.validated_data.get("campaign"))
+
+    @extend_schema(responses={200: None}, deprecated=True)
     @action(detail=False, methods=["get"], url_path=r"status/(?P<receipt>[A-Za-z0-9]+)")
     def status_by_receipt(self, request, receipt=None):
+        """Kept for old clients; `POST status/` keeps the code out of the address."""
+        return self._status(request, receipt, query_int(request, "campaign"))
+
+    def _status(self, request, receipt, campaign_id):
         try:
-            campaign_id = query_int(request, "campaign")
             campaign = selectors.public_campaign(campaign_id=campaign_id) if campaign_id else None
             if campaign_id and campaign is None:
                 return Response({"detail": _("No report has this receipt code.")}, status=status.HTTP_404_NOT_FOUND)

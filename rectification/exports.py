@@ -3,13 +3,12 @@ office files them (.xlsx, set up to print: campaign/exports.py)."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from campaign.exports import styled_sheet
+from campaign.xlsx import workbook_bytes
 from rectification.models import PetitionCase, PublicReport, TvSession
 from rectification.models.public import Triage
 
@@ -19,9 +18,7 @@ def _label(model, name: str) -> str:
 
 
 def _save(workbook: Workbook) -> bytes:
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)  # user text stays text, never a formula
 
 
 def _day(value):

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.dates import default_start_day
+from campaign.forms import SpreadsheetField
 from campaign.selectors import units_visible_to
+from campaign.text import LONG_TEXT
 from campaign.widgets import DateInput
 from rectification.models import Closure, Measure, PetitionCase, Problem
 
@@ -106,7 +108,9 @@ class ProblemForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("The day the problem was found, if not today: periods count it on that day."),
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(
+        max_length=LONG_TEXT, label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
     def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,11 +131,13 @@ class ProblemEditForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("The day the problem was found, if not today: periods count it on that day."),
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(
+        max_length=LONG_TEXT, label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class MeasureForm(ServiceErrorsMixin, forms.Form):
-    content = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(max_length=LONG_TEXT, label=_("Measure"), widget=forms.Textarea(attrs={"rows": 3}))
     responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None, required=False)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50, required=False)
     start_date = forms.DateField(label=_("Start"), widget=_date_input(), required=False)
@@ -140,13 +146,14 @@ class MeasureForm(ServiceErrorsMixin, forms.Form):
     target_value = forms.DecimalField(label=_("Target value"), required=False)
     measure_unit = forms.CharField(label=_("Unit of measure"), max_length=20, required=False)
     milestones = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Milestones (one a line)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Give a target value, or list the milestones by which progress is counted."),
     )
     acceptance_criteria = forms.CharField(
-        label=_("Acceptance criteria"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=LONG_TEXT, label=_("Acceptance criteria"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(self, *args, user, campaign=None, **kwargs):
@@ -164,7 +171,9 @@ class ProgressForm(ServiceErrorsMixin, forms.Form):
     milestones_done = forms.MultipleChoiceField(
         label=_("Milestones done"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        max_length=LONG_TEXT, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     files = MultipleFileField(label=_("Evidence files"))
 
     def __init__(self, *args, measure: Measure, **kwargs):
@@ -182,11 +191,15 @@ class ClosureRequestForm(ServiceErrorsMixin, forms.Form):
     the result against the target, the shortfall when below it, and this request's evidence."""
 
     statement = forms.CharField(
-        label=_("Result against the target"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=LONG_TEXT,
+        label=_("Result against the target"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     result_value = forms.CharField(label=_("Value reached"), required=False, max_length=30)
     result_percent = forms.CharField(label=_("Share of the target reached (%)"), required=False, max_length=5)
     shortfall = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Shortfall (required below the target)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -233,21 +246,27 @@ class ReviewFilterForm(forms.Form):
 
 
 class ReasonForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=LONG_TEXT, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ExtensionForm(ServiceErrorsMixin, forms.Form):
     new_deadline = forms.DateField(label=_("New deadline"), widget=_date_input(), required=False)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=LONG_TEXT, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Problem list (.xlsx)"))
+    file = SpreadsheetField(label=_("Problem list (.xlsx)"))
 
 
 class PublicReportForm(ServiceErrorsMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
-    body = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    body = forms.CharField(
+        max_length=LONG_TEXT, label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
     about_unit = forms.CharField(label=_("Unit or place concerned"), max_length=200, required=False)
     contact = forms.CharField(
         label=_("How to reach you (optional)"),
@@ -272,7 +291,9 @@ class TriageForm(ServiceErrorsMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason / reply"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=LONG_TEXT, label=_("Reason / reply"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     problem = forms.ModelChoiceField(label=_("Existing problem"), queryset=Problem.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit for a new problem"), queryset=None, required=False)
     title = forms.CharField(label=_("Title of the new problem"), max_length=200, required=False)
@@ -289,7 +310,9 @@ class AdvanceForm(ServiceErrorsMixin, forms.Form):
 
     stage = forms.ChoiceField(label=_("Move to"), choices=PetitionCase.Stage.choices)
     on = forms.DateField(label=_("Date"), widget=_date_input(), required=False)
-    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    resolution = forms.CharField(
+        max_length=LONG_TEXT, label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, case: PetitionCase, **kwargs):
         super().__init__(*args, **kwargs)
@@ -302,7 +325,7 @@ class AdvanceForm(ServiceErrorsMixin, forms.Form):
 class SiteVisitForm(ServiceErrorsMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     visited_on = forms.DateField(label=_("Date"), widget=_date_input())
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(max_length=LONG_TEXT, label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
     new_problem_title = forms.CharField(label=_("List a new problem from this finding"), max_length=200, required=False)
     reopen_measure = forms.ModelChoiceField(
         label=_("Reopen a closed measure of this unit (the findings are the reason)"), queryset=None, required=False
@@ -352,7 +375,10 @@ class TvSessionForm(ServiceErrorsMixin, forms.Form):
     viewers = forms.IntegerField(label=_("Viewers (live stream)"), min_value=0, initial=0)
     departments = forms.ModelMultipleChoiceField(label=_("Answering"), queryset=None, required=False)
     questions = forms.CharField(
-        label=_("Questions collected (one a line)"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        max_length=LONG_TEXT,
+        label=_("Questions collected (one a line)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
     )
 
     def __init__(self, *args, user, campaign=None, **kwargs):
@@ -414,7 +440,9 @@ class ArenaRoundForm(ServiceErrorsMixin, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=_date_input())
     teams = forms.ModelMultipleChoiceField(label=_("Teams reporting"), queryset=None)
     criteria = forms.CharField(
-        label=_("Criteria, one a line as “name: maximum score”"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=LONG_TEXT,
+        label=_("Criteria, one a line as “name: maximum score”"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     attendees = forms.ModelMultipleChoiceField(label=_("Scorers"), queryset=None)
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from campaign.exports import styled_sheet
+from campaign.xlsx import workbook_bytes
 from reporting.services.rollups import FIGURES, LABELS
 
 
 def _bytes(workbook: Workbook) -> bytes:
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 def summary_workbook(rows) -> bytes:

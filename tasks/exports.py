@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
 from campaign.exports import styled_sheet
+from campaign.xlsx import workbook_bytes
 from tasks import weeks
 from tasks.selectors.progress import Cell
 
@@ -45,6 +44,4 @@ def grid_workbook(rows, week_starts, *, caption: str = "") -> bytes:
             cell.alignment = Alignment(horizontal="center")
             if state in fills:
                 cell.fill = fills[state]
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

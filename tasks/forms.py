@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.dates import default_start_day
+from campaign.forms import SpreadsheetField
 from campaign.models import Unit, WorkLine
 from campaign.widgets import DateInput
 from tasks.models import KeyTask, ProgressItem
@@ -65,15 +66,7 @@ class KeyTaskForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Key-task list (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Choose an Excel .xlsx file; “%(name)s” is not one.") % {"name": upload.name})
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        return upload
+    file = SpreadsheetField(label=_("Key-task list (.xlsx)"))
 
 
 class ReturnForm(forms.Form):

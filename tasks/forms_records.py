@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
 from campaign.dates import default_start_day
-from campaign.forms import UnitField
+from campaign.forms import SpreadsheetField, UnitField
 from campaign.models import InspectionGroup, Liaison, Unit, User
+from campaign.text import LONG_TEXT
 from campaign.widgets import DateInput
 from tasks.models import (
     ExchangeMeeting,
@@ -79,6 +80,7 @@ class RecordForm(forms.ModelForm):
 
 class StudyActivityForm(RecordForm):
     absentees = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Absentees"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -198,11 +200,14 @@ class ResearchActivityForm(RecordForm):
 
 class CompleteForm(forms.Form):
     findings = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Findings"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One finding per line: a problem seen, an idea, a difficulty of the enterprise or project."),
     )
-    summary = forms.CharField(label=_("What was seen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=LONG_TEXT, label=_("What was seen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     completed_on = forms.DateField(
         label=_("Completed on"),
         widget=DATE,
@@ -260,9 +265,10 @@ class InnovationMeasureForm(RecordForm):
 
 class FollowUpForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    note = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=LONG_TEXT, label=_("What was found"), widget=forms.Textarea(attrs={"rows": 2}))
     in_place = forms.BooleanField(label=_("The measure is in place"), required=False)
     outcome = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("What it solved"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -332,17 +338,7 @@ class IssueForm(forms.Form):
 
 
 class ValueImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Indicator values (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Choose an Excel .xlsx file; “%(name)s” is not one.") % {"name": upload.name})
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        return upload
+    file = SpreadsheetField(label=_("Indicator values (.xlsx)"))
 
 
 class RecordFilterForm(forms.Form):

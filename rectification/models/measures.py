@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign.models import Campaign, Unit, User
+from campaign.text import LONG_TEXT, length_constraints
 
 
 class Problem(models.Model):
@@ -38,7 +39,7 @@ class Problem(models.Model):
     )
     code = models.CharField(_("code"), max_length=30)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.UNIT)
     unit = models.ForeignKey(
         Unit,
@@ -74,6 +75,7 @@ class Problem(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "code"], name="problem_unique_code"),
+            *length_constraints("problem", "description"),
             models.CheckConstraint(
                 condition=Q(status="closed", closed_at__isnull=False)
                 | (~Q(status="closed") & Q(closed_at__isnull=True)),
@@ -118,7 +120,7 @@ class Measure(models.Model):
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="measures", verbose_name=_("problem"))
     number = models.PositiveSmallIntegerField(_("number"))
-    content = models.TextField(_("measure"))
+    content = models.TextField(_("measure"), max_length=LONG_TEXT)
     responsible_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="measures", verbose_name=_("responsible unit")
     )
@@ -157,6 +159,7 @@ class Measure(models.Model):
         ordering = ["problem__code", "number"]
         constraints = [
             models.UniqueConstraint(fields=["problem", "number"], name="measure_unique_number"),
+            *length_constraints("measure", "content"),
             models.CheckConstraint(
                 condition=Q(deadline__gte=F("start_date")),
                 name="measure_deadline_after_start",

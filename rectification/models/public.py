@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from campaign.dates import HappenedDates
 from campaign.models import Campaign, Unit, User
+from campaign.text import LONG_TEXT, length_constraints
 from rectification.models.measures import Problem
 
 
@@ -62,7 +63,7 @@ class PublicReport(Triaged):
     receipt = models.CharField(_("receipt code"), max_length=16, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("what happened"))
+    body = models.TextField(_("what happened"), max_length=LONG_TEXT)
     about_unit = models.CharField(_("unit or place concerned"), max_length=200, blank=True)
     contact = models.CharField(_("contact (optional)"), max_length=100, blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
@@ -74,6 +75,7 @@ class PublicReport(Triaged):
         ordering = ["-received_at"]
         constraints = [
             *triage_constraints("report"),
+            *length_constraints("report", "body"),
             models.CheckConstraint(
                 condition=~Q(body=""),
                 name="report_has_body",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +14,7 @@ from openpyxl.styles import Alignment, PatternFill
 from campaign.exports import styled_sheet
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
-from campaign.xlsx import SheetError, read_sheet
+from campaign.xlsx import SheetError, read_sheet, workbook_bytes
 from rectification.models import Measure, Problem, ProblemImport
 from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
 
@@ -94,9 +93,7 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
             sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
         for column in (3, 11, 19):
             sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 def closures_workbook(closures, *, caption: str = "") -> bytes:
@@ -160,9 +157,7 @@ def closures_workbook(closures, *, caption: str = "") -> bytes:
             sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
         if c.shortfall:
             sheet.cell(row=row, column=7).fill = PatternFill("solid", fgColor="FFF3CD")
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- import ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from campaign.history import with_reason
 from campaign.models import Campaign, Coverage, Liaison, Unit, User
 from campaign.selectors import is_inspector, is_liaison, is_office
 from campaign.services import notify, require_office
+from campaign.text import check_lengths
 from campaign.uploads import validate_upload
 from rectification import rules
 from rectification.models import Closure, Evidence, Extension, Measure, MeasureProgress, Problem
@@ -153,6 +154,7 @@ def problem_create(
         raise ValidationError({"unit": _("The unit belongs to another campaign.")})
     if not title.strip():
         raise ValidationError({"title": _("Give the problem a title.")})
+    check_lengths({"description": (_("Description"), description)})
     found_on = problem_found_on_check(campaign=campaign, found_on=found_on)
     code = code.strip() or _next_problem_code(campaign, level)
     if Problem.objects.filter(campaign=campaign, code=code).exists():
@@ -188,6 +190,8 @@ def problem_update(*, problem: Problem, by: User, data: dict) -> Problem:
     unknown = sorted(set(data) - set(PROBLEM_EDITABLE))
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)})
+    if "description" in data:
+        check_lengths({"description": (_("Description"), data["description"])})
     problem = Problem.objects.select_for_update().select_related("campaign").get(pk=problem.pk)
     if "found_on" in data:
         data = {**data, "found_on": problem_found_on_check(campaign=problem.campaign, found_on=data["found_on"])}
@@ -385,6 +389,7 @@ def measure_create(
         raise PermissionDenied(_("You may not add measures to this problem."))
     if not (content or "").strip():
         raise ValidationError({"content": _("Say what will be done.")})
+    check_lengths({"content": (_("Measure"), content)})
     if problem.status == Problem.Status.CLOSED:
         raise ValidationError(_("The problem is rectified; reopen a measure rather than adding one."))
     numbers = measure_check(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Unit, User
 from campaign.selectors import is_office
 from campaign.services import require_office
+from campaign.text import too_long
 from campaign.uploads import validate_upload
 from rectification import rules
 from rectification.models import PetitionCase, Problem, PublicReport, PublicReportAttachment, TvQuestion, TvSession
@@ -72,8 +73,8 @@ def public_report_submit(
 ) -> PublicReport:
     """Anyone may file a report, without logging in; an address may file only a few an hour.
     Attachments are optional, at most three photos or PDFs within the size limit. The answer
-    is a receipt code, the reporter's only key to the report."""
-    rate_limit_hit(scope="public_report", address=address)
+    is a receipt code, the reporter's only key to the report. Only a report that passes the
+    checks counts against the address's quota: mistyped attempts do not use it up."""
     errors: dict[str, list] = {}
     if campaign.end_date < timezone.localdate():
         # A finished campaign stays readable for staff; the public reports to the current one.
@@ -85,6 +86,8 @@ def public_report_submit(
         errors["subject"] = [_("Give the report a subject.")]
     if not (body or "").strip():
         errors["body"] = [_("Say what happened.")]
+    elif message := too_long(_("What happened"), body):
+        errors["body"] = [message]
     files = [f for f in (files or []) if f]
     if len(files) > MAX_REPORT_FILES:
         errors["files"] = [_("At most %(n)d attachments.") % {"n": MAX_REPORT_FILES}]
@@ -95,6 +98,7 @@ def public_report_submit(
             errors.setdefault("files", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
+    rate_limit_hit(scope="public_report", address=address)
     report = PublicReport.objects.create(
         campaign=campaign,
         receipt=_new_receipt(),

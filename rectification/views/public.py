@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.choice import campaign_shown, chosen_campaign_or_404
+from campaign.client import client_address
 from campaign.exports import download, export_caption
 from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import exports, forms, rules, selectors
-from rectification.api import client_address
 from rectification.models import PetitionCase, PublicReport, PublicReportAttachment, TvQuestion, TvSession
 from rectification.services import public as services
 
@@ -73,7 +73,11 @@ def report_status(request, campaign_id: int | None = None):
     """The reporter follows a report by its receipt code, and sees nothing else; a campaign's
     own status page answers only for that campaign's reports."""
     campaign = public_campaign(campaign_id) if campaign_id is not None else None
-    form = forms.ReceiptForm(request.GET or None)
+    if "receipt" in request.GET:
+        # An old link with the code in its address (and so in access logs): the empty form,
+        # never echoing the code back into the page or the next address.
+        return redirect(request.path)
+    form = forms.ReceiptForm(request.POST if request.method == "POST" else None)
     found = None
     missing = False
     status = 200

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from campaign import selectors as access
 from campaign.api import query_int
 from campaign.models import Unit
+from campaign.text import LONG_TEXT
 from tasks import weeks
 from tasks.models import ProgressItem, ReportAttachment, ReportTransition, SimilarityFlag, WeeklyProgress
 from tasks.selectors.progress import report_detail, reports_visible_to
@@ -93,15 +94,15 @@ class OpenSerializer(serializers.Serializer):
 class ItemWriteSerializer(serializers.Serializer):
     key_task = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ProgressItem.Status.choices, required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     value = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
 
 
 class SaveSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you read; a stale one answers 409.")
-    highlights = serializers.CharField(required=False, allow_blank=True)
-    problems = serializers.CharField(required=False, allow_blank=True)
-    next_week_plan = serializers.CharField(required=False, allow_blank=True)
+    highlights = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
+    problems = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
+    next_week_plan = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
     items = ItemWriteSerializer(many=True, required=False)
 
 
@@ -112,7 +113,7 @@ class SubmitSerializer(SaveSerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
 
 
 class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign.models import Campaign, Unit, User
+from campaign.text import LONG_TEXT, length_constraints
 from tasks.models.keytasks import KeyTask
 
 
@@ -60,10 +61,10 @@ class WeeklyProgress(models.Model):
     week_start = models.DateField(_("week (Monday)"))
     deadline = models.DateTimeField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    expectation = models.TextField(_("expected this week (last week's plan)"), blank=True)
-    highlights = models.TextField(_("highlights"), blank=True)
-    problems = models.TextField(_("problems met"), blank=True)
-    next_week_plan = models.TextField(_("next week's plan"), blank=True)
+    expectation = models.TextField(_("expected this week (last week's plan)"), max_length=LONG_TEXT, blank=True)
+    highlights = models.TextField(_("highlights"), max_length=LONG_TEXT, blank=True)
+    problems = models.TextField(_("problems met"), max_length=LONG_TEXT, blank=True)
+    next_week_plan = models.TextField(_("next week's plan"), max_length=LONG_TEXT, blank=True)
     first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
@@ -81,6 +82,7 @@ class WeeklyProgress(models.Model):
         ordering = ["-week_start", "unit__name"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "week_start"], name="progress_one_per_unit_week"),
+            *length_constraints("progress", "expectation", "highlights", "problems", "next_week_plan"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(first_submitted_at__isnull=False),
                 name="progress_submitted_has_time",
@@ -121,7 +123,7 @@ class ProgressItem(models.Model):
     report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="items")
     key_task = models.ForeignKey(KeyTask, on_delete=models.PROTECT, related_name="progress_items")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
-    note = models.TextField(_("progress this week"), blank=True)
+    note = models.TextField(_("progress this week"), max_length=LONG_TEXT, blank=True)
     value = models.DecimalField(_("value reached"), max_digits=14, decimal_places=2, null=True, blank=True)
     history = HistoricalRecords()
 
@@ -129,7 +131,10 @@ class ProgressItem(models.Model):
         verbose_name = _("progress item")
         verbose_name_plural = _("progress items")
         ordering = ["key_task__number"]
-        constraints = [models.UniqueConstraint(fields=["report", "key_task"], name="progress_item_once_per_task")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key_task"], name="progress_item_once_per_task"),
+            *length_constraints("progress_item", "note"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report} · {self.key_task.number}"

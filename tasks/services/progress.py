@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from campaign import selectors as access
 from campaign.models import Campaign, Liaison, Unit, User
 from campaign.services import notify, require_office
+from campaign.text import check_lengths
 from campaign.uploads import validate_upload
 from tasks import weeks
 from tasks.models import (
@@ -106,6 +107,11 @@ def report_save(
     """Save the liaison's text. Refuses a stale save (someone else saved since `version` was
     read) with StaleReport carrying the current text, so nobody overwrites a colleague."""
     _require_liaison(by, report.unit)
+    labels = {"highlights": _("Highlights"), "problems": _("Problems met"), "next_week_plan": _("Next week's plan")}
+    check_lengths({name: (labels[name], data[name]) for name in TEXT_FIELDS if name in data})
+    check_lengths(
+        {f"item-{task_id}-note": (_("Progress this week"), values.get("note")) for task_id, values in items.items()}
+    )
     report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise ValidationError(_("This report has been submitted and can no longer be changed."))

@@ -1,7 +1,6 @@
 """Pages of the key-task list: list, detail, edit, import and export."""
 
 import base64
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
 from campaign.history import record_history
 from campaign.listfilters import parse_day
+from campaign.xlsx import workbook_bytes
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors import keytasks as task_selectors
@@ -92,9 +92,7 @@ def tasks_workbook(tasks) -> bytes:
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
         for cell in row:
             cell.number_format = "yyyy-mm-dd"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 @login_required

@@ -20,6 +20,7 @@ from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign, chosen_campaign_or_404
 from campaign.exports import download, export_caption
 from campaign.forms import UnitFilterForm
+from campaign.text import LONG_TEXT
 from tasks import weeks
 from tasks.exports import grid_workbook
 from tasks.forms import ITEM_STATUS_CHOICES, ReturnForm
@@ -252,6 +253,7 @@ def _edit_page(request, report, *, conflict, errors, typed, version: int | None 
             "errors": errors,
             "conflict": conflict,
             "status_choices": ITEM_STATUS_CHOICES,
+            "max_text": LONG_TEXT,
             "records": selectors.week_records(unit=report.unit, week_start=report.week_start),
             "version": report.version if version is None else version,
             "lowered": lowered,

@@ -5,7 +5,6 @@ indicator's values (entered one by one or imported from .xlsx with a dry run fir
 from __future__ import annotations
 
 import base64
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from openpyxl import Workbook
 
 from campaign import selectors as access
 from campaign.exports import download, styled_sheet
+from campaign.xlsx import workbook_bytes
 from tasks import forms_records as forms
 from tasks.models import InnovationMeasure, ResearchActivity, StudyActivity
 from tasks.selectors.records import absentees_owed
@@ -161,9 +161,7 @@ def _owed_workbook(rows) -> HttpResponse:
                 absence.reason,
             ]
         )
-    out = BytesIO()
-    workbook.save(out)
-    return download(out.getvalue(), f"owed-makeups-{timezone.localdate():%Y%m%d}.xlsx")
+    return download(workbook_bytes(workbook), f"owed-makeups-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
 from django.apps import apps
 from django.contrib import messages
@@ -35,6 +34,7 @@ from campaign.exports import (
 from campaign.history import record_history
 from campaign.listfilters import NONE, parse_day
 from campaign.services import require_office
+from campaign.xlsx import workbook_bytes
 from tasks import forms_records as forms
 from tasks.models import (
     ExchangeMeeting,
@@ -569,9 +569,7 @@ def ledger_workbook(kind: Kind, rows, *, caption: str = "") -> bytes:
                 ],
             ]
         )
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 @login_required

@@ -54,6 +54,8 @@ def test_the_public_report_ledger_lists_the_reports_and_their_handling(world, br
     header, rows, _sheet = _rows(browser_as(world.office).get("/rectification/reports/?export=xlsx"))
     assert sorted(r[1] for r in rows) == ["R1", "R2"]
     assert any(r[4] == "乱收费" for r in rows)
+    formula_like = next(row for row in _sheet.iter_rows(min_row=2) if row[1].value == "R2")[4]
+    assert formula_like.data_type == "s" and formula_like.value == "=HYPERLINK(1)"  # text, not a live formula
 
 
 def test_the_tv_ledger_lists_sessions_with_their_questions(world, browser_as):

@@ -80,7 +80,7 @@ def test_more_than_three_attachments_are_refused(world):
 def test_receipt_lookup_shows_the_status_and_nothing_of_anyone_elses_report(world):
     mine = file_report(world, subject="我的举报", contact="13800000000")
     file_report(world, subject="别人的举报", contact="13911111111")
-    response = Client().get(f"/report/status/?receipt={mine.receipt.lower()}")
+    response = Client().post("/report/status/", {"receipt": mine.receipt.lower()})
     assert response.status_code == 200
     body = response.content.decode()
     assert mine.receipt in body
@@ -92,7 +92,7 @@ def test_receipt_lookup_shows_the_status_and_nothing_of_anyone_elses_report(worl
 
 def test_unknown_receipt_is_404_and_says_nothing_more(world):
     file_report(world)
-    assert Client().get("/report/status/?receipt=NOSUCHCODE22").status_code == 404
+    assert Client().post("/report/status/", {"receipt": "NOSUCHCODE22"}).status_code == 404
     response = APIClient().get("/api/v1/public-reports/status/NOSUCHCODE22/")
     assert response.status_code == 404
     assert set(response.json()) == {"detail"}
@@ -107,7 +107,9 @@ def test_receipt_lookups_are_rate_limited(world, settings):
         },
     }
     client = Client()
-    codes = [client.get("/report/status/?receipt=GUESS0000000", REMOTE_ADDR="8.8.8.8").status_code for _ in range(4)]
+    codes = [
+        client.post("/report/status/", {"receipt": "GUESS0000000"}, REMOTE_ADDR="8.8.8.8").status_code for _ in range(4)
+    ]
     assert codes == [404, 404, 404, 429]
 
 

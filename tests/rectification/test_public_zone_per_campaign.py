@@ -56,9 +56,10 @@ def test_a_finished_campaign_takes_no_new_report_and_says_where_to_go(world, fin
 
 def test_a_receipt_is_followed_on_its_own_campaigns_page_and_not_on_anothers(world, finished):
     report = filed(world.campaign, "违规收费")
-    assert Client().get(f"/report/{world.campaign.pk}/status/?receipt={report.receipt}").status_code == 200
-    assert Client().get(f"/report/{finished.pk}/status/?receipt={report.receipt}").status_code == 404
-    assert Client().get(f"/report/status/?receipt={report.receipt}").status_code == 200
+    code = {"receipt": report.receipt}
+    assert Client().post(f"/report/{world.campaign.pk}/status/", code).status_code == 200
+    assert Client().post(f"/report/{finished.pk}/status/", code).status_code == 404
+    assert Client().post("/report/status/", code).status_code == 200
 
 
 def test_a_finished_campaigns_reports_stay_readable_for_staff(world, finished, browser_as):

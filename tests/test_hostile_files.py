@@ -1,0 +1,199 @@
+"""Hostile spreadsheets are refused before they are read: a file too large, a small file that
+unpacks to a 200 MB cell, a sheet declaring five million rows, an over-long cell. Each refusal
+is quick, costs little memory, quotes at most a short prefix of a cell and writes nothing."""
+
+import time
+import tracemalloc
+import zipfile
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook
+
+from campaign import xlsx
+from campaign.forms import SpreadsheetField
+from rectification.models import Problem, ProblemImport
+from rectification.services import ledger
+
+HEADER = ["问题编号", "层级", "单位", "问题"]
+COLUMNS = {"code": ("Code", "问题编号"), "unit": ("Unit", "单位"), "title": ("Problem", "问题")}
+
+
+def plain_xlsx(rows=(["A1", "单位", "市发展改革委", "审批环节多"],)) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(list(row))
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def with_member(data: bytes, name: str, write) -> bytes:
+    """The workbook with one zip member replaced; `write(stream)` writes the new member."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != name:
+                target.writestr(item, source.read(item.filename))
+        with target.open(name, "w", force_zip64=True) as stream:
+            write(stream)
+    return out.getvalue()
+
+
+SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"%s<sheetData>%s</sheetData></worksheet>"
+)
+
+
+def inline_row(number: int, *values: str) -> bytes:
+    cells = b"".join(
+        b'<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (chr(65 + i).encode(), number, v.encode())
+        for i, v in enumerate(values)
+    )
+    return b'<row r="%d">%s</row>' % (number, cells)
+
+
+def big_cell_xlsx(text_bytes: int) -> bytes:
+    """A workbook whose sheet holds, after its header, one cell `text_bytes` long."""
+    head = SHEET.split(b"%s")[0] + inline_row(1, *HEADER) + b'<row r="2"><c r="D2" t="inlineStr"><is><t>'
+
+    def write(stream):
+        stream.write(head)
+        chunk = b"A" * (1 << 20)
+        left = text_bytes
+        while left > 0:
+            stream.write(chunk[: min(left, len(chunk))])
+            left -= len(chunk)
+        stream.write(b"</t></is></c></row></sheetData></worksheet>")
+
+    return with_member(plain_xlsx(), "xl/worksheets/sheet1.xml", write)
+
+
+def sheet_xml_xlsx(sheet_xml: bytes) -> bytes:
+    return with_member(plain_xlsx(), "xl/worksheets/sheet1.xml", lambda stream: stream.write(sheet_xml))
+
+
+def refused_quickly(data: bytes, *, seconds: float = 1.0, megabytes: int = 50) -> str:
+    """The SheetError message; the refusal takes under `seconds` and peaks under `megabytes`."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(xlsx.SheetError) as refused:
+            xlsx.read_sheet(data, columns=COLUMNS, required=("unit", "title"))
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < seconds, f"refusal took {elapsed:.2f} s"
+    assert peak < megabytes * 1024 * 1024, f"refusal peaked at {peak / 1048576:.0f} MB"
+    return str(refused.value)
+
+
+@pytest.fixture(scope="module")
+def cell_bomb() -> bytes:
+    data = big_cell_xlsx(200 * 1024 * 1024)
+    assert len(data) < 1024 * 1024  # small on disk: the whole point of the bomb
+    return data
+
+
+def test_a_small_file_holding_a_200_mb_cell_is_refused_in_under_a_second(cell_bomb):
+    with translation.override("en"):
+        message = refused_quickly(cell_bomb)
+    assert "unpacks to more than" in message
+    assert len(message) < 300
+
+
+def test_a_sheet_declaring_five_million_rows_is_refused_before_its_rows_are_read():
+    data = sheet_xml_xlsx(SHEET % (b'<dimension ref="A1:D5000000"/>', inline_row(1, *HEADER)))
+    with translation.override("en"):
+        message = refused_quickly(data)
+    assert "more than 10000 rows" in message
+
+
+def test_a_lone_row_numbered_in_the_millions_is_refused_without_walking_the_gap():
+    data = sheet_xml_xlsx(SHEET % (b"", inline_row(1, *HEADER) + inline_row(5000000, "A1", "单位", "某单位", "问题")))
+    with translation.override("en"):
+        message = refused_quickly(data)
+    assert "more than 10000 rows" in message
+
+
+def test_a_sheet_wider_than_the_column_cap_is_refused():
+    data = sheet_xml_xlsx(SHEET % (b'<dimension ref="A1:ZZZ2"/>', inline_row(1, *HEADER)))
+    with translation.override("en"):
+        assert "columns" in refused_quickly(data)
+
+
+def test_an_over_long_cell_is_refused_quoting_only_a_short_prefix(settings):
+    settings.SPREADSHEET_MAX_CELL_CHARS = 1000
+    long_title = "超长的问题描述" * 500
+    data = plain_xlsx([["A1", "单位", "市发展改革委", long_title]])
+    with translation.override("en"):
+        message = refused_quickly(data)
+    assert "Row 2" in message and "3500 characters" in message
+    assert long_title[: xlsx.QUOTE_CHARS] + "…" in message
+    assert len(message) < 300
+
+
+def test_a_file_over_the_size_limit_is_refused_by_the_reader(settings):
+    settings.SPREADSHEET_MAX_BYTES = 1024
+    with translation.override("en"):
+        assert "the limit is" in refused_quickly(b"PK" + b"\0" * 4096)
+
+
+def test_a_50_mb_upload_is_refused_on_the_form_and_states_the_limit():
+    field = SpreadsheetField()
+    upload = SimpleUploadedFile("problems.xlsx", b"\0" * (50 * 1024 * 1024))
+    with translation.override("en"):
+        assert "5 MB" in str(field.help_text)
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError) as refused:
+            field.clean(upload)
+    assert "50.0 MB" in refused.value.messages[0]
+
+
+def test_a_50_mb_problem_list_upload_writes_nothing(world, browser_as):
+    client = browser_as(world.office)
+    upload = SimpleUploadedFile("problems.xlsx", b"\0" * (50 * 1024 * 1024))
+    response = client.post("/rectification/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "50.0" in response.content.decode()
+    assert not ProblemImport.objects.exists()
+
+
+def test_the_cell_bomb_on_the_problem_import_page_answers_a_short_page_and_imports_nothing(
+    world, browser_as, cell_bomb
+):
+    client = browser_as(world.office)
+    started = time.perf_counter()
+    response = client.post("/rectification/import/", {"file": SimpleUploadedFile("p.xlsx", cell_bomb)}, follow=True)
+    assert time.perf_counter() - started < 5
+    assert response.status_code == 200
+    assert len(response.content) < 200_000
+    record = ProblemImport.objects.get()
+    assert record.status == ProblemImport.Status.INVALID and record.rows == []
+    assert not Problem.objects.exists()
+
+
+def test_a_plain_sheet_still_reads_with_its_row_numbers():
+    rows = xlsx.read_sheet(
+        plain_xlsx([["A1", "单位", "市发展改革委", "审批环节多"], ["", "", "", ""], ["A2", "单位", "中山区", "慢"]]),
+        columns=COLUMNS,
+        required=("unit", "title"),
+    )
+    assert [(r["row"], r["code"], r["title"]) for r in rows] == [(2, "A1", "审批环节多"), (4, "A2", "慢")]
+
+
+def test_the_problem_import_refuses_an_over_long_cell_and_writes_no_rows(world, settings):
+    settings.SPREADSHEET_MAX_CELL_CHARS = 100
+    data = plain_xlsx([["A1", "单位", "市发展改革委", "长" * 500]])
+    record = ledger.problem_import_check(by=world.office, campaign=world.campaign, filename="p.xlsx", data=data)
+    assert record.status == ProblemImport.Status.INVALID
+    assert record.rows == [] and len(record.errors) == 1
+    assert "长" * 500 not in record.errors[0]["message"]
