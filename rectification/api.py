@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -35,6 +35,7 @@ from rectification.models import (
     TvSession,
     WorkTeam,
 )
+from rectification.models.public import Triage
 from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from rectification.services import special as special_services
@@ -414,7 +415,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         measure = measure_services.measure_create(by=request.user, problem=problem, responsible_unit=unit, **data)
         return Response(self._fresh(measure), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProgressInput, responses=ProgressSerializer)
+    @extend_schema(request=ProgressInput, responses={201: ProgressSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         measure = self.get_object()
@@ -430,7 +431,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClosureInput, responses=ClosureSerializer)
+    @extend_schema(request=ClosureInput, responses={201: ClosureSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         measure = self.get_object()
@@ -485,7 +486,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(ClosureSerializer(closure).data)
 
-    @extend_schema(request=ExtensionInput, responses=ExtensionSerializer)
+    @extend_schema(request=ExtensionInput, responses={201: ExtensionSerializer})
     @action(detail=True, methods=["post"])
     def extension(self, request, pk=None):
         measure = self.get_object()
@@ -656,7 +657,7 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
             return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(SpecialRectificationDetailSerializer(item).data)
 
-    @extend_schema(request=WorkTeamInput, responses=WorkTeamSerializer)
+    @extend_schema(request=WorkTeamInput, responses={201: WorkTeamSerializer})
     @action(detail=True, methods=["post"])
     def teams(self, request, pk=None):
         """The office forms a work team (专班) for this special rectification."""
@@ -705,7 +706,7 @@ class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         task = special_services.special_task_create(by=request.user, **values)
         return Response(SpecialTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClosureInput, responses=ClosureSerializer)
+    @extend_schema(request=ClosureInput, responses={201: ClosureSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         data = ClosureInput(data=request.data)
@@ -826,7 +827,10 @@ class ArenaRoundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(arena).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScoreInput, responses={200: None})
+    @extend_schema(
+        request=ScoreInput,
+        responses={200: inline_serializer("ArenaScoreSaved", {"saved": serializers.IntegerField()})},
+    )
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         arena = self.get_object()
@@ -855,8 +859,12 @@ class IsStaffReader(permissions.BasePermission):
 
 
 class PublicReportInput(serializers.Serializer):
-    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    body = serializers.CharField(required=False, allow_blank=True, default="")
+    # Required and not blank, as the service refuses them otherwise (with these messages).
+    subject = serializers.CharField(
+        max_length=200,
+        error_messages={"required": _("Give the report a subject."), "blank": _("Give the report a subject.")},
+    )
+    body = serializers.CharField(error_messages={"required": _("Say what happened."), "blank": _("Say what happened.")})
     about_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
@@ -931,7 +939,15 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
         triage = self.request.query_params.get("triage", "")
         return reports.filter(triage=triage) if triage else reports
 
-    @extend_schema(request=PublicReportInput, responses={201: None})
+    @extend_schema(
+        request=PublicReportInput,
+        responses={
+            201: inline_serializer(
+                "PublicReportReceipt",
+                {"receipt": serializers.CharField(), "message": serializers.CharField()},
+            )
+        },
+    )
     def create(self, request, *args, **kwargs):
         data = PublicReportInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -954,7 +970,22 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={200: None})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "PublicReportStatus",
+                {
+                    "receipt": serializers.CharField(),
+                    "received_on": serializers.DateField(),
+                    "status": serializers.ChoiceField(choices=Triage.choices),
+                    "status_display": serializers.CharField(),
+                    "reply": serializers.CharField(allow_blank=True),
+                    "rectified": serializers.BooleanField(),
+                },
+            )
+        },
+        parameters=[OpenApiParameter("campaign", int)],
+    )
     @action(detail=False, methods=["get"], url_path=r"status/(?P<receipt>[A-Za-z0-9]+)")
     def status_by_receipt(self, request, receipt=None):
         try:
@@ -1145,7 +1176,7 @@ class PetitionCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         case = public_services.petition_case_create(by=request.user, campaign=unit.campaign, unit=unit, **data)
         return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PetitionBatchInput, responses=PetitionCaseSerializer(many=True))
+    @extend_schema(request=PetitionBatchInput, responses={201: PetitionCaseSerializer(many=True)})
     @action(detail=False, methods=["post"])
     def batch(self, request):
         """Register a batch of cases handed down at once, whole or not at all."""

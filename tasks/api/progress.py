@@ -236,21 +236,27 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             return self._stale(request, stale)
         return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
 
+    @staticmethod
+    def _comment(request) -> str:
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data.get("comment", "")
+
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        return self._move(request, services.report_return, comment=request.data.get("comment", ""))
+        return self._move(request, services.report_return, comment=self._comment(request))
 
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._move(request, services.report_accept, comment=request.data.get("comment", ""))
+        return self._move(request, services.report_accept, comment=self._comment(request))
 
     @extend_schema(
         request={
             "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
         },
-        responses=AttachmentSerializer,
+        responses={201: AttachmentSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def attachments(self, request, pk=None):
