@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "TypicalCaseKindEnum": "tasks.models.research.TypicalCase.Kind",
         "LivelihoodItemKindEnum": "tasks.models.development.LivelihoodItem.Kind",
         "PetitionCaseKindEnum": "rectification.models.public.PetitionCase.Kind",
+        "TriageEnum": "rectification.models.public.Triage",
         "SummaryKindEnum": "reporting.models.summaries.Summary.Kind",
         "BulletinKindEnum": "reporting.models.bulletins.Bulletin.Kind",
     },

@@ -18,16 +18,19 @@ from rest_framework.throttling import BaseThrottle
 from campaign.api import campaign_in_body, query_bool, query_int
 from campaign.models import Unit, User
 from campaign.selectors import is_liaison, is_office, units_visible_to
+from config.files import FileDownloadViewSet, file_url
 from rectification import selectors
 from rectification.models import (
     ArenaRound,
     Closure,
+    Evidence,
     Extension,
     Measure,
     MeasureProgress,
     PetitionCase,
     Problem,
     PublicReport,
+    PublicReportAttachment,
     SiteVisit,
     SpecialRectification,
     SpecialTask,
@@ -161,8 +164,20 @@ class ProblemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         return Response(self.get_serializer(self.get_queryset().get(pk=kwargs["pk"])).data)
 
 
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Where to download the file with your token.")
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "size", "url"]
+
+    def get_url(self, evidence) -> str:
+        return file_url(self, "evidence", evidence.pk)
+
+
 class ProgressSerializer(serializers.ModelSerializer):
     reported_by_name = serializers.CharField(source="reported_by.display_name", read_only=True)
+    evidence_files = EvidenceFileSerializer(source="evidence", many=True, read_only=True)
     round_number = serializers.IntegerField(source="round.number", read_only=True, default=None)
     evidence = serializers.SerializerMethodField()
 
@@ -178,6 +193,7 @@ class ProgressSerializer(serializers.ModelSerializer):
             "note",
             "reported_by_name",
             "evidence",
+            "evidence_files",
         ]
 
     def get_evidence(self, entry) -> list[str]:
@@ -192,6 +208,7 @@ class ClosureSerializer(serializers.ModelSerializer):
     reopened_by_name = serializers.CharField(source="reopened_by.display_name", read_only=True, default=None)
     below_target = serializers.BooleanField(read_only=True)
     evidence = serializers.SerializerMethodField()
+    evidence_files = EvidenceFileSerializer(source="evidence", many=True, read_only=True)
 
     class Meta:
         model = Closure
@@ -211,6 +228,7 @@ class ClosureSerializer(serializers.ModelSerializer):
             "late",
             "after_reopen",
             "evidence",
+            "evidence_files",
             "snapshot",
             "requested_by_name",
             "requested_at",
@@ -873,10 +891,43 @@ class PublicReportInput(serializers.Serializer):
     )
 
 
+class PublicReportFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Where to download the file with your token.")
+
+    class Meta:
+        model = PublicReportAttachment
+        fields = ["id", "name", "size", "url"]
+
+    def get_url(self, attachment) -> str:
+        return file_url(self, "public-report-attachment", attachment.pk)
+
+
+class EvidenceViewSet(FileDownloadViewSet):
+    """Evidence files of measure progress and closures: `GET {id}/` downloads one, for whoever
+    may read the measure or the special task it supports."""
+
+    queryset = Evidence.objects.none()
+
+    def files_visible_to(self, user):
+        return selectors.evidence_visible_to(user)
+
+
+class PublicReportAttachmentViewSet(FileDownloadViewSet):
+    """Files sent with public reports: `GET {id}/` downloads one, for the staff who may read the
+    report (never a unit liaison)."""
+
+    queryset = PublicReportAttachment.objects.none()
+    permission_classes = [IsStaffReader]
+
+    def files_visible_to(self, user):
+        return PublicReportAttachment.objects.filter(report__in=selectors.public_reports_for_staff(user=user))
+
+
 class PublicReportSerializer(serializers.ModelSerializer):
     triage_display = serializers.CharField(source="get_triage_display", read_only=True)
     problem_code = serializers.CharField(source="problem.code", read_only=True, default=None)
     attachments = serializers.SerializerMethodField()
+    attachment_files = PublicReportFileSerializer(source="attachments", many=True, read_only=True)
 
     class Meta:
         model = PublicReport
@@ -896,6 +947,7 @@ class PublicReportSerializer(serializers.ModelSerializer):
             "problem_code",
             "triaged_at",
             "attachments",
+            "attachment_files",
         ]
 
     def get_attachments(self, report) -> list[str]:
@@ -1234,3 +1286,5 @@ def register(router) -> None:
     router.register("public-reports", PublicReportViewSet, basename="public-report")
     router.register("tv-sessions", TvSessionViewSet, basename="tv-session")
     router.register("petition-cases", PetitionCaseViewSet, basename="petition-case")
+    router.register("evidence", EvidenceViewSet, basename="evidence")
+    router.register("public-report-attachments", PublicReportAttachmentViewSet, basename="public-report-attachment")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from campaign import selectors as access
 from campaign.api import query_int
 from campaign.models import Unit
+from config.files import FileDownloadViewSet, file_url
 from tasks import weeks
 from tasks.models import ProgressItem, ReportAttachment, ReportTransition, SimilarityFlag, WeeklyProgress
 from tasks.selectors.progress import report_detail, reports_visible_to
@@ -36,9 +37,25 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(help_text="Where to download the file with your token.")
+
     class Meta:
         model = ReportAttachment
         fields = ["id", "original_name", "size", "uploaded_at", "file"]
+
+    def get_file(self, attachment) -> str:
+        return file_url(self, "report-attachment", attachment.pk)
+
+
+class ReportAttachmentViewSet(FileDownloadViewSet):
+    """Evidence files of weekly reports: `GET {id}/` downloads one, for whoever may read the
+    report (a unit's draft stays the unit's)."""
+
+    filename_field = "original_name"
+    queryset = ReportAttachment.objects.none()
+
+    def files_visible_to(self, user):
+        return ReportAttachment.objects.filter(report__in=reports_visible_to(user))
 
 
 class FlagSerializer(serializers.ModelSerializer):
@@ -272,3 +289,4 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
 def register(router) -> None:
     router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+    router.register("report-attachments", ReportAttachmentViewSet, basename="report-attachment")
