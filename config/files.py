@@ -1,6 +1,9 @@
 """Evidence files over the API: a read-only resource per kind of file whose `GET {id}/` answers
 the file itself to a caller with a token, under the same access rule as the page's download
-(another unit's file is 404). The `/media/…` URLs are not served to anyone."""
+(another unit's file is 404). The `/media/…` URLs are not served to anyone.
+
+The resources are plain paths (`file_paths`), not router entries: they have no list, and every
+router entry is a list (tests/test_campaigns_side_by_side.py walks them)."""
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +16,16 @@ FILE_RESPONSE = {
         OpenApiTypes.BINARY, description="The file, as an attachment named as uploaded."
     )
 }
+
+
+def file_paths(prefix: str, files: list[tuple[str, str, type]]) -> list:
+    """URL patterns `<prefix><segment>/<id>/` named `<basename>-detail`, one per file viewset."""
+    from django.urls import path
+
+    return [
+        path(f"{prefix}{segment}/<int:pk>/", viewset.as_view({"get": "retrieve"}), name=f"{basename}-detail")
+        for segment, basename, viewset in files
+    ]
 
 
 def file_url(serializer, basename: str, pk: int) -> str:

@@ -15,10 +15,12 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from campaign import api as campaign_api
 from campaign.forms_auth import LoginForm
+from config.files import file_paths
 from config.parsers import JSONObjectParser
 from rectification import api as rectification_api
 from reporting import api as reporting_api
 from tasks import api as tasks_api
+from tasks.api.progress import ReportAttachmentViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -89,6 +91,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
+    *file_paths(
+        "api/v1/",
+        [
+            ("report-attachments", "report-attachment", ReportAttachmentViewSet),
+            ("evidence", "evidence", rectification_api.EvidenceViewSet),
+            ("public-report-attachments", "public-report-attachment", rectification_api.PublicReportAttachmentViewSet),
+        ],
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-v1-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

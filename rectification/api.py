@@ -1286,5 +1286,3 @@ def register(router) -> None:
     router.register("public-reports", PublicReportViewSet, basename="public-report")
     router.register("tv-sessions", TvSessionViewSet, basename="tv-session")
     router.register("petition-cases", PetitionCaseViewSet, basename="petition-case")
-    router.register("evidence", EvidenceViewSet, basename="evidence")
-    router.register("public-report-attachments", PublicReportAttachmentViewSet, basename="public-report-attachment")

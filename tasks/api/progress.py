@@ -289,4 +289,3 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
 def register(router) -> None:
     router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
-    router.register("report-attachments", ReportAttachmentViewSet, basename="report-attachment")
