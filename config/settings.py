@@ -61,12 +61,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: NUL in a query or form -> 400, database down -> 503, API errors as JSON (config/errors.py).
-    "config.errors.ErrorResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.PreferredLanguageMiddleware",
+    # NUL in a query or form -> 400, database down -> 503, API errors as JSON (config/errors.py);
+    # after the language is chosen, so its messages speak the caller's language.
+    "config.errors.ErrorResponsesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -237,3 +237,11 @@ def test_a_city_level_record_answers_its_unit_name_as_null(world, api_as):
     )
     assert patched.status_code == 200
     assert patched.json()["unit_name"] is None  # a PATCH answers the whole record
+
+
+def test_an_api_error_speaks_the_callers_language(world, api_as):
+    caller = api_as(world.office)
+    english = caller.get("/api/v1/units/", {"search": "\x00"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "NUL" in assert_json_error(english, 400)["detail"]
+    chinese = caller.get("/api/v1/units/", {"search": "\x00"})
+    assert "空字符" in assert_json_error(chinese, 400)["detail"]
