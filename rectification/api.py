@@ -803,7 +803,15 @@ class ArenaRoundSerializer(serializers.ModelSerializer):
 
 class ScoreInput(serializers.Serializer):
     team = serializers.IntegerField()
-    scores = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=1))
+    scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=1),
+        help_text='Each criterion\'s id with its score: {"12": 8.5}.',
+    )
+
+    def validate_scores(self, value: dict) -> dict:
+        if not all(key.isascii() and key.isdigit() and len(key) < 19 for key in map(str, value)):
+            raise serializers.ValidationError(_('Give each score under its criterion\'s id, like {"12": 8.5}.'))
+        return {int(key): score for key, score in value.items()}
 
 
 class CriterionInput(serializers.Serializer):

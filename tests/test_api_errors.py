@@ -245,3 +245,33 @@ def test_an_api_error_speaks_the_callers_language(world, api_as):
     assert "NUL" in assert_json_error(english, 400)["detail"]
     chinese = caller.get("/api/v1/units/", {"search": "\x00"})
     assert "空字符" in assert_json_error(chinese, 400)["detail"]
+
+
+def test_arena_scores_under_something_else_than_a_criterion_id_are_a_400(world, api_as):
+    from rectification.services import special
+
+    plan = special.special_rectification_create(
+        by=world.office, campaign=world.campaign, title="营商环境专项整治", plan_document="〔2026〕5号"
+    )
+    team = special.work_team_create(
+        by=world.office, rectification=plan, name="审批提速专班", lead_unit=world.unit_a, member_units=[]
+    )
+    arena = special.arena_round_create(
+        by=world.office,
+        campaign=world.campaign,
+        title="第一次擂台比武",
+        held_on=dt.date(2026, 11, 5),
+        teams=[team],
+        criteria=[("工作成效", 60)],
+        attendees=[world.leader],
+    )
+    criterion = arena.criteria.get()
+    caller = api_as(world.leader)
+    for scores in ({"abc": 5}, {"\x00": 5}, {"99999999999999999999999": 5}):
+        address = f"/api/v1/arena-rounds/{arena.pk}/score/"
+        response = caller.post(address, {"team": team.pk, "scores": scores}, format="json")
+        assert "scores" in assert_json_error(response, 400)
+    saved = caller.post(
+        f"/api/v1/arena-rounds/{arena.pk}/score/", {"team": team.pk, "scores": {str(criterion.pk): 50}}, format="json"
+    )
+    assert saved.status_code == 200 and saved.json() == {"saved": 1}
