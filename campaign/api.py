@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from campaign import choice, selectors, services
 from campaign.models import Campaign, InspectionGroup, Liaison, Phase, Unit, User, WorkLine
+from config.api import Conflict
 
 # The largest id a database row can have (a 64-bit integer): a bigger one can name no record.
 MAX_ID = 2**63 - 1
@@ -193,9 +194,7 @@ class UnitViewSet(viewsets.ModelViewSet):
         try:
             instance.delete()
         except ProtectedError as exc:
-            raise serializers.ValidationError(
-                {"detail": _("This unit still has records or sub-units; deactivate it instead.")}
-            ) from exc
+            raise Conflict(_("This unit still has records or sub-units; deactivate it instead.")) from exc
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):

@@ -275,3 +275,17 @@ def test_arena_scores_under_something_else_than_a_criterion_id_are_a_400(world, 
         f"/api/v1/arena-rounds/{arena.pk}/score/", {"team": team.pk, "scores": {str(criterion.pk): 50}}, format="json"
     )
     assert saved.status_code == 200 and saved.json() == {"saved": 1}
+
+
+def test_deleting_a_unit_that_has_records_is_a_409_saying_what_to_do(world, api_as):
+    StudyActivity.objects.create(
+        campaign=world.campaign,
+        work_line_id=_line("study"),
+        unit=world.unit_c,
+        kind="lecture",
+        title="讲堂",
+        date=dt.date(2026, 11, 2),
+    )
+    response = api_as(world.office).delete(f"/api/v1/units/{world.unit_c.pk}/")
+    assert assert_json_error(response, 409)["detail"]
+    assert world.unit_c.__class__.objects.filter(pk=world.unit_c.pk).exists()

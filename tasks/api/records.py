@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from campaign.api import campaign_in_body
 from campaign.models import Campaign, Unit
+from config.api import Conflict
 from tasks.services.records import record_delete
 
 
@@ -63,9 +64,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         try:
             record_delete(record=instance, by=self.request.user)
         except ProtectedError as exc:
-            raise serializers.ValidationError(
-                {"detail": _("Other records point to this one (measures, documents…); change those first.")}
-            ) from exc
+            raise Conflict(_("Other records point to this one (measures, documents…); change those first.")) from exc
 
     def params(self):
         return self.request.query_params
