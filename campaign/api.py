@@ -11,14 +11,21 @@ from rest_framework.response import Response
 
 from campaign import choice, selectors, services
 from campaign.models import Campaign, InspectionGroup, Liaison, Phase, Unit, User, WorkLine
+from config.api import Conflict
+
+# The largest id a database row can have (a 64-bit integer): a bigger one can name no record.
+MAX_ID = 2**63 - 1
 
 
 def query_int(request, name: str) -> int | None:
+    """A whole-number filter (`?unit=12`): absent or blank is None; anything else that is not an
+    id a record could have (letters, `null,null`, a sign, digits of another script, a number past
+    64 bits) answers 400 naming the parameter."""
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        raise serializers.ValidationError({name: _("“%(value)s” is not a whole number.") % {"value": raw}})
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+        raise serializers.ValidationError({name: _("“%(value)s” is not a whole number.") % {"value": raw[:50]}})
     return int(raw)
 
 
@@ -187,9 +194,7 @@ class UnitViewSet(viewsets.ModelViewSet):
         try:
             instance.delete()
         except ProtectedError as exc:
-            raise serializers.ValidationError(
-                {"detail": _("This unit still has records or sub-units; deactivate it instead.")}
-            ) from exc
+            raise Conflict(_("This unit still has records or sub-units; deactivate it instead.")) from exc
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,10 +1,17 @@
-"""Shared pieces of the HTTP API: pagination and error bodies people can act on."""
+"""Shared pieces of the HTTP API: pagination, body parsing, the schema's shape and error bodies
+people can act on (README, "API": every error is JSON with a `detail` or per-field messages)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import DATABASE_ERRORS, unavailable_response
 
 
 class Pagination(PageNumberPagination):
@@ -17,7 +24,12 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         filters = getattr(view, "list_filters", None)
-        self.total = filters.total(queryset, request.query_params) if filters is not None else None
+        # The figure filters are the list's own (as in ListFiltersBackend): an extra paginated
+        # action (`owed/`, `values/`) lists other rows and takes no `total=`.
+        if filters is not None and getattr(view, "action", "list") == "list":
+            self.total = filters.total(queryset, request.query_params)
+        else:
+            self.total = None
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
@@ -78,11 +90,26 @@ class ListFiltersBackend(BaseFilterBackend):
         return described
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("This change conflicts with the records as they stand; reload them and try again.")
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError from services as a 400 with its messages."""
+    """DRF's handler, plus: Django's ValidationError from services as a 400 with its messages; a
+    delete refused because other records point to the row (ProtectedError) or a write refused by
+    a database constraint as a 409; the database unreachable as a 503 with Retry-After. Anything
+    else DRF does not know is left to config.errors (a JSON 500, logged)."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = serializers.ValidationError(exc.message_dict)
         else:
             exc = serializers.ValidationError({"detail": exc.messages})
+    elif isinstance(exc, (ProtectedError, RestrictedError)):
+        exc = Conflict(_("Other records still point to this one; change or remove those first."))
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict()
+    elif isinstance(exc, DATABASE_ERRORS):
+        return unavailable_response(context["request"]._request)
     return drf_exception_handler(exc, context)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "django_htmx",
@@ -67,6 +68,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.PreferredLanguageMiddleware",
+    # NUL in a query or form -> 400, database down -> 503, API errors as JSON (config/errors.py);
+    # after the language is chosen, so its messages speak the caller's language.
+    "config.errors.ErrorResponsesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -199,10 +203,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["campaign.api_filters.CampaignFilter", "config.api.ListFiltersBackend"],
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("TOKEN_THROTTLE_RATE", "20/min"),
@@ -217,6 +226,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from the app's own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Every operation also declares its error answers (400/401/403/404/409/429/503, config/api.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.document_errors"],
     # Choice sets that share a field name ("status", "kind", "code") get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "WorkLineCodeEnum": "campaign.models.WorkLine.Code",
@@ -230,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "TypicalCaseKindEnum": "tasks.models.research.TypicalCase.Kind",
         "LivelihoodItemKindEnum": "tasks.models.development.LivelihoodItem.Kind",
         "PetitionCaseKindEnum": "rectification.models.public.PetitionCase.Kind",
+        "TriageEnum": "rectification.models.public.Triage",
         "SummaryKindEnum": "reporting.models.summaries.Summary.Kind",
         "BulletinKindEnum": "reporting.models.bulletins.Bulletin.Kind",
     },

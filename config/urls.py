@@ -5,9 +5,10 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -15,9 +16,12 @@ from campaign import api as campaign_api
 from campaign import views_invitations
 from campaign.client import ClientScopedRateThrottle
 from campaign.forms_auth import LoginForm
+from config.files import file_paths
+from config.parsers import JSONObjectParser
 from rectification import api as rectification_api
 from reporting import api as reporting_api
 from tasks import api as tasks_api
+from tasks.api.progress import ReportAttachmentViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -25,9 +29,13 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
+    # ObtainAuthToken names its own parsers; a JSON body here must be an object too.
+    parser_classes = [JSONObjectParser, FormParser, MultiPartParser]
 
     def post(self, request, *args, **kwargs):
-        credentials = {"username": request.data.get("username", "")}
+        username = request.data.get("username", "")
+        # Only a string names an account; anything else is refused by the serializer below.
+        credentials = {"username": username if isinstance(username, str) else ""}
         if AxesProxyHandler.is_locked(request._request, credentials):
             return Response(
                 {"detail": _("Too many failed logins for this account; try again later.")},
@@ -46,7 +54,16 @@ class FaviconView(RedirectView):
         return static("favicon.svg")
 
 
-router = DefaultRouter()
+class Router(DefaultRouter):
+    """Record ids in paths are whole numbers: anything else (`null,null`, `-1`, `1.5`) matches no
+    route and answers the API's JSON 404 before a view sees it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = "[0-9]+"
+
+
+router = Router()
 router.register("campaigns", campaign_api.CampaignViewSet, basename="campaign")
 router.register("work-lines", campaign_api.WorkLineViewSet, basename="work-line")
 router.register("units", campaign_api.UnitViewSet, basename="unit")
@@ -56,6 +73,12 @@ router.register("inspection-groups", campaign_api.InspectionGroupViewSet, basena
 rectification_api.register(router)
 tasks_api.register(router)
 reporting_api.register(router)
+
+# Under /api/ these answer JSON; pages keep Django's (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path(
@@ -85,8 +108,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
+    *file_paths(
+        "api/v1/",
+        [
+            ("report-attachments", "report-attachment", ReportAttachmentViewSet),
+            ("evidence", "evidence", rectification_api.EvidenceViewSet),
+            ("public-report-attachments", "public-report-attachment", rectification_api.PublicReportAttachmentViewSet),
+        ],
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-v1-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("tasks.urls")),
     path("", include("rectification.urls")),
     path("", include("tasks.urls_records")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -18,16 +18,19 @@ from campaign.client import client_address
 from campaign.models import Unit, User
 from campaign.selectors import is_liaison, is_office, units_visible_to
 from campaign.text import LONG_TEXT
+from config.files import FileDownloadViewSet, file_url
 from rectification import selectors
 from rectification.models import (
     ArenaRound,
     Closure,
+    Evidence,
     Extension,
     Measure,
     MeasureProgress,
     PetitionCase,
     Problem,
     PublicReport,
+    PublicReportAttachment,
     SiteVisit,
     SpecialRectification,
     SpecialTask,
@@ -35,6 +38,7 @@ from rectification.models import (
     TvSession,
     WorkTeam,
 )
+from rectification.models.public import Triage
 from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from rectification.services import special as special_services
@@ -151,8 +155,20 @@ class ProblemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         return Response(self.get_serializer(self.get_queryset().get(pk=kwargs["pk"])).data)
 
 
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Where to download the file with your token.")
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "size", "url"]
+
+    def get_url(self, evidence) -> str:
+        return file_url(self, "evidence", evidence.pk)
+
+
 class ProgressSerializer(serializers.ModelSerializer):
     reported_by_name = serializers.CharField(source="reported_by.display_name", read_only=True)
+    evidence_files = EvidenceFileSerializer(source="evidence", many=True, read_only=True)
     round_number = serializers.IntegerField(source="round.number", read_only=True, default=None)
     evidence = serializers.SerializerMethodField()
 
@@ -168,6 +184,7 @@ class ProgressSerializer(serializers.ModelSerializer):
             "note",
             "reported_by_name",
             "evidence",
+            "evidence_files",
         ]
 
     def get_evidence(self, entry) -> list[str]:
@@ -182,6 +199,7 @@ class ClosureSerializer(serializers.ModelSerializer):
     reopened_by_name = serializers.CharField(source="reopened_by.display_name", read_only=True, default=None)
     below_target = serializers.BooleanField(read_only=True)
     evidence = serializers.SerializerMethodField()
+    evidence_files = EvidenceFileSerializer(source="evidence", many=True, read_only=True)
 
     class Meta:
         model = Closure
@@ -201,6 +219,7 @@ class ClosureSerializer(serializers.ModelSerializer):
             "late",
             "after_reopen",
             "evidence",
+            "evidence_files",
             "snapshot",
             "requested_by_name",
             "requested_at",
@@ -407,7 +426,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         measure = measure_services.measure_create(by=request.user, problem=problem, responsible_unit=unit, **data)
         return Response(self._fresh(measure), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProgressInput, responses=ProgressSerializer)
+    @extend_schema(request=ProgressInput, responses={201: ProgressSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         measure = self.get_object()
@@ -423,7 +442,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClosureInput, responses=ClosureSerializer)
+    @extend_schema(request=ClosureInput, responses={201: ClosureSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         measure = self.get_object()
@@ -478,7 +497,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(ClosureSerializer(closure).data)
 
-    @extend_schema(request=ExtensionInput, responses=ExtensionSerializer)
+    @extend_schema(request=ExtensionInput, responses={201: ExtensionSerializer})
     @action(detail=True, methods=["post"])
     def extension(self, request, pk=None):
         measure = self.get_object()
@@ -652,7 +671,7 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
             return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(SpecialRectificationDetailSerializer(item).data)
 
-    @extend_schema(request=WorkTeamInput, responses=WorkTeamSerializer)
+    @extend_schema(request=WorkTeamInput, responses={201: WorkTeamSerializer})
     @action(detail=True, methods=["post"])
     def teams(self, request, pk=None):
         """The office forms a work team (专班) for this special rectification."""
@@ -702,7 +721,7 @@ class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         task = special_services.special_task_create(by=request.user, **values)
         return Response(SpecialTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClosureInput, responses=ClosureSerializer)
+    @extend_schema(request=ClosureInput, responses={201: ClosureSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         data = ClosureInput(data=request.data)
@@ -781,7 +800,15 @@ class ArenaRoundSerializer(serializers.ModelSerializer):
 
 class ScoreInput(serializers.Serializer):
     team = serializers.IntegerField()
-    scores = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=1))
+    scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=1),
+        help_text='Each criterion\'s id with its score: {"12": 8.5}.',
+    )
+
+    def validate_scores(self, value: dict) -> dict:
+        if not all(key.isascii() and key.isdigit() and len(key) < 19 for key in map(str, value)):
+            raise serializers.ValidationError(_('Give each score under its criterion\'s id, like {"12": 8.5}.'))
+        return {int(key): score for key, score in value.items()}
 
 
 class CriterionInput(serializers.Serializer):
@@ -823,7 +850,10 @@ class ArenaRoundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(arena).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScoreInput, responses={200: None})
+    @extend_schema(
+        request=ScoreInput,
+        responses={200: inline_serializer("ArenaScoreSaved", {"saved": serializers.IntegerField()})},
+    )
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         arena = self.get_object()
@@ -852,8 +882,15 @@ class IsStaffReader(permissions.BasePermission):
 
 
 class PublicReportInput(serializers.Serializer):
-    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    body = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True, default="")
+    # Required and not blank, as the service refuses them otherwise (with these messages).
+    subject = serializers.CharField(
+        max_length=200,
+        error_messages={"required": _("Give the report a subject."), "blank": _("Give the report a subject.")},
+    )
+    body = serializers.CharField(
+        max_length=LONG_TEXT,
+        error_messages={"required": _("Say what happened."), "blank": _("Say what happened.")},
+    )
     about_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
@@ -862,10 +899,43 @@ class PublicReportInput(serializers.Serializer):
     )
 
 
+class PublicReportFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Where to download the file with your token.")
+
+    class Meta:
+        model = PublicReportAttachment
+        fields = ["id", "name", "size", "url"]
+
+    def get_url(self, attachment) -> str:
+        return file_url(self, "public-report-attachment", attachment.pk)
+
+
+class EvidenceViewSet(FileDownloadViewSet):
+    """Evidence files of measure progress and closures: `GET {id}/` downloads one, for whoever
+    may read the measure or the special task it supports."""
+
+    queryset = Evidence.objects.none()
+
+    def files_visible_to(self, user):
+        return selectors.evidence_visible_to(user)
+
+
+class PublicReportAttachmentViewSet(FileDownloadViewSet):
+    """Files sent with public reports: `GET {id}/` downloads one, for the staff who may read the
+    report (never a unit liaison)."""
+
+    queryset = PublicReportAttachment.objects.none()
+    permission_classes = [IsStaffReader]
+
+    def files_visible_to(self, user):
+        return PublicReportAttachment.objects.filter(report__in=selectors.public_reports_for_staff(user=user))
+
+
 class PublicReportSerializer(serializers.ModelSerializer):
     triage_display = serializers.CharField(source="get_triage_display", read_only=True)
     problem_code = serializers.CharField(source="problem.code", read_only=True, default=None)
     attachments = serializers.SerializerMethodField()
+    attachment_files = PublicReportFileSerializer(source="attachments", many=True, read_only=True)
 
     class Meta:
         model = PublicReport
@@ -885,6 +955,7 @@ class PublicReportSerializer(serializers.ModelSerializer):
             "problem_code",
             "triaged_at",
             "attachments",
+            "attachment_files",
         ]
 
     def get_attachments(self, report) -> list[str]:
@@ -914,6 +985,20 @@ class ReceiptInput(serializers.Serializer):
     campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+# What `status/` answers the reporter.
+PUBLIC_REPORT_STATUS = inline_serializer(
+    "PublicReportStatus",
+    {
+        "receipt": serializers.CharField(),
+        "received_on": serializers.DateField(),
+        "status": serializers.ChoiceField(choices=Triage.choices),
+        "status_display": serializers.CharField(),
+        "reply": serializers.CharField(allow_blank=True),
+        "rectified": serializers.BooleanField(),
+    },
+)
+
+
 class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Public reports (举报). `POST` is open to anyone (rate-limited per address) and answers a
     receipt code; `status/{receipt}/` shows the reporter the handling. Everything else is
@@ -933,7 +1018,15 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
         triage = self.request.query_params.get("triage", "")
         return reports.filter(triage=triage) if triage else reports
 
-    @extend_schema(request=PublicReportInput, responses={201: None})
+    @extend_schema(
+        request=PublicReportInput,
+        responses={
+            201: inline_serializer(
+                "PublicReportReceipt",
+                {"receipt": serializers.CharField(), "message": serializers.CharField()},
+            )
+        },
+    )
     def create(self, request, *args, **kwargs):
         data = PublicReportInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -956,7 +1049,10 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=ReceiptInput, responses={200: None})
+    @extend_schema(
+        request=ReceiptInput,
+        responses={200: PUBLIC_REPORT_STATUS},
+    )
     @action(detail=False, methods=["post"], url_path="status")
     def status_lookup(self, request):
         """The receipt code in the body, so it stays out of addresses and access logs."""
@@ -964,7 +1060,9 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return self._status(request, data.validated_data["receipt"], data.validated_data.get("campaign"))
 
-    @extend_schema(responses={200: None}, deprecated=True)
+    @extend_schema(
+        responses={200: PUBLIC_REPORT_STATUS}, parameters=[OpenApiParameter("campaign", int)], deprecated=True
+    )
     @action(detail=False, methods=["get"], url_path=r"status/(?P<receipt>[A-Za-z0-9]+)")
     def status_by_receipt(self, request, receipt=None):
         """Kept for old clients; `POST status/` keeps the code out of the address."""
@@ -1158,7 +1256,7 @@ class PetitionCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         case = public_services.petition_case_create(by=request.user, campaign=unit.campaign, unit=unit, **data)
         return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PetitionBatchInput, responses=PetitionCaseSerializer(many=True))
+    @extend_schema(request=PetitionBatchInput, responses={201: PetitionCaseSerializer(many=True)})
     @action(detail=False, methods=["post"])
     def batch(self, request):
         """Register a batch of cases handed down at once, whole or not at all."""

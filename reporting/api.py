@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -201,6 +201,7 @@ class FigureSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The page that lists them.")
 
 
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list of them
 class FiguresSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(allow_null=True)
     as_of = serializers.DateField()

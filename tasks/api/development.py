@@ -56,11 +56,12 @@ class IndicatorViewSet(RecordViewSet):
         return selectors.indicator_list(user=self.request.user, search=self.params().get("search", ""))
 
     @extend_schema(
-        request=IndicatorValueSerializer,
+        methods=["GET"],
         responses=IndicatorValueSerializer(many=True),
         parameters=[OpenApiParameter("as_of", str, description="Only the values of periods ending by this day.")],
     )
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["POST"], request=IndicatorValueSerializer, responses={201: IndicatorValueSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def values(self, request, pk=None):
         indicator = self.get_object()
         if request.method == "POST":
@@ -161,7 +162,7 @@ class VolunteerTeamViewSet(RecordViewSet):
             user=self.request.user, unit_id=query_int(self.request, "unit"), search=self.params().get("search", "")
         ).prefetch_related("projects")
 
-    @extend_schema(request=ProjectSerializer, responses=ProjectSerializer)
+    @extend_schema(request=ProjectSerializer, responses={201: ProjectSerializer})
     @action(detail=True, methods=["post"])
     def projects(self, request, pk=None):
         team = self.get_object()

@@ -110,7 +110,8 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         data.pop("campaign", None)
         campaign = campaign_in_body(self.request)
-        serializer.instance = services.keytask_create(by=self.request.user, campaign=campaign, **data)
+        task = services.keytask_create(by=self.request.user, campaign=campaign, **data)
+        serializer.instance = self._as_listed(task)
 
     def update(self, request, *args, **kwargs):
         require_office(request.user, _("edit the key-task list"))
@@ -119,7 +120,15 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("campaign", None)
-        serializer.instance = services.keytask_update(task=serializer.instance, by=self.request.user, **data)
+        task = services.keytask_update(task=serializer.instance, by=self.request.user, **data)
+        serializer.instance = self._as_listed(task)
+
+    def _as_listed(self, task):
+        """The task as the list shows it, with its derived `status` and `latest_value`, so a
+        write answers every field the schema declares."""
+        listed = key_task_list(user=self.request.user).get(pk=task.pk)
+        listed.cooperating_unit_ids = cooperating_units_of([listed])[listed.pk]
+        return listed
 
     def perform_destroy(self, instance):
         services.keytask_delete(task=instance, by=self.request.user)

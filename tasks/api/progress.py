@@ -12,6 +12,7 @@ from campaign import selectors as access
 from campaign.api import query_int
 from campaign.models import Unit
 from campaign.text import LONG_TEXT
+from config.files import FileDownloadViewSet, file_url
 from tasks import weeks
 from tasks.models import ProgressItem, ReportAttachment, ReportTransition, SimilarityFlag, WeeklyProgress
 from tasks.selectors.progress import report_detail, reports_visible_to
@@ -37,9 +38,25 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(help_text="Where to download the file with your token.")
+
     class Meta:
         model = ReportAttachment
         fields = ["id", "original_name", "size", "uploaded_at", "file"]
+
+    def get_file(self, attachment) -> str:
+        return file_url(self, "report-attachment", attachment.pk)
+
+
+class ReportAttachmentViewSet(FileDownloadViewSet):
+    """Evidence files of weekly reports: `GET {id}/` downloads one, for whoever may read the
+    report (a unit's draft stays the unit's)."""
+
+    filename_field = "original_name"
+    queryset = ReportAttachment.objects.none()
+
+    def files_visible_to(self, user):
+        return ReportAttachment.objects.filter(report__in=reports_visible_to(user))
 
 
 class FlagSerializer(serializers.ModelSerializer):
@@ -237,10 +254,16 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             return self._stale(request, stale)
         return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
 
+    @staticmethod
+    def _comment(request) -> str:
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data.get("comment", "")
+
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        return self._move(request, services.report_return, comment=request.data.get("comment", ""))
+        return self._move(request, services.report_return, comment=self._comment(request))
 
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
@@ -252,13 +275,13 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._move(request, services.report_accept, comment=request.data.get("comment", ""))
+        return self._move(request, services.report_accept, comment=self._comment(request))
 
     @extend_schema(
         request={
             "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
         },
-        responses=AttachmentSerializer,
+        responses={201: AttachmentSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def attachments(self, request, pk=None):

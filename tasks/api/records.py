@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
 from campaign.api import campaign_in_body
 from campaign.models import Campaign, Unit
+from config.api import Conflict
 from tasks.services.records import record_delete
 
 
@@ -49,14 +51,20 @@ class RecordViewSet(viewsets.ModelViewSet):
         data.pop("campaign", None)
         record = serializer.instance
         serializer.instance = type(self).update_service(by=self.request.user, **{self.instance_arg: record}, **data)
+        self._updated = serializer.instance
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        # A PATCH answers the whole record, as the schema declares: DRF's partial serializer
+        # would leave out the names read through an empty relation (`unit_name` of a city-level
+        # record, `leader_name` of a topic without a leader) instead of giving them as null.
+        return Response(self.get_serializer(self._updated).data)
 
     def perform_destroy(self, instance):
         try:
             record_delete(record=instance, by=self.request.user)
         except ProtectedError as exc:
-            raise serializers.ValidationError(
-                {"detail": _("Other records point to this one (measures, documents…); change those first.")}
-            ) from exc
+            raise Conflict(_("Other records point to this one (measures, documents…); change those first.")) from exc
 
     def params(self):
         return self.request.query_params

@@ -92,6 +92,43 @@ class ResearchTopicSerializer(RecordSerializer):
         validators = []
 
 
+class ChainVisitSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    in_place = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class ChainMeasureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    use = serializers.CharField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    visits = ChainVisitSerializer(many=True)
+
+
+class ChainFindingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    measures = ChainMeasureSerializer(many=True)
+
+
+class ChainActivitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    planned_date = serializers.DateField(allow_null=True)
+    completed_on = serializers.DateField(allow_null=True)
+    findings = ChainFindingSerializer(many=True)
+
+
+class ChainSerializer(serializers.Serializer):
+    """The shape of `research-topics/{id}/chain/` (for the schema)."""
+
+    topic = ResearchTopicSerializer()
+    activities = ChainActivitySerializer(many=True)
+
+
 class ResearchTopicViewSet(RecordViewSet):
     """Research topics. Filters: `level` (city/unit), `unit`, `focus_area`, `status`, `search`.
     `{id}/chain/` answers the topic's chain: activities → findings → measures → outcomes."""
@@ -124,6 +161,7 @@ class ResearchTopicViewSet(RecordViewSet):
             search=self.params().get("search", ""),
         )
 
+    @extend_schema(responses=ChainSerializer)
     @action(detail=True, methods=["get"])
     def chain(self, request, pk=None):
         topic = self.get_object()
@@ -284,7 +322,7 @@ class ResearchActivityViewSet(RecordViewSet):
     def cancel(self, request, pk=None):
         return self._answer(services.research_activity_cancel(activity=self.get_object(), by=request.user))
 
-    @extend_schema(request=SpotCheckSerializer, responses=SpotCheckSerializer)
+    @extend_schema(request=SpotCheckSerializer, responses={201: SpotCheckSerializer})
     @action(detail=True, methods=["post"], url_path="spot-checks")
     def spot_checks(self, request, pk=None):
         activity = self.get_object()
@@ -361,6 +399,7 @@ class TypicalCaseViewSet(RecordViewSet):
 class FollowUpSerializer(serializers.ModelSerializer):
     visited_by_name = serializers.CharField(source="visited_by.display_name", read_only=True)
     outcome = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    in_place = serializers.BooleanField(required=False, default=False)
 
     class Meta:
         model = FollowUpVisit
@@ -426,7 +465,7 @@ class InnovationMeasureViewSet(RecordViewSet):
             search=self.params().get("search", ""),
         ).prefetch_related("visits__visited_by")
 
-    @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
+    @extend_schema(request=FollowUpSerializer, responses={201: FollowUpSerializer})
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request, pk=None):
         measure = get_object_or_404(self.get_queryset(), pk=pk)

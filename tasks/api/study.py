@@ -124,7 +124,7 @@ class StudyActivityViewSet(RecordViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(AbsenceSerializer(page, many=True).data)
 
-    @extend_schema(request=MakeUpSerializer, responses=MakeUpSerializer)
+    @extend_schema(request=MakeUpSerializer, responses={201: MakeUpSerializer})
     @action(detail=True, methods=["post"])
     def makeups(self, request, pk=None):
         activity = self.get_object()
