@@ -23,6 +23,7 @@ from campaign.models import (
     Unit,
     User,
 )
+from campaign.outbox import outbox_enqueue
 from campaign.selectors import is_liaison, is_office
 
 # What a liaison may keep current about their own unit; the rest is the office's.
@@ -161,9 +162,8 @@ def roster_import_confirm(*, roster_import: RosterImport, by: User) -> RosterImp
         raise ValidationError(_("Only a checked roster without errors can be imported."))
     record.status = RosterImport.Status.QUEUED
     record.save(update_fields=["status"])
-    from campaign.tasks import apply_roster_import
-
-    transaction.on_commit(lambda: apply_roster_import.delay(record.pk))
+    # Recorded with the change, sent from the record: a broker outage delays it, never loses it.
+    outbox_enqueue(task="campaign.tasks.apply_roster_import", import_id=record.pk)
     return record
 
 
