@@ -114,6 +114,8 @@ def outbox_run(*, message_id: int) -> bool:
     message = OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True, failed_at__isnull=True).first()
     if message is None:
         return False
+    if message.task not in current_app.tasks:
+        current_app.loader.import_default_modules()  # a process that is not a worker
     try:
         current_app.tasks[message.task](**message.kwargs)
     except Exception:
