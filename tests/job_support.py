@@ -119,6 +119,8 @@ class Process:
         return False
 
     def stop(self) -> None:
+        if self.popen.poll() is not None and not self._reader.is_alive():
+            return  # stopped already
         if self.popen.poll() is None:
             self.popen.terminate()
             try:
