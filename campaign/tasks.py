@@ -15,6 +15,12 @@ def clear_expired_sessions() -> int:
     return services.sessions_clear_expired()
 
 
+@shared_task(name="campaign.tasks.mail_notifications")
+def mail_notifications(key: str, user_ids: list[int]) -> int:
+    """Mail an occasion's new notifications (queued through the outbox by `notify`)."""
+    return services.notifications_mail(key=key, user_ids=user_ids)
+
+
 @shared_task(name="campaign.tasks.run_outbox_message", acks_late=True, reject_on_worker_lost=True)
 def run_outbox_message(message_id: int) -> bool:
     """Run one recorded job (campaign/outbox.py); a second delivery of a job done does nothing."""
