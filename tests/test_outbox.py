@@ -79,6 +79,16 @@ def test_submit_answers_success_when_the_broker_is_down_and_the_check_waits(
         assert list(outbox_due()) == [message]
 
 
+def test_api_submit_answers_success_when_the_broker_is_down(
+    world, thursday, api_as, django_capture_on_commit_callbacks
+):
+    report = filled_report(world.unit_a, world.liaison_a)
+    with broker(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):
+        response = api_as(world.liaison_a).post(f"/api/v1/progress-reports/{report.pk}/submit/")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    assert OutboxMessage.objects.get(task=CHECK).sent_at is None  # waiting for the sweep
+
+
 def test_a_job_sent_but_never_run_is_sent_again_after_the_resend_delay(world):
     message = outbox_enqueue(task="campaign.tasks.clear_expired_sessions")
     OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
