@@ -161,3 +161,22 @@ def test_redis_restarted_during_a_submission_burst_loses_no_submission_and_no_ch
     finally:
         run.stop()
         redis.stop()
+
+
+def test_the_office_sees_a_given_up_job_in_the_admin_and_queues_it_again(world, browser_as):
+    from campaign.models import User
+
+    User.objects.filter(pk=world.office.pk).update(is_staff=True, is_superuser=True)
+    world.office.refresh_from_db()
+    message = outbox_enqueue(task="tasks.tasks.no_such_job")
+    OutboxMessage.objects.filter(pk=message.pk).update(failed_at=timezone.now(), run_attempts=MAX_RUN_ATTEMPTS)
+    client = browser_as(world.office)
+    page = client.get("/admin/campaign/outboxmessage/")
+    assert page.status_code == 200 and "tasks.tasks.no_such_job" in page.content.decode()
+    response = client.post(
+        "/admin/campaign/outboxmessage/", {"action": "try_again", "_selected_action": [message.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.failed_at is None and message.run_attempts == 0
+    assert list(outbox_due()) == [message]  # the next sweep sends it
