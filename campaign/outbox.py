@@ -36,6 +36,7 @@ MAX_RUN_ATTEMPTS = 5
 # Sending from a request tries once more and gives up within a second: the sweep sends again.
 QUICK_SEND = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 SWEEP_BATCH = 500
+KEEP_DONE = dt.timedelta(days=7)
 
 
 def _send_backoff(attempts: int) -> dt.timedelta:
@@ -94,8 +95,10 @@ def outbox_due(*, now: dt.datetime | None = None):
 
 def outbox_sweep() -> int:
     """Send again what is due (beat calls this every minute); returns how many were sent.
+    Rows done more than KEEP_DONE ago are deleted (a failed row stays until the office acts).
 
     Rows are locked while they are sent (SKIP LOCKED), so two sweeps never send a row twice."""
+    OutboxMessage.objects.filter(done_at__lt=timezone.now() - KEEP_DONE).delete()
     with transaction.atomic():
         due = list(outbox_due().select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")[:SWEEP_BATCH])
         if not due:

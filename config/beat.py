@@ -7,6 +7,9 @@ the lock expires, i.e. when the first beat has stopped. A beat that cannot renew
 gone) stops scheduling until it holds it again: with the broker down it could not send anything
 anyway, and it must not keep scheduling while another beat may have taken over.
 
+Every scheduled job but the sweeps is recorded in the outbox (campaign/outbox.py) and sent from
+there, so a broker outage at the scheduled minute delays it rather than skipping it.
+
 Without Redis (the embedded setup's file-system broker) there is nothing to lock in: the beat
 says so and runs as it is (`dev.py run` starts exactly one).
 """
@@ -20,12 +23,18 @@ import socket
 import uuid
 
 import redis
+from celery.beat import SchedulingError, _evaluate_entry_kwargs
 from django.conf import settings
 from django_celery_beat.schedulers import DatabaseScheduler
 
 logger = logging.getLogger("config.beat")
 
 LOCK_KEY = "campaign-tracker:beat-lock"
+# Scheduled jobs are recorded in the outbox and sent from there, like after-commit work, so a
+# broker down at the scheduled minute (Friday 18:00, the weekly roll-up) delays the job instead
+# of skipping it. The sweeps are sent directly: they run every few minutes and a lost one is
+# followed by the next (through the outbox they would only add a row a minute).
+SENT_DIRECTLY = {"campaign.tasks.sweep_outbox", "reporting.tasks.sweep_rollup_runs"}
 
 
 def lock_url(broker_url: str) -> str | None:
@@ -89,6 +98,21 @@ class LockedDatabaseScheduler(DatabaseScheduler):
                 logger.error("Beat %s cannot renew the one-beat lock (%s); it stops scheduling.", self._token, exc)
             self._holding = False
         return False
+
+    def apply_async(self, entry, producer=None, advance=True, **kwargs):
+        if entry.task in SENT_DIRECTLY or entry.args:
+            return super().apply_async(entry, producer=producer, advance=advance, **kwargs)
+        from campaign.outbox import outbox_enqueue
+
+        entry = self.reserve(entry) if advance else entry
+        try:
+            return outbox_enqueue(task=entry.task, **_evaluate_entry_kwargs(entry.kwargs))
+        except Exception as exc:  # the database is down: beat logs it, as a broker error
+            raise SchedulingError(f"Couldn't record scheduled task {entry.name}: {exc}") from exc
+        finally:
+            self._tasks_since_sync += 1
+            if self.should_sync():
+                self._do_sync()
 
     def tick(self, *args, **kwargs):
         renew_every = self._lock_timeout / 3

@@ -5,10 +5,12 @@ period failing does not stop today's; a second beat schedules nothing."""
 import datetime as dt
 import os
 import signal
+import time
 
 import psutil
 import pytest
 import time_machine
+from celery.beat import ScheduleEntry
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -16,11 +18,13 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from campaign.models import Campaign, OutboxMessage
 from campaign.outbox import outbox_run
+from config.beat import LockedDatabaseScheduler
+from config.celery import app as celery_app
 from reporting.models import RollupRun, Summary
 from reporting.services import rollups
 from reporting.services.rollups import RollupFailed, rollup_runs_sweep, rollup_scheduled
 from reporting.tasks import run_rollups
-from tests.job_support import OWN_BROKER, OwnRedis, Process, broker, wait_until, worker
+from tests.job_support import DEAD_BROKER, OWN_BROKER, OwnRedis, Process, broker, wait_until, worker
 from tests.reporting.conftest import MONDAY, at
 
 FRIDAY_EVENING = at(MONDAY + dt.timedelta(days=4), 18)
@@ -83,6 +87,20 @@ def test_the_previous_period_failing_does_not_stop_todays(world, monkeypatch):
     assert Summary.objects.filter(kind="weekly", period_start=MONDAY).count() == 4
 
 
+def test_a_scheduled_rollup_due_while_the_broker_is_down_waits_in_the_outbox_and_runs(world):
+    scheduler = LockedDatabaseScheduler(app=celery_app, lazy=True)
+    scheduler._last_sync = time.monotonic()  # just synced: its sync would close the test's connection
+    entry = ScheduleEntry(
+        name="rollup-weekly", task="reporting.tasks.run_rollups", kwargs={"kind": "weekly"}, app=celery_app
+    )
+    with time_machine.travel(FRIDAY_EVENING, tick=False), broker(DEAD_BROKER):
+        scheduler.apply_async(entry, advance=False)
+        job = OutboxMessage.objects.get(task="reporting.tasks.run_rollups")
+        assert job.kwargs == {"kind": "weekly"} and job.sent_at is None  # not lost: waiting
+        assert outbox_run(message_id=job.pk) is True  # what a worker does once the sweep sent it
+    assert Summary.objects.filter(kind="weekly", period_start=MONDAY).count() == 4
+
+
 @pytest.mark.worker
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="holds the run on a row lock")
 @pytest.mark.django_db(transaction=True)
@@ -133,6 +151,7 @@ def test_a_second_beat_says_so_and_schedules_nothing_until_the_first_stops(world
     try:
         assert first.wait_for("holds the one-beat lock"), first.output
         assert first.wait_for("Sending due task test-sessions"), first.output
+        assert wait_until(lambda: OutboxMessage.objects.filter(task="campaign.tasks.clear_expired_sessions").exists())
         second = Process("beat", "--loglevel=INFO", env=env)
         assert second.wait_for("Another beat"), second.output
         assert second.wait_for("schedules nothing")

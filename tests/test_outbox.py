@@ -180,3 +180,15 @@ def test_the_office_sees_a_given_up_job_in_the_admin_and_queues_it_again(world, 
     message.refresh_from_db()
     assert message.failed_at is None and message.run_attempts == 0
     assert list(outbox_due()) == [message]  # the next sweep sends it
+
+
+def test_the_sweep_forgets_jobs_done_a_week_ago_and_keeps_given_up_ones(world):
+    done = outbox_enqueue(task="campaign.tasks.clear_expired_sessions")
+    recent = outbox_enqueue(task="campaign.tasks.clear_expired_sessions")
+    given_up = outbox_enqueue(task="tasks.tasks.no_such_job")
+    eight_days_ago = timezone.now() - dt.timedelta(days=8)
+    OutboxMessage.objects.filter(pk=done.pk).update(done_at=eight_days_ago)
+    OutboxMessage.objects.filter(pk=recent.pk).update(done_at=timezone.now())
+    OutboxMessage.objects.filter(pk=given_up.pk).update(failed_at=eight_days_ago)
+    outbox_sweep()
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, given_up.pk}
