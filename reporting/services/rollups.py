@@ -558,11 +558,11 @@ def rollup_runs_sweep(*, now: dt.datetime | None = None) -> list[RollupRun]:
         if not stale:
             return []
         error = _("Abandoned: still running after %(minutes)d minutes, its worker is gone; the period is run again.")
-        RollupRun.objects.filter(pk__in=[run.pk for run in stale]).update(
-            status=RollupRun.Status.FAILED,
-            error=error % {"minutes": settings.ROLLUP_RUN_TIMEOUT // 60},
-            finished_at=now,
-        )
+        for run in stale:  # saved one by one, so that the run's history shows the change
+            run.status = RollupRun.Status.FAILED
+            run.error = error % {"minutes": settings.ROLLUP_RUN_TIMEOUT // 60}
+            run.finished_at = now
+            run.save(update_fields=["status", "error", "finished_at"])
         periods = {(run.campaign_id, run.kind, run.period_start): run for run in stale}
         for (campaign_id, kind, start), run in periods.items():
             redone = RollupRun.objects.filter(
@@ -579,8 +579,6 @@ def rollup_runs_sweep(*, now: dt.datetime | None = None) -> list[RollupRun]:
                     kind=kind,
                     day=start.isoformat(),
                 )
-    for run in stale:
-        run.refresh_from_db()
     return stale
 
 
