@@ -192,3 +192,22 @@ def test_the_sweep_forgets_jobs_done_a_week_ago_and_keeps_given_up_ones(world):
     OutboxMessage.objects.filter(pk=given_up.pk).update(failed_at=eight_days_ago)
     outbox_sweep()
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, given_up.pk}
+
+
+def test_every_job_the_code_records_names_a_registered_task():
+    """A misspelt task name would only fail in the worker, after the change committed."""
+    import re
+    from pathlib import Path
+
+    from config.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()
+    root = Path(__file__).resolve().parent.parent
+    named = {
+        name
+        for app in ("campaign", "tasks", "rectification", "reporting", "config")
+        for path in (root / app).rglob("*.py")
+        for name in re.findall(r'outbox_enqueue\(\s*task="([^"]+)"', path.read_text())
+    }
+    assert {"tasks.tasks.flag_similar_reports", "campaign.tasks.apply_roster_import"} <= named
+    assert named - set(celery_app.tasks) == set()
