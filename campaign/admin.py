@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.admin_guard import GuardedAdmin
@@ -9,6 +10,7 @@ from campaign.models import (
     InspectionGroup,
     Liaison,
     Notification,
+    OutboxMessage,
     Phase,
     RosterImport,
     Unit,
@@ -116,3 +118,24 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["read_at"]
     search_fields = ["title", "user__username", "key"]
     readonly_fields = ["user", "key", "title", "body", "url", "created_at", "read_at", "emailed_at"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The jobs recorded after commits (campaign/outbox.py): what is waiting, what ran, what was
+    given up and why. Read-only; a given-up job can be tried again."""
+
+    list_display = ["task", "created_at", "sent_at", "done_at", "failed_at", "send_attempts", "run_attempts"]
+    list_filter = ["task", ("done_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["try_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Try the selected jobs again"))
+    def try_again(self, request, queryset):
+        count = queryset.filter(done_at__isnull=True).update(
+            failed_at=None, run_attempts=0, sent_at=None, next_attempt_at=timezone.now()
+        )
+        self.message_user(request, _("%(count)d jobs will be sent again within a minute.") % {"count": count})

@@ -9,7 +9,9 @@ stops working once used, after `INVITATION_DAYS` days, or after `MAX_TRIES` wron
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
+import smtplib
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
@@ -23,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Invitation, User
 from campaign.services import require_office
+
+logger = logging.getLogger(__name__)
 
 INVITATION_DAYS = 14
 MAX_TRIES = 5
@@ -54,7 +58,7 @@ def _digest(code: str) -> str:
 
 
 @transaction.atomic
-def invitations_issue(*, by: User, users: list[User], channel: str, welcome_url: str = "") -> list[IssuedCode]:
+def invitations_issue(*, by: User, users: list[User], channel: str, welcome_url: str = "") -> Issued:
     """A fresh code for each person (withdrawing any open one). By e-mail, everyone must have an
     address (nothing is issued otherwise); the codes are returned to be shown once (the printed
     sheet) and are not kept."""
@@ -74,15 +78,47 @@ def invitations_issue(*, by: User, users: list[User], channel: str, welcome_url:
     now = timezone.now()
     expires = now + dt.timedelta(days=INVITATION_DAYS)
     Invitation.objects.filter(user__in=people, used_at__isnull=True, withdrawn_at__isnull=True).update(withdrawn_at=now)
-    issued = []
+    issued, unsent = [], []
     for user in people:
-        code = _new_code()
-        Invitation.objects.create(user=user, digest=_digest(code), channel=channel, created_by=by, expires_at=expires)
-        issued.append(IssuedCode(user=user, code=code, expires_at=expires))
-    if channel == Invitation.Channel.EMAIL:
-        mails = [(item.user.email, _invitation_mail(item, welcome_url)) for item in issued]
-        transaction.on_commit(lambda: _send(mails))
-    return issued
+        item = IssuedCode(user=user, code=_new_code(), expires_at=expires)
+        if channel == Invitation.Channel.EMAIL and not _mailed(item, welcome_url):
+            unsent.append(user.display_name)  # no code issued: the old one stays withdrawn
+            continue
+        Invitation.objects.create(
+            user=user, digest=_digest(item.code), channel=channel, created_by=by, expires_at=expires
+        )
+        issued.append(item)
+    if unsent and not issued:
+        raise ValidationError(
+            _(
+                "The mail server refused the invitations; nothing was issued. "
+                "Try again later, or print a sheet of codes."
+            )
+        )
+    return Issued(codes=issued, unsent=unsent)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """The codes issued (to print, or mailed), and the people whose mail could not be sent (no
+    code was issued to them)."""
+
+    codes: list[IssuedCode]
+    unsent: list[str]
+
+
+def _mailed(item: IssuedCode, welcome_url: str) -> bool:
+    """Send the invitation now, in the request: the code is not kept anywhere it could wait to be
+    sent (only its digest is), so a code the mail server did not take is not issued."""
+    from django.conf import settings
+
+    subject, body = _invitation_mail(item, welcome_url)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [item.user.email], fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        logger.warning("invitation mail to %s failed", item.user.username, exc_info=True)
+        return False
+    return True
 
 
 def _invitation_mail(item: IssuedCode, welcome_url: str) -> tuple[str, str]:
@@ -99,13 +135,6 @@ def _invitation_mail(item: IssuedCode, welcome_url: str) -> tuple[str, str]:
         "url": welcome_url,
     }
     return subject, body
-
-
-def _send(mails: list[tuple[str, tuple[str, str]]]) -> None:
-    from django.conf import settings
-
-    for address, (subject, body) in mails:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
 
 def invitation_accept(*, username: str, code: str, password: str, password_again: str) -> User:

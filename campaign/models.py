@@ -465,3 +465,38 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.used_at is None and self.withdrawn_at is None and self.expires_at > timezone.now()
+
+
+class OutboxMessage(models.Model):
+    """A job to run after its transaction commits, recorded in that transaction (an outbox):
+    the job exists exactly when the change that asked for it does, and is handed to the broker
+    from this row, on commit and again by the sweep until a worker has run it. A broker outage
+    delays the job; it cannot lose it (campaign/outbox.py)."""
+
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the broker last took it (null: not yet, or it has to be sent again).
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When to try sending it again (after a broker error or a failed run, with backoff).
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    send_attempts = models.PositiveIntegerField(_("send attempts"), default=0)
+    run_attempts = models.PositiveIntegerField(_("run attempts"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued job")
+        verbose_name_plural = _("queued jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_pending_idx",
+                condition=Q(done_at__isnull=True, failed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -26,6 +26,7 @@ from campaign.models import (
     Unit,
     User,
 )
+from campaign.outbox import outbox_enqueue
 from campaign.selectors import is_liaison, is_office
 
 # What a liaison may keep current about their own unit; the rest is the office's.
@@ -256,9 +257,8 @@ def roster_import_confirm(*, roster_import: RosterImport, by: User) -> RosterImp
         raise ValidationError(_("Only a checked roster without errors can be imported."))
     record.status = RosterImport.Status.QUEUED
     record.save(update_fields=["status"])
-    from campaign.tasks import apply_roster_import
-
-    transaction.on_commit(lambda: apply_roster_import.delay(record.pk))
+    # Recorded with the change, sent from the record: a broker outage delays it, never loses it.
+    outbox_enqueue(task="campaign.tasks.apply_roster_import", import_id=record.pk)
     return record
 
 
@@ -368,23 +368,33 @@ def sessions_clear_expired() -> int:
 
 def notify(*, users, key: str, title: str, body: str = "", url: str = "") -> list:
     """Send one notification per person for an occasion (`key`); a person who already has
-    one for that key gets nothing new. Mails the new ones to people with an address.
-    Returns the notifications created."""
+    one for that key gets nothing new. The new ones are mailed to people with an address by a
+    worker once this commits (recorded in the outbox with the notifications: an SMTP or broker
+    outage delays the mail, it neither loses it nor holds up the request). Returns the
+    notifications created."""
     users = [u for u in users if u is not None and u.is_active]
     already = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
     fresh = [Notification(user=u, key=key, title=title[:200], body=body, url=url) for u in users if u.pk not in already]
     created = Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-    mailed = []
-    for note in created:
-        if note.user.email:
-            try:
-                send_mail(title, f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [note.user.email])
-            except OSError:
-                continue  # the in-app notification stands; mail is best effort
-            mailed.append(note.user_id)
-    if mailed:
-        Notification.objects.filter(key=key, user_id__in=mailed).update(emailed_at=timezone.now())
+    to_mail = sorted({note.user_id for note in created if note.user.email})
+    if to_mail:
+        outbox_enqueue(task="campaign.tasks.mail_notifications", key=key, user_ids=to_mail)
     return created
+
+
+def notifications_mail(*, key: str, user_ids: list[int]) -> int:
+    """Mail the notifications of an occasion to those people that have not had it by mail yet;
+    each is marked mailed as it goes, so a retry after an SMTP error sends only the rest.
+    Returns how many were mailed."""
+    notes = Notification.objects.filter(key=key, user_id__in=user_ids, emailed_at__isnull=True).select_related("user")
+    mailed = 0
+    for note in notes:
+        if not note.user.email:
+            continue
+        send_mail(note.title, f"{note.body}\n\n{note.url}".strip(), settings.DEFAULT_FROM_EMAIL, [note.user.email])
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+        mailed += 1
+    return mailed
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:

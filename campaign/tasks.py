@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from campaign import services
+from campaign import outbox, services
 
 
-@shared_task(name="campaign.tasks.apply_roster_import")
+@shared_task(name="campaign.tasks.apply_roster_import", acks_late=True, reject_on_worker_lost=True)
 def apply_roster_import(import_id: int) -> str:
     return services.roster_import_apply(import_id=import_id).status
 
@@ -13,3 +13,21 @@ def apply_roster_import(import_id: int) -> str:
 @shared_task(name="campaign.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> int:
     return services.sessions_clear_expired()
+
+
+@shared_task(name="campaign.tasks.mail_notifications")
+def mail_notifications(key: str, user_ids: list[int]) -> int:
+    """Mail an occasion's new notifications (queued through the outbox by `notify`)."""
+    return services.notifications_mail(key=key, user_ids=user_ids)
+
+
+@shared_task(name="campaign.tasks.run_outbox_message", acks_late=True, reject_on_worker_lost=True)
+def run_outbox_message(message_id: int) -> bool:
+    """Run one recorded job (campaign/outbox.py); a second delivery of a job done does nothing."""
+    return outbox.outbox_run(message_id=message_id)
+
+
+@shared_task(name="campaign.tasks.sweep_outbox", acks_late=True, reject_on_worker_lost=True)
+def sweep_outbox() -> int:
+    """Every minute: send again the recorded jobs the broker lost or could not take."""
+    return outbox.outbox_sweep()

@@ -97,10 +97,16 @@ def invitation_list(request):
                 messages.error(request, message)
             return redirect(request.get_full_path())
         if channel == Invitation.Channel.EMAIL:
-            messages.success(request, _("Invitations e-mailed to %(n)d people.") % {"n": len(issued)})
+            messages.success(request, _("Invitations e-mailed to %(n)d people.") % {"n": len(issued.codes)})
+            if issued.unsent:
+                messages.error(
+                    request,
+                    _("The mail server refused the invitations of: %(names)s. No code was issued to them; try again.")
+                    % {"names": "、".join(issued.unsent)},
+                )
             return redirect(request.get_full_path())
         units = {user.pk: user.unit_name for user in chosen}
-        rows = [{"item": item, "unit": units.get(item.user.pk, "")} for item in issued]
+        rows = [{"item": item, "unit": units.get(item.user.pk, "")} for item in issued.codes]
         # The codes are shown this once (only their digests are kept): a sheet to print and hand out.
         return render(
             request,

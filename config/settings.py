@@ -277,15 +277,49 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# How long Redis keeps a message a worker took but did not acknowledge before handing it to
+# another worker (a worker killed whole, a host lost). Suited to the longest job: a scheduled
+# roll-up of every campaign, two periods each, is ~10 s a period at 10,000 units (bench/README.md,
+# section 2), a minute or two with a few campaigns, plus its retry countdown (at most 4 min); 30
+# minutes leaves a wide margin without making a lost job wait kombu's default hour.
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 1800)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 3,  # a dead broker answers a request quickly, never hangs it
+        "retry_on_timeout": True,
+        "health_check_interval": 25,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Acknowledged after the job ran, so a job whose worker died is delivered again; the idempotent
+# jobs (roll-ups, checks, the outbox's) also set reject_on_worker_lost, so a killed pool child
+# puts its message back at once instead of acknowledging it.
 CELERY_TASK_ACKS_LATE = True
+# A worker that loses the broker waits for it to come back, however long; it never exits.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Its late-acknowledged jobs go back to the queue when the connection drops (they could not be
+# acknowledged anyway): cancel them rather than let them finish and run a second time.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A job handed to the broker but not run after this long is sent again from its outbox row
+# (the message went with a broker restart); a second delivery of a job already run does nothing.
+OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", BROKER_VISIBILITY_TIMEOUT)
+# A roll-up run still "running" after this long was left by a dead worker (a run is one
+# transaction of ~10 s at 10,000 units): the sweep marks it abandoned and runs the period again.
+ROLLUP_RUN_TIMEOUT = env_int("ROLLUP_RUN_TIMEOUT", 900)
+# The one-beat lock: held in the broker's Redis by the beat that schedules, renewed at every
+# tick; another beat waits, scheduling nothing, and takes over when the lock expires.
+BEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT", 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One schedule, in the database (django-celery-beat), editable by the office in the admin;
 # its entries are created by reporting's data migration (reporting/schedule.py).
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "config.beat:LockedDatabaseScheduler"
 
 # --- Mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -8,6 +8,10 @@ TIME_ZONE = "Asia/Shanghai"
 # name → (task, crontab fields or an interval in seconds, kwargs)
 ENTRIES: dict[str, tuple[str, dict | int, dict]] = {
     "clear-expired-sessions": ("campaign.tasks.clear_expired_sessions", 3600, {}),
+    # Jobs recorded but not (yet) taken by the broker, or lost with it, are sent again.
+    "outbox-sweep": ("campaign.tasks.sweep_outbox", 60, {}),
+    # Roll-up runs left "running" by a dead worker are marked abandoned and run again.
+    "rollup-runs-sweep": ("reporting.tasks.sweep_rollup_runs", 300, {}),
     "rectification-dispatch": ("rectification.tasks.run_dispatch", {"hour": "8", "minute": "30"}, {}),
     # Reminders before and after the weekly deadline; each person gets each one once.
     "send-progress-reminders": ("tasks.tasks.send_progress_reminders", 900, {}),

@@ -10,7 +10,7 @@ def send_progress_reminders() -> dict:
     return progress.progress_reminders_send()
 
 
-@shared_task(name="tasks.tasks.flag_similar_reports")
+@shared_task(name="tasks.tasks.flag_similar_reports", acks_late=True, reject_on_worker_lost=True)
 def flag_similar_reports(report_id: int) -> int:
     """Flag a submitted report's copy-paste passages; re-running replaces its flags."""
     from tasks.models import WeeklyProgress

@@ -206,3 +206,27 @@ def test_a_forgotten_password_is_reset_through_a_link_by_email(world):
 def test_the_login_page_points_to_the_first_login_and_the_forgotten_password(db):
     page = Client().get("/login/").content.decode()
     assert 'href="/welcome/"' in page and 'href="/password/forgot/"' in page
+
+
+def test_an_invitation_the_mail_server_refuses_is_not_issued_and_the_office_is_told(world, settings):
+    from unittest import mock
+
+    liaison, other = _never_logged_in(world.liaison_a), _never_logged_in(world.liaison_b)
+    liaison.email, other.email = "a@example.org", "b@example.org"
+    liaison.save()
+    other.save()
+    real = invitations.send_mail
+
+    def refuse_b(subject, body, sender, to, **kwargs):
+        if to == ["b@example.org"]:
+            raise OSError("connection refused")
+        return real(subject, body, sender, to, **kwargs)
+
+    client = Client()
+    client.force_login(world.office)
+    with mock.patch.object(invitations, "send_mail", side_effect=refuse_b):
+        page = client.post("/invitations/", {"user": [liaison.pk, other.pk], "channel": "email"}, follow=True)
+    text = page.content.decode()
+    assert "已向 1 人发送邀请邮件" in text and other.display_name in text
+    assert list(Invitation.objects.values_list("user__username", flat=True)) == ["liaison_a"]
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]

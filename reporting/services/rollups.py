@@ -20,6 +20,7 @@ import json
 import traceback
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign.models import Campaign, Unit, User
+from campaign.outbox import outbox_enqueue
 from campaign.services import require_office
 from rectification.models import Closure, Measure, Problem, PublicReport, SiteVisit
 from rectification.models.public import Triage
@@ -516,12 +518,68 @@ def rollup_scheduled(*, kind: str, day: dt.date | None = None) -> list[RollupRun
         today -= dt.timedelta(days=1)
     previous, _end = previous_period(kind, period_of(kind, today)[0])
     campaigns = Campaign.objects.filter(start_date__lte=today, end_date__gte=today - dt.timedelta(days=31))
-    runs = []
+    runs, failed = [], []
     for campaign in campaigns:
-        if previous >= period_of(kind, campaign.start_date)[0]:
-            runs.append(rollup_run(campaign=campaign, kind=kind, day=previous))
-        runs.append(rollup_run(campaign=campaign, kind=kind, day=today))
+        days = [previous] if previous >= period_of(kind, campaign.start_date)[0] else []
+        # Each period is tried on its own: the previous one failing (its failure recorded on
+        # its run) does not keep today's from being computed.
+        for period_day in [*days, today]:
+            try:
+                runs.append(rollup_run(campaign=campaign, kind=kind, day=period_day))
+            except Exception as exc:
+                failed.append(f"{campaign.pk} {kind} {period_of(kind, period_day)[0]}: {exc!r}")
+    if failed:
+        raise RollupFailed(failed, runs)
     return runs
+
+
+class RollupFailed(Exception):
+    """Some periods of a scheduled run failed (each recorded on its RollupRun); the others were
+    computed all the same (`runs`)."""
+
+    def __init__(self, failed: list[str], runs: list[RollupRun]):
+        super().__init__("; ".join(failed))
+        self.runs = runs
+
+
+def rollup_runs_sweep(*, now: dt.datetime | None = None) -> list[RollupRun]:
+    """Runs left "running" longer than ROLLUP_RUN_TIMEOUT were left by a dead worker (a run is
+    one transaction that either commits or vanishes): mark them failed as abandoned, and queue
+    their period again unless a run of it started since has succeeded or is still running.
+    Returns the abandoned runs. Beat calls this every five minutes."""
+    now = now or timezone.now()
+    stale_before = now - dt.timedelta(seconds=settings.ROLLUP_RUN_TIMEOUT)
+    with transaction.atomic():
+        stale = list(
+            RollupRun.objects.select_for_update(skip_locked=True).filter(
+                status=RollupRun.Status.RUNNING, started_at__lt=stale_before
+            )
+        )
+        if not stale:
+            return []
+        error = _("Abandoned: still running after %(minutes)d minutes, its worker is gone; the period is run again.")
+        for run in stale:  # saved one by one, so that the run's history shows the change
+            run.status = RollupRun.Status.FAILED
+            run.error = error % {"minutes": settings.ROLLUP_RUN_TIMEOUT // 60}
+            run.finished_at = now
+            run.save(update_fields=["status", "error", "finished_at"])
+        periods = {(run.campaign_id, run.kind, run.period_start): run for run in stale}
+        for (campaign_id, kind, start), run in periods.items():
+            redone = RollupRun.objects.filter(
+                campaign_id=campaign_id,
+                kind=kind,
+                period_start=start,
+                started_at__gt=run.started_at,
+                status__in=(RollupRun.Status.SUCCEEDED, RollupRun.Status.SKIPPED, RollupRun.Status.RUNNING),
+            ).exists()
+            if not redone:
+                outbox_enqueue(
+                    task="reporting.tasks.run_rollup_period",
+                    campaign_id=campaign_id,
+                    kind=kind,
+                    day=start.isoformat(),
+                )
+    return stale
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from campaign import selectors as access
 from campaign.models import Campaign, Liaison, Unit, User
+from campaign.outbox import outbox_enqueue
 from campaign.services import notify, require_office
 from campaign.text import check_lengths
 from campaign.uploads import validate_upload
@@ -192,10 +193,9 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
         report=report, action=action, from_status=previous_status, to_status=Status.SUBMITTED, by=by
     )
     similarity.report_index(report=report)
-    from tasks.tasks import flag_similar_reports
-
-    report_id = report.pk
-    transaction.on_commit(lambda: flag_similar_reports.delay(report_id))
+    # The check is recorded with the submission and sent from that record (campaign/outbox.py):
+    # a broker outage delays it and cannot lose it, nor turn the committed submission into an error.
+    outbox_enqueue(task="tasks.tasks.flag_similar_reports", report_id=report.pk)
     return report
 
 

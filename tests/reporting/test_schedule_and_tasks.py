@@ -18,7 +18,7 @@ from tests.test_worker import worker_queue  # noqa: F401  (fixture)
 
 def test_one_schedule_in_the_database_with_the_rollups_in_shanghai_time(db, settings):
     assert not hasattr(settings, "CELERY_BEAT_SCHEDULE")
-    assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert settings.CELERY_BEAT_SCHEDULER == "config.beat:LockedDatabaseScheduler"  # the database one, locked
     tasks = {t.name: t for t in PeriodicTask.objects.select_related("crontab", "interval")}
     weekly = tasks["rollup-weekly"]
     assert (weekly.crontab.hour, weekly.crontab.minute, weekly.crontab.day_of_week) == ("18", "0", "5")

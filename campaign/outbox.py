@@ -1,0 +1,137 @@
+"""The outbox: work to do after a commit (a copy-paste check, a roster import, a roll-up to
+run again) is recorded as a row in the transaction that asks for it, and handed to the broker
+from that row.
+
+The rules:
+- `outbox_enqueue` writes the row in the caller's transaction and sends it once that commits.
+  A send that fails (the broker is down) is logged, never raised: the change committed, so the
+  person gets their answer, and the row waits for the sweep;
+- `outbox_sweep` (beat, every minute) sends again every row that is due: never sent (with a
+  backoff after each broker error), or sent but not run within `OUTBOX_RESEND_AFTER` (the message
+  went with a broker restart);
+- a worker runs a row through `outbox_run`: a row already done is not run again, so a second
+  delivery does nothing (the jobs themselves are idempotent too, as every task here must be);
+  a job that fails is tried again with a backoff, and given up after `MAX_RUN_ATTEMPTS`, its
+  error kept on the row (Admin → queued jobs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaign.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+RUN_TASK = "campaign.tasks.run_outbox_message"
+MAX_RUN_ATTEMPTS = 5
+# Sending from a request tries once more and gives up within a second: the sweep sends again.
+QUICK_SEND = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+SWEEP_BATCH = 500
+KEEP_DONE = dt.timedelta(days=7)
+
+
+def _send_backoff(attempts: int) -> dt.timedelta:
+    """10 s, 20 s, 40 s … capped at 5 minutes: a broker outage delays the job by at most that."""
+    return dt.timedelta(seconds=min(10 * 2 ** max(attempts - 1, 0), 300))
+
+
+def _run_backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8 minutes between runs of a job that failed."""
+    return dt.timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def outbox_enqueue(*, task: str, **kwargs) -> OutboxMessage:
+    """Record the job `task(**kwargs)` in the current transaction and send it when that commits
+    (at once outside a transaction). The job runs only if the transaction commits."""
+    message = OutboxMessage.objects.create(task=task, kwargs=kwargs)
+    transaction.on_commit(lambda: outbox_send(messages=[message], retry_policy=QUICK_SEND), robust=True)
+    return message
+
+
+def outbox_send(*, messages: Iterable[OutboxMessage], retry_policy: dict | None = None) -> int:
+    """Hand each row to the broker; returns how many it took. Never raises: a broker error is
+    recorded on the row (with the time to try again) and the remaining rows are left to the
+    sweep, since the broker that refused one would refuse the others."""
+    from campaign.tasks import run_outbox_message
+
+    sent = 0
+    for message in messages:
+        now = timezone.now()
+        try:
+            run_outbox_message.apply_async((message.pk,), retry=True, retry_policy=retry_policy or QUICK_SEND)
+        except Exception as exc:  # the broker's errors vary by transport; none may reach the caller
+            attempts = message.send_attempts + 1
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                send_attempts=attempts,
+                sent_at=None,
+                next_attempt_at=now + _send_backoff(attempts),
+                last_error=f"send: {exc!r}"[:2000],
+            )
+            logger.warning("Outbox: job %s #%s not sent (%s); the sweep sends it again.", message.task, message.pk, exc)
+            break
+        OutboxMessage.objects.filter(pk=message.pk).update(send_attempts=message.send_attempts + 1, sent_at=now)
+        sent += 1
+    return sent
+
+
+def outbox_due(*, now: dt.datetime | None = None):
+    """The rows to send: not done, not given up, and either due after an error or a run that
+    failed, or sent so long ago that the message must have been lost."""
+    now = now or timezone.now()
+    resend_before = now - dt.timedelta(seconds=settings.OUTBOX_RESEND_AFTER)
+    return OutboxMessage.objects.filter(done_at__isnull=True, failed_at__isnull=True).filter(
+        Q(sent_at__isnull=True, next_attempt_at__lte=now) | Q(sent_at__lt=resend_before)
+    )
+
+
+def outbox_sweep() -> int:
+    """Send again what is due (beat calls this every minute); returns how many were sent.
+    Rows done more than KEEP_DONE ago are deleted (a failed row stays until the office acts).
+
+    Rows are locked while they are sent (SKIP LOCKED), so two sweeps never send a row twice."""
+    OutboxMessage.objects.filter(done_at__lt=timezone.now() - KEEP_DONE).delete()
+    with transaction.atomic():
+        due = list(outbox_due().select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")[:SWEEP_BATCH])
+        if not due:
+            return 0
+        sent = outbox_send(messages=due, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+    logger.info("Outbox: sent %d of %d jobs due.", sent, len(due))
+    return sent
+
+
+def outbox_run(*, message_id: int) -> bool:
+    """Run the job of a row in this worker, once: a row already done (a second delivery, a
+    resend that crossed the first run) is not run again. Returns whether the job ran and
+    succeeded. A failure is recorded and retried later by the sweep, never raised."""
+    from celery import current_app
+
+    message = OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True, failed_at__isnull=True).first()
+    if message is None:
+        return False
+    if message.task not in current_app.tasks:
+        current_app.loader.import_default_modules()  # a process that is not a worker
+    try:
+        current_app.tasks[message.task](**message.kwargs)
+    except Exception:
+        attempts = message.run_attempts + 1
+        now = timezone.now()
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            run_attempts=attempts,
+            sent_at=None,
+            next_attempt_at=now + _run_backoff(attempts),
+            failed_at=now if attempts >= MAX_RUN_ATTEMPTS else None,
+            last_error=traceback.format_exc(limit=5)[-4000:],
+        )
+        logger.exception("Outbox: job %s #%s failed (attempt %d).", message.task, message.pk, attempts)
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(done_at=timezone.now(), last_error="")
+    return True
