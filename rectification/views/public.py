@@ -108,6 +108,8 @@ def report_list(request):
     triage = request.GET.get("triage", "")
     if triage:
         reports = reports.filter(triage=triage)
+    # A roll-up cell's filters: received or handled in a period.
+    reports = selectors.LIST_FILTERS[PublicReport].apply(reports, request.GET)
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

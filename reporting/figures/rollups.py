@@ -254,3 +254,24 @@ def families() -> list[tuple[Family, list[Column]]]:
         if not column.derived:
             grouped.setdefault(column.family.name, (column.family, []))[1].append(column)
     return list(grouped.values())
+
+
+def cell_links(campaign: Campaign, start: dt.date, end: dt.date) -> dict[str, tuple[str, str]]:
+    """Each counted column's list page for the period, every unit's, and the parameter that keeps
+    one unit's records: a cell's link is the page with `&<parameter>=<unit id>` added (the
+    overall row's: the page as it is), built without reversing a URL per cell."""
+    days = period_days(campaign, start, end)
+    links = {}
+    for column in COLUMNS:
+        url = column.html_url(campaign, start, end, days=days)
+        if url:
+            links[column.key] = (url, "" if column.overall_only else column.family.unit_param)
+    return links
+
+
+def cell_link(links: dict[str, tuple[str, str]], key: str, unit_id: int | None) -> str:
+    """The list behind one cell: the column's page, for the unit (None: the overall row)."""
+    url, param = links.get(key, ("", ""))
+    if not url or (unit_id and not param):
+        return ""
+    return f"{url}&{param}={unit_id}" if unit_id else url
