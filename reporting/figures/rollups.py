@@ -91,10 +91,11 @@ class Column:
         name, args = self.family.html
         return f"{reverse(name, args=args)}?{urlencode(self.params(campaign, start, end, unit_id, days))}"
 
-    def api_url(self, campaign: Campaign, start: dt.date, end: dt.date, unit_id: int | None = None) -> str:
+    def api_url(self, campaign: Campaign, start: dt.date, end: dt.date, unit_id: int | None = None, days=None) -> str:
+        """The API list of the column's records (one unit's with `unit_id`): its `count` is the figure."""
         if self.derived or self.family.api is None:
             return ""
-        return f"{API_ROOT}{self.family.api}?{urlencode(self.params(campaign, start, end, unit_id))}"
+        return f"{API_ROOT}{self.family.api}?{urlencode(self.params(campaign, start, end, unit_id, days))}"
 
 
 def due_weeks(campaign: Campaign, start: dt.date, end: dt.date) -> list[dt.date]:

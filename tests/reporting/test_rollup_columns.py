@@ -128,6 +128,25 @@ def test_every_roll_up_column_of_the_demo_equals_the_lists_its_cells_open():
     assert followed > 300
 
 
+def test_the_summaries_api_gives_each_figure_the_api_list_whose_count_it_is(world, make_measure, api_as):
+    from tests.reporting.conftest import MONDAY
+
+    make_measure(world.unit_a, created=MONDAY)
+    make_measure(world.unit_b, created=MONDAY)
+    rollup_run(campaign=world.campaign, kind="weekly", day=MONDAY)
+    client = api_as(world.office)
+    rows = client.get(f"/api/v1/summaries/?kind=weekly&period={MONDAY}").json()["results"]
+    assert len(rows) == 4
+    for row in rows:
+        assert "reports_due" not in row["records"] and "measures_found" in row["records"]
+        if row["unit"]:
+            assert "public_reports_received" not in row["records"]
+        for key, url in row["records"].items():
+            assert client.get(url).json()["count"] == row["figures"][key], (row["unit"], key, url)
+    overall = next(row for row in rows if row["unit"] is None)
+    assert overall["figures"]["measures_found"] == 2
+
+
 def test_every_column_but_the_derived_ones_names_a_list():
     assert [c.key for c in COLUMNS] == FIGURES
     for column in COLUMNS:
