@@ -178,8 +178,9 @@ def extended(filters: ListFilters, *, as_of: Where | None = None, **more: Mappin
 
 
 def by_id(path: str) -> Where:
-    """A choice filter on a foreign key given as an id (`unit=12`); anything else selects nothing."""
-    return Where(lambda value: Q(**{f"{path}_id": int(value)}) if value.isdigit() else Q(pk__in=[]))
+    """A choice filter on a foreign key given as an id (`unit=12`); anything else is left to the
+    list's own form (e.g. a unit typed by name), as a value that does not parse is ignored."""
+    return Where(lambda value: Q(**{f"{path}_id": int(value)}) if value.isdigit() else Q())
 
 
 def on_or_after(path: str) -> Where:

@@ -77,15 +77,26 @@ def count_family(
     rows = family.list_filters.apply(family.model._default_manager.all(), {"campaign": str(campaign.pk)})
     rows, condition = family.list_filters.where(rows, shared)
     rows = rows.filter(condition)
-    counts = {}
+    counts, first_of = {}, {}
+    own = {column.key: _own(params[column.key], shared) for column in columns}
     for column in columns:
-        own = {name: value for name, value in params[column.key].items() if name != "campaign" and name not in shared}
-        rows, condition = family.list_filters.where(rows, own)
+        # Two columns with the same filters (overdue measures, red lights) are one count.
+        if first_of.setdefault(own[column.key], column.key) != column.key:
+            continue
+        rows, condition = family.list_filters.where(rows, dict(own[column.key]))
         counts[column.key] = Count("pk", filter=condition) if condition else Count("pk")
+    copies = {column.key: first_of[own[column.key]] for column in columns}
     if family.unit_path is None:
-        return [{"unit_id": None, **rows.order_by().aggregate(**counts)}]
-    unit = f"{family.unit_path}_id"
-    return [{"unit_id": row.pop(unit), **row} for row in rows.order_by().values(unit).annotate(**counts).order_by()]
+        counted = [{"unit_id": None, **rows.order_by().aggregate(**counts)}]
+    else:
+        unit = f"{family.unit_path}_id"
+        counted = [{"unit_id": row.pop(unit), **row} for row in rows.order_by().values(unit).annotate(**counts)]
+    return [{"unit_id": row["unit_id"], **{key: row[first] for key, first in copies.items()}} for row in counted]
+
+
+def _own(params: dict, shared: dict) -> tuple:
+    """A column's own filters: those not shared by its whole family, as a hashable key."""
+    return tuple(sorted((name, value) for name, value in params.items() if name != "campaign" and name not in shared))
 
 
 def without_jit() -> None:
