@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Aggregate, Count, F, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,6 +32,22 @@ def parse_day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat((value or "").strip())
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class Where:
+    """A filter written as a condition (`condition(value) -> Q`, after the optional `prepare(rows,
+    value)` annotates what the condition reads), so that a grouped count can use the very same
+    condition as an aggregate's FILTER: a roll-up column (reporting/figures/rollups.py) counts per
+    unit, in one query, exactly the rows its list shows with these filters."""
+
+    condition: Callable[..., Q]
+    prepare: Callable[..., QuerySet] | None = None
+
+    def __call__(self, rows: QuerySet, value=None) -> QuerySet:
+        if self.prepare is not None:
+            rows = self.prepare(rows, value)
+        return rows.filter(self.condition(value))
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,36 @@ class ListFilters:
                 rows = narrow(rows, value)
         return rows
 
+    def where(self, rows: QuerySet, params: Mapping[str, str]) -> tuple[QuerySet, Q]:
+        """What `apply` does, as (the rows with what the conditions read annotated, one condition):
+        `apply(rows, params)` is `rows.filter(condition)`. Every filter present in `params` must be
+        a `Where` (the campaign, read by `apply`, is left to the caller)."""
+        condition = Q()
+        for value, narrow in self._present(params):
+            if not isinstance(narrow, Where):
+                raise TypeError(f"{narrow!r} is not a Where: it cannot be counted in a grouped query")
+            if narrow.prepare is not None:
+                rows = narrow.prepare(rows, value)
+            condition &= narrow.condition(value)
+        return rows, condition
+
+    def _present(self, params: Mapping[str, str]):
+        """(value, filter) of each filter present in `params`, in `apply`'s order."""
+        day = parse_day(params.get("as_of"))
+        if self.as_of is not None and day is not None:
+            yield day, self.as_of
+        for name, narrow in self.days.items():
+            value = parse_day(params.get(name))
+            if value is not None:
+                yield value, narrow
+        for name, narrow in self.flags.items():
+            if (params.get(name) or "").lower() in TRUE:
+                yield None, narrow
+        for name, narrow in self.choices.items():
+            value = (params.get(name) or "").strip()
+            if value:
+                yield value, narrow
+
     def total(self, rows: QuerySet, params: Mapping[str, str]) -> int | None:
         """The total asked for with `total=` over the (filtered) rows, or None when none was asked
         or the list does not offer it."""
@@ -119,3 +165,27 @@ def by_level(rows: QuerySet, level: str) -> QuerySet:
 def by_field(name: str) -> Callable[[QuerySet, str], QuerySet]:
     """A choice filter on one field (`kind=…`)."""
     return lambda rows, value: rows.filter(**{name: value})
+
+
+def extended(filters: ListFilters, *, as_of: Where | None = None, **more: Mapping) -> ListFilters:
+    """`filters` with more day filters, flags or choices (and, given, another `as_of` that selects
+    the same rows as a `Where`): how a module adds filters to a list it does not own without
+    rewriting that list's declaration."""
+    changes = {name: {**getattr(filters, name), **values} for name, values in more.items()}
+    if as_of is not None:
+        changes["as_of"] = as_of
+    return replace(filters, **changes)
+
+
+def by_id(path: str) -> Where:
+    """A choice filter on a foreign key given as an id (`unit=12`); anything else is left to the
+    list's own form (e.g. a unit typed by name), as a value that does not parse is ignored."""
+    return Where(lambda value: Q(**{f"{path}_id": int(value)}) if value.isdigit() else Q())
+
+
+def on_or_after(path: str) -> Where:
+    return Where(lambda day: Q(**{f"{path}__gte": day}))
+
+
+def on_or_before(path: str) -> Where:
+    return Where(lambda day: Q(**{f"{path}__lte": day}))

@@ -1007,6 +1007,7 @@ class PublicReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PublicReportSerializer
     permission_classes = [IsStaffReader]
+    list_filters = selectors.LIST_FILTERS[PublicReport]  # received / handled in a period (roll-ups)
 
     def get_permissions(self):
         if self.action in ("create", "status_by_receipt", "status_lookup"):

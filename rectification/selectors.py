@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from campaign.listfilters import ListFilters, by_field, day_end
+from campaign.listfilters import ListFilters, Where, by_field, by_id, day_end, extended, on_or_after, on_or_before
 from campaign.models import Campaign
 from campaign.selectors import (
     change_counter,
@@ -716,3 +716,85 @@ def work_teams_visible_to(user) -> QuerySet[WorkTeam]:
     return WorkTeam.objects.select_related("rectification", "lead_unit").annotate(
         task_count=Count("tasks", distinct=True)
     )
+
+
+# --- The roll-up columns' filters (reporting/figures/rollups.py): a period and a unit ----------
+# Each is a `Where`, so the roll-up counts per unit, in one grouped query, with the very
+# conditions its cells' lists apply. A state "on" a day is read as `light_q` reads it (the dated
+# transitions for a day that is over, the current columns for today).
+
+
+def _day_before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=1)
+
+
+def measures_began_by(day: dt.date) -> Q:
+    """Measures that count on `day`: entered by then, or begun by then (a ledger imported late
+    still lights its measures from the day they began)."""
+    return Q(created_at__lt=end_of(day)) | Q(start_date__lte=day)
+
+
+def measures_new_overdue_from(day: dt.date) -> Q:
+    """Neither overdue nor closed the day before `day` (with `red_on`: newly overdue since)."""
+    before = _day_before(day)
+    return ~light_q(Light.RED, before, as_of=True) & ~closed_q(before)
+
+
+LIST_FILTERS[Problem] = extended(
+    LIST_FILTERS[Problem],
+    as_of=Where(lambda day: Q(found_on__lte=day)),  # problems_found_by, as a condition
+    days={
+        "found_from": on_or_after("found_on"),
+        "found_to": on_or_before("found_on"),
+        # Rectified in a period: rectified as things stood at its end, not yet the day before it.
+        "rectified_from": Where(lambda day: ~problem_closed_q(_day_before(day))),
+        "rectified_to": Where(lambda day: problem_closed_q(day)),
+        "open_on": Where(lambda day: ~problem_closed_q(day)),
+    },
+    choices={"unit": by_id("unit")},
+)
+LIST_FILTERS[Measure] = extended(
+    LIST_FILTERS[Measure],
+    days={
+        "began_by": Where(measures_began_by),
+        "entered_from": Where(lambda day: Q(created_at__gte=end_of(_day_before(day)))),
+        "entered_to": Where(lambda day: Q(created_at__lt=end_of(day))),
+        "closed_from": Where(lambda day: ~closed_q(_day_before(day))),
+        "overdue_from": Where(measures_new_overdue_from),
+        **{f"{light}_on": Where(lambda day, light=light: light_q(light, day)) for light in Light.values},
+    },
+    choices={"unit": by_id("responsible_unit")},
+)
+LIST_FILTERS[SiteVisit] = extended(
+    LIST_FILTERS[SiteVisit],
+    days={"visited_from": on_or_after("visited_on"), "visited_to": on_or_before("visited_on")},
+    choices={"unit": by_id("unit")},
+)
+LIST_FILTERS[PublicReport] = ListFilters(
+    days={
+        "received_from": Where(lambda day: Q(received_at__gte=end_of(_day_before(day)))),
+        "received_to": Where(lambda day: Q(received_at__lt=end_of(day))),
+        # Handled in a period: triaged in it, and not left as received.
+        "triaged_from": Where(lambda day: Q(triaged_at__gte=end_of(_day_before(day))) & ~Q(triage="received")),
+        "triaged_to": Where(lambda day: Q(triaged_at__lt=end_of(day)) & ~Q(triage="received")),
+    },
+)
+
+
+def _closures_signed_off(day: dt.date, lower: bool) -> Q:
+    # A sign-off reopened later was a sign-off of its day all the same.
+    signed = Q(status__in=(Closure.Status.SIGNED_OFF, Closure.Status.REOPENED))
+    if lower:
+        return signed & Q(decided_at__gte=end_of(_day_before(day)))
+    return signed & Q(decided_at__lt=end_of(day))
+
+
+# Closures (the dashboard's records page lists them): signed off in a period, by the asking unit.
+CLOSURE_FILTERS = ListFilters(
+    days={
+        "signed_from": Where(lambda day: _closures_signed_off(day, True)),
+        "signed_to": Where(lambda day: _closures_signed_off(day, False)),
+    },
+    choices={"unit": by_id("unit")},
+    campaign_path="unit__campaign",
+)

@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from campaign import selectors as access
 from campaign.api import campaign_in_body, query_int
 from campaign.choice import chosen_campaign
+from campaign.models import Campaign
+from reporting.figures import rollups as rollup_columns
 from reporting.figures.values import dashboard_rows, figure_rows
 from reporting.models import Bulletin, Summary
 from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to, summary_list
@@ -23,6 +25,9 @@ class SummarySerializer(serializers.ModelSerializer):
     # which several apps use for different sets).
     kind = serializers.CharField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    records = serializers.SerializerMethodField(
+        help_text="Each counted figure's API list (with its period filters): its `count` is the figure."
+    )
 
     class Meta:
         model = Summary
@@ -38,7 +43,22 @@ class SummarySerializer(serializers.ModelSerializer):
             "change",
             "computed_at",
             "locked_at",
+            "records",
         ]
+
+    def get_records(self, row: Summary) -> dict[str, str]:
+        # The period's days and campaign once per page, not once per row (reporting/figures/rollups.py).
+        cache = self.context.setdefault("rollup_periods", {})
+        key = (row.campaign_id, row.period_start, row.period_end)
+        if key not in cache:
+            campaign = Campaign.objects.get(pk=row.campaign_id)
+            cache[key] = (campaign, rollup_columns.period_days(campaign, row.period_start, row.period_end))
+        campaign, days = cache[key]
+        return {
+            column.key: column.api_url(campaign, row.period_start, row.period_end, row.unit_id, days=days)
+            for column in rollup_columns.COLUMNS
+            if not column.derived and column.family.api and not (row.unit_id and column.overall_only)
+        }
 
 
 class SummaryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -14,8 +14,9 @@ def _bytes(workbook: Workbook) -> bytes:
     return workbook_bytes(workbook)
 
 
-def summary_workbook(rows) -> bytes:
-    """One row per unit (the overall row first), one column per figure, then the changes."""
+def summary_workbook(rows, link=None) -> bytes:
+    """One row per unit (the overall row first), one column per figure, then the changes. With
+    `link(row, key)`, each figure stays a number and links to the list of its records."""
     workbook = Workbook()
     labels = [str(LABELS[key]) for key in FIGURES]
     headers = [_("Unit"), _("Period start"), _("Period end"), *labels, *[f"Δ {label}" for label in labels]]
@@ -30,6 +31,14 @@ def summary_workbook(rows) -> bytes:
                 *[row.change.get(key) for key in FIGURES],
             ]
         )
+        if link is None:
+            continue
+        for offset, key in enumerate(FIGURES):
+            url = link(row, key)
+            if url:  # a column without a list (reports due, missing) links nowhere
+                cell = sheet.cell(row=sheet.max_row, column=4 + offset)
+                cell.hyperlink = url
+                cell.style = "Hyperlink"
     return _bytes(workbook)
 
 

@@ -296,8 +296,14 @@ class MeasureProgress(models.Model):
                 violation_error_message=_("Progress (%%): progress is at most 100%%."),
             )
         ]
-        # The progress of a measure as of a day is its latest entry dated on or before it.
-        indexes = [models.Index(fields=["measure", "reported_on"], name="progress_measure_day_idx")]
+        # The progress of a measure as of a day is its latest entry dated on or before it: read
+        # from the index alone (its line included), newest first, as the roll-ups of a past
+        # period do for each open measure whose line moved since (bench/README.md, section 2).
+        indexes = [
+            models.Index(
+                fields=["measure", "-reported_on", "-id"], include=["on_track_until"], name="progress_measure_line_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure_id} · {self.reported_on}"

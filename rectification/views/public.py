@@ -113,6 +113,8 @@ def report_list(request):
     triage = request.GET.get("triage", "")
     if triage:
         reports = reports.filter(triage=triage)
+    # A roll-up cell's filters: received or handled in a period.
+    reports = selectors.LIST_FILTERS[PublicReport].apply(reports, request.GET)
     if request.GET.get("export") == "xlsx":
         caption = export_caption(request, campaign, _("Public reports"))
         return download(

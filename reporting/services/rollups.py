@@ -23,90 +23,28 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from campaign.models import Campaign, Unit, User
 from campaign.outbox import outbox_enqueue
 from campaign.services import require_office
-from rectification.models import Closure, Measure, Problem, PublicReport, SiteVisit
-from rectification.models.public import Triage
-from rectification.selectors import closed_q, end_of, light_q, problem_closed_q, with_light
+from rectification.models import Measure, Problem
+from rectification.selectors import end_of
+from reporting.figures import rollups as declared
 from reporting.models import RollupChange, RollupRun, Summary
 from reporting.periods import period_of, previous_period
-from tasks.models import KeyTask, ReportTransition, ResearchActivity, StudyActivity, WeeklyProgress
-from tasks.selectors.keytasks import with_status
-from tasks.weeks import deadline_for, rule_of
+from tasks.models import ResearchActivity, StudyActivity
 
 Light = Measure.Light
 
-# Every figure a summary row carries, in the order pages and exports show them.
-FIGURES = [
-    "reports_due",
-    "reports_submitted",
-    "reports_on_time",
-    "reports_late",
-    "reports_missing",
-    "reports_returned",
-    "reports_accepted",
-    "tasks_not_started",
-    "tasks_in_progress",
-    "tasks_done",
-    "tasks_overdue",
-    "problems_found",
-    "problems_closed",
-    "problems_open",
-    "measures_found",
-    "measures_closed",
-    "measures_overdue",
-    "measures_new_overdue",
-    "light_green",
-    "light_yellow",
-    "light_red",
-    "light_closed",
-    "closures_signed_off",
-    "site_visits",
-    "study_activities",
-    "research_activities",
-    "public_reports_received",
-    "public_reports_triaged",
-]
-# What each figure is called on pages and in exports.
-LABELS = {
-    "reports_due": gettext_lazy("Reports due"),
-    "reports_submitted": gettext_lazy("Reports submitted"),
-    "reports_on_time": gettext_lazy("Reports on time"),
-    "reports_late": gettext_lazy("Reports late"),
-    "reports_missing": gettext_lazy("Reports missing"),
-    "reports_returned": gettext_lazy("Reports returned"),
-    "reports_accepted": gettext_lazy("Reports accepted"),
-    "tasks_not_started": gettext_lazy("Key tasks not started"),
-    "tasks_in_progress": gettext_lazy("Key tasks in progress"),
-    "tasks_done": gettext_lazy("Key tasks done"),
-    "tasks_overdue": gettext_lazy("Key tasks overdue"),
-    "problems_found": gettext_lazy("Problems found"),
-    "problems_closed": gettext_lazy("Problems rectified"),
-    "problems_open": gettext_lazy("Problems open"),
-    "measures_found": gettext_lazy("Measures added"),
-    "measures_closed": gettext_lazy("Measures closed"),
-    "measures_overdue": gettext_lazy("Measures overdue"),
-    "measures_new_overdue": gettext_lazy("Newly overdue"),
-    "light_green": gettext_lazy("Green lights"),
-    "light_yellow": gettext_lazy("Yellow lights"),
-    "light_red": gettext_lazy("Red lights"),
-    "light_closed": gettext_lazy("Closed (light)"),
-    "closures_signed_off": gettext_lazy("Closures signed off"),
-    "site_visits": gettext_lazy("Site visits"),
-    "study_activities": gettext_lazy("Study activities"),
-    "research_activities": gettext_lazy("Research trips completed"),
-    "public_reports_received": gettext_lazy("Public reports received"),
-    "public_reports_triaged": gettext_lazy("Public reports handled"),
-}
+# Every figure a summary row carries, in the order pages and exports show them, and what each is
+# called: the roll-up columns' declarations (reporting/figures/rollups.py).
+FIGURES = [column.key for column in declared.COLUMNS]
+LABELS = {column.key: column.label for column in declared.COLUMNS}
 # Figures that belong to no unit: only the overall row has them.
-OVERALL_ONLY = {"public_reports_received", "public_reports_triaged"}
+OVERALL_ONLY = {column.key for column in declared.COLUMNS if column.overall_only}
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -116,178 +54,97 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return first, after
 
 
-def _due_weeks(campaign: Campaign, start: dt.date, end: dt.date) -> list[dt.date]:
-    """The ISO weeks whose reporting deadline falls inside the period."""
-    first, after = _bounds(start, end)
-    rule = rule_of(campaign)
-    monday = start - dt.timedelta(days=start.weekday() + 7)
-    weeks = []
-    while monday <= end:
-        if first <= deadline_for(campaign, monday, rule) < after:
-            weeks.append(monday)
-        monday += dt.timedelta(days=7)
-    return weeks
+_due_weeks = declared.due_weeks
 
 
-def _reports_then(reports, day: dt.date):
-    """Weekly reports annotated with `then`, the status each had at the end of `day`: the
-    current status when nothing moved it since, else the latest transition by then (a report
-    accepted or returned after the day was still waiting on it)."""
-    after = end_of(day)
-    unmoved = Q(submitted_at__lt=after) & (Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=after))
-    latest = (
-        ReportTransition.objects.filter(report=OuterRef("pk"), at__lt=after).order_by("-at", "-pk").values("to_status")
-    )
-    return reports.annotate(
-        then=Case(
-            When(unmoved, then=F("status")),
-            default=Coalesce(Subquery(latest[:1]), Value(WeeklyProgress.Status.DRAFT)),
-            output_field=CharField(),
-        )
-    )
+def count_family(
+    family: declared.Family,
+    columns: list[declared.Column],
+    *,
+    campaign: Campaign,
+    start: dt.date,
+    end: dt.date,
+    days: dict | None = None,
+) -> list[dict]:
+    """The columns of one family counted per unit in one grouped query: each column's count keeps
+    to the rows its list shows with its filters (`ListFilters.where`: the same conditions `apply`
+    filters the list with). The filters every column shares narrow the rows first."""
+    days = days or declared.period_days(campaign, start, end)
+    params = {column.key: column.params(campaign, start, end, days=days) for column in columns}
+    shared = {
+        name: value
+        for name, value in params[columns[0].key].items()
+        if name != "campaign" and all(p.get(name) == value for p in params.values())
+    }
+    rows = family.list_filters.apply(family.model._default_manager.all(), {"campaign": str(campaign.pk)})
+    rows, condition = family.list_filters.where(rows, shared)
+    rows = rows.filter(condition)
+    counts, first_of = {}, {}
+    own = {column.key: _own(params[column.key], shared) for column in columns}
+    for column in columns:
+        # Two columns with the same filters (overdue measures, red lights) are one count.
+        if first_of.setdefault(own[column.key], column.key) != column.key:
+            continue
+        rows, condition = family.list_filters.where(rows, dict(own[column.key]))
+        counts[column.key] = Count("pk", filter=condition) if condition else Count("pk")
+    copies = {column.key: first_of[own[column.key]] for column in columns}
+    if family.unit_path is None:
+        counted = [{"unit_id": None, **rows.order_by().aggregate(**counts)}]
+    else:
+        unit = f"{family.unit_path}_id"
+        counted = [{"unit_id": row.pop(unit), **row} for row in rows.order_by().values(unit).annotate(**counts)]
+    return [{"unit_id": row["unit_id"], **{key: row[first] for key, first in copies.items()}} for row in counted]
+
+
+def _own(params: dict, shared: dict) -> tuple:
+    """A column's own filters: those not shared by its whole family, as a hashable key."""
+    return tuple(sorted((name, value) for name, value in params.items() if name != "campaign" and name not in shared))
+
+
+def without_jit() -> None:
+    """Turn PostgreSQL's JIT compiler off for the rest of the transaction. A family's grouped count
+    carries every column's conditions (with their subqueries), which the planner costs far above
+    the JIT thresholds: compiling them took 2.0 of the 2.3 s of the measures' count at 2,000 units,
+    to save a few milliseconds of execution (bench/README.md)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
 def compute_period(*, campaign: Campaign, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
-    """The figures of a period by unit id (0 = overall), from source rows.
+    """The figures of a period by unit id (0 = overall), from source rows, as its columns declare
+    them (reporting/figures/rollups.py).
 
     A fixed number of queries whatever the number of units and records: one GROUP BY unit per
-    kind of record. Records of the city level (no unit) count in the overall row only."""
-    first, after = _bounds(start, end)
+    family of columns. Records of the city level (no unit) count in the overall row only."""
     unit_ids = list(Unit.objects.filter(campaign=campaign, is_active=True).values_list("id", flat=True))
     rows: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    public: dict[str, int] = {}
+    weeks = declared.due_weeks(campaign, start, end)
+    days = declared.period_days(campaign, start, end, weeks=weeks)
+    with transaction.atomic(savepoint=False):
+        without_jit()
+        for family, columns in declared.families():
+            for counted in count_family(family, columns, campaign=campaign, start=start, end=end, days=days):
+                unit_id = counted.pop("unit_id")
+                if family.unit_path is None:
+                    public.update(counted)
+                    continue
+                row = rows[unit_id]
+                for key, value in counted.items():
+                    row[key] += value or 0
 
-    def add(unit_id, **values):
-        row = rows[unit_id]
-        for key, value in values.items():
-            row[key] += value or 0
-
-    # Weekly reports of the weeks due in the period; a unit owes one report per due week.
-    weeks = _due_weeks(campaign, start, end)
-    # Grouped by the status each had at the period's end, so that status (a subquery for a
-    # report reviewed after the period) is worked out once per report, not once per count.
-    reports = (
-        _reports_then(WeeklyProgress.objects.filter(unit__campaign=campaign, week_start__in=weeks), end)
-        .values("unit_id", "then")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(is_late=True)))
-        .order_by()
-    )
-    for r in reports:
-        if r["then"] == WeeklyProgress.Status.DRAFT:
-            continue
-        add(
-            r["unit_id"],
-            reports_submitted=r["n"],
-            reports_on_time=r["n"] - r["late"],
-            reports_late=r["late"],
-            reports_returned=r["n"] if r["then"] == WeeklyProgress.Status.RETURNED else 0,
-            reports_accepted=r["n"] if r["then"] == WeeklyProgress.Status.ACCEPTED else 0,
-        )
+    # A unit owes one report per week due in the period; what it has not submitted is missing.
     for unit_id in unit_ids:
         row = rows[unit_id]
         row["reports_due"] = len(weeks)
         row["reports_missing"] = max(len(weeks) - row["reports_submitted"], 0)
 
-    # Key tasks by the status they had at the end of the period, by lead unit.
-    tasks = (
-        with_status(KeyTask.objects.filter(campaign=campaign), today=end)
-        .values("lead_unit_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for t in tasks:
-        add(t["lead_unit_id"], **{f"tasks_{t['status']}": t["n"]})
-
-    # Problems by the day they were found; rectified and open as they stood at the period's
-    # end (a past period reads the dated closures, so a later sign-off or reopening leaves it).
-    before = start - dt.timedelta(days=1)
-    problem_closed_end, problem_closed_before = problem_closed_q(end), problem_closed_q(before)
-    problems = (
-        Problem.objects.filter(campaign=campaign, found_on__lte=end)
-        .values("unit_id")
-        .annotate(
-            found=Count("id", filter=Q(found_on__gte=start)),
-            closed=Count("id", filter=problem_closed_end & ~problem_closed_before),
-            open=Count("id", filter=~problem_closed_end),
-        )
-        .order_by()
-    )
-    for p in problems:
-        add(p["unit_id"], problems_found=p["found"], problems_closed=p["closed"], problems_open=p["open"])
-
-    # Measures grouped by their light at the period's end (on a past day a CASE over the dated
-    # transitions, with a subquery for the expected-progress line: worked out once per measure).
-    closed_before = closed_q(before)
-    red_before = light_q(Light.RED, before, as_of=True)
-    # A measure counts from its entry or its start, whichever is first (a ledger imported
-    # late still lights its measures from the day they began).
-    measures = (
-        with_light(
-            Measure.objects.filter(Q(created_at__lt=after) | Q(start_date__lte=end), problem__campaign=campaign),
-            end,
-        )
-        .values("responsible_unit_id", "light")
-        .annotate(
-            n=Count("id"),
-            found=Count("id", filter=Q(created_at__gte=first, created_at__lt=after)),
-            # Of the closed: not yet closed the day before the period (closed in it).
-            fresh=Count("id", filter=~closed_before),
-            # Of the red: past the deadline it had at the end, not yet the day before.
-            new_overdue=Count("id", filter=~red_before & ~closed_before),
-        )
-        .order_by()
-    )
-    for m in measures:
-        light = m["light"]
-        add(
-            m["responsible_unit_id"],
-            measures_found=m["found"],
-            measures_closed=m["fresh"] if light == Light.CLOSED else 0,
-            measures_new_overdue=m["new_overdue"] if light == Light.RED else 0,
-            measures_overdue=m["n"] if light == Light.RED else 0,
-            **{f"light_{light}": m["n"]},
-        )
-
-    closures = (
-        # measures' and special-rectification tasks' closures alike, by the unit that asked
-        Closure.objects.filter(
-            unit__campaign=campaign,
-            # A sign-off reopened later was a sign-off of its day all the same.
-            status__in=(Closure.Status.SIGNED_OFF, Closure.Status.REOPENED),
-            decided_at__gte=first,
-            decided_at__lt=after,
-        )
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for c in closures:
-        add(c["unit_id"], closures_signed_off=c["n"])
-
-    for model, key, date_filter in (
-        (SiteVisit, "site_visits", {"visited_on__range": (start, end)}),
-        (StudyActivity, "study_activities", {"date__range": (start, end)}),
-        (
-            ResearchActivity,
-            "research_activities",
-            {"completed_on__range": (start, end), "status": ResearchActivity.Status.COMPLETED},
-        ),
-    ):
-        for r in (
-            model.objects.filter(campaign=campaign, **date_filter).values("unit_id").annotate(n=Count("id")).order_by()
-        ):
-            add(r["unit_id"], **{key: r["n"]})
-
-    public = PublicReport.objects.filter(campaign=campaign).aggregate(
-        received=Count("id", filter=Q(received_at__gte=first, received_at__lt=after)),
-        triaged=Count("id", filter=Q(triaged_at__gte=first, triaged_at__lt=after) & ~Q(triage=Triage.RECEIVED)),
-    )
-
     overall = dict.fromkeys(FIGURES, 0)
     for row in rows.values():
         for key, value in row.items():
             overall[key] += value
-    overall["public_reports_received"] = public["received"]
-    overall["public_reports_triaged"] = public["triaged"]
+    overall.update(public)
     result = {unit_id: rows[unit_id] for unit_id in unit_ids}
     result[0] = overall
     return result

@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from campaign import selectors as access
 from rectification.models import Closure, Measure
-from rectification.selectors import measure_list
+from rectification.selectors import CLOSURE_FILTERS, measure_list
 from reporting import exports
 from reporting.selectors.dashboard import dashboard as dashboard_data
 from reporting.selectors.dashboard import due_weeks
 from reporting.views.common import XLSX, campaign_or_404, download, parse_day
 from tasks.models import ReportTransition
-from tasks.selectors.progress import reports_visible_to
+from tasks.selectors.progress import REPORT_FILTERS, reports_visible_to
 
 LIGHTS = [(light, Measure.Light(light).label) for light in ("green", "yellow", "red", "closed")]
 
@@ -95,11 +95,14 @@ def records(request, kind: str):
         if request.GET.get("on_time") == "1":  # closed by their deadline
             rows = rows.annotate(closed_day=TruncDate("closed_at")).filter(closed, closed_day__lte=F("deadline"))
     elif kind == "closures":
-        rows = access.cut_to_units(
-            Closure.objects.filter(unit__campaign=campaign, status=Closure.Status.SIGNED_OFF),
-            request.user,
-            path="unit",
-        ).select_related("measure__problem", "special_task__team", "unit", "decided_by")
+        if request.GET.get("signed_from") or request.GET.get("signed_to"):
+            # A roll-up cell: signed off in a period, reopened since or not (CLOSURE_FILTERS).
+            rows = CLOSURE_FILTERS.apply(Closure.objects.filter(unit__campaign=campaign), request.GET)
+        else:
+            rows = Closure.objects.filter(unit__campaign=campaign, status=Closure.Status.SIGNED_OFF)
+        rows = access.cut_to_units(rows, request.user, path="unit").select_related(
+            "measure__problem", "special_task__team", "unit", "decided_by"
+        )
         if unit_id:
             rows = rows.filter(unit_id=unit_id)
         if week:
@@ -122,6 +125,8 @@ def records(request, kind: str):
             rows = rows.filter(week_start__in=due_weeks(campaign))
         if request.GET.get("on_time") == "1":
             rows = rows.filter(is_late=False)
+        # A roll-up cell's filters: the weeks due in a period, the status as of its end.
+        rows = REPORT_FILTERS.apply(rows, request.GET)
         rows = rows.exclude(status="draft").order_by("-week_start", "unit__name")
     query = request.GET.copy()
     query.pop("page", None)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from campaign import selectors as access
 from reporting import exports
+from reporting.figures import rollups as declared
 from reporting.models import Summary
 from reporting.periods import label, period_of
 from reporting.selectors.summaries import periods_overview, recent_changes, recent_runs, summary_list
@@ -95,10 +96,21 @@ def summary_detail(request, kind: str, start: str):
     if kind not in Summary.Kind.values or day is None:
         raise Http404
     rows = list(summary_list(user=request.user, kind=kind, day=day).filter(campaign=campaign))
+    # Each cell opens the list of the records it counts (the column's declaration).
+    links = declared.cell_links(campaign, rows[0].period_start, rows[0].period_end) if rows else {}
+
+    def link(row, key: str) -> str:
+        return declared.cell_link(links, key, row.unit_id)
+
+    def absolute(row, key: str) -> str:
+        url = link(row, key)
+        return request.build_absolute_uri(url) if url else ""
+
     if request.GET.get("export") == "xlsx":
-        return download(exports.summary_workbook(rows), f"summary-{kind}-{day}.xlsx", XLSX)
+        workbook = exports.summary_workbook(rows, link=absolute)
+        return download(workbook, f"summary-{kind}-{day}.xlsx", XLSX)
     keys = [rollups.LABELS[key] for key in rollups.FIGURES]
-    table = [(row, [(row.figures.get(k), row.change.get(k)) for k in rollups.FIGURES]) for row in rows]
+    table = [(row, [(row.figures.get(k), row.change.get(k), link(row, k)) for k in rollups.FIGURES]) for row in rows]
     return render(
         request,
         "reporting/summary.html",

@@ -15,7 +15,7 @@ from campaign.text import LONG_TEXT
 from config.files import FileDownloadViewSet, file_url
 from tasks import weeks
 from tasks.models import ProgressItem, ReportAttachment, ReportTransition, SimilarityFlag, WeeklyProgress
-from tasks.selectors.progress import report_detail, reports_visible_to
+from tasks.selectors.progress import REPORT_FILTERS, report_detail, reports_visible_to
 from tasks.services import progress as services
 
 
@@ -139,6 +139,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     uploads evidence. Filters: `unit`, `week`, `status`, `late`."""
 
     serializer_class = ReportSerializer
+    list_filters = REPORT_FILTERS  # the roll-up columns' weeks, status as of a day, unit
 
     def get_queryset(self):
         reports = reports_visible_to(self.request.user).select_related("unit")

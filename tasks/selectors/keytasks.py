@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign import selectors as access
-from campaign.listfilters import ListFilters
+from campaign.listfilters import ListFilters, Where, by_id, extended
 from tasks.models import KeyTask, ProgressItem, WeeklyProgress
 
 CooperatingLink = KeyTask.cooperating_units.through
@@ -40,7 +40,10 @@ def with_status(tasks: QuerySet[KeyTask], *, today: dt.date | None = None) -> Qu
     """Annotate `reported_status` (the lead unit's latest reported status for the task),
     `latest_value`, and the derived `status`: done when the lead unit reported it done,
     overdue when past the deadline and not done, in progress once reported, else not started."""
-    today = today or timezone.localdate()
+    return _with_status(tasks, today or timezone.localdate(), "reported_status", "status", "latest_value")
+
+
+def _with_status(tasks: QuerySet[KeyTask], today: dt.date, reported: str, status: str, value: str = ""):
     latest = ProgressItem.objects.filter(
         key_task=OuterRef("pk"), report__unit=OuterRef("lead_unit"), report__status__in=REPORTED
     ).order_by("-report__week_start")
@@ -49,19 +52,28 @@ def with_status(tasks: QuerySet[KeyTask], *, today: dt.date | None = None) -> Qu
         # does not change how a task stood then).
         after = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
         latest = latest.filter(report__first_submitted_at__lt=after)
-    tasks = tasks.annotate(
-        reported_status=Subquery(latest.values("status")[:1]),
-        latest_value=Subquery(latest.values("value")[:1]),
-    )
+    tasks = tasks.annotate(**{reported: Subquery(latest.values("status")[:1])})
+    if value:
+        tasks = tasks.annotate(**{value: Subquery(latest.values("value")[:1])})
     return tasks.annotate(
-        status=Case(
-            When(reported_status=ProgressItem.Status.DONE, then=Value(TaskStatus.DONE)),
-            When(deadline__lt=today, then=Value(TaskStatus.OVERDUE)),
-            When(reported_status__isnull=False, then=Value(TaskStatus.IN_PROGRESS)),
-            default=Value(TaskStatus.NOT_STARTED),
-            output_field=CharField(),
-        )
+        **{
+            status: Case(
+                When(**{reported: ProgressItem.Status.DONE}, then=Value(TaskStatus.DONE)),
+                When(deadline__lt=today, then=Value(TaskStatus.OVERDUE)),
+                When(**{f"{reported}__isnull": False}, then=Value(TaskStatus.IN_PROGRESS)),
+                default=Value(TaskStatus.NOT_STARTED),
+                output_field=CharField(),
+            )
+        }
     )
+
+
+def status_on(tasks: QuerySet[KeyTask], day: dt.date) -> QuerySet[KeyTask]:
+    """Annotate `status_then`, each task's status as it stood at the end of `day` (`with_status`
+    of that day, under names of their own so a list's current `status` stays as it is)."""
+    if "status_then" in tasks.query.annotations:
+        return tasks
+    return _with_status(tasks, day, "reported_then", "status_then")
 
 
 def key_task_list(
@@ -127,3 +139,17 @@ def key_tasks_of_unit(unit) -> QuerySet[KeyTask]:
 
 # The filters that show exactly the key tasks behind the figure (campaign/listfilters.py).
 KEY_TASK_FILTERS = ListFilters(as_of=lambda rows, day: rows.filter(assigned_on__lte=day))
+
+
+# The roll-up columns' filters (reporting/figures/rollups.py): the status on a day, the lead unit.
+KEY_TASK_FILTERS = extended(
+    KEY_TASK_FILTERS,
+    days={"status_on": Where(lambda _day: Q(), prepare=status_on)},
+    choices={
+        "lead_unit": by_id("lead_unit"),
+        # The status on the `status_on` day (without one: today).
+        "status_then": Where(
+            lambda value: Q(status_then=value), prepare=lambda rows, _v: status_on(rows, timezone.localdate())
+        ),
+    },
+)

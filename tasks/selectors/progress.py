@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign import selectors as access
+from campaign.listfilters import ListFilters, Where, by_id, day_end, on_or_after, on_or_before
 from campaign.models import Unit
 from tasks import weeks
 from tasks.models import ProgressItem, ReportTransition, SimilarityFlag, WeeklyProgress
@@ -194,3 +196,43 @@ def week_records(*, unit: Unit, week_start: dt.date) -> list[dict]:
         if hasattr(app, "week_records"):
             records.extend(app.week_records(unit, start, end))
     return [r for r in records if r.get("count")]
+
+
+# --- The weekly reports' list filters (the roll-up columns of reports) --------------------------
+
+
+def reports_then(reports: QuerySet[WeeklyProgress], day: dt.date) -> QuerySet[WeeklyProgress]:
+    """Weekly reports annotated with `status_then`, the status each had at the end of `day`: the
+    current status when nothing moved it since, else the latest transition by then (a report
+    accepted or returned after the day was still waiting on it)."""
+    if "status_then" in reports.query.annotations:
+        return reports
+    after = day_end(day)
+    unmoved = Q(submitted_at__lt=after) & (Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=after))
+    latest = (
+        ReportTransition.objects.filter(report=OuterRef("pk"), at__lt=after).order_by("-at", "-pk").values("to_status")
+    )
+    return reports.annotate(
+        status_then=Case(
+            When(unmoved, then=F("status")),
+            default=Coalesce(Subquery(latest[:1]), Value(WeeklyProgress.Status.DRAFT)),
+            output_field=CharField(),
+        )
+    )
+
+
+def _status_now(reports: QuerySet, _value=None) -> QuerySet:
+    if "status_then" in reports.query.annotations:
+        return reports
+    return reports.annotate(status_then=F("status"))
+
+
+REPORT_FILTERS = ListFilters(
+    # As of a day: the reports submitted by its end, each in the status it then had.
+    as_of=Where(lambda day: ~Q(status_then=WeeklyProgress.Status.DRAFT), prepare=reports_then),
+    days={"week_from": on_or_after("week_start"), "week_to": on_or_before("week_start")},
+    flags={"late": Where(lambda _v: Q(is_late=True)), "on_time": Where(lambda _v: Q(is_late=False))},
+    # The status on the `as_of` day (without one: now).
+    choices={"unit": by_id("unit"), "status_then": Where(lambda value: Q(status_then=value), prepare=_status_now)},
+    campaign_path="unit__campaign",
+)

@@ -11,7 +11,17 @@ from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefe
 from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
-from campaign.listfilters import ListFilters, by_field, by_level, day_end
+from campaign.listfilters import (
+    ListFilters,
+    Where,
+    by_field,
+    by_id,
+    by_level,
+    day_end,
+    extended,
+    on_or_after,
+    on_or_before,
+)
 from campaign.models import Campaign
 from tasks.models import (
     Absence,
@@ -416,3 +426,20 @@ def co_building_project_list(*, user, campaign: Campaign | None = None) -> Query
     if campaign is not None:
         rows = rows.filter(team__campaign=campaign)
     return rows.select_related("team__unit").order_by("-agreed_on", "-id")
+
+
+# --- The roll-up columns' filters (reporting/figures/rollups.py): a period and a unit ----------
+LIST_FILTERS[StudyActivity] = extended(
+    LIST_FILTERS[StudyActivity],
+    days={"date_from": on_or_after("date"), "date_to": on_or_before("date")},
+    choices={"unit": by_id("unit")},
+)
+LIST_FILTERS[ResearchActivity] = extended(
+    LIST_FILTERS[ResearchActivity],
+    days={
+        # Completed in a period: by the trip's own completion day.
+        "completed_from": Where(lambda day: Q(status=ResearchActivity.Status.COMPLETED, completed_on__gte=day)),
+        "completed_to": Where(lambda day: Q(status=ResearchActivity.Status.COMPLETED, completed_on__lte=day)),
+    },
+    choices={"unit": by_id("unit")},
+)
