@@ -65,6 +65,11 @@ NOT_LISTS = {
     "rectification/special/new/",
     "rectification/arena/new/",
     "notifications/",  # a person's own notifications, of no campaign
+    # getting in: a first login with a code, a forgotten password (of no campaign)
+    "welcome/",
+    "password/forgot/",
+    "password/forgot/sent/",
+    "password/reset/done/",
 }
 # The public zone is reached by its campaign's number; tests/rectification/test_public_zone_per_campaign.py.
 PUBLIC = {"report/", "report/status/", "report/<int:campaign_id>/", "report/<int:campaign_id>/status/"}
@@ -77,6 +82,7 @@ ROUTE_VALUES = {
     "reporting/records/<slug:kind>/": [{"kind": kind} for kind in RECORD_KINDS],
     "reporting/summaries/<slug:kind>/<str:start>/": [{"kind": "weekly", "start": "{monday}"}],
     "rectification/special/tasks/<int:pk>/<str:verb>/": [],  # a POST action on one task
+    "password/reset/<uidb64>/<token>/": [],  # a reset link from an e-mail, of no campaign
 }
 
 # Pages that show figures and links rather than rows of records: they must answer for the
@@ -91,6 +97,7 @@ FIGURES_ONLY = {
     "/records/study/owed/",
     "/rectification/review/",
     "/reporting/records/closures/",
+    "/progress/similar/",  # copy-paste flags: none in these campaigns
 }
 
 # API lists of things that belong to no campaign.
