@@ -163,7 +163,13 @@ CLOSURES = Family(
     rect_selectors.CLOSURE_FILTERS,
     html=("reporting-records", ("closures",)),
 )
-SITE_VISITS = Family("site_visits", SiteVisit, rect_selectors.LIST_FILTERS[SiteVisit], api="site-visits/")
+SITE_VISITS = Family(
+    "site_visits",
+    SiteVisit,
+    rect_selectors.LIST_FILTERS[SiteVisit],
+    html=("rect-site-visit-list", ()),
+    api="site-visits/",
+)
 STUDY = Family(
     "study",
     StudyActivity,
