@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext
 
 from campaign.models import Campaign
@@ -178,19 +178,79 @@ def figure_units(groups) -> dict[str, str]:
     return {row.key: str(row.unit) for _code, _label, rows in groups for row in rows}
 
 
-def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date) -> list[FigureRow]:
-    """The dashboard's numbers for `user`: each declaration's records among those the user may see
-    (an inspector's groups' units), in one aggregate; each links to the same list, which the API
-    and the pages cut to the same user."""
+def _visible(model, user) -> QuerySet:
+    """The rows of `model` the user may see, by the access policy of their own lists."""
+    from campaign.models import Unit
+    from campaign.selectors import cut_to_units, units_visible_to
+    from rectification.models import Closure, Measure
     from rectification.selectors import measures_visible_to
+    from tasks.models import WeeklyProgress
+    from tasks.selectors.progress import reports_visible_to
 
-    visible = measures_visible_to(user).values("pk")
-    rows = DASHBOARD[0].list_filters.apply(DASHBOARD[0].model._default_manager.all(), {"campaign": str(campaign.pk)})
-    aggregates = {
-        figure.key: Count("pk", filter=Q(pk__in=figure.records(campaign, as_of).order_by().values("pk")))
-        for figure in DASHBOARD
+    cut = {
+        Measure: measures_visible_to,
+        WeeklyProgress: reports_visible_to,
+        Closure: lambda user: cut_to_units(Closure.objects.all(), user, path="unit"),
+        Unit: units_visible_to,
     }
-    values = rows.filter(pk__in=visible).order_by().aggregate(**aggregates)
+    return cut[model](user)
+
+
+def visible_records(figure: Figure, *, user, campaign: Campaign, as_of: dt.date, **ids) -> QuerySet:
+    """The figure's records as of the day among those `user` may see: what its lists show them."""
+    visible = _visible(figure.model, user).order_by().values("pk")
+    return figure.records(campaign, as_of, **ids).filter(pk__in=visible)
+
+
+def visible_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt.date) -> dict:
+    """Each (ungrouped) figure's value for `user`: the figures of one model in one aggregate over
+    the rows of the campaign the user may see."""
+    values = {}
+    by_model: dict = {}
+    for figure in figures:
+        by_model.setdefault(figure.model, []).append(figure)
+    for model, batch in by_model.items():
+        rows = batch[0].list_filters.apply(_visible(model, user), {"campaign": str(campaign.pk)})
+        aggregates = {
+            figure.key: Count("pk", filter=Q(pk__in=figure.records(campaign, as_of).order_by().values("pk")))
+            for figure in batch
+        }
+        values.update(rows.order_by().aggregate(**aggregates))
+    return values
+
+
+def grouped_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt.date) -> dict[str, dict]:
+    """Each per-unit or per-week figure's value for every unit or week at once, {key: {id: value}},
+    for `user`: one GROUP BY per model and grouping (however many units), each figure an aggregate
+    over its own records (those its cells' lists show, without the cell's filter)."""
+    values: dict[str, dict] = {figure.key: {} for figure in figures}
+    families: dict = {}
+    for figure in figures:
+        families.setdefault((figure.model, figure.group[1]), []).append(figure)
+    for (model, column), batch in families.items():
+        rows = batch[0].list_filters.apply(_visible(model, user), {"campaign": str(campaign.pk)})
+        aggregates = {
+            figure.key: Count("pk", filter=Q(pk__in=figure.records(campaign, as_of).order_by().values("pk")))
+            for figure in batch
+        }
+        weekly = column.startswith("week:")
+        group = TruncDate(column.removeprefix("week:")) if weekly else F(column)
+        for row in rows.annotate(cell=group).values("cell").annotate(**aggregates).order_by():
+            cell = row["cell"]
+            if cell is None:
+                continue
+            if weekly:  # the Monday of the day's week
+                cell = cell - dt.timedelta(days=cell.weekday())
+            for figure in batch:
+                values[figure.key][cell] = values[figure.key].get(cell, 0) + row[figure.key]
+    return values
+
+
+def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date) -> list[FigureRow]:
+    """The dashboard's headline numbers for `user`: each declaration's records among those the
+    user may see (an inspector's groups' units), one aggregate per model; each links to the same
+    list, which the API and the pages cut to the same user."""
+    values = visible_values(DASHBOARD, user=user, campaign=campaign, as_of=as_of)
     return [
         FigureRow(
             figure=figure,

@@ -13,7 +13,7 @@ from campaign.api import query_int
 from campaign.models import Unit
 from tasks import weeks
 from tasks.models import ProgressItem, ReportAttachment, ReportTransition, SimilarityFlag, WeeklyProgress
-from tasks.selectors.progress import report_detail, reports_visible_to
+from tasks.selectors.progress import REPORT_FILTERS, report_detail, reports_visible_to
 from tasks.services import progress as services
 
 
@@ -118,9 +118,12 @@ class CommentSerializer(serializers.Serializer):
 class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Weekly progress reports. POST opens (creates) a unit's draft for a week; PATCH saves
     the draft with optimistic locking; `submit/`, `return/`, `accept/` move it; `attachments/`
-    uploads evidence. Filters: `unit`, `week`, `status`, `late`."""
+    uploads evidence. Filters: `unit`, `week`, `status`, `late`, and those of the dashboard's
+    numbers (tasks.selectors.progress.REPORT_FILTERS): `as_of`, `due_by`, `submitted_by`,
+    `returned_by` (days), `on_time=1`."""
 
     serializer_class = ReportSerializer
+    list_filters = REPORT_FILTERS
 
     def get_queryset(self):
         reports = reports_visible_to(self.request.user).select_related("unit")

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaign import selectors as access
+from campaign.listfilters import ListFilters, by_id, day_end
 from campaign.models import Unit
 from tasks import weeks
 from tasks.models import ProgressItem, ReportTransition, SimilarityFlag, WeeklyProgress
@@ -142,3 +143,47 @@ def week_records(*, unit: Unit, week_start: dt.date) -> list[dict]:
         if hasattr(app, "week_records"):
             records.extend(app.week_records(unit, start, end))
     return [r for r in records if r.get("count")]
+
+
+# --- The filters that show exactly the reports behind a dashboard number (campaign/listfilters.py) --
+
+
+def weeks_due_by(campaign, day: dt.date) -> list[dt.date]:
+    """The campaign's weeks whose report deadline had passed by the end of `day` (and by now):
+    the weeks a unit owed a report on that day."""
+    cut = min(day_end(day), timezone.now())
+    rule = weeks.rule_of(campaign)
+    return [w for w in weeks.campaign_weeks(campaign, until=day) if weeks.deadline_for(campaign, w, rule) <= cut]
+
+
+def reports_due_by(rows: QuerySet, day: dt.date) -> QuerySet:
+    """`due_by=`: the reports of the weeks whose deadline had passed by the end of the day (and by
+    now), by the deadline each report carries (its week's, set from the rule when it was opened)."""
+    return rows.filter(deadline__lte=min(day_end(day), timezone.now()))
+
+
+def reports_submitted_by(rows: QuerySet, day: dt.date) -> QuerySet:
+    """`submitted_by=`: first submitted by the end of the day (a return since does not undo it)."""
+    return rows.filter(first_submitted_at__lt=day_end(day))
+
+
+def reports_returned_by(rows: QuerySet, day: dt.date) -> QuerySet:
+    """`returned_by=`: sent back to the unit at least once by the end of the day."""
+    returned = ReportTransition.objects.filter(action=ReportTransition.Action.RETURN, at__lt=day_end(day))
+    return rows.filter(pk__in=returned.values("report_id"))
+
+
+def _in_week(rows: QuerySet, value: str) -> QuerySet:
+    """`week=`: the reports of the week holding that day (YYYY-MM-DD) or ISO week (2026-W48)."""
+    week = weeks.parse_week(value)
+    return rows.filter(week_start=week) if week else rows
+
+
+REPORT_FILTERS = ListFilters(
+    # opened (or, entered later, submitted) by the day
+    as_of=lambda rows, day: rows.filter(Q(created_at__lt=day_end(day)) | Q(first_submitted_at__lt=day_end(day))),
+    days={"due_by": reports_due_by, "submitted_by": reports_submitted_by, "returned_by": reports_returned_by},
+    flags={"on_time": lambda rows: rows.filter(is_late=False)},
+    choices={"unit": by_id("unit_id"), "week": _in_week},
+    campaign_path="unit__campaign",
+)
