@@ -317,8 +317,8 @@ _week_reports = {
 }  # fmt: skip
 _unit_reports = {**_week_reports, "group": ("unit", "unit_id")}
 _unit_measures = {
-    "model": Measure, "list_filters": rect_selectors.LIST_FILTERS[Measure], "html": ("rect-measure-list", ()),
-    "api": "measures/", "group": ("unit", "responsible_unit_id"),
+    "model": Measure, "list_filters": rect_selectors.LIST_FILTERS[Measure],
+    "html": ("reporting-records", ("measures",)), "api": "measures/", "group": ("unit", "responsible_unit_id"),
 }  # fmt: skip
 _closures = {
     "model": Closure, "list_filters": rect_selectors.LIST_FILTERS[Closure],
