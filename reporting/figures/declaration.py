@@ -71,10 +71,11 @@ class Figure:
     def params(self, campaign: Campaign, as_of: dt.date, **ids) -> dict[str, str]:
         return self._query(self.filters, campaign, as_of, ids)
 
-    def records(self, campaign: Campaign, as_of: dt.date, **ids) -> QuerySet:
+    def records(self, campaign: Campaign, as_of: dt.date, *, among: QuerySet | None = None, **ids) -> QuerySet:
         """Exactly the records the figure counts as of the day (every unit's: the figures are the
-        office's and leaders', who read everything; the dashboard cuts them to its viewer)."""
-        rows = self.model._default_manager.all()
+        office's and leaders', who read everything), or those of `among` (the dashboard's: the
+        rows its viewer may see)."""
+        rows = self.model._default_manager.all() if among is None else among
         return self.list_filters.apply(rows, self.params(campaign, as_of, **ids))
 
     def value(self, campaign: Campaign, as_of: dt.date) -> int | Decimal | None:

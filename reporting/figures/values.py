@@ -198,8 +198,7 @@ def _visible(model, user) -> QuerySet:
 
 def visible_records(figure: Figure, *, user, campaign: Campaign, as_of: dt.date, **ids) -> QuerySet:
     """The figure's records as of the day among those `user` may see: what its lists show them."""
-    visible = _visible(figure.model, user).order_by().values("pk")
-    return figure.records(campaign, as_of, **ids).filter(pk__in=visible)
+    return figure.records(campaign, as_of, among=_visible(figure.model, user), **ids)
 
 
 def visible_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt.date) -> dict:
@@ -210,9 +209,13 @@ def visible_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt
     for figure in figures:
         by_model.setdefault(figure.model, []).append(figure)
     for model, batch in by_model.items():
-        rows = batch[0].list_filters.apply(_visible(model, user), {"campaign": str(campaign.pk)})
+        visible = _visible(model, user)
+        rows = batch[0].list_filters.apply(visible, {"campaign": str(campaign.pk)})
+        # each figure's records among the visible ones: an inspector's few units, not the campaign's
         aggregates = {
-            figure.key: Count("pk", filter=Q(pk__in=figure.records(campaign, as_of).order_by().values("pk")))
+            figure.key: Count(
+                "pk", filter=Q(pk__in=figure.records(campaign, as_of, among=visible).order_by().values("pk"))
+            )
             for figure in batch
         }
         values.update(rows.order_by().aggregate(**aggregates))
@@ -228,9 +231,13 @@ def grouped_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt
     for figure in figures:
         families.setdefault((figure.model, figure.group[1]), []).append(figure)
     for (model, column), batch in families.items():
-        rows = batch[0].list_filters.apply(_visible(model, user), {"campaign": str(campaign.pk)})
+        visible = _visible(model, user)
+        rows = batch[0].list_filters.apply(visible, {"campaign": str(campaign.pk)})
+        # each figure's records among the visible ones: an inspector's few units, not the campaign's
         aggregates = {
-            figure.key: Count("pk", filter=Q(pk__in=figure.records(campaign, as_of).order_by().values("pk")))
+            figure.key: Count(
+                "pk", filter=Q(pk__in=figure.records(campaign, as_of, among=visible).order_by().values("pk"))
+            )
             for figure in batch
         }
         weekly = column.startswith("week:")
