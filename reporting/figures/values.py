@@ -178,22 +178,38 @@ def figure_units(groups) -> dict[str, str]:
     return {row.key: str(row.unit) for _code, _label, rows in groups for row in rows}
 
 
-def _visible(model, user) -> QuerySet:
-    """The rows of `model` the user may see, by the access policy of their own lists."""
-    from campaign.models import Unit
-    from campaign.selectors import cut_to_units, units_visible_to
-    from rectification.models import Closure, Measure
-    from rectification.selectors import measures_visible_to
-    from tasks.models import WeeklyProgress
-    from tasks.selectors.progress import reports_visible_to
+class Viewer:
+    """Who reads the dashboard, with the ids of the units they may see read once (None: every
+    unit). A literal list of ids lets PostgreSQL cut each figure's records to an inspector's few
+    units by index before it evaluates a light as of a past day, not after (bench/README.md)."""
 
-    cut = {
-        Measure: measures_visible_to,
-        WeeklyProgress: reports_visible_to,
-        Closure: lambda user: cut_to_units(Closure.objects.all(), user, path="unit"),
-        Unit: units_visible_to,
-    }
-    return cut[model](user)
+    def __init__(self, user):
+        from campaign.selectors import reads_everything, unit_ids_visible_to
+
+        self.user = user
+        self.unit_ids = None if reads_everything(user) else list(unit_ids_visible_to(user).values_list("id", flat=True))
+
+
+def _viewer(user) -> Viewer:
+    return user if isinstance(user, Viewer) else Viewer(user)
+
+
+def _visible(model, user) -> QuerySet:
+    """The rows of `model` the user may see, by the access policy of their own lists
+    (campaign.selectors.units_visible_to; weekly reports once submitted)."""
+    from campaign.models import Unit
+    from rectification.models import Closure, Measure
+    from tasks.models import WeeklyProgress
+    from tasks.selectors.progress import submitted_only
+
+    viewer = _viewer(user)
+    unit_path = {Measure: "responsible_unit_id", WeeklyProgress: "unit_id", Closure: "unit_id", Unit: "pk"}[model]
+    rows = model._default_manager.all()
+    if model is WeeklyProgress:
+        rows = rows.filter(submitted_only())  # the dashboard is never a liaison's: no drafts
+    if viewer.unit_ids is not None:
+        rows = rows.filter(**{f"{unit_path}__in": viewer.unit_ids})
+    return rows
 
 
 def visible_records(figure: Figure, *, user, campaign: Campaign, as_of: dt.date, **ids) -> QuerySet:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Unit
 from rectification.models import Measure
 from reporting.figures.registry import SCORECARD, WEEK_FIGURES
-from reporting.figures.values import dashboard_rows, grouped_values, visible_records
+from reporting.figures.values import Viewer, dashboard_rows, grouped_values, visible_records
 from tasks.selectors.progress import weeks_due_by
 from tasks.weeks import campaign_weeks
 
@@ -79,11 +79,12 @@ def _cells(figures, values: dict, links: _Links, cell) -> dict:
 def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, as of `today` (the day asked, never after the real today)."""
     as_of = as_of_day(today)
+    viewer = Viewer(user)  # the units they may see, read once
     links = _Links(campaign, as_of)
     by_key = {figure.key: figure for figure in WEEK_FIGURES + SCORECARD}
     grouped = grouped_values(
         [f for f in WEEK_FIGURES + SCORECARD if f.group and f.aggregate != "weeks"],
-        user=user,
+        user=viewer,
         campaign=campaign,
         as_of=as_of,
     )
@@ -91,7 +92,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
     # The units taking part on the day, of those the viewer may see: each owes a report a week.
     owing = by_key["week_reports_due"]
     units = list(
-        visible_records(owing, user=user, campaign=campaign, as_of=as_of).values("id", "name").order_by("name")
+        visible_records(owing, user=viewer, campaign=campaign, as_of=as_of).values("id", "name").order_by("name")
     )
     weeks_due = weeks_due_by(campaign, as_of) if as_of >= campaign.start_date else []
 
@@ -117,7 +118,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         )
 
     # The headline numbers: measures by light, closures signed off (registry DASHBOARD).
-    counted = {row.key: row for row in dashboard_rows(user=user, campaign=campaign, as_of=as_of)}
+    counted = {row.key: row for row in dashboard_rows(user=viewer, campaign=campaign, as_of=as_of)}
     lights = {
         "total": counted["measures"].value,
         **{light: counted[f"measures_{light}"].value for light in Light.values},
