@@ -34,6 +34,10 @@ PAGES = [
     ("unit × week grid", "/progress/grid/", "office"),
     ("measures with lights", "/rectification/measures/", "office"),
     ("inspector dashboard", "/reporting/", "inspector"),
+    # The dashboard as of a past day (mid-way through the generated weeks): lights, closures and
+    # the scorecard as they stood then, from the dated transitions.
+    ("inspector dashboard, past day", "/reporting/?as_of={midway}", "inspector"),
+    ("API dashboard", "/api/v1/dashboard/", "inspector"),
     ("figures", "/reporting/figures/", "office"),
     ("API progress reports", "/api/v1/progress-reports/", "office"),
     ("API measures", "/api/v1/measures/", "office"),
@@ -68,7 +72,7 @@ def available(pages=PAGES) -> tuple[list, list[str]]:
     present, missing = [], []
     for page in pages:
         try:
-            resolve(page[1])
+            resolve(page[1].split("?", 1)[0])
             present.append(page)
         except Resolver404:
             missing.append(page[0])
@@ -82,6 +86,7 @@ def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from campaign import selectors as campaign_selectors
     from campaign.models import Campaign, Unit
@@ -96,8 +101,11 @@ def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         clients[role] = client
+    today = timezone.localdate()
+    midway = campaign.start_date + (min(today, campaign.end_date) - campaign.start_date) / 2
     rows = []
     for name, path, role in present:
+        path = path.format(midway=midway.isoformat())
         client = clients[role]
         statuses = set()
 

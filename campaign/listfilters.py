@@ -54,14 +54,17 @@ class Where:
 class ListFilters:
     """`as_of(rows, day)`: the rows that existed (or had happened) on the day; `days`: other
     filters taking a day (e.g. `closed_by`); `flags`: filters switched on by `=1`; `choices`:
-    filters taking a value; `sums`: the columns `total=` may sum (a name may sum several
-    columns); `distinct`: the columns `total=distinct:<name>` may count once each; `counts`: the
-    related rows `total=<name>` may count."""
+    filters taking a value; `dated_choices`: filters taking a value that also read the day asked
+    (`as_of`, None for today), e.g. a measure's light as it stood that day; `sums`: the columns
+    `total=` may sum (a name may sum several columns); `distinct`: the columns
+    `total=distinct:<name>` may count once each; `counts`: the related rows `total=<name>` may
+    count."""
 
     as_of: Callable[[QuerySet, dt.date], QuerySet] | None = None
     days: Mapping[str, Callable[[QuerySet, dt.date], QuerySet]] = field(default_factory=dict)
     flags: Mapping[str, Callable[[QuerySet], QuerySet]] = field(default_factory=dict)
     choices: Mapping[str, Callable[[QuerySet, str], QuerySet]] = field(default_factory=dict)
+    dated_choices: Mapping[str, Callable[[QuerySet, str, dt.date | None], QuerySet]] = field(default_factory=dict)
     sums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     distinct: tuple[str, ...] = ()
     counts: Mapping[str, str] = field(default_factory=dict)  # `total=<name>` counts the related rows
@@ -69,7 +72,7 @@ class ListFilters:
 
     def names(self) -> list[str]:
         """Every query parameter these filters read (for the API schema)."""
-        return [*(["as_of"] if self.as_of else []), *self.days, *self.flags, *self.choices]
+        return [*(["as_of"] if self.as_of else []), *self.days, *self.flags, *self.choices, *self.dated_choices]
 
     def apply(self, rows: QuerySet, params: Mapping[str, str]) -> QuerySet:
         """The rows narrowed by every filter present in `params`; a value that does not parse is
@@ -92,6 +95,10 @@ class ListFilters:
             value = (params.get(name) or "").strip()
             if value:
                 rows = narrow(rows, value)
+        for name, narrow in self.dated_choices.items():
+            value = (params.get(name) or "").strip()
+            if value:
+                rows = narrow(rows, value, day)
         return rows
 
     def where(self, rows: QuerySet, params: Mapping[str, str]) -> tuple[QuerySet, Q]:

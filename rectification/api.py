@@ -355,7 +355,9 @@ def _files(request) -> list:
 
 class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Rectification measures with their light (green/yellow/red/closed), cut to the caller's
-    units. Filters: `light`, `status`, `unit`, `problem`, `level`, `search`, `overdue=true`,
+    units. Filters: `light` (as it stood on `as_of`, default today), `status`, `unit`, `problem`,
+    `level`, `search`, `overdue=true`, `due_by`, `on_time_by` (the scorecard's measures due and on
+    time on a day),
     `owing=true` (no update in the current dispatch round). Actions: `progress/` (bi-weekly
     update with evidence files), `close/` (request closure with evidence), `sign-off/`,
     `return/` (send back with a reason), `reopen/` (office), `extension/` (ask for a later
@@ -402,7 +404,7 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         return selectors.measure_list(
             user=self.request.user,
-            light=p.get("light", ""),
+            # `light` is the list filters' (as of `as_of`, today without one): ListFiltersBackend
             status=p.get("status", ""),
             unit_id=query_int(self.request, "unit"),
             problem_id=query_int(self.request, "problem"),

@@ -11,9 +11,12 @@ from campaign import selectors as access
 from campaign.api import campaign_in_body, query_int
 from campaign.choice import chosen_campaign
 from campaign.models import Campaign
+from rectification import selectors as rect_selectors
+from rectification.models import Closure
 from reporting.figures import rollups as rollup_columns
-from reporting.figures.values import dashboard_rows, figure_rows
+from reporting.figures.values import figure_rows
 from reporting.models import Bulletin, Summary
+from reporting.selectors.dashboard import as_of_day, dashboard
 from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to, summary_list
 from reporting.services import bulletins as bulletin_services
 from reporting.services.bulletins import bulletin_docx
@@ -273,22 +276,109 @@ class SeesDashboard(permissions.BasePermission):
         return access.reads_everything(request.user) or access.is_inspector(request.user)
 
 
+def _cells_json(request, cells: dict) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": cell["label"],
+            "value": cell["value"],
+            "records": request.build_absolute_uri(cell["records"]),
+            "url": request.build_absolute_uri(cell["url"]),
+        }
+        for key, cell in cells.items()
+    ]
+
+
 class DashboardViewSet(viewsets.ViewSet):
     """The dashboard's numbers for the caller (an inspector's count only their groups' units), of
-    the campaign `campaign` (default the newest): each with `key`, `label`, `value`, `unit`,
-    `aggregate` and `records`, the API list whose `count` equals `value` for the same caller."""
+    the campaign `campaign` (default the newest), as of `as_of` (YYYY-MM-DD, default today, never
+    after it; before the campaign began everything is 0). `results`: the headline numbers, each
+    with `key`, `label`, `value`, `unit`, `aggregate` and `records`, the API list whose `count`
+    equals `value` for the same caller. `weeks` (reporting by week, the weeks whose deadline had
+    passed) and `scorecard` (per unit) give each cell the same way; `reports_due` counts weeks
+    owed, not records: its `records` lists the unit's reports of those weeks."""
 
     permission_classes = [permissions.IsAuthenticated, SeesDashboard]
 
-    @extend_schema(parameters=[OpenApiParameter("campaign", int)], responses={200: FiguresSerializer})
+    @extend_schema(
+        parameters=[OpenApiParameter("campaign", int), OpenApiParameter("as_of", str)],
+        responses={200: FiguresSerializer},
+    )
     def list(self, request):
         campaign = chosen_campaign(request, remember=False)
-        today = timezone.localdate()
+        as_of = as_of_day(parse_day(request.query_params.get("as_of")))
         if campaign is None:
-            return Response({"campaign": None, "as_of": today, "count": 0, "results": []})
-        rows = dashboard_rows(user=request.user, campaign=campaign, as_of=today)
-        results = [figure_json(request, row) for row in rows]
-        return Response({"campaign": campaign.pk, "as_of": today, "count": len(results), "results": results})
+            return Response({"campaign": None, "as_of": as_of, "count": 0, "results": []})
+        data = dashboard(user=request.user, campaign=campaign, today=as_of)
+        results = [figure_json(request, row) for row in data["headline"]]
+        weeks = [{"week": w["week"], "cells": _cells_json(request, w["cells"])} for w in data["weeks"]]
+        closures = [
+            {
+                "week": w["week"],
+                "value": w["n"],
+                "records": request.build_absolute_uri(w["records"]),
+                "url": request.build_absolute_uri(w["url"]),
+            }
+            for w in data["closure_weeks"]
+        ]
+        scorecard = [
+            {
+                "unit": row["unit_id"],
+                "unit_name": row["unit"],
+                "score": row["score"],
+                "rank": row["rank"],
+                "cells": _cells_json(request, row["cells"]),
+            }
+            for row in data["scorecard"]
+        ]
+        return Response(
+            {
+                "campaign": campaign.pk,
+                "as_of": as_of,
+                "count": len(results),
+                "results": results,
+                "weeks": weeks,
+                "closure_weeks": closures,
+                "scorecard": scorecard,
+                "formula": data["formula"],
+            }
+        )
+
+
+class ClosureSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Closure
+        fields = [
+            "id",
+            "measure",
+            "special_task",
+            "unit",
+            "unit_name",
+            "status",
+            "result_percent",
+            "due_on",
+            "late",
+            "requested_at",
+            "decided_at",
+            "reopened_at",
+        ]
+
+
+class ClosureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Closures of measures and special-rectification tasks, cut to the caller's units (the
+    dashboard's closure numbers list them). Filters: `as_of` (signed off by the day and not
+    reopened by then), `signed_off_in_week` (a day of the week), `unit`."""
+
+    serializer_class = ClosureSerializer
+    permission_classes = [permissions.IsAuthenticated, SeesDashboard]
+    list_filters = rect_selectors.LIST_FILTERS[Closure]
+    campaign_path = "unit__campaign"
+
+    def get_queryset(self):
+        rows = access.cut_to_units(Closure.objects.all(), self.request.user, path="unit")
+        return rows.select_related("unit").order_by("-decided_at", "-id")
 
 
 def register(router) -> None:
@@ -296,3 +386,4 @@ def register(router) -> None:
     router.register("summaries", SummaryViewSet, basename="summary")
     router.register("bulletins", BulletinViewSet, basename="bulletin")
     router.register("figures", FigureViewSet, basename="figure")
+    router.register("closures", ClosureViewSet, basename="closure")

@@ -367,7 +367,8 @@ def test_every_api_list_answers_for_the_campaign_asked(world, two, api_as, asked
             leaked.append(prefix)
         if basename in API_WITHOUT_CAMPAIGN:
             continue
-        if mine not in text and prefix not in ("campaigns", "summaries", "figures", "dashboard"):
+        # (no closure is signed off in these campaigns: `closures` is checked for leaks only)
+        if mine not in text and prefix not in ("campaigns", "summaries", "figures", "dashboard", "closures"):
             missing.append(prefix)
         results = response.json().get("results") if isinstance(response.json(), dict) else None
         if prefix == "campaigns":

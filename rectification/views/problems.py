@@ -167,6 +167,8 @@ def measure_list(request):
     form = forms.MeasureFilterForm(request.GET or None)
     campaign = chosen_campaign(request)
     filters = form.filters()
+    # The light is the list filters' (as of the day asked, today without one), not the selector's.
+    light = filters.pop("light")
     measures = selectors.measure_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
     figure_filters = selectors.LIST_FILTERS[Measure]
     narrowed = any(request.GET.get(name) for name in figure_filters.names())
@@ -181,7 +183,7 @@ def measure_list(request):
         )
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
     paginator = Paginator(measures, 30)
-    if campaign is not None and not narrowed and not any(filters.values()):
+    if campaign is not None and not narrowed and not light and not any(filters.values()):
         # Unfiltered, the list is exactly the measures the light counts just counted: reuse
         # their total rather than count every measure of the campaign again (bench/README.md).
         paginator.count = lights["total"]

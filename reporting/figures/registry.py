@@ -13,6 +13,7 @@ from campaign import selectors as campaign_selectors
 from campaign.models import InspectionGroup, Liaison, Unit
 from rectification import selectors as rect_selectors
 from rectification.models import (
+    Closure,
     Measure,
     PetitionCase,
     Problem,
@@ -22,7 +23,7 @@ from rectification.models import (
     TvSession,
     WorkTeam,
 )
-from reporting.figures.declaration import COUNT, DISTINCT, INDICATOR, SUM, Figure
+from reporting.figures.declaration import COUNT, DISTINCT, INDICATOR, SUM, WEEKS, Figure
 from reporting.models import Bulletin
 from reporting.selectors.summaries import BULLETIN_FILTERS
 from tasks.models import (
@@ -39,9 +40,11 @@ from tasks.models import (
     StudyActivity,
     TypicalCase,
     VolunteerTeam,
+    WeeklyProgress,
 )
 from tasks.selectors import records as record_selectors
 from tasks.selectors.keytasks import KEY_TASK_FILTERS
+from tasks.selectors.progress import REPORT_FILTERS
 
 
 def _unit(text: str):
@@ -301,4 +304,64 @@ DASHBOARD: list[Figure] = [
     _measures("measures_yellow", _("Yellow: behind"), light=Light.YELLOW),
     _measures("measures_green", _("Green: on track"), light=Light.GREEN),
     _measures("measures_closed", _("Closed"), light=Light.CLOSED),
-]
+    Figure(
+        "closures", "dashboard", _("Closures signed off"), ITEMS, COUNT, model=Closure,
+        list_filters=rect_selectors.LIST_FILTERS[Closure], html=("reporting-records", ("closures",)), api="closures/",
+    ),
+]  # fmt: skip
+
+
+# --- The dashboard's tables: one figure per week or per unit (values.dashboard_table_values) ---
+# Each cell links to the list of exactly its records; one GROUP BY per model computes a column
+# for every week or unit (`group`). The reports of a week or a unit are those submitted by the
+# day asked; the measures and closures, as they stood that day.
+
+REPORTS = _unit("reports")  # 份
+WEEKS_OWED = _unit("weeks")  # 周
+_week_reports = {
+    "model": WeeklyProgress, "list_filters": REPORT_FILTERS, "html": ("reporting-records", ("reports",)),
+    "api": "progress-reports/", "group": ("week", "week_start"),
+}  # fmt: skip
+_unit_reports = {**_week_reports, "group": ("unit", "unit_id")}
+_unit_measures = {
+    "model": Measure, "list_filters": rect_selectors.LIST_FILTERS[Measure],
+    "html": ("reporting-records", ("measures",)), "api": "measures/", "group": ("unit", "responsible_unit_id"),
+}  # fmt: skip
+_closures = {
+    "model": Closure, "list_filters": rect_selectors.LIST_FILTERS[Closure],
+    "html": ("reporting-records", ("closures",)), "api": "closures/",
+}  # fmt: skip
+_submitted = {"due_by": "{as_of}", "submitted_by": "{as_of}"}
+
+WEEK_FIGURES: list[Figure] = [
+    # every unit taking part on the day owes each week's report
+    Figure("week_reports_due", "dashboard", _("Due"), REPORTS, COUNT, model=Unit,
+           list_filters=campaign_selectors.LIST_FILTERS[Unit], html=("unit-list", ()), api="units/"),
+    Figure("week_reports_submitted", "dashboard", _("Submitted"), REPORTS, COUNT, **_week_reports,
+           filters={"week": "{week}", **_submitted}),
+    Figure("week_reports_on_time", "dashboard", _("On time"), REPORTS, COUNT, **_week_reports,
+           filters={"week": "{week}", **_submitted, "on_time": "1"}),
+    Figure("week_closures", "dashboard", _("Closures signed off"), ITEMS, COUNT, **_closures,
+           filters={"signed_off_in_week": "{week}"}, group=("week", "week:decided_at")),
+]  # fmt: skip
+
+SCORECARD: list[Figure] = [
+    # weeks, not records: the weeks whose deadline had passed; its lists show the unit's reports of them
+    Figure("reports_due", "dashboard", _("Reports due (weeks)"), WEEKS_OWED, WEEKS, **_unit_reports,
+           filters={"unit": "{unit}", "due_by": "{as_of}"}),
+    Figure("reports_submitted", "dashboard", _("Reports submitted"), REPORTS, COUNT, **_unit_reports,
+           filters={"unit": "{unit}", **_submitted}),
+    Figure("reports_on_time", "dashboard", _("Reports on time"), REPORTS, COUNT, **_unit_reports,
+           filters={"unit": "{unit}", **_submitted, "on_time": "1"}),
+    Figure("measures", "dashboard", _("Measures"), MEASURES, COUNT, **_unit_measures, filters={"unit": "{unit}"}),
+    Figure("measures_due", "dashboard", _("Measures due"), MEASURES, COUNT, **_unit_measures,
+           filters={"unit": "{unit}", "due_by": "{as_of}"}),
+    Figure("measures_on_time", "dashboard", _("Measures on time"), MEASURES, COUNT, **_unit_measures,
+           filters={"unit": "{unit}", "on_time_by": "{as_of}"}),
+    Figure("overdue", "dashboard", _("Overdue"), MEASURES, COUNT, **_unit_measures,
+           filters={"unit": "{unit}", "light": Light.RED}),
+    Figure("closures", "dashboard", _("Closures signed off"), ITEMS, COUNT, **_closures, filters={"unit": "{unit}"},
+           group=("unit", "unit_id")),
+    Figure("returns", "dashboard", _("Returns"), REPORTS, COUNT, **_unit_reports,
+           filters={"unit": "{unit}", "returned_by": "{as_of}"}),
+]  # fmt: skip

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext
 
 from campaign.models import Campaign
@@ -178,19 +178,124 @@ def figure_units(groups) -> dict[str, str]:
     return {row.key: str(row.unit) for _code, _label, rows in groups for row in rows}
 
 
-def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date) -> list[FigureRow]:
-    """The dashboard's numbers for `user`: each declaration's records among those the user may see
-    (an inspector's groups' units), in one aggregate; each links to the same list, which the API
-    and the pages cut to the same user."""
-    from rectification.selectors import measures_visible_to
+class Viewer:
+    """Who reads the dashboard, with the ids of the units they may see read once (None: every
+    unit). A literal list of ids lets PostgreSQL cut each figure's records to an inspector's few
+    units by index before it evaluates a light as of a past day, not after (bench/README.md)."""
 
-    visible = measures_visible_to(user).values("pk")
-    rows = DASHBOARD[0].list_filters.apply(DASHBOARD[0].model._default_manager.all(), {"campaign": str(campaign.pk)})
-    aggregates = {
-        figure.key: Count("pk", filter=Q(pk__in=figure.records(campaign, as_of).order_by().values("pk")))
-        for figure in DASHBOARD
-    }
-    values = rows.filter(pk__in=visible).order_by().aggregate(**aggregates)
+    def __init__(self, user):
+        from campaign.selectors import reads_everything, unit_ids_visible_to
+
+        self.user = user
+        self.unit_ids = None if reads_everything(user) else list(unit_ids_visible_to(user).values_list("id", flat=True))
+
+
+def _viewer(user) -> Viewer:
+    return user if isinstance(user, Viewer) else Viewer(user)
+
+
+def _visible(model, user) -> QuerySet:
+    """The rows of `model` the user may see, by the access policy of their own lists
+    (campaign.selectors.units_visible_to; weekly reports once submitted)."""
+    from campaign.models import Unit
+    from rectification.models import Closure, Measure
+    from tasks.models import WeeklyProgress
+    from tasks.selectors.progress import submitted_only
+
+    viewer = _viewer(user)
+    unit_path = {Measure: "responsible_unit_id", WeeklyProgress: "unit_id", Closure: "unit_id", Unit: "pk"}[model]
+    rows = model._default_manager.all()
+    if model is WeeklyProgress:
+        rows = rows.filter(submitted_only())  # the dashboard is never a liaison's: no drafts
+    if viewer.unit_ids is not None:
+        rows = rows.filter(**{f"{unit_path}__in": viewer.unit_ids})
+    return rows
+
+
+def visible_records(figure: Figure, *, user, campaign: Campaign, as_of: dt.date, **ids) -> QuerySet:
+    """The figure's records as of the day among those `user` may see: what its lists show them."""
+    return figure.records(campaign, as_of, among=_visible(figure.model, user), **ids)
+
+
+def visible_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt.date) -> dict:
+    """Each (ungrouped) figure's value for `user`: the figures of one model in one aggregate over
+    the rows of the campaign the user may see."""
+    values = {}
+    by_model: dict = {}
+    for figure in figures:
+        by_model.setdefault(figure.model, []).append(figure)
+    for model, batch in by_model.items():
+        visible = _visible(model, user)
+        if _past(as_of):
+            # As of a past day a light or a closure is read through correlated subqueries, which
+            # PostgreSQL may re-run per row inside FILTER (WHERE id IN …): count each on its own.
+            values.update({f.key: f.records(campaign, as_of, among=visible).order_by().count() for f in batch})
+            continue
+        rows = batch[0].list_filters.apply(visible, {"campaign": str(campaign.pk)})
+        # each figure's records among the visible ones: an inspector's few units, not the campaign's
+        aggregates = {
+            figure.key: Count(
+                "pk", filter=Q(pk__in=figure.records(campaign, as_of, among=visible).order_by().values("pk"))
+            )
+            for figure in batch
+        }
+        values.update(rows.order_by().aggregate(**aggregates))
+    return values
+
+
+def _past(day: dt.date) -> bool:
+    from django.utils import timezone
+
+    return day < timezone.localdate()
+
+
+def grouped_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt.date) -> dict[str, dict]:
+    """Each per-unit or per-week figure's value for every unit or week at once, {key: {id: value}},
+    for `user`: one GROUP BY per model and grouping (however many units), each figure an aggregate
+    over its own records (those its cells' lists show, without the cell's filter)."""
+    values: dict[str, dict] = {figure.key: {} for figure in figures}
+    families: dict = {}
+    for figure in figures:
+        families.setdefault((figure.model, figure.group[1]), []).append(figure)
+    for (model, column), batch in families.items():
+        visible = _visible(model, user)
+        weekly = column.startswith("week:")
+        group = TruncDate(column.removeprefix("week:")) if weekly else F(column)
+        if _past(as_of):  # each figure grouped on its own (see visible_values)
+            for figure in batch:
+                rows = figure.records(campaign, as_of, among=visible).annotate(cell=group)
+                for row in rows.values("cell").annotate(n=Count("pk")).order_by():
+                    cell = row["cell"]
+                    if cell is None:
+                        continue
+                    if weekly:
+                        cell = cell - dt.timedelta(days=cell.weekday())
+                    values[figure.key][cell] = values[figure.key].get(cell, 0) + row["n"]
+            continue
+        rows = batch[0].list_filters.apply(visible, {"campaign": str(campaign.pk)})
+        # each figure's records among the visible ones: an inspector's few units, not the campaign's
+        aggregates = {
+            figure.key: Count(
+                "pk", filter=Q(pk__in=figure.records(campaign, as_of, among=visible).order_by().values("pk"))
+            )
+            for figure in batch
+        }
+        for row in rows.annotate(cell=group).values("cell").annotate(**aggregates).order_by():
+            cell = row["cell"]
+            if cell is None:
+                continue
+            if weekly:  # the Monday of the day's week
+                cell = cell - dt.timedelta(days=cell.weekday())
+            for figure in batch:
+                values[figure.key][cell] = values[figure.key].get(cell, 0) + row[figure.key]
+    return values
+
+
+def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date) -> list[FigureRow]:
+    """The dashboard's headline numbers for `user`: each declaration's records among those the
+    user may see (an inspector's groups' units), one aggregate per model; each links to the same
+    list, which the API and the pages cut to the same user."""
+    values = visible_values(DASHBOARD, user=user, campaign=campaign, as_of=as_of)
     return [
         FigureRow(
             figure=figure,

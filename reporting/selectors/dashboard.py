@@ -1,27 +1,27 @@
-"""The dashboard: live figures from the source rows, cut to the units the viewer may see, in a
-fixed number of aggregate queries whatever the number of units and records."""
+"""The dashboard as of a day: the headline numbers, the reporting by week, the closures by week
+and the unit scorecard, each number a declaration of the figure registry
+(reporting/figures/registry.py: DASHBOARD, WEEK_FIGURES, SCORECARD) counted over the records the
+viewer may see, and each linking to the list (page and API) of exactly its records. A fixed
+number of aggregate queries whatever the number of units and records: one GROUP BY per model for
+a column of every unit or week."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import selectors as access
 from campaign.models import Campaign, Unit
-from rectification.models import Closure, Measure
-from rectification.selectors import light_q, measures_visible_to
-from reporting.figures.values import dashboard_rows
-from tasks.models import ReportTransition, WeeklyProgress
-from tasks.selectors.progress import reports_visible_to
-from tasks.weeks import campaign_weeks, deadline_for, rule_of
+from rectification.models import Measure
+from reporting.figures.registry import SCORECARD, WEEK_FIGURES
+from reporting.figures.values import Viewer, dashboard_rows, grouped_values, visible_records
+from tasks.selectors.progress import weeks_due_by
+from tasks.weeks import campaign_weeks
 
 Light = Measure.Light
 WEIGHTS = {"punctuality": 40, "on_time": 40, "returns": 20}
+CELL = "0CELL0"  # stands for a unit's or week's id in a link made once per column
 
 
 def formula() -> str:
@@ -38,45 +38,87 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def due_weeks(campaign: Campaign, today: dt.date | None = None) -> list[dt.date]:
-    """The campaign's weeks whose report deadline has passed (the scorecard's reports due)."""
-    today = today or timezone.localdate()
-    now = timezone.now()
-    rule = rule_of(campaign)
-    return [w for w in campaign_weeks(campaign, until=today) if deadline_for(campaign, w, rule) <= now]
+    """The campaign's weeks whose report deadline had passed by the day (the scorecard's reports due)."""
+    return weeks_due_by(campaign, today or timezone.localdate())
+
+
+def as_of_day(asked: dt.date | None) -> dt.date:
+    """The day the dashboard shows: the one asked, never after today (default today)."""
+    today = timezone.localdate()
+    return min(asked or today, today)
+
+
+class _Links:
+    """Each figure's page and API links for one campaign and day, built once per figure with a
+    stand-in for the cell and filled per unit or week (thousands of cells, one reverse() each)."""
+
+    def __init__(self, campaign: Campaign, as_of: dt.date):
+        self.campaign, self.as_of, self.made = campaign, as_of, {}
+
+    def __call__(self, figure, cell) -> tuple[str, str]:
+        if figure.key not in self.made:
+            ids = {figure.group[0]: CELL} if figure.group else {}
+            self.made[figure.key] = (
+                figure.html_url(self.campaign, self.as_of, **ids),
+                figure.api_url(self.campaign, self.as_of, **ids),
+            )
+        html, api = self.made[figure.key]
+        value = cell.isoformat() if isinstance(cell, dt.date) else str(cell)
+        return html.replace(CELL, value), api.replace(CELL, value)
+
+
+def _cells(figures, values: dict, links: _Links, cell) -> dict:
+    """{key: {"value", "url", "records", "label"}} for one unit or week."""
+    out = {}
+    for figure in figures:
+        url, records = links(figure, cell)
+        out[figure.key] = {"value": values[figure.key], "url": url, "records": records, "label": str(figure.label)}
+    return out
 
 
 def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
-    today = today or timezone.localdate()
-    units = list(
-        access.units_visible_to(user).filter(campaign=campaign, is_active=True).values("id", "name").order_by("name")
+    """Everything the dashboard shows, as of `today` (the day asked, never after the real today)."""
+    as_of = as_of_day(today)
+    viewer = Viewer(user)  # the units they may see, read once
+    links = _Links(campaign, as_of)
+    by_key = {figure.key: figure for figure in WEEK_FIGURES + SCORECARD}
+    grouped = grouped_values(
+        [f for f in WEEK_FIGURES + SCORECARD if f.group and f.aggregate != "weeks"],
+        user=viewer,
+        campaign=campaign,
+        as_of=as_of,
     )
-    weeks_due = due_weeks(campaign, today)
-    reports = reports_visible_to(user).filter(unit__campaign=campaign, unit__is_active=True)
-    submitted = ~Q(status=WeeklyProgress.Status.DRAFT)
+
+    # The units taking part on the day, of those the viewer may see: each owes a report a week.
+    owing = by_key["week_reports_due"]
+    units = list(
+        visible_records(owing, user=viewer, campaign=campaign, as_of=as_of).values("id", "name").order_by("name")
+    )
+    weeks_due = weeks_due_by(campaign, as_of) if as_of >= campaign.start_date else []
 
     # Reporting rate by week.
-    by_week = {
-        r["week_start"]: r
-        for r in reports.filter(week_start__in=weeks_due)
-        .values("week_start")
-        .annotate(submitted=Count("id", filter=submitted), on_time=Count("id", filter=submitted & Q(is_late=False)))
-        .order_by()
-    }
-    weeks = [
-        {
-            "week": w,
-            "due": len(units),
-            "submitted": by_week.get(w, {}).get("submitted", 0),
-            "on_time": by_week.get(w, {}).get("on_time", 0),
+    weeks = []
+    for week in weeks_due:
+        values = {
+            "week_reports_due": len(units),
+            "week_reports_submitted": grouped["week_reports_submitted"].get(week, 0),
+            "week_reports_on_time": grouped["week_reports_on_time"].get(week, 0),
         }
-        for w in weeks_due
-    ]
-    for w in weeks:
-        w["rate"] = round(100 * w["submitted"] / w["due"], 1) if w["due"] else 0
+        cells = _cells([by_key[key] for key in values], values, links, week)
+        due, submitted = values["week_reports_due"], values["week_reports_submitted"]
+        weeks.append(
+            {
+                "week": week,
+                "due": due,
+                "submitted": submitted,
+                "on_time": values["week_reports_on_time"],
+                "rate": round(100 * submitted / due, 1) if due else 0,
+                "cells": cells,
+            }
+        )
 
-    measures = measures_visible_to(user).filter(problem__campaign=campaign)
-    # The light counts are the registry's dashboard figures (reporting/figures/registry.py).
-    counted = {row.key: row for row in dashboard_rows(user=user, campaign=campaign, as_of=today)}
+    # The headline numbers: measures by light, closures signed off (registry DASHBOARD).
+    counted = {row.key: row for row in dashboard_rows(user=viewer, campaign=campaign, as_of=as_of)}
     lights = {
         "total": counted["measures"].value,
         **{light: counted[f"measures_{light}"].value for light in Light.values},
@@ -84,68 +126,25 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
     light_links = {light: counted[f"measures_{light}"].url for light in Light.values}
 
     # Closures signed off (measures and special-rectification tasks alike), by week.
-    closures = access.cut_to_units(
-        Closure.objects.filter(unit__campaign=campaign, status=Closure.Status.SIGNED_OFF),
-        user,
-        path="unit",
-    )
-    closure_days = closures.annotate(day=TruncDate("decided_at")).values("day").annotate(n=Count("id")).order_by()
-    closures_by_week: dict[dt.date, int] = defaultdict(int)
-    for row in closure_days:
-        closures_by_week[row["day"] - dt.timedelta(days=row["day"].weekday())] += row["n"]
-    closure_weeks = [{"week": w, "n": closures_by_week.get(w, 0)} for w in campaign_weeks(campaign, until=today)]
+    closing = by_key["week_closures"]
+    closure_weeks = []
+    if as_of >= campaign.start_date:
+        for week in campaign_weeks(campaign, until=as_of):
+            url, records = links(closing, week)
+            n = grouped["week_closures"].get(week, 0)
+            closure_weeks.append({"week": week, "n": n, "url": url, "records": records})
 
-    # Per unit: reports, returns, measures, closures.
-    per_report = {
-        r["unit_id"]: r
-        for r in reports.filter(week_start__in=weeks_due)
-        .values("unit_id")
-        .annotate(submitted=Count("id", filter=submitted), on_time=Count("id", filter=submitted & Q(is_late=False)))
-        .order_by()
-    }
-    returns = dict(
-        ReportTransition.objects.filter(action=ReportTransition.Action.RETURN, report__in=reports.values("id"))
-        .values("report__unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("report__unit_id", "n")
-    )
-    closed = Q(status=Measure.Status.CLOSED)
-    per_measure = {
-        m["responsible_unit_id"]: m
-        for m in measures.annotate(closed_day=TruncDate("closed_at"))
-        .values("responsible_unit_id")
-        .annotate(
-            total=Count("id"),
-            # on time is counted against the ORIGINAL deadline: an extension moves the work's
-            # deadline, not the measure's punctuality
-            due=Count("id", filter=closed | Q(original_deadline__lt=today)),
-            on_time=Count("id", filter=closed & Q(closed_day__lte=F("original_deadline"))),
-            overdue=Count("id", filter=light_q(Light.RED, today)),
-        )
-        .order_by()
-    }
-    per_closure = dict(closures.values("unit_id").annotate(n=Count("id")).order_by().values_list("unit_id", "n"))
+    # Per unit: reports, returns, measures, closures (registry SCORECARD).
     scorecard = []
     for unit in units:
-        r = per_report.get(unit["id"], {"submitted": 0, "on_time": 0})
-        m = per_measure.get(unit["id"], {"total": 0, "due": 0, "on_time": 0, "overdue": 0})
-        row = {
-            "unit_id": unit["id"],
-            "unit": unit["name"],
-            "reports_due": len(weeks_due),
-            "reports_submitted": r["submitted"],
-            "reports_on_time": r["on_time"],
-            "punctuality": _ratio(r["on_time"], len(weeks_due)),
-            "measures": m["total"],
-            "measures_due": m["due"],
-            "measures_on_time": m["on_time"],
-            "on_time": _ratio(m["on_time"], m["due"]),
-            "overdue": m["overdue"],
-            "closures": per_closure.get(unit["id"], 0),
-            "returns": returns.get(unit["id"], 0),
-        }
-        return_rate = min(row["returns"] / r["submitted"], 1) if r["submitted"] else 0
+        values = {key: grouped[key].get(unit["id"], 0) for key in grouped if by_key[key] in SCORECARD}
+        values["reports_due"] = len(weeks_due)
+        row = {"unit_id": unit["id"], "unit": unit["name"], **values}
+        row["cells"] = _cells(SCORECARD, values, links, unit["id"])
+        row["punctuality"] = _ratio(row["reports_on_time"], row["reports_due"])
+        row["on_time"] = _ratio(row["measures_on_time"], row["measures_due"])
+        submitted = row["reports_submitted"]
+        return_rate = min(row["returns"] / submitted, 1) if submitted else 0
         row["score"] = round(
             WEIGHTS["punctuality"] * (row["punctuality"] if row["punctuality"] is not None else 1)
             + WEIGHTS["on_time"] * (row["on_time"] if row["on_time"] is not None else 1)
@@ -158,13 +157,16 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         row["rank"] = place
     overdue_by_unit = sorted((row for row in scorecard if row["overdue"]), key=lambda row: -row["overdue"])[:15]
     return {
-        "today": today,
+        "today": as_of,
+        "as_of": as_of,
         "units": len(units),
         "weeks": weeks,
+        "headline": list(counted.values()),
         "lights": lights,
         "light_links": light_links,
         "closure_weeks": closure_weeks,
-        "closures_total": sum(closures_by_week.values()),
+        "closures_total": counted["closures"].value,
+        "closures_link": counted["closures"].url,
         "overdue_by_unit": overdue_by_unit,
         "scorecard": scorecard,
         "ranking": ranking,

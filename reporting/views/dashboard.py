@@ -3,21 +3,17 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Q
-from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from campaign import selectors as access
+from rectification import selectors as rect_selectors
 from rectification.models import Closure, Measure
 from rectification.selectors import CLOSURE_FILTERS, measure_list
 from reporting import exports
 from reporting.selectors.dashboard import dashboard as dashboard_data
-from reporting.selectors.dashboard import due_weeks
 from reporting.views.common import XLSX, campaign_or_404, download, parse_day
-from tasks.models import ReportTransition
 from tasks.selectors.progress import REPORT_FILTERS, reports_visible_to
 
 LIGHTS = [(light, Measure.Light(light).label) for light in ("green", "yellow", "red", "closed")]
@@ -32,10 +28,10 @@ def dashboard(request):
     if not _may_enter(request.user):
         raise PermissionDenied
     campaign = campaign_or_404(request)
-    data = dashboard_data(user=request.user, campaign=campaign)
+    data = dashboard_data(user=request.user, campaign=campaign, today=parse_day(request.GET.get("as_of")))
     if request.GET.get("export") == "xlsx":
         content = exports.scorecard_workbook(data["ranking"], data["formula"], data["weeks"])
-        return download(content, f"scorecard-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+        return download(content, f"scorecard-{data['as_of']:%Y%m%d}.xlsx", XLSX)
     charts = {
         "weeks": [w["week"].strftime("%m/%d") for w in data["weeks"]],
         "rates": [w["rate"] for w in data["weeks"]],
@@ -46,15 +42,11 @@ def dashboard(request):
         "overdue": [row["overdue"] for row in data["overdue_by_unit"]],
         "lightLabels": [str(label) for _value, label in LIGHTS],
     }
-    records = reverse("reporting-records", args=["measures"])
     links = {
-        "weeks": [f"{reverse('progress-grid')}?week={w['week']:%Y-%m-%d}" for w in data["weeks"]],
+        "weeks": [w["cells"]["week_reports_submitted"]["url"] for w in data["weeks"]],
         "lights": [data["light_links"][value] for value, _label in LIGHTS],
-        "closures": [
-            f"{reverse('reporting-records', args=['closures'])}?week={w['week']:%Y-%m-%d}"
-            for w in data["closure_weeks"]
-        ],
-        "overdue": [f"{records}?unit={row['unit_id']}&light=red" for row in data["overdue_by_unit"]],
+        "closures": [w["url"] for w in data["closure_weeks"]],
+        "overdue": [row["cells"]["overdue"]["url"] for row in data["overdue_by_unit"]],
     }
     return render(
         request,
@@ -67,6 +59,7 @@ def dashboard(request):
             "lights": list(zip(LIGHTS, charts["lights"], links["lights"], strict=True)),
             "weeks": list(zip(data["weeks"], links["weeks"], strict=True)),
             "is_office": access.is_office(request.user),
+            "today": timezone.localdate(),
         },
     )
 
@@ -76,7 +69,8 @@ RECORD_KINDS = ("reports", "measures", "closures")
 
 @login_required
 def records(request, kind: str):
-    """The records behind a dashboard number, cut by the same access policy as their own pages."""
+    """The records behind a dashboard number, cut by the same access policy as their own pages and
+    narrowed by their lists' filters (the same the figure registry counts with)."""
     if kind not in RECORD_KINDS:
         raise Http404
     if not _may_enter(request.user):
@@ -84,50 +78,32 @@ def records(request, kind: str):
     campaign = campaign_or_404(request)
     unit_id = request.GET.get("unit")
     unit_id = int(unit_id) if unit_id and unit_id.isdigit() else None
-    week = parse_day(request.GET.get("week"))
+    week = parse_day(request.GET.get("week") or request.GET.get("signed_off_in_week"))
+    params = request.GET.copy()
     if kind == "measures":
-        rows = measure_list(
-            user=request.user, campaign_id=campaign.pk, unit_id=unit_id, light=request.GET.get("light", "")
+        rows = rect_selectors.LIST_FILTERS[Measure].apply(
+            measure_list(user=request.user, campaign_id=campaign.pk), params
         )
-        closed = Q(status=Measure.Status.CLOSED)
-        if request.GET.get("due") == "1":  # the scorecard's measures due: deadline passed, or closed
-            rows = rows.filter(closed | Q(deadline__lt=timezone.localdate()))
-        if request.GET.get("on_time") == "1":  # closed by their deadline
-            rows = rows.annotate(closed_day=TruncDate("closed_at")).filter(closed, closed_day__lte=F("deadline"))
     elif kind == "closures":
+        base = access.cut_to_units(Closure.objects.filter(unit__campaign=campaign), request.user, path="unit")
         if request.GET.get("signed_from") or request.GET.get("signed_to"):
             # A roll-up cell: signed off in a period, reopened since or not (CLOSURE_FILTERS).
-            rows = CLOSURE_FILTERS.apply(Closure.objects.filter(unit__campaign=campaign), request.GET)
+            rows = CLOSURE_FILTERS.apply(base, request.GET)
         else:
-            rows = Closure.objects.filter(unit__campaign=campaign, status=Closure.Status.SIGNED_OFF)
-        rows = access.cut_to_units(rows, request.user, path="unit").select_related(
-            "measure__problem", "special_task__team", "unit", "decided_by"
+            # A dashboard number: the closures standing on the day asked (today by default).
+            if "as_of" not in params:
+                params["as_of"] = timezone.localdate().isoformat()
+            if "week" in params and "signed_off_in_week" not in params:
+                params["signed_off_in_week"] = params["week"]
+            rows = rect_selectors.LIST_FILTERS[Closure].apply(base, params)
+        rows = rows.select_related("measure__problem", "special_task__team", "unit", "decided_by").order_by(
+            "-decided_at"
         )
-        if unit_id:
-            rows = rows.filter(unit_id=unit_id)
-        if week:
-            start = timezone.make_aware(timezone.datetime.combine(week, timezone.datetime.min.time()))
-            rows = rows.filter(decided_at__gte=start, decided_at__lt=start + timezone.timedelta(days=7))
-        rows = rows.order_by("-decided_at")
     else:
-        rows = reports_visible_to(request.user).filter(unit__campaign=campaign).select_related("unit")
-        if unit_id:
-            rows = rows.filter(unit_id=unit_id)
-        if week:
-            rows = rows.filter(week_start=week)
-        if request.GET.get("returned") == "1":
-            rows = rows.filter(
-                pk__in=ReportTransition.objects.filter(action=ReportTransition.Action.RETURN).values("report_id")
-            )
+        rows = REPORT_FILTERS.apply(reports_visible_to(request.user).filter(unit__campaign=campaign), params)
         if request.GET.get("late") == "1":
             rows = rows.filter(is_late=True)
-        if request.GET.get("due") == "1":  # the weeks whose deadline has passed, as the scorecard counts
-            rows = rows.filter(week_start__in=due_weeks(campaign))
-        if request.GET.get("on_time") == "1":
-            rows = rows.filter(is_late=False)
-        # A roll-up cell's filters: the weeks due in a period, the status as of its end.
-        rows = REPORT_FILTERS.apply(rows, request.GET)
-        rows = rows.exclude(status="draft").order_by("-week_start", "unit__name")
+        rows = rows.exclude(status="draft").select_related("unit").order_by("-week_start", "unit__name")
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -135,5 +111,13 @@ def records(request, kind: str):
     return render(
         request,
         "reporting/records.html",
-        {"kind": kind, "page": page, "query": query.urlencode(), "unit": unit, "week": week},
+        {
+            "kind": kind,
+            "page": page,
+            "query": query.urlencode(),
+            "unit": unit,
+            "week": week,
+            "as_of": parse_day(request.GET.get("as_of")),
+            "total": None,
+        },
     )

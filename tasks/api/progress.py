@@ -136,10 +136,12 @@ class CommentSerializer(serializers.Serializer):
 class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Weekly progress reports. POST opens (creates) a unit's draft for a week; PATCH saves
     the draft with optimistic locking; `submit/`, `return/`, `accept/` move it; `attachments/`
-    uploads evidence. Filters: `unit`, `week`, `status`, `late`."""
+    uploads evidence. Filters: `unit`, `week`, `status`, `late`, and those of the dashboard's
+    numbers (tasks.selectors.progress.REPORT_FILTERS): `as_of`, `due_by`, `submitted_by`,
+    `returned_by` (days), `on_time=1`."""
 
     serializer_class = ReportSerializer
-    list_filters = REPORT_FILTERS  # the roll-up columns' weeks, status as of a day, unit
+    list_filters = REPORT_FILTERS  # the roll-up columns' and the dashboard's filters
 
     def get_queryset(self):
         reports = reports_visible_to(self.request.user).select_related("unit")

@@ -227,12 +227,57 @@ def _status_now(reports: QuerySet, _value=None) -> QuerySet:
     return reports.annotate(status_then=F("status"))
 
 
+# --- The filters that show exactly the reports behind a dashboard number ------------------------
+
+
+def weeks_due_by(campaign, day: dt.date) -> list[dt.date]:
+    """The campaign's weeks whose report deadline had passed by the end of `day` (and by now):
+    the weeks a unit owed a report on that day."""
+    cut = min(day_end(day), timezone.now())
+    rule = weeks.rule_of(campaign)
+    return [w for w in weeks.campaign_weeks(campaign, until=day) if weeks.deadline_for(campaign, w, rule) <= cut]
+
+
+def reports_due_by(rows: QuerySet, day: dt.date) -> QuerySet:
+    """`due_by=`: the reports of the weeks whose deadline had passed by the end of the day (and by
+    now), by the deadline each report carries (its week's, set from the rule when it was opened)."""
+    return rows.filter(deadline__lte=min(day_end(day), timezone.now()))
+
+
+def reports_submitted_by(rows: QuerySet, day: dt.date) -> QuerySet:
+    """`submitted_by=`: first submitted by the end of the day (a return since does not undo it)."""
+    return rows.filter(first_submitted_at__lt=day_end(day))
+
+
+def reports_returned_by(rows: QuerySet, day: dt.date) -> QuerySet:
+    """`returned_by=`: sent back to the unit at least once by the end of the day."""
+    returned = ReportTransition.objects.filter(action=ReportTransition.Action.RETURN, at__lt=day_end(day))
+    return rows.filter(pk__in=returned.values("report_id"))
+
+
+def _in_week(rows: QuerySet, value: str) -> QuerySet:
+    """`week=`: the reports of the week holding that day (YYYY-MM-DD) or ISO week (2026-W48)."""
+    week = weeks.parse_week(value)
+    return rows.filter(week_start=week) if week else rows
+
+
 REPORT_FILTERS = ListFilters(
     # As of a day: the reports submitted by its end, each in the status it then had.
     as_of=Where(lambda day: ~Q(status_then=WeeklyProgress.Status.DRAFT), prepare=reports_then),
-    days={"week_from": on_or_after("week_start"), "week_to": on_or_before("week_start")},
+    days={
+        "week_from": on_or_after("week_start"),
+        "week_to": on_or_before("week_start"),
+        # the dashboard's numbers (reporting/figures/registry.py)
+        "due_by": reports_due_by,
+        "submitted_by": reports_submitted_by,
+        "returned_by": reports_returned_by,
+    },
     flags={"late": Where(lambda _v: Q(is_late=True)), "on_time": Where(lambda _v: Q(is_late=False))},
     # The status on the `as_of` day (without one: now).
-    choices={"unit": by_id("unit"), "status_then": Where(lambda value: Q(status_then=value), prepare=_status_now)},
+    choices={
+        "unit": by_id("unit"),
+        "status_then": Where(lambda value: Q(status_then=value), prepare=_status_now),
+        "week": _in_week,
+    },
     campaign_path="unit__campaign",
 )

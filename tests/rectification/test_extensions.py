@@ -144,8 +144,8 @@ def test_page_refuses_a_liaisons_extension_after_the_deadline_in_chinese(world, 
 
 
 def test_dashboard_counts_on_time_against_the_original_deadline(world, make_measure):
-    measure = make_measure()
-    with time_machine.travel(BEFORE, tick=False):
+    with time_machine.travel(BEFORE, tick=False):  # the dashboard counts as of its day what existed then
+        measure = make_measure()
         _extend(world, measure, dt.date(2026, 11, 30))
     with time_machine.travel(AFTER, tick=False):
         services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=100)

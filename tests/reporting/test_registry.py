@@ -166,6 +166,13 @@ def test_each_scorecard_cell_opens_a_list_of_exactly_its_records(
     page = client.get("/reporting/").content.decode()
     cells = re.findall(r'<a href="([^"]+)" data-cell="(\w+)">(\d+)</a>', page)
     unit_a = [(url, key, n) for url, key, n in cells if f"unit={world.unit_a.pk}&" in html.unescape(url)]
-    assert {key: int(n) for _url, key, n in unit_a} == {"reports_on_time": 1, "measures_on_time": 1, "measures_due": 3}
+    assert {key: int(n) for _url, key, n in unit_a} == {
+        "reports_on_time": 1,
+        "measures_on_time": 1,
+        "measures_due": 3,
+        "overdue": 1,
+        "closures": 2,
+        "returns": 0,
+    }
     for url, key, n in unit_a:
         assert _page_number(client, html.unescape(url), "data-count") == int(n), key
