@@ -120,6 +120,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
     if _db["NAME"] and _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Each session: room to hash a figure's ids (`id IN (subquery)` inside an aggregate's FILTER;
+    # with the default 4 MB PostgreSQL re-runs the subquery per row and the figures page took over
+    # a minute at 10,000 units instead of 1.5 s), and no JIT, whose compiling of the roll-ups' and
+    # figures' long conditions costs seconds to save milliseconds (bench/README.md).
+    _db.setdefault("OPTIONS", {})["options"] = (
+        f"-c work_mem={env_str('DB_WORK_MEM', '64MB')} -c jit=off " + _db.get("OPTIONS", {}).get("options", "")
+    ).strip()
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

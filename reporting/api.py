@@ -345,7 +345,7 @@ class DashboardViewSet(viewsets.ViewSet):
         )
 
 
-class ClosureSerializer(serializers.ModelSerializer):
+class ClosureListSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -371,7 +371,7 @@ class ClosureViewSet(viewsets.ReadOnlyModelViewSet):
     dashboard's closure numbers list them). Filters: `as_of` (signed off by the day and not
     reopened by then), `signed_off_in_week` (a day of the week), `unit`."""
 
-    serializer_class = ClosureSerializer
+    serializer_class = ClosureListSerializer
     permission_classes = [permissions.IsAuthenticated, SeesDashboard]
     list_filters = rect_selectors.LIST_FILTERS[Closure]
     campaign_path = "unit__campaign"
