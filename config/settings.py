@@ -267,7 +267,14 @@ if PRODUCTION and not REDIS_URL:
         "REDIS_URL must be set when APP_ENV=production: the rate limits and the login lockout need a shared cache"
     )
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Redis down: nothing cached, no server error (config/cache.py).
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
