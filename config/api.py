@@ -4,6 +4,7 @@ people can act on (README, "API": every error is JSON with a `detail` or per-fie
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
@@ -112,4 +113,8 @@ def exception_handler(exc, context):
         exc = Conflict()
     elif isinstance(exc, DATABASE_ERRORS):
         return unavailable_response(context["request"]._request)
+    elif isinstance(exc, Http404):
+        # Django's "No Measure matches the given query." is English whatever the language asked
+        # (and names the model): the caller gets DRF's own translated "Not found." instead.
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

@@ -289,3 +289,11 @@ def test_deleting_a_unit_that_has_records_is_a_409_saying_what_to_do(world, api_
     response = api_as(world.office).delete(f"/api/v1/units/{world.unit_c.pk}/")
     assert assert_json_error(response, 409)["detail"]
     assert world.unit_c.__class__.objects.filter(pk=world.unit_c.pk).exists()
+
+
+def test_a_missing_record_is_not_found_in_the_callers_language_without_naming_the_model(world, api_as):
+    response = api_as(world.office).get("/api/v1/measures/99999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "未找到。" and "Measure" not in response.content.decode()
+    english = api_as(world.office).get("/api/v1/measures/99999999/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "Not found."
