@@ -37,11 +37,6 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def due_weeks(campaign: Campaign, today: dt.date | None = None) -> list[dt.date]:
-    """The campaign's weeks whose report deadline had passed by the day (the scorecard's reports due)."""
-    return weeks_due_by(campaign, today or timezone.localdate())
-
-
 def as_of_day(asked: dt.date | None) -> dt.date:
     """The day the dashboard shows: the one asked, never after today (default today)."""
     today = timezone.localdate()

@@ -101,8 +101,6 @@ def records(request, kind: str):
         )
     else:
         rows = REPORT_FILTERS.apply(reports_visible_to(request.user).filter(unit__campaign=campaign), params)
-        if request.GET.get("late") == "1":
-            rows = rows.filter(is_late=True)
         rows = rows.exclude(status="draft").select_related("unit").order_by("-week_start", "unit__name")
     query = request.GET.copy()
     query.pop("page", None)
