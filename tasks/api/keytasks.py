@@ -1,6 +1,7 @@
 """The key-task list over HTTP: everyone reads what they may see; the office edits."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 
@@ -34,7 +35,11 @@ class KeyTaskSerializer(serializers.ModelSerializer):
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), required=False, help_text="Default: the campaign the request is about."
     )
-    work_line = serializers.SlugRelatedField(slug_field="code", queryset=WorkLine.objects.all())
+    work_line = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=WorkLine.objects.all(),
+        error_messages={"does_not_exist": gettext_lazy("There is no work line with the code “{value}”.")},
+    )
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     cooperating_units = CooperatingUnitsField(required=False)
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
