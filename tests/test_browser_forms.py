@@ -32,9 +32,14 @@ def _pattern(path: str) -> str:
 
 
 def _pages_with_date_boxes(username: str, limit: int = 400) -> list[str]:
-    """One URL per kind of page that shows a date box, found by following the links a person
-    of `username` sees from their home page (server side, quickly: the browser then opens only
-    these)."""
+    """One URL per kind of page that shows a date box (see `_pages_of`)."""
+    return _pages_of(username, limit=limit, having=DATE_BOX)
+
+
+def _pages_of(username: str, *, limit: int = 400, having: str = "") -> list[str]:
+    """One URL per kind of page a person of `username` reaches by following links from their
+    home page (server side, quickly: the browser then opens only these); with `having`, only
+    the pages whose HTML holds it."""
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(User.objects.get(username=username))
     seen, found, queue = set(), {}, deque(["/"])
@@ -48,7 +53,7 @@ def _pages_with_date_boxes(username: str, limit: int = 400) -> list[str]:
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
-        if DATE_BOX in html:
+        if having in html:
             found.setdefault(kind, path)
         for href in HREF.findall(html):
             href = href.replace("&amp;", "&")
@@ -130,3 +135,43 @@ def test_an_invited_liaison_logs_in_first_and_submits_the_weekly_report_on_a_pho
     assert "/edit/" not in phone.url
     liaison.refresh_from_db()
     assert liaison.check_password("Fgw-Report#2026")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _phone_faults(page) -> list[str]:
+    """What a phone reader would trip on: a page wider than the phone (a table may scroll inside
+    its own box), and a button so narrow its words stand one character a line."""
+    return page.evaluate(
+        """(width) => {
+            const faults = [];
+            if (document.documentElement.scrollWidth > width) faults.push('wider than the phone');
+            for (const b of document.querySelectorAll('button, a[role=button], input[type=submit]')) {
+                const r = b.getBoundingClientRect(), text = (b.innerText || b.value || '').trim();
+                if (!r.width || text.length < 2) continue;
+                const size = parseFloat(getComputedStyle(b).fontSize);
+                if (r.width < 1.9 * size) faults.push('narrow button: ' + text);
+            }
+            return faults;
+        }""",
+        PHONE["width"],
+    )
+
+
+def test_every_page_of_a_liaison_and_of_the_public_fits_a_phone(demo_site, chromium):  # noqa: F811
+    pages = _pages_of("liaison")
+    assert len(pages) >= 10, pages
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    public = context.new_page()
+    faults = []
+    for path in ("/report/", "/report/status/"):
+        public.goto(demo_site + path)
+        faults += [(path, fault) for fault in _phone_faults(public)]
+    page = context.new_page()
+    log_in(page, demo_site, "liaison")
+    for path in pages:
+        page.goto(demo_site + path)
+        assert not page.is_visible("nav.mainnav"), path  # the menu is folded behind one button
+        faults += [(path, fault) for fault in _phone_faults(page)]
+    assert faults == []
