@@ -22,11 +22,15 @@ class RosterImporter(Importer):
         "rows": _("Rows"),
         "units_created": _("Units to create"),
         "units_updated": _("Units to update"),
+        "units_unchanged": _("Units unchanged"),
         "liaisons": _("Liaisons"),
         "accounts_created": _("New accounts"),
         "liaisons_moved": _("Liaisons moving unit"),
         "coverage": _("Coverage rows"),
     }
+
+    def read_columns(self) -> dict[str, tuple[str, ...]]:
+        return roster.import_columns()
 
     def check_rows(self, *, campaign: Campaign, rows: list[dict], check: Check) -> None:
         roster.check_roster(campaign=campaign, rows=rows, check=check)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaign import xlsx
 from campaign.models import Campaign, InspectionGroup, Liaison, Unit, User
@@ -91,7 +93,18 @@ def check_roster(*, campaign: Campaign, rows: list[dict], check) -> None:
     check.rows = rows
     error = check.error
 
-    existing_units = {u.name: u for u in Unit.objects.filter(campaign=campaign).only("id", "name", "parent_id")}
+    existing_units = {
+        u.name: u for u in Unit.objects.filter(campaign=campaign).select_related("parent", "coverage__group")
+    }
+    kinds = dict(KIND_ALIASES)
+    for language in ("zh-hans", "en"):  # the kind as the unit export writes it, in either language
+        with translation.override(language):
+            kinds.update({str(label).lower(): value for value, label in Unit.Kind.choices})
+    current_liaisons: dict[int, set[str]] = {}
+    for unit_id, username in (
+        Liaison.objects.current().filter(unit__campaign=campaign).values_list("unit_id", "user__username")
+    ):
+        current_liaisons.setdefault(unit_id, set()).add(username)
     groups = {g.name: g for g in InspectionGroup.objects.filter(campaign=campaign)}
     usernames = {p["username"] for row in rows for p in row_liaisons(row) if p["username"]}
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
@@ -112,7 +125,7 @@ def check_roster(*, campaign: Campaign, rows: list[dict], check) -> None:
         if name in seen_names:
             error(row, "name", _("The unit appears twice (also on row %(row)d).") % {"row": seen_names[name]})
         seen_names.setdefault(name, row["row"])
-        kind = KIND_ALIASES.get(row.get("kind", "").lower()) or KIND_ALIASES.get(row.get("kind", ""))
+        kind = kinds.get(row.get("kind", "").lower()) or kinds.get(row.get("kind", ""))
         if not kind:
             error(
                 row,
@@ -209,18 +222,60 @@ def check_roster(*, campaign: Campaign, rows: list[dict], check) -> None:
             current = chain_parent.get(current)
 
     new_units = [name for name in seen_names if name not in existing_units]
+    unchanged = 0
+    for row in rows:
+        unit = existing_units.get(row.get("name"))
+        if unit is not None and not _unit_changes(unit, row, current_liaisons.get(unit.pk, set())):
+            row["unchanged"] = True
+            unchanged += 1
     new_accounts = [u for u in seen_usernames if u not in users]
     listed_in = {p["username"]: row.get("name") for row in rows for p in row_liaisons(row) if p["username"]}
     moved = [u for u, unit in liaison_units.items() if listed_in.get(u) != unit]
     check.summary = {
         "rows": len(rows),
         "units_created": len(new_units),
-        "units_updated": len(seen_names) - len(new_units),
+        "units_updated": len(seen_names) - len(new_units) - unchanged,
+        "units_unchanged": unchanged,
         "liaisons": len(seen_usernames),
         "accounts_created": len(new_accounts),
         "liaisons_moved": len(moved),
         "coverage": sum(1 for row in rows if row.get("group")),
     }
+
+
+def _unit_changes(unit: Unit, row: dict, liaisons: set[str]) -> bool:
+    """Whether applying the row would change the unit (an exported unit list imported back
+    changes nothing)."""
+    coverage = getattr(unit, "coverage", None)
+    people = {p["username"] for p in row_liaisons(row)}
+    return (
+        unit.kind != row.get("kind")
+        or unit.batch != row.get("batch")
+        or (unit.parent.name if unit.parent_id else "") != row.get("parent", "")
+        or bool(row.get("group") and (coverage is None or coverage.group.name != row["group"]))
+        or bool(people and people != liaisons)
+    )
+
+
+def import_columns() -> dict[str, tuple[str, ...]]:
+    """The headers the import accepts: its own, and the unit export's (campaign/exports.py) in
+    either language, so an exported unit list imports back unchanged."""
+    export = {
+        "name": gettext_lazy("Unit"),
+        "kind": gettext_lazy("Kind"),
+        "parent": gettext_lazy("Parent unit"),
+        "batch": gettext_lazy("Batch"),
+        "group": gettext_lazy("Inspection group"),
+    }
+    columns = {}
+    for key, aliases in COLUMNS.items():
+        names = list(aliases)
+        if key in export:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names.append(str(export[key]))
+        columns[key] = tuple(dict.fromkeys(names))
+    return columns
 
 
 def roster_template() -> bytes:

@@ -229,10 +229,13 @@ def coverage_set(*, group: InspectionGroup, units: list[Unit], by: User) -> None
 def roster_rows_apply(*, campaign: Campaign, rows: list[dict], progress=None) -> None:
     """Write checked roster rows (roster.check_roster): units created or updated by name, their
     parents, coverage and liaisons; a liaison the row no longer lists has their duty ended.
-    Called inside the import's transaction."""
+    A row that would change nothing is not written (no new history). Called inside the
+    import's transaction."""
     units = {u.name: u for u in Unit.objects.select_for_update().filter(campaign=campaign)}
     groups = {g.name: g for g in InspectionGroup.objects.filter(campaign=campaign)}
     for row in rows:
+        if row.get("unchanged"):
+            continue
         unit = units.get(row["name"])
         if unit is None:
             unit = Unit(campaign=campaign, name=row["name"])
@@ -243,6 +246,8 @@ def roster_rows_apply(*, campaign: Campaign, rows: list[dict], progress=None) ->
     for done, row in enumerate(rows, start=1):
         if progress is not None:
             progress(done)
+        if row.get("unchanged"):
+            continue
         unit = units[row["name"]]
         parent = units.get(row.get("parent")) if row.get("parent") else None
         if unit.parent_id != (parent.pk if parent else None):

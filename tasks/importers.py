@@ -54,6 +54,9 @@ class IndicatorValueImporter(Importer):
         "unchanged": _("Values already there"),
     }
 
+    def read_columns(self) -> dict[str, tuple[str, ...]]:
+        return development.import_columns()  # the indicator list's export too
+
     def check_rows(self, *, campaign: Campaign, rows: list[dict], check: Check) -> None:
         development.indicator_value_rows_check(campaign=campaign, rows=rows, check=check)
 

@@ -8,8 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaign import xlsx
 from campaign.models import Campaign, User
@@ -81,6 +82,25 @@ IMPORT_COLUMNS = {
     "value": ("数值", "value", "Value"),
     "source": ("来源", "source", "Source"),
 }
+# The indicator list's export (tasks/views/records.py) read back as values: its latest value of
+# each indicator, in either language, so an exported list imports back unchanged.
+EXPORT_HEADERS = {
+    "key": gettext_lazy("Indicator"),
+    "period_end": gettext_lazy("Period ending"),
+    "value": gettext_lazy("Latest value"),
+}
+
+
+def import_columns() -> dict[str, tuple[str, ...]]:
+    columns = {}
+    for key, aliases in IMPORT_COLUMNS.items():
+        names = list(aliases)
+        if key in EXPORT_HEADERS:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names.append(str(EXPORT_HEADERS[key]))
+        columns[key] = tuple(dict.fromkeys(names))
+    return columns
 
 
 def indicator_value_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
@@ -132,17 +152,16 @@ def indicator_value_rows_check(*, campaign: Campaign, rows: list[dict], check) -
             seen.setdefault((indicator.pk, period_end), row["row"])
         if len(check.errors) > bad:
             continue
-        source = row.get("source", "") or indicator.source
         old = stored.get((indicator.pk, period_end))
+        # No source in the file: a value already there keeps its own, a new one takes the usual
+        source = row.get("source", "") or (old.source if old is not None else indicator.source)
         if old is None:
             created += 1
         elif old.value == value and old.source == source:
             unchanged += 1
         else:
             updated += 1
-        check.rows.append(
-            {"indicator": indicator, "period_end": period_end, "value": value, "source": row.get("source", "")}
-        )
+        check.rows.append({"indicator": indicator, "period_end": period_end, "value": value, "source": source})
     check.summary = {"rows": len(check.rows), "created": created, "updated": updated, "unchanged": unchanged}
 
 
