@@ -216,6 +216,10 @@ def import_apply(*, batch_id: int) -> ImportBatch:
 
     try:
         with transaction.atomic():
+            # Held to the end: a second delivery of the job waits here, then finds it applied.
+            locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+            if locked is None or locked.status != ImportBatch.Status.APPLYING:
+                return locked or batch
             with batch.file.open("rb") as stored:
                 data = stored.read()
             check = check_file(kind=batch.kind, campaign=batch.campaign, data=data)

@@ -365,3 +365,25 @@ def test_a_roster_imported_twice_changes_nothing_the_second_time(world):
     batch = run(world, "roster", data)
     assert batch.summary["units_unchanged"] == 3 and batch.summary["units_updated"] == 0
     assert (records("roster"), list(User.objects.order_by("pk").values("username", "full_name", "phone"))) == before
+
+
+def test_the_import_pages_cost_the_same_queries_for_many_rows_and_imports(world, browser_as):
+    client = browser_as(world.office)
+
+    def queries(url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = upload(world, "roster", sheet(ROSTER_HEADER, [["", "部委", "", "x", "", "", "", ""]]))
+    start_few, detail_few = queries("/imports/roster/"), queries(f"/imports/{few.pk}/")
+    bad = [[f"单位{n}", "部委", "", "x", "第九组", "", "", ""] for n in range(200)]
+    many = upload(world, "roster", sheet(ROSTER_HEADER, bad))
+    for _n in range(12):
+        upload(world, "roster", sheet(ROSTER_HEADER, bad[:3]))
+    assert len(many.errors) >= 400
+    assert queries("/imports/roster/") == start_few
+    assert queries(f"/imports/{many.pk}/") == detail_few
