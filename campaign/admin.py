@@ -7,12 +7,12 @@ from campaign.admin_guard import GuardedAdmin
 from campaign.models import (
     Campaign,
     Coverage,
+    ImportBatch,
     InspectionGroup,
     Liaison,
     Notification,
     OutboxMessage,
     Phase,
-    RosterImport,
     Unit,
     User,
     WorkLine,
@@ -103,10 +103,11 @@ class InspectionGroupAdmin(GuardedAdmin):
     inlines = [CoverageInline]
 
 
-@admin.register(RosterImport)
-class RosterImportAdmin(admin.ModelAdmin):
-    list_display = ["filename", "status", "created_by", "created_at", "finished_at"]
-    readonly_fields = [f.name for f in RosterImport._meta.fields]
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["filename", "kind", "status", "row_count", "created_by", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
 
     def has_add_permission(self, request):
         return False

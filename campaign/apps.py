@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CampaignConfig(AppConfig):
     name = "campaign"
     verbose_name = _("Campaign structure")
+
+    def ready(self):
+        from campaign import importers  # noqa: F401 - registers the roster import

@@ -180,5 +180,7 @@ class LiaisonAssignForm(forms.Form):
         return user
 
 
-class RosterUploadForm(forms.Form):
-    file = SpreadsheetField(label=_("Roster file (.xlsx)"))
+class ImportUploadForm(forms.Form):
+    """The one upload of every import (campaign/imports.py)."""
+
+    file = SpreadsheetField(label=_("Spreadsheet (.xlsx)"))

@@ -1,5 +1,7 @@
 """The campaign, its units, its people and who covers whom."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -346,39 +348,62 @@ class Coverage(models.Model):
         return f"{self.group} → {self.unit}"
 
 
-class RosterImport(models.Model):
-    """An uploaded roster: checked in a dry run, then applied whole by a worker or not at all."""
+def import_file_path(instance: "ImportBatch", filename: str) -> str:
+    # The stored name is ours (the person's file name is kept in `filename`): no path tricks.
+    return f"imports/{instance.kind}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet of any kind of import (campaign/imports.py): the file kept in
+    MEDIA, checked with every bad row listed (nothing written), confirmed by the office, then
+    applied whole by a worker or not at all."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Roster")
+        PROBLEMS = "problems", _("Problem list")
+        KEY_TASKS = "key_tasks", _("Key-task list")
+        INDICATOR_VALUES = "indicator_values", _("Indicator values")
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
         INVALID = "invalid", _("Has errors")
-        VALIDATED = "validated", _("Checked, waiting for confirmation")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
         QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Importing")
+        APPLYING = "applying", _("Importing")
         APPLIED = "applied", _("Imported")
         FAILED = "failed", _("Failed")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="roster_imports")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to=import_file_path, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
-    rows = models.JSONField(default=list, help_text="Parsed rows, as checked in the dry run.")
-    errors = models.JSONField(default=list)
-    summary = models.JSONField(default=dict)
+    row_count = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0, help_text="Rows applied when the import last reported.")
+    errors = models.JSONField(default=list, help_text="Every bad row: row number, column, message.")
+    summary = models.JSONField(default=dict, help_text="What applying does: counts of records created, updated…")
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("roster import")
-        verbose_name_plural = _("roster imports")
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["campaign", "kind", "-created_at"], name="import_recent_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=F("row_count")), name="import_progress_within_rows"),
+            models.CheckConstraint(condition=~Q(status="applied") | Q(errors=[]), name="import_applied_has_no_errors"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
 
     @property
     def is_pending(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.QUEUED, self.Status.APPLYING)
 
 
 class Notification(models.Model):

@@ -22,7 +22,6 @@ from campaign.models import (
     InspectionGroup,
     Liaison,
     Notification,
-    RosterImport,
     Unit,
     User,
 )
@@ -224,91 +223,19 @@ def coverage_set(*, group: InspectionGroup, units: list[Unit], by: User) -> None
         Coverage.objects.update_or_create(unit=unit, defaults={"group": group})
 
 
-# --- Roster import -------------------------------------------------------------------
+# --- Roster import (applied by the import pipeline, campaign/imports.py) -------------------
 
 
-def roster_import_check(*, campaign: Campaign, by: User, filename: str, data: bytes) -> RosterImport:
-    """The dry run: read and check the file, store what was read and every error.
-    Nothing in the campaign changes here."""
-    require_office(by, _("import rosters"))
-    record = RosterImport(campaign=campaign, created_by=by, filename=filename[:255])
-    try:
-        rows = roster.parse_roster(data)
-    except roster.RosterFileError as exc:
-        record.status = RosterImport.Status.INVALID
-        record.errors = [{"row": None, "unit": "", "message": str(exc)}]
-        record.save()
-        return record
-    check = roster.check_roster(campaign=campaign, rows=rows)
-    record.rows = rows
-    record.errors = check.errors
-    record.summary = check.summary
-    record.status = RosterImport.Status.VALIDATED if check.ok else RosterImport.Status.INVALID
-    record.save()
-    return record
-
-
-@transaction.atomic
-def roster_import_confirm(*, roster_import: RosterImport, by: User) -> RosterImport:
-    """The office confirms a clean dry run; a worker applies it after this commits."""
-    require_office(by, _("import rosters"))
-    record = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
-    if record.status not in (RosterImport.Status.VALIDATED, RosterImport.Status.FAILED) or record.errors:
-        raise ValidationError(_("Only a checked roster without errors can be imported."))
-    record.status = RosterImport.Status.QUEUED
-    record.save(update_fields=["status"])
-    # Recorded with the change, sent from the record: a broker outage delays it, never loses it.
-    outbox_enqueue(task="campaign.tasks.apply_roster_import", import_id=record.pk)
-    return record
-
-
-def roster_import_apply(*, import_id: int) -> RosterImport:
-    """Apply a confirmed roster whole, or write nothing and say why.
-
-    The rows are checked again against the database as it is now (it may have changed
-    since the dry run). Safe to run twice: an applied import is left as it is."""
-    with transaction.atomic():
-        record = RosterImport.objects.select_for_update().get(pk=import_id)
-        if record.status not in (RosterImport.Status.QUEUED, RosterImport.Status.RUNNING):
-            return record
-        record.status = RosterImport.Status.RUNNING
-        record.save(update_fields=["status"])
-    try:
-        with transaction.atomic():
-            check = roster.check_roster(campaign=record.campaign, rows=record.rows)
-            if not check.ok:
-                raise _RosterRejected(check.errors)
-            _apply_rows(campaign=record.campaign, rows=check.rows)
-            record.status = RosterImport.Status.APPLIED
-            record.summary = check.summary
-            record.finished_at = timezone.now()
-            record.message = ""
-            record.save(update_fields=["status", "summary", "finished_at", "message"])
-    except _RosterRejected as exc:
-        record.status = RosterImport.Status.FAILED
-        record.errors = exc.errors
-        record.message = _("The roster no longer fits the campaign; nothing was imported.")
-        record.finished_at = timezone.now()
-        record.save(update_fields=["status", "errors", "message", "finished_at"])
-    except Exception as exc:
-        record.status = RosterImport.Status.FAILED
-        record.message = _("The import failed and nothing was written: %(error)s") % {"error": exc}
-        record.finished_at = timezone.now()
-        record.save(update_fields=["status", "message", "finished_at"])
-        raise
-    return record
-
-
-class _RosterRejected(Exception):
-    def __init__(self, errors: list[dict]):
-        super().__init__("roster rejected")
-        self.errors = errors
-
-
-def _apply_rows(*, campaign: Campaign, rows: list[dict]) -> None:
+def roster_rows_apply(*, campaign: Campaign, rows: list[dict], progress=None) -> None:
+    """Write checked roster rows (roster.check_roster): units created or updated by name, their
+    parents, coverage and liaisons; a liaison the row no longer lists has their duty ended.
+    A row that would change nothing is not written (no new history). Called inside the
+    import's transaction."""
     units = {u.name: u for u in Unit.objects.select_for_update().filter(campaign=campaign)}
     groups = {g.name: g for g in InspectionGroup.objects.filter(campaign=campaign)}
     for row in rows:
+        if row.get("unchanged"):
+            continue
         unit = units.get(row["name"])
         if unit is None:
             unit = Unit(campaign=campaign, name=row["name"])
@@ -316,7 +243,11 @@ def _apply_rows(*, campaign: Campaign, rows: list[dict]) -> None:
         unit.kind = row["kind"]
         unit.batch = row["batch"]
         unit.save()
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done)
+        if row.get("unchanged"):
+            continue
         unit = units[row["name"]]
         parent = units.get(row.get("parent")) if row.get("parent") else None
         if unit.parent_id != (parent.pk if parent else None):

@@ -2,12 +2,19 @@
 
 from celery import shared_task
 
-from campaign import outbox, services
+from campaign import imports, outbox, services
+
+
+@shared_task(name="campaign.tasks.apply_import", acks_late=True, reject_on_worker_lost=True)
+def apply_import(batch_id: int) -> str:
+    """Apply a confirmed import whole, or nothing (campaign/imports.py); safe to run twice."""
+    return imports.import_apply(batch_id=batch_id).status
 
 
 @shared_task(name="campaign.tasks.apply_roster_import", acks_late=True, reject_on_worker_lost=True)
 def apply_roster_import(import_id: int) -> str:
-    return services.roster_import_apply(import_id=import_id).status
+    """A roster import queued before there was one pipeline (an outbox row may still name it)."""
+    return imports.import_apply(batch_id=import_id).status
 
 
 @shared_task(name="campaign.tasks.clear_expired_sessions")

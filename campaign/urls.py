@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign import views, views_invitations
+from campaign import views, views_imports, views_invitations
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,11 +12,13 @@ urlpatterns = [
     path("liaisons/", views.liaison_list, name="liaison-list"),
     path("liaisons/<int:pk>/end/", views.liaison_end, name="liaison-end"),
     path("inspection-groups/", views.inspection_groups, name="inspection-groups"),
-    path("roster/", views.roster_import, name="roster-import"),
+    path("roster/", views_imports.import_start, {"kind": "roster"}, name="roster-import"),
     path("invitations/", views_invitations.invitation_list, name="invitations"),
-    path("roster/template.xlsx", views.roster_template, name="roster-template"),
-    path("roster/<int:pk>/", views.roster_import_detail, name="roster-import-detail"),
-    path("roster/<int:pk>/confirm/", views.roster_import_confirm, name="roster-import-confirm"),
+    path("roster/template.xlsx", views_imports.import_template, {"kind": "roster"}, name="roster-template"),
+    path("imports/<int:pk>/", views_imports.import_detail, name="import-detail"),
+    path("imports/<slug:kind>/", views_imports.import_start, name="import-start"),
+    path("imports/<slug:kind>/template.xlsx", views_imports.import_template, name="import-template"),
+    path("imports/<int:pk>/confirm/", views_imports.import_confirm, name="import-confirm"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),

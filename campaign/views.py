@@ -12,12 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign import choice, exports, roster, selectors, services
+from campaign import choice, exports, selectors, services
 from campaign.exports import download
 from campaign.forms import (
     LiaisonAssignForm,
     LiaisonEndForm,
-    RosterUploadForm,
     UnitContactForm,
     UnitFilterForm,
     UnitOfficeForm,
@@ -25,7 +24,7 @@ from campaign.forms import (
 from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.listpages import list_context
-from campaign.models import InspectionGroup, Liaison, RosterImport, Unit, User
+from campaign.models import InspectionGroup, Liaison, Unit, User
 
 
 def _office_only(user) -> None:
@@ -232,51 +231,6 @@ def inspection_groups(request):
     return render(
         request, "campaign/inspection_groups.html", {"groups": groups, "as_of": parse_day(request.GET.get("as_of"))}
     )
-
-
-@login_required
-def roster_import(request):
-    """Upload a roster; the dry run runs at once and shows every bad row."""
-    _office_only(request.user)
-    campaign = choice.chosen_campaign(request)
-    if campaign is None:
-        messages.error(request, _("Create a campaign in the admin first."))
-        return redirect("home")
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        record = services.roster_import_check(
-            campaign=campaign, by=request.user, filename=upload.name, data=upload.read()
-        )
-        return redirect("roster-import-detail", pk=record.pk)
-    recent = RosterImport.objects.filter(campaign=campaign).select_related("created_by")[:10]
-    return render(request, "campaign/roster_import.html", {"form": form, "recent": recent, "campaign": campaign})
-
-
-@login_required
-def roster_template(request):
-    _office_only(request.user)
-    return download(roster.roster_template(), "roster-template.xlsx")
-
-
-@login_required
-def roster_import_detail(request, pk: int):
-    _office_only(request.user)
-    record = get_object_or_404(RosterImport.objects.select_related("created_by", "campaign"), pk=pk)
-    template = "campaign/_roster_status.html" if request.htmx else "campaign/roster_import_detail.html"
-    return render(request, template, {"record": record})
-
-
-@login_required
-@require_POST
-def roster_import_confirm(request, pk: int):
-    _office_only(request.user)
-    record = get_object_or_404(RosterImport, pk=pk)
-    try:
-        services.roster_import_confirm(roster_import=record, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("roster-import-detail", pk=record.pk)
 
 
 @login_required

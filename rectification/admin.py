@@ -106,7 +106,6 @@ for model in (
 
 for model in (
     models.DispatchRound,
-    models.ProblemImport,
     models.PublicReport,
     models.PublicReportAttachment,
     models.TvSession,

@@ -7,6 +7,7 @@ class RectificationConfig(AppConfig):
     verbose_name = _("Rectification")
 
     def ready(self):
+        from rectification import importers  # noqa: F401 - registers the problem-list import
         from rectification.services import versions
 
         versions.connect()

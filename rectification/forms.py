@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.dates import default_start_day
-from campaign.forms import SpreadsheetField
 from campaign.selectors import units_visible_to
 from campaign.text import LONG_TEXT
 from campaign.widgets import DateInput
@@ -256,10 +255,6 @@ class ExtensionForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         max_length=LONG_TEXT, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-
-
-class UploadForm(forms.Form):
-    file = SpreadsheetField(label=_("Problem list (.xlsx)"))
 
 
 class PublicReportForm(ServiceErrorsMixin, forms.Form):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from campaign import views_imports
 from rectification.views import creation, lists, problems, public, special
 
 urlpatterns = [
@@ -29,9 +30,13 @@ urlpatterns = [
     ),
     path("rectification/review/", problems.review, name="rect-review"),
     path("rectification/evidence/<int:pk>/", problems.evidence_download, name="rect-evidence"),
-    path("rectification/import/", problems.problem_import, name="rect-import"),
-    path("rectification/import/template.xlsx", problems.problem_import_template, name="rect-import-template"),
-    path("rectification/import/<int:pk>/", problems.problem_import_detail, name="rect-import-detail"),
+    path("rectification/import/", views_imports.import_start, {"kind": "problems"}, name="rect-import"),
+    path(
+        "rectification/import/template.xlsx",
+        views_imports.import_template,
+        {"kind": "problems"},
+        name="rect-import-template",
+    ),
     # Around the problem list.
     path("rectification/reports/", public.report_list, name="rect-report-list"),
     path("rectification/reports/<int:pk>/", public.report_detail, name="rect-report-detail"),

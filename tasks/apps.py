@@ -7,6 +7,7 @@ class TasksConfig(AppConfig):
     verbose_name = _("Key tasks and records")
 
     def ready(self):
+        from tasks import importers  # noqa: F401 - registers the key-task and indicator-value imports
         from tasks.services import versions
 
         versions.connect()

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.dates import default_start_day
-from campaign.forms import SpreadsheetField
 from campaign.models import Unit, WorkLine
 from campaign.widgets import DateInput
 from tasks.models import KeyTask, ProgressItem
@@ -63,10 +62,6 @@ class KeyTaskForm(forms.ModelForm):
 
     def clean_assigned_on(self):
         return self.cleaned_data.get("assigned_on") or self.default_assigned_on
-
-
-class ImportForm(forms.Form):
-    file = SpreadsheetField(label=_("Key-task list (.xlsx)"))
 
 
 class ReturnForm(forms.Form):

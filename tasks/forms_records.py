@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
 from campaign.dates import default_start_day
-from campaign.forms import SpreadsheetField, UnitField
+from campaign.forms import UnitField
 from campaign.models import InspectionGroup, Liaison, Unit, User
 from campaign.text import LONG_TEXT
 from campaign.widgets import DateInput
@@ -335,10 +335,6 @@ class InstitutionDocumentForm(RecordForm):
 class IssueForm(forms.Form):
     issued_on = forms.DateField(label=_("Issued on"), widget=DATE)
     doc_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
-
-
-class ValueImportForm(forms.Form):
-    file = SpreadsheetField(label=_("Indicator values (.xlsx)"))
 
 
 class RecordFilterForm(forms.Form):

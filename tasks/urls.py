@@ -1,12 +1,13 @@
 from django.urls import path
 
+from campaign import views_imports
 from tasks.views import keytasks, progress
 
 urlpatterns = [
     path("key-tasks/", keytasks.key_task_list, name="key-task-list"),
     path("key-tasks/new/", keytasks.key_task_edit, name="key-task-new"),
-    path("key-tasks/import/", keytasks.key_task_import, name="key-task-import"),
-    path("key-tasks/template.xlsx", keytasks.key_task_template, name="key-task-template"),
+    path("key-tasks/import/", views_imports.import_start, {"kind": "key_tasks"}, name="key-task-import"),
+    path("key-tasks/template.xlsx", views_imports.import_template, {"kind": "key_tasks"}, name="key-task-template"),
     path("key-tasks/<int:pk>/", keytasks.key_task_detail, name="key-task-detail"),
     path("key-tasks/<int:pk>/edit/", keytasks.key_task_edit, name="key-task-edit"),
     path("key-tasks/<int:pk>/delete/", keytasks.key_task_delete, name="key-task-delete"),

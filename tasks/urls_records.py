@@ -1,5 +1,6 @@
 from django.urls import path
 
+from campaign import views_imports
 from tasks.views import co_building, records
 from tasks.views import record_actions as actions
 
@@ -15,8 +16,18 @@ urlpatterns = [
     path("records/measures/<int:pk>/follow-up/", actions.measure_follow_up, name="measure-follow-up"),
     path("records/documents/<int:pk>/issue/", actions.document_issue, name="document-issue"),
     path("records/volunteers/<int:pk>/project/", actions.volunteer_project, name="volunteer-project"),
-    path("records/indicators/import/", actions.indicator_import, name="indicator-import"),
-    path("records/indicators/template.xlsx", actions.indicator_template, name="indicator-template"),
+    path(
+        "records/indicators/import/",
+        views_imports.import_start,
+        {"kind": "indicator_values"},
+        name="indicator-import",
+    ),
+    path(
+        "records/indicators/template.xlsx",
+        views_imports.import_template,
+        {"kind": "indicator_values"},
+        name="indicator-template",
+    ),
     path("records/indicators/<int:pk>/value/", actions.indicator_value, name="indicator-value"),
     path("records/co-building/", co_building.co_building_list, name="co-building-list"),
     path("records/<slug:slug>/", records.record_list, name="record-list"),

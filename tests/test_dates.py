@@ -12,6 +12,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from campaign import imports
 from campaign.models import WorkLine
 from campaign.xlsx import template_workbook
 from rectification.models import PetitionCase
@@ -19,6 +20,7 @@ from rectification.services import public as petitions
 from rectification.services import special
 from tasks.models import KeyTask
 from tasks.services import development, institutions, keytasks, research, study
+from tests.import_support import run
 
 TODAY = dt.date(2026, 11, 30)
 NOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -100,12 +102,11 @@ def test_the_key_task_import_refuses_a_late_deadline_and_a_negative_target(world
         example=[1, "宣讲活动", "理论学习", world.unit_a.name, "", "2099-12-31", "", "场", "-3"],
         widths=[6, 20, 10, 10, 10, 12, 10, 8, 8],
     )
-    check = keytasks.keytask_import_check(campaign=world.campaign, data=data)
-    messages = " ".join(e["message"] for e in check.errors)
+    batch = run(world, "key_tasks", data)
+    messages = " ".join(e["message"] for e in batch.errors)
     assert "活动于2027-02-28结束" in messages and "不能为负数" in messages
-    with pytest.raises(ValidationError):
-        keytasks.keytask_import_apply(campaign=world.campaign, by=world.office, data=data)
-    assert not KeyTask.objects.exists()
+    assert {e["column"] for e in batch.errors} == {"完成时限", "目标值"}
+    assert batch.status == "invalid" and not KeyTask.objects.exists()
 
 
 def test_the_key_task_import_updates_through_the_service_and_is_in_the_history(world):
@@ -116,7 +117,7 @@ def test_the_key_task_import_updates_through_the_service_and_is_in_the_history(w
         example=[1, "举办专题读书班（调整）", "理论学习", world.unit_b.name, "", "2027-01-31", "", "", ""],
         widths=[6, 20, 10, 10, 10, 12, 10, 8, 8],
     )
-    keytasks.keytask_import_apply(campaign=world.campaign, by=world.office, data=data)
+    assert run(world, "key_tasks", data).status == "applied"
     task.refresh_from_db()
     assert (task.title, task.lead_unit, task.deadline) == ("举办专题读书班（调整）", world.unit_b, dt.date(2027, 1, 31))
     assert task.history.count() == 2
@@ -162,7 +163,7 @@ def test_an_indicator_value_import_reports_the_out_of_range_row(world, satisfact
         example=["satisfaction_rate", "2026-11-20", "197", ""],
         widths=[10, 10, 10, 10],
     )
-    check = development.indicator_values_check(campaign=world.campaign, data=data)
+    check = imports.check_file(kind="indicator_values", campaign=world.campaign, data=data)
     assert check.errors and "0到100之间" in check.errors[0]["message"]
 
 

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook
 
-from campaign import xlsx
+from campaign import imports, xlsx
 from campaign.forms import SpreadsheetField
-from rectification.models import Problem, ProblemImport
-from rectification.services import ledger
+from campaign.models import ImportBatch
+from rectification.models import Problem
 
 HEADER = ["问题编号", "层级", "单位", "问题"]
 COLUMNS = {"code": ("Code", "问题编号"), "unit": ("Unit", "单位"), "title": ("Problem", "问题")}
@@ -164,7 +164,7 @@ def test_a_50_mb_problem_list_upload_writes_nothing(world, browser_as):
     response = client.post("/rectification/import/", {"file": upload})
     assert response.status_code == 200
     assert "50.0" in response.content.decode()
-    assert not ProblemImport.objects.exists()
+    assert not ImportBatch.objects.exists()
 
 
 def test_the_cell_bomb_on_the_problem_import_page_answers_a_short_page_and_imports_nothing(
@@ -176,8 +176,8 @@ def test_the_cell_bomb_on_the_problem_import_page_answers_a_short_page_and_impor
     assert time.perf_counter() - started < 5
     assert response.status_code == 200
     assert len(response.content) < 200_000
-    record = ProblemImport.objects.get()
-    assert record.status == ProblemImport.Status.INVALID and record.rows == []
+    record = ImportBatch.objects.get()
+    assert record.status == ImportBatch.Status.INVALID and record.row_count == 0
     assert not Problem.objects.exists()
 
 
@@ -193,7 +193,9 @@ def test_a_plain_sheet_still_reads_with_its_row_numbers():
 def test_the_problem_import_refuses_an_over_long_cell_and_writes_no_rows(world, settings):
     settings.SPREADSHEET_MAX_CELL_CHARS = 100
     data = plain_xlsx([["A1", "单位", "市发展改革委", "长" * 500]])
-    record = ledger.problem_import_check(by=world.office, campaign=world.campaign, filename="p.xlsx", data=data)
-    assert record.status == ProblemImport.Status.INVALID
-    assert record.rows == [] and len(record.errors) == 1
+    record = imports.import_upload(
+        kind="problems", campaign=world.campaign, by=world.office, filename="p.xlsx", data=data
+    )
+    assert record.status == ImportBatch.Status.INVALID
+    assert record.row_count == 0 and len(record.errors) == 1
     assert "长" * 500 not in record.errors[0]["message"]

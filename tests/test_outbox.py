@@ -209,5 +209,5 @@ def test_every_job_the_code_records_names_a_registered_task():
         for path in (root / app).rglob("*.py")
         for name in re.findall(r'outbox_enqueue\(\s*task="([^"]+)"', path.read_text())
     }
-    assert {"tasks.tasks.flag_similar_reports", "campaign.tasks.apply_roster_import"} <= named
+    assert {"tasks.tasks.flag_similar_reports", "campaign.tasks.apply_import"} <= named
     assert named - set(celery_app.tasks) == set()

@@ -1,5 +1,6 @@
-"""The roster import: a dry run that writes nothing, every bad row reported with its row
-number and reason, and nothing written unless the whole file is good."""
+"""The roster import (one kind of the import pipeline): a check that writes nothing, every bad
+row reported with its row number, column and reason, and nothing written unless the whole file
+is good."""
 
 from io import BytesIO
 
@@ -7,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from campaign import services
-from campaign.models import Coverage, Liaison, RosterImport, Unit, User
+from campaign import imports
+from campaign.models import Coverage, ImportBatch, Liaison, Unit, User
 
 HEADER = [
     "单位名称",
@@ -43,8 +44,15 @@ GOOD_ROWS = [
 ]
 
 
-def check(world, data: bytes) -> RosterImport:
-    return services.roster_import_check(campaign=world.campaign, by=world.office, filename="名册.xlsx", data=data)
+def check(world, data: bytes) -> ImportBatch:
+    return imports.import_upload(
+        kind="roster", campaign=world.campaign, by=world.office, filename="名册.xlsx", data=data
+    )
+
+
+def apply(world, record: ImportBatch) -> ImportBatch:
+    imports.import_confirm(batch=record, by=world.office)
+    return imports.import_apply(batch_id=record.pk)
 
 
 def snapshot():
@@ -54,7 +62,7 @@ def snapshot():
 def test_dry_run_of_a_good_roster_counts_what_it_would_do_and_writes_nothing(world):
     before = snapshot()
     record = check(world, xlsx(GOOD_ROWS))
-    assert record.status == RosterImport.Status.VALIDATED
+    assert record.status == ImportBatch.Status.CHECKED
     assert record.errors == []
     assert record.summary["units_created"] == 3
     assert record.summary["accounts_created"] == 4
@@ -63,11 +71,9 @@ def test_dry_run_of_a_good_roster_counts_what_it_would_do_and_writes_nothing(wor
 
 def test_applying_a_good_roster_creates_units_liaisons_and_coverage(world):
     record = check(world, xlsx(GOOD_ROWS))
-    record.status = RosterImport.Status.QUEUED
-    record.save()
-    services.roster_import_apply(import_id=record.pk)
-    record.refresh_from_db()
-    assert record.status == RosterImport.Status.APPLIED
+    record = apply(world, record)
+    assert record.status == ImportBatch.Status.APPLIED
+    assert (record.row_count, record.progress) == (3, 3)
     nanhu = Unit.objects.get(campaign=world.campaign, name="南湖区")
     assert nanhu.kind == "district" and nanhu.batch == 2
     assert set(nanhu.liaisons.values_list("user__username", flat=True)) == {"sunli", "lijun"}
@@ -93,14 +99,17 @@ def test_every_bad_row_is_reported_with_its_row_number_and_nothing_is_written(wo
     ]
     before = snapshot()
     record = check(world, xlsx(rows))
-    assert record.status == RosterImport.Status.INVALID
+    assert record.status == ImportBatch.Status.INVALID
     rows_with_errors = {e["row"] for e in record.errors}
     assert rows_with_errors == {3, 4, 5, 6, 7, 8, 9, 10, 11}
+    columns = {(e["row"], e["column"]) for e in record.errors}
+    assert {(3, "单位名称"), (4, "单位类型"), (6, "上级单位"), (7, "批次"), (8, "巡回指导组")} <= columns
+    assert (10, "联络员1账号") in columns and (11, "联络员2账号") in columns
     messages = " ".join(e["message"] for e in record.errors)
     assert "部委" in messages and "第九巡回指导组" in messages and "不存在的单位" in messages
     assert snapshot() == before
     with pytest.raises(Exception):  # noqa: B017 - the service refuses to queue a file with errors
-        services.roster_import_confirm(roster_import=record, by=world.office)
+        imports.import_confirm(batch=record, by=world.office)
     assert snapshot() == before
 
 
@@ -110,20 +119,20 @@ def test_parent_loop_in_the_file_is_an_error(world):
         ["乙单位", "市直机关", "甲单位", 1, "", "", "", "", "", "", ""],
     ]
     record = check(world, xlsx(rows))
-    assert record.status == RosterImport.Status.INVALID
+    assert record.status == ImportBatch.Status.INVALID
     assert any("loop" in e["message"] or "循环" in e["message"] for e in record.errors)
 
 
 def test_a_file_that_is_not_xlsx_is_refused_with_a_message(world):
     record = check(world, "unit,kind\n市审计局,市直机关\n".encode())
-    assert record.status == RosterImport.Status.INVALID
+    assert record.status == ImportBatch.Status.INVALID
     assert record.errors[0]["row"] is None
     assert ".xlsx" in record.errors[0]["message"]
 
 
 def test_a_header_without_the_required_columns_is_refused(world):
     record = check(world, xlsx([["市审计局"]], header=["名称"]))
-    assert record.status == RosterImport.Status.INVALID
+    assert record.status == ImportBatch.Status.INVALID
     assert "单位名称" in record.errors[0]["message"]
 
 
@@ -133,11 +142,9 @@ def test_roster_lists_replace_a_units_liaisons_and_move_a_person(world):
         ["中山区", "区市", "", 1, "", "原联络员", "liaison_a", "", "", "", ""],
     ]
     record = check(world, xlsx(rows))
-    assert record.status == RosterImport.Status.VALIDATED, record.errors
+    assert record.status == ImportBatch.Status.CHECKED, record.errors
     assert record.summary["liaisons_moved"] == 1
-    record.status = RosterImport.Status.QUEUED
-    record.save()
-    services.roster_import_apply(import_id=record.pk)
+    apply(world, record)
     assert list(world.unit_a.liaisons.current().values_list("user__username", flat=True)) == ["newcomer"]
     assert list(world.unit_b.liaisons.current().values_list("user__username", flat=True)) == ["liaison_a"]
     # The duties the roster replaced are ended, not deleted: earlier days' figures keep them.
@@ -148,23 +155,18 @@ def test_roster_lists_replace_a_units_liaisons_and_move_a_person(world):
 def test_apply_rechecks_and_writes_nothing_when_the_campaign_changed(world):
     record = check(world, xlsx(GOOD_ROWS))
     world.group_b.delete()  # the file names 第二巡回指导组, which is now gone
-    record.status = RosterImport.Status.QUEUED
-    record.save()
     before = snapshot()
-    services.roster_import_apply(import_id=record.pk)
-    record.refresh_from_db()
-    assert record.status == RosterImport.Status.FAILED
+    record = apply(world, record)
+    assert record.status == ImportBatch.Status.FAILED
     assert any("第二巡回指导组" in e["message"] for e in record.errors)
     assert snapshot() == before
 
 
 def test_applying_twice_changes_nothing_the_second_time(world):
     record = check(world, xlsx(GOOD_ROWS))
-    record.status = RosterImport.Status.QUEUED
-    record.save()
-    services.roster_import_apply(import_id=record.pk)
+    apply(world, record)
     after_first = snapshot()
-    services.roster_import_apply(import_id=record.pk)
+    imports.import_apply(batch_id=record.pk)
     assert snapshot() == after_first
 
 
@@ -172,21 +174,28 @@ def test_office_uploads_checks_and_confirms_from_the_browser(world, browser_as, 
     client = browser_as(world.office)
     upload = SimpleUploadedFile("名册.xlsx", xlsx(GOOD_ROWS))
     response = client.post("/roster/", {"file": upload})
-    record = RosterImport.objects.get()
-    assert response.status_code == 302 and response.url == f"/roster/{record.pk}/"
+    record = ImportBatch.objects.get()
+    assert response.status_code == 302 and response.url == f"/imports/{record.pk}/"
+    assert record.kind == "roster" and record.file.name.startswith("imports/roster/")
     assert "市审计局" not in set(Unit.objects.values_list("name", flat=True))
+    page = client.get(response.url).content.decode()
+    assert "拟新增单位" in page
     with django_capture_on_commit_callbacks() as callbacks:
-        client.post(f"/roster/{record.pk}/confirm/")
+        client.post(f"/imports/{record.pk}/confirm/")
     assert len(callbacks) == 1
     record.refresh_from_db()
-    assert record.status == RosterImport.Status.QUEUED
+    assert record.status == ImportBatch.Status.QUEUED
+    assert 'hx-trigger="every 2s"' in client.get(response.url).content.decode()  # the page follows the worker
+    imports.import_apply(batch_id=record.pk)
+    assert "市审计局" in set(Unit.objects.values_list("name", flat=True))
+    assert "已导入" in client.get(response.url).content.decode()
 
 
 def test_upload_of_a_wrong_file_type_is_refused_on_the_form(world, browser_as):
     response = browser_as(world.office).post("/roster/", {"file": SimpleUploadedFile("名册.csv", b"a,b")})
     assert response.status_code == 200
     assert ".xlsx" in response.content.decode()
-    assert not RosterImport.objects.exists()
+    assert not ImportBatch.objects.exists()
 
 
 def test_roster_template_downloads_as_a_workbook_with_the_header(world, browser_as):

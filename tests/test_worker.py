@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from campaign import services
-from campaign.models import RosterImport, Unit
+from campaign import imports
+from campaign.models import ImportBatch, Unit
 from config.celery import app as celery_app
 from tests.test_roster_import import GOOD_ROWS, xlsx
 
@@ -33,7 +33,10 @@ def worker_queue():
     queue = f"test-{uuid.uuid4().hex[:8]}"
     default_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
-    env = dict(os.environ, DATABASE_URL=database_url_of_test_db())
+    from django.conf import settings
+
+    # The worker reads uploaded files (imports) from this test's MEDIA_ROOT.
+    env = dict(os.environ, DATABASE_URL=database_url_of_test_db(), MEDIA_ROOT=str(settings.MEDIA_ROOT))
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -70,16 +73,16 @@ def worker_queue():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_applies_a_confirmed_roster(world, worker_queue):
-    record = services.roster_import_check(
-        campaign=world.campaign, by=world.office, filename="名册.xlsx", data=xlsx(GOOD_ROWS)
+    record = imports.import_upload(
+        kind="roster", campaign=world.campaign, by=world.office, filename="名册.xlsx", data=xlsx(GOOD_ROWS)
     )
-    assert record.status == RosterImport.Status.VALIDATED
-    services.roster_import_confirm(roster_import=record, by=world.office)
+    assert record.status == ImportBatch.Status.CHECKED
+    imports.import_confirm(batch=record, by=world.office)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         record.refresh_from_db()
-        if record.status in (RosterImport.Status.APPLIED, RosterImport.Status.FAILED):
+        if record.status in (ImportBatch.Status.APPLIED, ImportBatch.Status.FAILED):
             break
         time.sleep(0.5)
-    assert record.status == RosterImport.Status.APPLIED, record.message
+    assert record.status == ImportBatch.Status.APPLIED, record.message
     assert Unit.objects.filter(campaign=world.campaign, name="南湖区").exists()

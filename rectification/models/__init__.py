@@ -9,7 +9,6 @@ from rectification.models.measures import (
     Measure,
     MeasureProgress,
     Problem,
-    ProblemImport,
 )
 from rectification.models.public import PetitionCase, PublicReport, PublicReportAttachment, TvQuestion, TvSession
 from rectification.models.special import (
@@ -35,7 +34,6 @@ __all__ = [
     "MeasureProgress",
     "PetitionCase",
     "Problem",
-    "ProblemImport",
     "PublicReport",
     "PublicReportAttachment",
     "SiteVisit",

@@ -497,30 +497,3 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} · {self.new_deadline}"
-
-
-class ProblemImport(models.Model):
-    """An uploaded problem list: checked in a dry run, then applied whole or not at all."""
-
-    class Status(models.TextChoices):
-        INVALID = "invalid", _("Has errors")
-        VALIDATED = "validated", _("Checked, waiting for confirmation")
-        APPLIED = "applied", _("Imported")
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="problem_imports")
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    filename = models.CharField(max_length=255)
-    status = models.CharField(max_length=20, choices=Status.choices)
-    rows = models.JSONField(default=list)
-    errors = models.JSONField(default=list)
-    summary = models.JSONField(default=dict)
-    history = HistoricalRecords(excluded_fields=["rows"])
-
-    class Meta:
-        verbose_name = _("problem-list import")
-        verbose_name_plural = _("problem-list imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
 from campaign.exports import styled_sheet
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
-from campaign.xlsx import SheetError, read_sheet, workbook_bytes
-from rectification.models import Measure, Problem, ProblemImport
+from campaign.xlsx import workbook_bytes
+from rectification.models import Measure, Problem
 from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
 
 LIGHT_FILLS = {
@@ -184,6 +184,38 @@ COLUMNS = {
     "acceptance": ("Acceptance criteria", "验收标准"),
 }
 REQUIRED = ("unit", "title")
+# The ledger's columns as ledger_workbook writes them: the import reads these headers too, in
+# either language, so an exported ledger comes back unchanged.
+EXPORT_HEADERS = {
+    "code": gettext_lazy("Problem code"),
+    "level": gettext_lazy("Level"),
+    "unit": gettext_lazy("Problem unit"),
+    "title": gettext_lazy("Problem"),
+    "source": gettext_lazy("Source"),
+    "category": gettext_lazy("Category"),
+    "severity": gettext_lazy("Severity"),
+    "measure": gettext_lazy("Measure"),
+    "responsible_unit": gettext_lazy("Responsible unit"),
+    "responsible_person": gettext_lazy("Responsible person"),
+    "start_date": gettext_lazy("Start"),
+    "deadline": gettext_lazy("Deadline"),
+    "acceptance": gettext_lazy("Acceptance criteria"),
+}
+
+
+def import_columns() -> dict[str, tuple[str, ...]]:
+    """The headers the import accepts for each column: its own and the ledger export's."""
+    columns = {}
+    for key, aliases in COLUMNS.items():
+        names = list(aliases)
+        if key in EXPORT_HEADERS:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names.append(str(EXPORT_HEADERS[key]))
+        columns[key] = tuple(dict.fromkeys(names))
+    return columns
+
+
 # Spreadsheet words for the choices (the office's sheets are in Chinese).
 ALIASES = {
     "level": {"市级": "city", "单位": "unit", "单位级": "unit", "city": "city", "unit": "unit"},
@@ -205,7 +237,10 @@ ALIASES = {
 def _choice(field: str, raw: str, choices) -> str | None:
     if not raw:
         return None
-    by_word = {**{v: v for v in choices.values}, **{str(label).lower(): v for v, label in choices.choices}}
+    by_word = {v: v for v in choices.values}
+    for language in ("zh-hans", "en"):  # the words the export writes, in either language
+        with translation.override(language):
+            by_word.update({str(label).lower(): v for v, label in choices.choices})
     by_word.update(ALIASES.get(field, {}))
     return by_word.get(raw.strip().lower()) or by_word.get(raw.strip())
 
@@ -248,54 +283,74 @@ def problem_import_template() -> bytes:
     )
 
 
-def _check_rows(campaign: Campaign, rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Check every row against the campaign as it is now; returns (clean rows, errors)."""
+def problem_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
+    """Every bad row by row and column (into `check`, an imports.Check) against the campaign as it
+    is now, and what the import would do. Rows sharing a code are one problem. A row naming a
+    problem already in the list (same code, same problem) with a measure it already has is left
+    as it is, so an exported ledger imports back unchanged; anything else about a listed problem
+    is changed on its page, not by an import."""
     units = {u.name: u.pk for u in Unit.objects.filter(campaign=campaign)}
-    taken = set(Problem.objects.filter(campaign=campaign).values_list("code", flat=True))
-    errors: list[dict] = []
-    clean: list[dict] = []
+    listed = {
+        p.code: p for p in Problem.objects.filter(campaign=campaign).exclude(code="").prefetch_related("measures")
+    }
+    error = check.error
     seen: dict[str, dict] = {}
+    new_problems: set[str] = set()
+    measures = unchanged = 0
     for row in rows:
         number = row["row"]
-        problems_here = []
-
-        def fail(message, number=number, problems_here=problems_here):
-            problems_here.append(message)
-
+        bad = len(check.errors)
+        code = row.get("code", "")
+        old = listed.get(code) if code else None
         unit_id = units.get(row.get("unit", ""))
         if unit_id is None:
-            fail(_("Unknown unit “%(name)s”.") % {"name": row.get("unit", "")})
+            error(row, "unit", _("Unknown unit “%(name)s”.") % {"name": row.get("unit", "")})
         level = _choice("level", row.get("level", ""), Problem.Level) or Problem.Level.UNIT
         source = _choice("source", row.get("source", ""), Problem.Source) or Problem.Source.SELF_EXAMINATION
         severity = _choice("severity", row.get("severity", ""), Problem.Severity) or Problem.Severity.GENERAL
         for field, choices in (("level", Problem.Level), ("source", Problem.Source), ("severity", Problem.Severity)):
             if row.get(field) and _choice(field, row[field], choices) is None:
-                fail(_("“%(value)s” is not a valid %(field)s.") % {"value": row[field], "field": COLUMNS[field][0]})
-        code = row.get("code", "")
-        if code and code in taken:
-            fail(_("The code %(code)s is already in the problem list.") % {"code": code})
+                error(
+                    row,
+                    field,
+                    _("“%(value)s” is not a valid %(field)s.") % {"value": row[field], "field": COLUMNS[field][1]},
+                )
+        if old is not None and (old.title != row.get("title", "") or old.unit_id != unit_id):
+            error(row, "code", _("The code %(code)s is already in the problem list.") % {"code": code})
         if code and code in seen and seen[code]["title"] != row.get("title"):
-            fail(_("The code %(code)s is used for two different problems.") % {"code": code})
+            error(row, "code", _("The code %(code)s is used for two different problems.") % {"code": code})
         found_on = _date(row.get("found_on", "")) if row.get("found_on") else None
         if row.get("found_on") and found_on is None:
-            fail(_("The day found “%(value)s” is not a date.") % {"value": row["found_on"]})
-        elif found_on is not None:
+            error(row, "found_on", _("The day found “%(value)s” is not a date.") % {"value": row["found_on"]})
+        elif found_on is not None and old is None:
             try:
                 problem_found_on_check(campaign=campaign, found_on=found_on)
             except ValidationError as exc:
                 for message in exc.message_dict["found_on"]:
-                    fail(message)
+                    error(row, "found_on", message)
         measure = None
-        if row.get("measure"):
+        if row.get("measure") and old is not None:
+            if not any(m.content == row["measure"] for m in old.measures.all()):
+                error(
+                    row,
+                    "measure",
+                    _("Problem %(code)s is already in the list: add a new measure on the problem's page.")
+                    % {"code": code},
+                )
+        elif row.get("measure"):
             r_unit = units.get(row.get("responsible_unit") or row.get("unit", ""))
             if r_unit is None:
-                fail(_("Unknown responsible unit “%(name)s”.") % {"name": row.get("responsible_unit", "")})
+                error(
+                    row,
+                    "responsible_unit",
+                    _("Unknown responsible unit “%(name)s”.") % {"name": row.get("responsible_unit", "")},
+                )
             milestones = [m for m in row.get("milestones", "").replace("；", ";").split(";") if m.strip()]
             start, deadline = _date(row.get("start_date", "")), _date(row.get("deadline", ""))
             if row.get("start_date") and start is None:
-                fail(_("The start “%(value)s” is not a date.") % {"value": row["start_date"]})
+                error(row, "start_date", _("The start “%(value)s” is not a date.") % {"value": row["start_date"]})
             if row.get("deadline") and deadline is None:
-                fail(_("The deadline “%(value)s” is not a date.") % {"value": row["deadline"]})
+                error(row, "deadline", _("The deadline “%(value)s” is not a date.") % {"value": row["deadline"]})
             try:
                 measure_check(
                     responsible_unit=r_unit or 0,
@@ -309,23 +364,21 @@ def _check_rows(campaign: Campaign, rows: list[dict]) -> tuple[list[dict], list[
                     campaign=campaign,
                 )
             except ValidationError as exc:
-                for messages in exc.message_dict.values():
+                for field, messages in exc.message_dict.items():
                     for message in messages:
-                        fail(message)
+                        error(row, MEASURE_FIELD_COLUMNS.get(field, "measure"), message)
             measure = {
                 "content": row["measure"],
                 "responsible_unit": r_unit,
                 "responsible_person": row.get("responsible_person", ""),
-                "start_date": start.isoformat() if start else None,
-                "deadline": deadline.isoformat() if deadline else None,
+                "start_date": start,
+                "deadline": deadline,
                 "baseline": row.get("baseline") or None,
                 "target_value": row.get("target_value") or None,
                 "measure_unit": row.get("measure_unit", ""),
                 "milestones": milestones,
                 "acceptance_criteria": row.get("acceptance", ""),
             }
-        for message in problems_here:
-            errors.append({"row": number, "message": str(message)})
         record = {
             "row": number,
             "code": code,
@@ -336,58 +389,54 @@ def _check_rows(campaign: Campaign, rows: list[dict]) -> tuple[list[dict], list[
             "source": source,
             "category": row.get("category", ""),
             "severity": severity,
-            "found_on": found_on.isoformat() if found_on else None,
+            "found_on": found_on,
             "measure": measure,
+            "listed": old is not None,
         }
         if code:
             seen.setdefault(code, record)
-        clean.append(record)
-    return clean, errors
+        if len(check.errors) > bad:
+            continue
+        if old is not None:
+            unchanged += 1
+        else:
+            new_problems.add(code or f"row{number}")
+            measures += 1 if measure else 0
+        check.rows.append(record)
+    check.summary = {"problems": len(new_problems), "measures": measures, "unchanged": unchanged}
 
 
-def problem_import_check(*, by: User, campaign: Campaign, filename: str, data: bytes) -> ProblemImport:
-    """The dry run: read the sheet and check each row; nothing in the problem list changes."""
+MEASURE_FIELD_COLUMNS = {
+    "responsible_unit": "responsible_unit",
+    "responsible_person": "responsible_person",
+    "start_date": "start_date",
+    "deadline": "deadline",
+    "baseline": "baseline",
+    "target_value": "target_value",
+    "milestones": "milestones",
+    "measure_unit": "measure_unit",
+}
+
+
+def problem_rows_apply(*, by: User, campaign: Campaign, rows: list[dict], progress=None) -> None:
+    """Write checked rows (problem_rows_check): each new problem once, each of its measures,
+    through problem_create and measure_create, so an imported row obeys the rules a typed one
+    does. Rows about problems already listed are left alone. Called inside the import's
+    transaction."""
     require_office(by, _("import problem lists"))
-    record = ProblemImport(campaign=campaign, created_by=by, filename=filename[:255])
-    try:
-        rows = read_sheet(data, columns=COLUMNS, required=REQUIRED)
-    except SheetError as exc:
-        record.status = ProblemImport.Status.INVALID
-        record.errors = [{"row": None, "message": str(exc)}]
-        record.save()
-        return record
-    clean, errors = _check_rows(campaign, rows)
-    record.rows = rows
-    record.errors = errors
-    record.summary = {
-        "problems": len({r["code"] or f"row{r['row']}" for r in clean}),
-        "measures": sum(1 for r in clean if r["measure"]),
-    }
-    record.status = ProblemImport.Status.INVALID if errors else ProblemImport.Status.VALIDATED
-    record.save()
-    return record
-
-
-@transaction.atomic
-def problem_import_apply(*, by: User, problem_import: ProblemImport) -> ProblemImport:
-    """Apply a clean dry run whole, or nothing: the rows are checked again against the problem
-    list as it is now, and any failure rolls every row back."""
-    require_office(by, _("import problem lists"))
-    record = ProblemImport.objects.select_for_update().get(pk=problem_import.pk)
-    if record.status != ProblemImport.Status.VALIDATED:
-        raise ValidationError(_("Only a checked file without errors can be imported."))
-    clean, errors = _check_rows(record.campaign, record.rows)
-    if errors:
-        raise ValidationError(_("The problem list changed since the check; check the file again."))
-    units = {u.pk: u for u in Unit.objects.filter(campaign=record.campaign)}
+    units = {u.pk: u for u in Unit.objects.filter(campaign=campaign)}
     made: dict[str, Problem] = {}
-    for row in clean:
+    for done, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done)
+        if row["listed"]:
+            continue
         key = row["code"] or f"row{row['row']}"
         problem = made.get(key)
         if problem is None:
             problem = problem_create(
                 by=by,
-                campaign=record.campaign,
+                campaign=campaign,
                 unit=units[row["unit"]],
                 title=row["title"],
                 level=row["level"],
@@ -396,7 +445,7 @@ def problem_import_apply(*, by: User, problem_import: ProblemImport) -> ProblemI
                 severity=row["severity"],
                 description=row["description"],
                 code=row["code"],
-                found_on=dt.date.fromisoformat(row["found_on"]) if row.get("found_on") else None,
+                found_on=row["found_on"],
             )
             made[key] = problem
         m = row["measure"]
@@ -407,14 +456,11 @@ def problem_import_apply(*, by: User, problem_import: ProblemImport) -> ProblemI
                 content=m["content"],
                 responsible_unit=units[m["responsible_unit"]],
                 responsible_person=m["responsible_person"],
-                start_date=dt.date.fromisoformat(m["start_date"]),
-                deadline=dt.date.fromisoformat(m["deadline"]),
+                start_date=m["start_date"],
+                deadline=m["deadline"],
                 baseline=m["baseline"],
                 target_value=m["target_value"],
                 measure_unit=m["measure_unit"],
                 milestones=m["milestones"],
                 acceptance_criteria=m["acceptance_criteria"],
             )
-    record.status = ProblemImport.Status.APPLIED
-    record.save(update_fields=["status"])
-    return record

@@ -18,7 +18,7 @@ from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.selectors import campaign_path, is_inspector, is_liaison, is_office, reads_everything
 from rectification import forms, rules, selectors
-from rectification.models import Closure, Extension, Measure, Problem, ProblemImport
+from rectification.models import Closure, Extension, Measure, Problem
 from rectification.services import ledger
 from rectification.services import measures as services
 
@@ -427,40 +427,3 @@ def evidence_download(request, pk: int):
     # a photo may be previewed in the page (Review); anything else is downloaded
     inline = request.GET.get("inline") == "1" and evidence.name.lower().endswith(IMAGE_SUFFIXES)
     return FileResponse(evidence.file.open("rb"), as_attachment=not inline, filename=evidence.name)
-
-
-@login_required
-def problem_import(request):
-    if not is_office(request.user):
-        raise PermissionDenied(_("Only the leading-group office may import problem lists."))
-    campaign = chosen_campaign(request)
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and campaign is not None:
-        upload = form.cleaned_data["file"]
-        record = ledger.problem_import_check(
-            by=request.user, campaign=campaign, filename=upload.name, data=upload.read()
-        )
-        return redirect("rect-import-detail", pk=record.pk)
-    recent = ProblemImport.objects.filter(campaign=campaign).select_related("created_by")[:10]
-    return render(request, "rectification/import.html", {"form": form, "recent": recent})
-
-
-@login_required
-def problem_import_template(request):
-    return download(ledger.problem_import_template(), "problem-list-template.xlsx")
-
-
-@login_required
-def problem_import_detail(request, pk: int):
-    if not is_office(request.user):
-        raise PermissionDenied(_("Only the leading-group office may import problem lists."))
-    record = get_object_or_404(ProblemImport, pk=pk)
-    if request.method == "POST":
-        try:
-            ledger.problem_import_apply(by=request.user, problem_import=record)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Imported."))
-        return redirect("rect-import-detail", pk=pk)
-    return render(request, "rectification/import_detail.html", {"record": record})

@@ -4,13 +4,13 @@ the office), the livelihood list, volunteer teams and co-building projects."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaign import xlsx
 from campaign.models import Campaign, User
@@ -82,76 +82,97 @@ IMPORT_COLUMNS = {
     "value": ("数值", "value", "Value"),
     "source": ("来源", "source", "Source"),
 }
+# The indicator list's export (tasks/views/records.py) read back as values: its latest value of
+# each indicator, in either language, so an exported list imports back unchanged.
+EXPORT_HEADERS = {
+    "key": gettext_lazy("Indicator"),
+    "period_end": gettext_lazy("Period ending"),
+    "value": gettext_lazy("Latest value"),
+}
 
 
-@dataclass
-class ValueImport:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
+def import_columns() -> dict[str, tuple[str, ...]]:
+    columns = {}
+    for key, aliases in IMPORT_COLUMNS.items():
+        names = list(aliases)
+        if key in EXPORT_HEADERS:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names.append(str(EXPORT_HEADERS[key]))
+        columns[key] = tuple(dict.fromkeys(names))
+    return columns
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
 
-
-def indicator_values_check(*, campaign: Campaign, data: bytes) -> ValueImport:
-    """The dry run: read the sheet, and list every bad row with its number and reason."""
-    result = ValueImport()
-    try:
-        rows = xlsx.read_sheet(data, columns=IMPORT_COLUMNS, required=("key", "period_end", "value"))
-    except xlsx.SheetError as exc:
-        result.errors.append({"row": 0, "message": str(exc)})
-        return result
+def indicator_value_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
+    """Every bad row by row and column (into `check`, an imports.Check), the indicator named as
+    people call it (or by its code), and what the import would do: values added, corrected or
+    already there. A template row left unfilled is skipped. Writes nothing."""
     indicators = {}
     for indicator in Indicator.objects.filter(campaign=campaign):
         indicators[indicator.key] = indicators[indicator.name] = indicator
-    seen = set()
+    stored = {(v.indicator_id, v.period_end): v for v in IndicatorValue.objects.filter(indicator__campaign=campaign)}
+    names = "、".join(sorted({i.name for i in indicators.values()})) or "—"
+    seen: dict = {}
+    created = updated = unchanged = 0
+    error = check.error
     for row in rows:
         if not row.get("period_end") and not row.get("value"):
             continue  # a row of the template left unfilled: nothing to import for that indicator
-        problems = []
-        indicator = indicators.get(row["key"])
+        bad = len(check.errors)
+        indicator = indicators.get(row.get("key", ""))
         if indicator is None:
-            problems.append(
+            error(
+                row,
+                "key",
                 _("no indicator is named “%(key)s”: use one of %(names)s")
-                % {"key": row["key"], "names": "、".join(sorted({i.name for i in indicators.values()})) or "—"}
+                % {"key": row.get("key", ""), "names": names},
             )
         try:
-            period_end = dt.date.fromisoformat(row["period_end"][:10])
+            period_end = dt.date.fromisoformat(row.get("period_end", "")[:10])
         except ValueError:
             period_end = None
-            problems.append(_("“%(v)s” is not a date (YYYY-MM-DD)") % {"v": row["period_end"]})
+            error(row, "period_end", _("“%(v)s” is not a date (YYYY-MM-DD)") % {"v": row.get("period_end", "")})
         try:
-            value = Decimal(row["value"].replace(",", "").rstrip("%"))
+            value = Decimal(row.get("value", "").replace(",", "").rstrip("%"))
         except InvalidOperation:
             value = None
-            problems.append(_("“%(v)s” is not a number") % {"v": row["value"]})
+            error(row, "value", _("“%(v)s” is not a number") % {"v": row.get("value", "")})
         if indicator is not None and value is not None and indicator.value_error(value):
-            problems.append(indicator.value_error(value))
+            error(row, "value", indicator.value_error(value))
         if period_end is not None and period_end > timezone.localdate():
-            problems.append(_("Period ending: a value is reported for a day that has passed."))
-        if (row["key"], period_end) in seen:
-            problems.append(_("the same indicator and period appear twice"))
-        seen.add((row["key"], period_end))
-        if problems:
-            result.errors.append({"row": row["row"], "message": "; ".join(problems)})
-        else:
-            result.rows.append(
-                {"indicator": indicator, "period_end": period_end, "value": value, "source": row.get("source", "")}
+            error(row, "period_end", _("Period ending: a value is reported for a day that has passed."))
+        if indicator is not None and (indicator.pk, period_end) in seen:
+            error(
+                row,
+                "period_end",
+                _("the same indicator and period appear twice (also on row %(row)d)")
+                % {"row": seen[(indicator.pk, period_end)]},
             )
-    return result
+        if indicator is not None:
+            seen.setdefault((indicator.pk, period_end), row["row"])
+        if len(check.errors) > bad:
+            continue
+        old = stored.get((indicator.pk, period_end))
+        # No source in the file: a value already there keeps its own, a new one takes the usual
+        source = row.get("source", "") or (old.source if old is not None else indicator.source)
+        if old is None:
+            created += 1
+        elif old.value == value and old.source == source:
+            unchanged += 1
+        else:
+            updated += 1
+        check.rows.append({"indicator": indicator, "period_end": period_end, "value": value, "source": source})
+    check.summary = {"rows": len(check.rows), "created": created, "updated": updated, "unchanged": unchanged}
 
 
-@transaction.atomic
-def indicator_values_import(*, campaign: Campaign, by: User, data: bytes) -> int:
-    """Apply a checked sheet of values, whole or not at all; answers how many rows it wrote."""
+def indicator_value_rows_apply(*, by: User, rows: list[dict], progress=None) -> None:
+    """Write checked rows (indicator_value_rows_check), each through indicator_value_set: a value
+    already there is left as it is. Called inside the import's transaction."""
     require_office(by, _("import indicator values"))
-    check = indicator_values_check(campaign=campaign, data=data)
-    if not check.ok:
-        raise ValidationError(_("The file has errors; check it again before importing."))
-    for row in check.rows:
+    for done, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done)
         indicator_value_set(by=by, **row)
-    return len(check.rows)
 
 
 def indicator_values_template(*, campaign: Campaign) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -145,26 +144,9 @@ LINE_NAMES = {
 SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
-@dataclass
-class ImportCheck:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
-    """The dry run: every reason a row cannot be imported, by row number. Writes nothing."""
-    check = ImportCheck()
-    try:
-        rows = xlsx.read_sheet(data, columns=import_columns(), required=REQUIRED, max_rows=2000)
-    except xlsx.SheetError as exc:
-        check.errors.append({"row": None, "message": str(exc)})
-        return check
+def keytask_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
+    """Every reason a row cannot be imported, by row and column (into `check`, an imports.Check),
+    and what the import would do: tasks created, updated, or left as they are. Writes nothing."""
     units = {u.name: u.pk for u in Unit.objects.filter(campaign=campaign)}
     lines = {str(w.number): w.pk for w in WorkLine.objects.all()}
     lines.update({w.code: w.pk for w in WorkLine.objects.all()})
@@ -172,93 +154,139 @@ def keytask_import_check(*, campaign: Campaign, data: bytes) -> ImportCheck:
     for language in ("zh-hans", "en"):  # the names the export writes, in either language
         with translation.override(language):
             lines.update({str(w.name): w.pk for w in WorkLine.objects.all()})
-    existing = set(KeyTask.objects.filter(campaign=campaign).values_list("number", flat=True))
+    existing = {t.number: t for t in KeyTask.objects.filter(campaign=campaign).prefetch_related("cooperating_units")}
     seen: dict[int, int] = {}
-
-    def error(row, message):
-        check.errors.append({"row": row["row"], "message": message})
+    error = check.error
+    created = updated = unchanged = 0
 
     for row in rows:
         clean = {"row": row["row"]}
+        bad = len(check.errors)
         number = row.get("number", "")
         if not number.isdigit() or int(number) < 1:
-            error(row, _("The number must be a whole number from 1, not “%(v)s”.") % {"v": number})
+            error(row, "number", _("The number must be a whole number from 1, not “%(v)s”.") % {"v": number})
         elif int(number) in seen:
-            error(row, _("Number %(n)s is used twice (also on row %(row)d).") % {"n": number, "row": seen[int(number)]})
+            error(
+                row,
+                "number",
+                _("Number %(n)s is used twice (also on row %(row)d).") % {"n": number, "row": seen[int(number)]},
+            )
         else:
             clean["number"] = int(number)
             seen[int(number)] = row["row"]
         clean["title"] = row.get("title", "")
         if not clean["title"]:
-            error(row, _("The task name is empty."))
+            error(row, "title", _("The task name is empty."))
         elif len(clean["title"]) > 300:
-            error(row, _("The task name is longer than 300 characters."))
+            error(row, "title", _("The task name is longer than 300 characters."))
         line = lines.get(row.get("work_line", ""))
         if line is None:
             error(
                 row,
+                "work_line",
                 _("Unknown work line “%(v)s”: use one of %(names)s.")
                 % {"v": row.get("work_line", ""), "names": "、".join(LINE_NAMES)},
             )
         clean["work_line"] = line
         lead = units.get(row.get("lead_unit", ""))
         if lead is None:
-            error(row, _("The lead unit “%(v)s” is not a unit of this campaign.") % {"v": row.get("lead_unit", "")})
+            error(
+                row,
+                "lead_unit",
+                _("The lead unit “%(v)s” is not a unit of this campaign.") % {"v": row.get("lead_unit", "")},
+            )
         clean["lead_unit"] = lead
         cooperating = []
         for name in SPLIT.split(row.get("cooperating", "")):
             if not name:
                 continue
             if name not in units:
-                error(row, _("The cooperating unit “%(v)s” is not a unit of this campaign.") % {"v": name})
+                error(
+                    row, "cooperating", _("The cooperating unit “%(v)s” is not a unit of this campaign.") % {"v": name}
+                )
             elif units[name] == lead:
-                error(row, _("The lead unit cannot also be a cooperating unit."))
+                error(row, "cooperating", _("The lead unit cannot also be a cooperating unit."))
             else:
                 cooperating.append(units[name])
         clean["cooperating"] = cooperating
         try:
             clean["deadline"] = dt.date.fromisoformat(row.get("deadline", "")[:10])
         except ValueError:
-            error(row, _("The deadline “%(v)s” is not a date like 2026-10-31.") % {"v": row.get("deadline", "")})
+            error(
+                row,
+                "deadline",
+                _("The deadline “%(v)s” is not a date like 2026-10-31.") % {"v": row.get("deadline", "")},
+            )
         else:
             if clean["deadline"] < campaign.start_date:
-                error(row, _("The deadline is before the campaign starts (%(d)s).") % {"d": campaign.start_date})
+                error(
+                    row,
+                    "deadline",
+                    _("The deadline is before the campaign starts (%(d)s).") % {"d": campaign.start_date},
+                )
             elif clean["deadline"] > campaign.end_date:
                 ends = campaign.end_date
-                error(row, _("Deadline: the campaign ends on %(d)s; a key task is due by then.") % {"d": ends})
+                error(
+                    row, "deadline", _("Deadline: the campaign ends on %(d)s; a key task is due by then.") % {"d": ends}
+                )
         clean["done_definition"] = row.get("done_definition", "")
         clean["metric_unit"] = row.get("metric_unit", "")[:20]
         target = row.get("metric_target", "")
         clean["metric_target"] = None
         if target:
             try:
-                clean["metric_target"] = str(Decimal(target))
+                clean["metric_target"] = Decimal(target)
             except InvalidOperation:
-                error(row, _("The target “%(v)s” is not a number.") % {"v": target})
+                error(row, "metric_target", _("The target “%(v)s” is not a number.") % {"v": target})
             else:
-                if Decimal(target) < 0:
-                    error(row, _("Target: a target is a number of things to reach, 0 or more."))
+                if clean["metric_target"] < 0:
+                    error(row, "metric_target", _("Target: a target is a number of things to reach, 0 or more."))
             if not clean["metric_unit"]:
-                error(row, _("A task with a target needs its unit of measure (e.g. 场次, 个, 万元)."))
+                error(row, "metric_unit", _("A task with a target needs its unit of measure (e.g. 场次, 个, 万元)."))
+        if len(check.errors) > bad:
+            continue
+        task = existing.get(clean["number"])
+        if task is None:
+            created += 1
+        elif _same(task, clean):
+            unchanged += 1
+            clean["unchanged"] = True
+        else:
+            updated += 1
         check.rows.append(clean)
-    check.created = len([n for n in seen if n not in existing])
-    check.updated = len(seen) - check.created
-    check.errors.sort(key=lambda e: e["row"] or 0)
-    return check
+    check.summary = {"rows": len(rows), "created": created, "updated": updated, "unchanged": unchanged}
 
 
-@transaction.atomic
-def keytask_import_apply(*, campaign: Campaign, by: User, data: bytes) -> ImportCheck:
-    """Import the whole list or nothing: tasks are matched by number, created or updated, each
-    through keytask_create / keytask_update so an imported row obeys the rules a typed one does."""
+def _same(task: KeyTask, row: dict) -> bool:
+    """Whether a row says what the task already holds (an exported list imported back)."""
+    target = task.metric_target
+    return (
+        task.title == row["title"]
+        and task.work_line_id == row["work_line"]
+        and task.lead_unit_id == row["lead_unit"]
+        and task.deadline == row["deadline"]
+        and task.done_definition == row["done_definition"]
+        and task.metric_unit == row["metric_unit"]
+        and (target is None) == (row["metric_target"] is None)
+        and (target is None or target == row["metric_target"])
+        and {u.pk for u in task.cooperating_units.all()} == set(row["cooperating"])
+    )
+
+
+def keytask_rows_apply(*, campaign: Campaign, by: User, rows: list[dict], progress=None) -> None:
+    """Write checked rows (keytask_rows_check): tasks matched by number, created or updated,
+    each through keytask_create / keytask_update so an imported row obeys the rules a typed one
+    does; a row that says what the task holds is left alone. Called inside the import's
+    transaction."""
     require_office(by, _("edit the key-task list"))
-    check = keytask_import_check(campaign=campaign, data=data)
-    if not check.ok:
-        raise ValidationError(_("The file has errors; nothing was imported."))
     existing = {t.number: t for t in KeyTask.objects.select_for_update().filter(campaign=campaign)}
-    units = Unit.objects.in_bulk([u for row in check.rows for u in [row["lead_unit"], *row["cooperating"]]])
-    lines = WorkLine.objects.in_bulk([row["work_line"] for row in check.rows])
-    for row in check.rows:
+    units = Unit.objects.in_bulk([u for row in rows for u in [row["lead_unit"], *row["cooperating"]]])
+    lines = WorkLine.objects.in_bulk([row["work_line"] for row in rows])
+    for done, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done)
+        if row.get("unchanged"):
+            continue
         values = {
             "title": row["title"],
             "work_line": lines[row["work_line"]],
@@ -266,7 +294,7 @@ def keytask_import_apply(*, campaign: Campaign, by: User, data: bytes) -> Import
             "deadline": row["deadline"],
             "done_definition": row["done_definition"],
             "metric_unit": row["metric_unit"],
-            "metric_target": Decimal(row["metric_target"]) if row["metric_target"] else None,
+            "metric_target": row["metric_target"],
         }
         cooperating = [units[pk] for pk in row["cooperating"]]
         task = existing.get(row["number"])
@@ -279,7 +307,6 @@ def keytask_import_apply(*, campaign: Campaign, by: User, data: bytes) -> Import
             raise ValidationError(
                 _("Row %(row)d: %(errors)s") % {"row": row["row"], "errors": "；".join(exc.messages)}
             ) from exc
-    return check
 
 
 def keytask_template() -> bytes:

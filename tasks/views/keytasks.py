@@ -1,7 +1,5 @@
 """Pages of the key-task list: list, detail, edit, import and export."""
 
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,12 +16,10 @@ from campaign.exports import download, styled_sheet
 from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.xlsx import workbook_bytes
-from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
+from tasks.forms import KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
 from tasks.selectors import keytasks as task_selectors
 from tasks.services import keytasks as services
-
-SESSION_KEY = "keytask-import"
 
 
 def _campaign(request):
@@ -178,46 +174,3 @@ def key_task_delete(request, pk: int):
         messages.success(request, _("Key task %(n)d deleted.") % {"n": task.number})
         return redirect("key-task-list")
     return render(request, "tasks/keytasks/delete.html", {"task": task})
-
-
-@login_required
-def key_task_import(request):
-    """Upload → dry run with row errors → confirm; all or nothing."""
-    if not access.is_office(request.user):
-        raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
-    campaign = _campaign(request)
-    check = None
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(SESSION_KEY)
-        if not stored:
-            messages.error(request, _("Upload the file again: the checked file has expired."))
-            return redirect("key-task-import")
-        try:
-            result = services.keytask_import_apply(
-                campaign=campaign, by=request.user, data=base64.b64decode(stored["data"])
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("key-task-import")
-        del request.session[SESSION_KEY]
-        messages.success(
-            request, _("Imported: %(c)d new tasks, %(u)d updated.") % {"c": result.created, "u": result.updated}
-        )
-        return redirect("key-task-list")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        check = services.keytask_import_check(campaign=campaign, data=data)
-        if check.ok:
-            request.session[SESSION_KEY] = {
-                "name": form.cleaned_data["file"].name,
-                "data": base64.b64encode(data).decode(),
-            }
-    return render(request, "tasks/keytasks/import.html", {"form": form, "check": check})
-
-
-@login_required
-def key_task_template(request):
-    if not access.is_office(request.user):
-        raise PermissionDenied(_("Only the leading-group office may edit the key-task list."))
-    return download(services.keytask_template(), "key-task-template.xlsx")

@@ -4,11 +4,9 @@ indicator's values (entered one by one or imported from .xlsx with a dry run fir
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +23,6 @@ from tasks.models import InnovationMeasure, ResearchActivity, StudyActivity
 from tasks.selectors.records import absentees_owed
 from tasks.services import development, institutions, research, study
 from tasks.views.records import KINDS, campaign_or_404, visible_record
-
-IMPORT_SESSION_KEY = "indicator-values-import"
 
 
 def detail_context(request, kind, record) -> dict:
@@ -275,42 +271,3 @@ def indicator_value(request, pk: int):
         return _("Value saved.")
 
     return _act(request, "indicators", pk, act)
-
-
-@login_required
-def indicator_import(request):
-    """Upload → dry run with row errors → confirm; all or nothing."""
-    if not access.is_office(request.user):
-        raise PermissionDenied(_("Only the leading-group office may import indicator values."))
-    campaign = campaign_or_404(request)
-    check = None
-    form = forms.ValueImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(IMPORT_SESSION_KEY)
-        if not stored:
-            messages.error(request, _("Upload the file again: the checked file has expired."))
-            return redirect("indicator-import")
-        try:
-            count = development.indicator_values_import(
-                campaign=campaign, by=request.user, data=base64.b64decode(stored)
-            )
-        except ValidationError as exc:
-            _errors(request, exc)
-            return redirect("indicator-import")
-        del request.session[IMPORT_SESSION_KEY]
-        messages.success(request, _("Imported %(n)d values.") % {"n": count})
-        return redirect("record-list", slug="indicators")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        check = development.indicator_values_check(campaign=campaign, data=data)
-        if check.ok:
-            request.session[IMPORT_SESSION_KEY] = base64.b64encode(data).decode()
-    return render(request, "tasks/records/indicator_import.html", {"form": form, "check": check})
-
-
-@login_required
-def indicator_template(request):
-    if not access.is_office(request.user):
-        raise PermissionDenied(_("Only the leading-group office may import indicator values."))
-    campaign = campaign_or_404(request)
-    return download(development.indicator_values_template(campaign=campaign), "indicator-values-template.xlsx")

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, transaction
 
+from campaign import imports
 from campaign.models import User
 from rectification.models import Closure, Measure, Problem, SpecialTask
-from rectification.services import ledger, special
 from rectification.services import measures as services
+from rectification.services import special
 from tests.rectification.conftest import pdf
 
 
@@ -212,7 +213,9 @@ def test_the_problem_import_cannot_overwrite_a_rectified_problem(world, closed):
         example=[closed.problem.code, "覆盖已整改的问题", world.unit_a.name, "自查", "一般"],
         widths=[10, 30, 16, 10, 10],
     )
-    record = ledger.problem_import_check(by=world.office, campaign=world.campaign, filename="p.xlsx", data=data)
+    record = imports.import_upload(
+        kind="problems", campaign=world.campaign, by=world.office, filename="p.xlsx", data=data
+    )
     assert record.status == "invalid"
     assert any(closed.problem.code in e["message"] for e in record.errors)
     closed.problem.refresh_from_db()

@@ -8,7 +8,9 @@ import time_machine
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from rectification.models import Measure, Problem, ProblemImport
+from campaign import imports
+from campaign.models import ImportBatch
+from rectification.models import Measure, Problem
 from rectification.services import ledger
 from rectification.services import measures as services
 from tests.rectification.conftest import at
@@ -112,56 +114,60 @@ GOOD = [
 ]
 
 
-def test_dry_run_changes_nothing_and_counts_what_would_be_imported(world):
-    record = ledger.problem_import_check(
-        by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(GOOD)
+def check(world, rows) -> ImportBatch:
+    return imports.import_upload(
+        kind="problems", campaign=world.campaign, by=world.office, filename="p.xlsx", data=sheet_bytes(rows)
     )
-    assert record.status == ProblemImport.Status.VALIDATED, record.errors
-    assert record.summary == {"problems": 2, "measures": 2}
+
+
+def test_dry_run_changes_nothing_and_counts_what_would_be_imported(world):
+    record = check(world, GOOD)
+    assert record.status == ImportBatch.Status.CHECKED, record.errors
+    assert record.summary == {"problems": 2, "measures": 2, "unchanged": 0}
     assert not Problem.objects.exists()
-    ledger.problem_import_apply(by=world.office, problem_import=record)
+    imports.import_confirm(batch=record, by=world.office)
+    record = imports.import_apply(batch_id=record.pk)
+    assert record.status == ImportBatch.Status.APPLIED, record.message
     assert Problem.objects.count() == 2 and Measure.objects.count() == 2
     a1 = Problem.objects.get(code="A1")
     assert a1.status == Problem.Status.IN_PROGRESS and a1.measures.count() == 2
     assert Problem.objects.get(code="B1").level == Problem.Level.CITY
 
 
-def test_row_errors_name_the_row_and_nothing_is_imported(world):
+def test_row_errors_name_the_row_and_column_and_nothing_is_imported(world):
     rows = [
         *GOOD,
         ["C1", "单位", "不存在的单位", "问题", "查摆", "", "", "", "", "", "", ""],
         ["D1", "单位", "中山区", "问题", "查摆", "措施", "中山区", "", "2026-10-01", "", "", ""],
     ]
     with translation.override("en"):
-        record = ledger.problem_import_check(
-            by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(rows)
-        )
-    assert record.status == ProblemImport.Status.INVALID
+        record = check(world, rows)
+    assert record.status == ImportBatch.Status.INVALID
     by_row = {}
     for error in record.errors:
-        by_row.setdefault(error["row"], []).append(error["message"])
+        by_row.setdefault(error["row"], []).append((error["column"], error["message"]))
     assert set(by_row) == {5, 6}
-    assert "不存在的单位" in by_row[5][0]
-    assert any("owner" in m for m in by_row[6]) and any("deadline" in m for m in by_row[6])
+    assert by_row[5][0][0] == "单位" and "不存在的单位" in by_row[5][0][1]
+    assert any(c == "责任人" and "owner" in m for c, m in by_row[6])
+    assert any(c == "完成时限" and "deadline" in m for c, m in by_row[6])
     assert not Problem.objects.exists()
 
 
 def test_import_is_all_or_nothing_when_the_list_changed_since_the_dry_run(world, make_problem):
-    record = ledger.problem_import_check(
-        by=world.office, campaign=world.campaign, filename="p.xlsx", data=sheet_bytes(GOOD)
-    )
+    record = check(world, GOOD)
     make_problem(code="B1")
-    import pytest
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError):
-        ledger.problem_import_apply(by=world.office, problem_import=record)
+    imports.import_confirm(batch=record, by=world.office)
+    record = imports.import_apply(batch_id=record.pk)
+    assert record.status == ImportBatch.Status.FAILED
+    assert any("B1" in e["message"] for e in record.errors)
     assert Problem.objects.count() == 1 and not Measure.objects.exists()
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_whole(world):
-    record = ledger.problem_import_check(by=world.office, campaign=world.campaign, filename="p.xlsx", data=b"not excel")
-    assert record.status == ProblemImport.Status.INVALID
+    record = imports.import_upload(
+        kind="problems", campaign=world.campaign, by=world.office, filename="p.xlsx", data=b"not excel"
+    )
+    assert record.status == ImportBatch.Status.INVALID
     assert record.errors[0]["row"] is None
 
 
@@ -172,12 +178,14 @@ def test_import_pages_for_the_office_only(world, browser_as):
     office = browser_as(world.office)
     upload = SimpleUploadedFile("p.xlsx", sheet_bytes(GOOD))
     response = office.post("/rectification/import/", {"file": upload})
-    record = ProblemImport.objects.get()
-    assert response.status_code == 302 and response.url.endswith(f"/rectification/import/{record.pk}/")
+    record = ImportBatch.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/imports/{record.pk}/")
     assert office.get(response.url).status_code == 200
-    assert browser_as(world.liaison_a).post(response.url).status_code == 403
+    assert browser_as(world.liaison_a).get(response.url).status_code == 403
+    assert browser_as(world.liaison_a).post(f"/imports/{record.pk}/confirm/").status_code == 403
     assert not Problem.objects.exists()
-    office.post(response.url)
+    office.post(f"/imports/{record.pk}/confirm/")
+    imports.import_apply(batch_id=record.pk)  # the worker's job
     assert Problem.objects.count() == 2
     template = office.get("/rectification/import/template.xlsx")
     assert load_workbook(BytesIO(template.content)).active["C1"].value == "单位"

@@ -490,11 +490,13 @@ def test_key_task_import_reports_each_bad_row_and_writes_nothing(tasks_world, br
         ]
     )
     response = browser_as(tasks_world.office).post(
-        "/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", data)}
+        "/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", data)}, follow=True
     )
     page = response.content.decode()
     for row in (3, 4, 5, 6, 7, 8):
         assert f">{row}<" in page
+    for column in ("任务名称", "工作主线", "牵头单位", "完成时限", "序号", "计量单位"):
+        assert f">{column}<" in page
     assert not KeyTask.objects.filter(number__gte=4).exists()
 
 
@@ -506,9 +508,14 @@ def test_key_task_import_dry_run_then_confirm_creates_and_updates(tasks_world, b
             [4, "新增任务", "建章立制", "中山区", "市发展改革委、市水务集团", "2027-01-31", "", "", ""],
         ]
     )
-    client.post("/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", data)})
+    from campaign import imports
+
+    response = client.post("/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", data)})
     assert not KeyTask.objects.filter(number=4).exists()
-    client.post("/key-tasks/import/", {"confirm": "1"})
+    page = client.get(response.url).content.decode()
+    assert "拟新增任务" in page and "拟更新任务" in page
+    client.post(response.url + "confirm/")
+    imports.import_apply(batch_id=int(response.url.strip("/").split("/")[-1]))  # the worker's job
     assert KeyTask.objects.get(number=1).title == "举办专题读书班（修订）"
     new = KeyTask.objects.get(number=4)
     assert set(new.cooperating_units.values_list("name", flat=True)) == {"市发展改革委", "市水务集团"}
@@ -525,19 +532,22 @@ def test_key_task_export_opens_with_the_lists_rows_and_statuses(tasks_world, bro
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_exported_key_task_list_imports_back_unchanged(tasks_world, browser_as, language):
-    from tasks.services.keytasks import keytask_import_check
+    from campaign import imports
+    from campaign.models import ImportBatch
 
     client = browser_as(tasks_world.office)
     client.cookies["django_language"] = language
     exported = client.get("/key-tasks/?export=xlsx", HTTP_ACCEPT_LANGUAGE=language).content
-    before = list(KeyTask.objects.order_by("number").values("number", "title", "deadline", "metric_target"))
-    check = keytask_import_check(campaign=tasks_world.campaign, data=exported)
+    before = list(KeyTask.objects.order_by("number").values())
+    check = imports.check_file(kind="key_tasks", campaign=tasks_world.campaign, data=exported)
     assert check.ok, check.errors
-    assert (check.created, check.updated) == (0, 3)
+    assert (check.summary["created"], check.summary["updated"], check.summary["unchanged"]) == (0, 0, 3)
     client.post("/key-tasks/import/", {"file": SimpleUploadedFile("清单.xlsx", exported)})
-    client.post("/key-tasks/import/", {"confirm": "1"})
-    after = list(KeyTask.objects.order_by("number").values("number", "title", "deadline", "metric_target"))
-    assert after == before
+    batch = ImportBatch.objects.get(kind="key_tasks")
+    client.post(f"/imports/{batch.pk}/confirm/")
+    assert imports.import_apply(batch_id=batch.pk).status == ImportBatch.Status.APPLIED
+    after = list(KeyTask.objects.order_by("number").values())
+    assert after == before  # no duplicates, no changes (not even a save)
     cooperating = KeyTask.objects.get(number=2).cooperating_units.values_list("name", flat=True)
     assert list(cooperating) == ["市发展改革委"]
 

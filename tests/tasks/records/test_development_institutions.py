@@ -9,8 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
+from campaign import imports
+from campaign.models import ImportBatch
 from tasks.models import IndicatorValue, InstitutionDocument
 from tasks.services import development, institutions
+from tests.import_support import run
 
 
 def sheet(rows) -> bytes:
@@ -54,21 +57,23 @@ def test_the_import_dry_run_lists_each_bad_row_and_writes_nothing(world, recs):
             ["satisfaction_rate", "十月", "高", ""],
         ]
     )
-    check = development.indicator_values_check(campaign=world.campaign, data=data)
-    assert not check.ok
-    assert [e["row"] for e in check.errors] == [3, 4]
-    assert "gdp" in check.errors[0]["message"]
+    batch = run(world, "indicator_values", data)
+    assert batch.status == "invalid"
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(3, "指标名称"), (4, "截至日期"), (4, "数值")]
+    assert "gdp" in batch.errors[0]["message"]
     with pytest.raises(ValidationError):
-        development.indicator_values_import(campaign=world.campaign, by=world.office, data=data)
+        imports.import_confirm(batch=batch, by=world.office)
     assert not IndicatorValue.objects.exists()
 
 
 def test_the_import_reads_an_indicator_by_the_name_people_call_it(world, recs):
     name = recs.indicator.name
-    check = development.indicator_values_check(campaign=world.campaign, data=sheet([[name, "2026-10-31", 97.5, ""]]))
+    check = imports.check_file(
+        kind="indicator_values", campaign=world.campaign, data=sheet([[name, "2026-10-31", 97.5, ""]])
+    )
     assert check.ok and check.rows[0]["indicator"] == recs.indicator
-    wrong = development.indicator_values_check(
-        campaign=world.campaign, data=sheet([["城镇新增就业", "2026-10-31", 1, ""]])
+    wrong = imports.check_file(
+        kind="indicator_values", campaign=world.campaign, data=sheet([["城镇新增就业", "2026-10-31", 1, ""]])
     )
     assert name in wrong.errors[0]["message"]  # the names it could be
 
@@ -80,7 +85,7 @@ def test_the_values_template_lists_the_campaigns_indicators_by_name_with_their_u
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "指标名称"
     assert rows[1][0] == recs.indicator.name and rows[1][4] == recs.indicator.measure_unit
-    check = development.indicator_values_check(campaign=world.campaign, data=response.content)
+    check = imports.check_file(kind="indicator_values", campaign=world.campaign, data=response.content)
     assert not check.errors and not check.rows  # rows left unfilled are skipped, not errors
 
 
@@ -91,10 +96,12 @@ def test_office_imports_values_through_the_page_after_the_check(world, recs, bro
     )
     upload.name = "values.xlsx"
     response = client.post("/records/indicators/import/", {"file": upload})
-    assert response.status_code == 200
-    assert not IndicatorValue.objects.exists()  # checked, not yet written
-    response = client.post("/records/indicators/import/", {"confirm": "1"})
     assert response.status_code == 302
+    assert not IndicatorValue.objects.exists()  # checked, not yet written
+    batch = ImportBatch.objects.get(kind="indicator_values")
+    assert "拟新增数值" in client.get(response.url).content.decode()
+    client.post(f"/imports/{batch.pk}/confirm/")
+    assert imports.import_apply(batch_id=batch.pk).status == "applied"
     assert list(IndicatorValue.objects.order_by("period_end").values_list("value", flat=True)) == [
         Decimal("96.40"),
         Decimal("97.50"),
