@@ -839,3 +839,74 @@ CLOSURE_FILTERS = ListFilters(
     choices={"unit": by_id("unit")},
     campaign_path="unit__campaign",
 )
+
+
+# --- What turned worse, and what waits on someone (the work-queue homes) -----------------------
+
+
+def turned_q(light: str, day: dt.date, prefix: str = "") -> Q:
+    """Measures whose light turned `light` on `day`: red on the day and neither red nor closed the
+    day before (newly overdue), or yellow on the day and green the day before (fell behind). A
+    measure turning back (red to yellow after an extension) is no warning, so it is not here."""
+    before = _day_before(day)
+    now = light_q(light, day, prefix)
+    if light == Light.RED:
+        return now & ~light_q(Light.RED, before, prefix, as_of=True) & ~closed_q(before, prefix, as_of=True)
+    if light == Light.YELLOW:
+        return now & light_q(Light.GREEN, before, prefix, as_of=True)
+    return Q(pk__in=[])
+
+
+WARNING_LIGHTS = (Light.YELLOW, Light.RED)
+
+
+def measures_turned(rows: QuerySet, light: str, day: dt.date | None) -> QuerySet:
+    """`turned=yellow|red`: the measures that turned that light on the day (`as_of`, today
+    without one); another value is ignored."""
+    if light not in WARNING_LIGHTS:
+        return rows
+    return rows.filter(turned_q(light, day or timezone.localdate()))
+
+
+def _latest_closure_status() -> Subquery:
+    return Subquery(
+        Closure.objects.filter(measure=OuterRef("pk")).order_by("-requested_at", "-pk").values("status")[:1]
+    )
+
+
+def measures_by_closure(rows: QuerySet, value: str) -> QuerySet:
+    """`closure=requested`: waiting for sign-off; `closure=returned`: the latest request was sent
+    back and the measure is open again (the unit has to act)."""
+    if value == Closure.Status.REQUESTED:
+        return rows.filter(status=Measure.Status.CLOSURE_REQUESTED)
+    if value == Closure.Status.RETURNED:
+        return rows.annotate(latest_closure=_latest_closure_status()).filter(
+            status=Measure.Status.OPEN, latest_closure=Closure.Status.RETURNED
+        )
+    return rows
+
+
+def petitions_due_within(rows: QuerySet, days: str) -> QuerySet:
+    """`due_within=<n>`: not resolved, and due from today to n days ahead (0-366)."""
+    if not days.isdigit() or int(days) > 366:
+        return rows
+    today = timezone.localdate()
+    return rows.exclude(stage=PetitionCase.Stage.RESOLVED).filter(
+        deadline__gte=today, deadline__lte=today + dt.timedelta(days=int(days))
+    )
+
+
+LIST_FILTERS[Measure] = extended(
+    LIST_FILTERS[Measure],
+    choices={"closure": measures_by_closure},
+    dated_choices={"turned": measures_turned},
+)
+LIST_FILTERS[PetitionCase] = extended(LIST_FILTERS[PetitionCase], choices={"due_within": petitions_due_within})
+
+
+def sessions_with_questions_waiting(rows: QuerySet) -> QuerySet:
+    """`untriaged=1`: TV sessions with a question nobody has handled yet."""
+    return rows.filter(Exists(TvQuestion.objects.filter(session=OuterRef("pk"), triage="received")))
+
+
+LIST_FILTERS[TvSession] = extended(LIST_FILTERS[TvSession], flags={"untriaged": sessions_with_questions_waiting})
