@@ -258,10 +258,11 @@ def _public_items(user, campaign: Campaign, today: dt.date) -> list[QueueItem]:
     ]
 
 
-def _job_items(campaign: Campaign) -> list[QueueItem]:
+def _job_items(user, campaign: Campaign) -> list[QueueItem]:
+    """Roll-ups that failed (the roll-ups page) and, for the office staff who may open the admin
+    where queued jobs are kept, the jobs given up."""
     failed = runs_failed_unresolved(campaign=campaign).order_by().aggregate(n=_count(Q()), oldest=Min("started_at"))
-    given_up = OutboxMessage.objects.filter(failed_at__isnull=False).aggregate(n=_count(Q()), oldest=Min("failed_at"))
-    return [
+    items = [
         QueueItem(
             key="rollups_failed",
             label=_("Roll-up runs that failed and were not redone"),
@@ -269,7 +270,13 @@ def _job_items(campaign: Campaign) -> list[QueueItem]:
             url=_url("reporting-rollups", failed=1) + "#runs",
             oldest=failed["oldest"],
             level="bad",
-        ),
+        )
+    ]
+    if not user.is_staff:
+        return items
+    given_up = OutboxMessage.objects.filter(failed_at__isnull=False).aggregate(n=_count(Q()), oldest=Min("failed_at"))
+    return [
+        *items,
         QueueItem(
             key="jobs_given_up",
             label=_("Background jobs given up after their retries"),
@@ -414,7 +421,7 @@ def work_queue(*, user, campaign: Campaign | None, now: dt.datetime | None = Non
         items += _turned_items(user, campaign, today)
         items += _public_items(user, campaign, today)
         if access.is_office(user):
-            items += _job_items(campaign)
+            items += _job_items(user, campaign)
         return items
     if access.is_inspector(user):
         items = [i for i in _report_items(user, campaign, now) if i.key != "reports_not_in"]
