@@ -5,7 +5,6 @@ to the list of exactly what it counts (the list's count is the number, on the pa
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,6 @@ from django.utils import timezone
 from campaign.models import Campaign, OutboxMessage, Unit, User
 from rectification.models import Measure
 from rectification.services import measures as rect
-from rectification.services import public as public_services
 from reporting.models import RollupRun
 from reporting.selectors.work_queue import work_queue
 from tasks.models import WeeklyProgress
