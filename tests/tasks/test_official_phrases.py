@@ -44,9 +44,9 @@ def submit(unit, user, *, highlights: str, plan: str) -> WeeklyProgress:
     return services.report_submit(report=report, by=user)
 
 
-def other_units_quote(w, rng: random.Random, n: int) -> None:
+def other_units_quote(w, rng: random.Random, n: int, first: int = 0) -> None:
     """`n` more units whose reports carry the official sentence with words of their own."""
-    for i in range(n):
+    for i in range(first, first + n):
         unit = UnitFactory(campaign=w.campaign, name=f"引用单位{i}")
         liaison = LiaisonFactory(unit=unit, user__role=User.Role.LIAISON).user
         submit(unit, liaison, highlights=own_words(rng), plan=OFFICIAL + own_words(rng, 20))
@@ -102,6 +102,7 @@ def test_the_check_costs_the_same_queries_however_many_units_quote_the_phrase(
     mine = submit(w.unit_a, w.liaison_a, highlights=own_words(rng), plan=OFFICIAL)
     with django_assert_max_num_queries(40) as few:
         flag_similar_reports(mine.pk)
-    other_units_quote(w, rng, 25)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    queries = len(few.captured_queries)
+    other_units_quote(w, rng, 25, first=5)
+    with django_assert_max_num_queries(queries):
         flag_similar_reports(mine.pk)
