@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -100,7 +100,9 @@ class CommitmentKind:
     turned_q: Callable[[str, dt.date], Q]
     list_url: str
     lights: tuple[str, ...] = (Light.RED, Light.YELLOW)
-    extra: dict = field(default_factory=dict)
+    # (name, campaign id, day, count) -> the counts, kept per day and change of the kind's records
+    # (None: counted on every request)
+    counted_per_day: Callable[[str, int, dt.date, Callable[[], dict]], dict] | None = None
 
 
 COMMITMENT_KINDS: list[CommitmentKind] = [
@@ -113,6 +115,9 @@ COMMITMENT_KINDS: list[CommitmentKind] = [
         rows=lambda user, campaign: rect.measures_visible_to(user).filter(problem__campaign=campaign),
         turned_q=rect.turned_q,
         list_url="rect-measure-list",
+        counted_per_day=lambda name, campaign_id, day, count: rect.counted_per_day(
+            name, campaign_id=campaign_id, day=day, count=count
+        ),
     ),
 ]
 
@@ -121,7 +126,14 @@ def _turned_items(user, campaign: Campaign, today: dt.date) -> list[QueueItem]:
     items = []
     for kind in COMMITMENT_KINDS:
         rows = kind.rows(user, campaign)
-        counts = rows.aggregate(**{light: _count(kind.turned_q(light, today)) for light in kind.lights})
+
+        def count(rows=rows, kind=kind) -> dict:
+            return rows.aggregate(**{light: _count(kind.turned_q(light, today)) for light in kind.lights})
+
+        # The office's and leaders' counts are the campaign's, the same for all of them: counted
+        # once per day and change (reading yesterday's lights is the dearest query of the queue).
+        cached = access.reads_everything(user) and kind.counted_per_day is not None
+        counts = kind.counted_per_day(f"turned:{kind.key}", campaign.pk, today, count) if cached else count()
         for light in kind.lights:
             items.append(
                 QueueItem(
