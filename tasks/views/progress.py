@@ -383,12 +383,13 @@ def progress_grid(request):
         caption = export_caption(request, campaign, _("Reporting grid"))
         return download(grid_workbook(rows, all_weeks, caption=caption), f"grid-{timezone.localdate():%Y%m%d}.xlsx")
     focus = weeks.parse_week(request.GET.get("week", "")) or (all_weeks[-1] if all_weeks else None)
+    counted = units  # the week's counts stay those of every unit the filters keep
     if focus and request.GET.get("unsubmitted") == "1":
         # The units still owing the week in focus (the work queue's "not in" and "missing").
         units = selectors.units_without_report(units, focus)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     rows = selectors.progress_grid(user=request.user, campaign=campaign, units=page.object_list, week_starts=all_weeks)
-    counts = selectors.week_counts(campaign=campaign, units=units, week_start=focus) if focus else None
+    counts = selectors.week_counts(campaign=campaign, units=counted, week_start=focus) if focus else None
     # Units with nothing submitted for the week in focus: the office may remind each one.
     remind = {row.unit.pk for row in rows for cell in row.cells if cell["week"] == focus and not cell["report_id"]}
     query = request.GET.copy()
