@@ -300,7 +300,8 @@ class WorkQueueItemSerializer(serializers.Serializer):
     )
     age_days = serializers.IntegerField(allow_null=True, help_text="Whole days since `oldest`.")
     note = serializers.CharField(help_text="More about the line (a deadline), or empty.")
-    level = serializers.ChoiceField(choices=["bad", "warn", "info", "done"])
+    # A plain string in the schema (an enum named "level" would collide with the problems' level).
+    level = serializers.CharField(help_text="bad (overdue, failed), warn (to do), info, done (nothing to do).")
     status = serializers.BooleanField(help_text="One fact about the caller's own work, not a count of records.")
 
 
