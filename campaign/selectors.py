@@ -291,6 +291,19 @@ def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> Q
     return groups.annotate(unit_count=Count("coverage", distinct=True)).order_by("number")
 
 
+def work_queue(*, user, campaign: Campaign | None) -> list:
+    """What waits on the person today, as lines with a count and the list behind it. The apps
+    that count them contribute through a `work_queue(user=, campaign=)` method on their AppConfig
+    (reporting/selectors/work_queue.py), so this app imports none of them."""
+    from django.apps import apps
+
+    items = []
+    for app in apps.get_app_configs():
+        if hasattr(app, "work_queue"):
+            items.extend(app.work_queue(user=user, campaign=campaign))
+    return items
+
+
 def liaison_unit(user) -> Unit | None:
     """The unit a liaison reports for, or None."""
     if not is_liaison(user):

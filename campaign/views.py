@@ -41,6 +41,12 @@ def home(request):
     if campaign is not None:
         context["phase"] = campaign.current_phase()
         context["days_left"] = (campaign.end_date - context["today"]).days
+    # What waits on the person today, each line opening its list (the lines with nothing to do
+    # are left out; the API answers them all).
+    queue = selectors.work_queue(user=user, campaign=campaign)
+    context["queue"] = [item for item in queue if item.count or item.status]
+    context["queue_clear"] = not any(item.count for item in queue)
+    context["now"] = timezone.now()
     if selectors.reads_everything(user):
         if campaign is not None:
             context["overview"] = selectors.campaign_overview(campaign=campaign)
@@ -236,8 +242,11 @@ def inspection_groups(request):
 @login_required
 def notification_list(request):
     notes = request.user.notifications.all()
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        notes = notes.filter(read_at__isnull=True)
     page = Paginator(notes, 30).get_page(request.GET.get("page"))
-    return render(request, "campaign/notifications.html", {"page": page})
+    return render(request, "campaign/notifications.html", {"page": page, "unread_only": unread_only})
 
 
 @login_required

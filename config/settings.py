@@ -326,6 +326,11 @@ OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", BROKER_VISIBILITY_TIMEOUT)
 # A roll-up run still "running" after this long was left by a dead worker (a run is one
 # transaction of ~10 s at 10,000 units): the sweep marks it abandoned and runs the period again.
 ROLLUP_RUN_TIMEOUT = env_int("ROLLUP_RUN_TIMEOUT", 900)
+# The copy-paste check leaves out a sentence found in the reports of at least this many units in
+# a week (an official phrase everyone quotes), so two reports sharing only such phrases score low.
+OFFICIAL_PHRASE_UNITS = env_int("OFFICIAL_PHRASE_UNITS", 5)
+if OFFICIAL_PHRASE_UNITS < 2:
+    raise ImproperlyConfigured("OFFICIAL_PHRASE_UNITS: at least 2 (a sentence two units share is not official).")
 # The one-beat lock: held in the broker's Redis by the beat that schedules, renewed at every
 # tick; another beat waits, scheduling nothing, and takes over when the lock expires.
 BEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT", 60)

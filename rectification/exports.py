@@ -120,3 +120,49 @@ def tv_workbook(sessions, *, caption: str = "") -> bytes:
             ]
         )
     return _save(workbook)
+
+
+def misses_workbook(by_unit, by_measure, rounds: dict[int, list[int]], *, caption: str = "") -> bytes:
+    """Missed dispatch rounds (调度未报): one sheet per unit, one per measure with the rounds it
+    missed, of the misses listed."""
+    workbook = Workbook()
+    sheet = styled_sheet(
+        workbook,
+        _("Missed rounds by unit"),
+        ["#", _("Unit"), _("Misses"), _("Measures that missed"), _("Rounds missed"), _("Last round missed")],
+        [5, 30, 10, 14, 12, 14],
+        caption=caption,
+    )
+    for number, row in enumerate(by_unit, start=1):
+        sheet.append(
+            [
+                number,
+                row["measure__responsible_unit__name"],
+                row["misses"],
+                row["measures"],
+                row["rounds"],
+                row["last_round"],
+            ]
+        )
+    workbook.active = workbook.create_sheet()
+    sheet = styled_sheet(
+        workbook,
+        _("Missed rounds by measure"),
+        ["#", _("Measure"), _("Content"), _("Unit"), _("Responsible person"), _("Misses"), _("Rounds missed")],
+        [5, 12, 44, 24, 12, 10, 20],
+        caption=caption,
+    )
+    for number, row in enumerate(by_measure, start=1):
+        sheet.append(
+            [
+                number,
+                f"{row['measure__problem__code']}-{row['measure__number']}",
+                row["measure__content"],
+                row["measure__responsible_unit__name"],
+                row["measure__responsible_person"],
+                row["misses"],
+                "、".join(str(n) for n in rounds.get(row["measure_id"], [])),
+            ]
+        )
+    workbook.active = 0
+    return _save(workbook)

@@ -463,3 +463,38 @@ class ArenaRoundForm(ServiceErrorsMixin, forms.Form):
         if not parsed:
             raise ValidationError(_("Give at least one criterion."))
         return parsed
+
+
+class MissFilterForm(forms.Form):
+    """The missed-rounds page's filters: the unit (of those the person sees), the round, the
+    problem's level and source (measures belong to the rectification line: their problem's
+    source is where they come from)."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
+    round = forms.TypedChoiceField(label=_("Round"), required=False, coerce=int, empty_value=None)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    by = forms.ChoiceField(label=_("List"), required=False)
+
+    def __init__(self, *args, user, campaign, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user).filter(campaign=campaign).order_by("name")
+        self.fields["round"].choices = [("", _("All rounds"))] + [
+            (
+                r.number,
+                _("Round %(n)d (%(a)s–%(b)s)") % {"n": r.number, "a": f"{r.opens_on:%m-%d}", "b": f"{r.due_on:%m-%d}"},
+            )
+            for r in rounds
+        ]
+        self.fields["level"].choices = [("", _("All levels")), *Problem.Level.choices]
+        self.fields["source"].choices = [("", _("All sources")), *Problem.Source.choices]
+        self.fields["by"].choices = [("unit", _("By unit")), ("measure", _("By measure"))]
+
+    def filters(self) -> dict:
+        d = self.cleaned_data if self.is_valid() else {}
+        return {
+            "unit_id": d["unit"].pk if d.get("unit") else None,
+            "round_number": d.get("round"),
+            "level": d.get("level") or "",
+            "source": d.get("source") or "",
+        }

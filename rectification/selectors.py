@@ -21,6 +21,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -839,3 +841,144 @@ CLOSURE_FILTERS = ListFilters(
     choices={"unit": by_id("unit")},
     campaign_path="unit__campaign",
 )
+
+
+# --- What turned worse, and what waits on someone (the work-queue homes) -----------------------
+
+
+def turned_q(light: str, day: dt.date, prefix: str = "") -> Q:
+    """Measures whose light turned `light` on `day`: red on the day and neither red nor closed the
+    day before (newly overdue), or yellow on the day and green the day before (fell behind). A
+    measure turning back (red to yellow after an extension) is no warning, so it is not here."""
+    before = _day_before(day)
+    now = light_q(light, day, prefix)
+    if light == Light.RED:
+        return now & ~light_q(Light.RED, before, prefix, as_of=True) & ~closed_q(before, prefix, as_of=True)
+    if light == Light.YELLOW:
+        return now & light_q(Light.GREEN, before, prefix, as_of=True)
+    return Q(pk__in=[])
+
+
+WARNING_LIGHTS = (Light.YELLOW, Light.RED)
+
+
+def measures_turned(rows: QuerySet, light: str, day: dt.date | None) -> QuerySet:
+    """`turned=yellow|red`: the measures that turned that light on the day (`as_of`, today
+    without one); another value is ignored."""
+    if light not in WARNING_LIGHTS:
+        return rows
+    return rows.filter(turned_q(light, day or timezone.localdate()))
+
+
+def _latest_closure_status() -> Subquery:
+    return Subquery(
+        Closure.objects.filter(measure=OuterRef("pk")).order_by("-requested_at", "-pk").values("status")[:1]
+    )
+
+
+def measures_by_closure(rows: QuerySet, value: str) -> QuerySet:
+    """`closure=requested`: waiting for sign-off; `closure=returned`: the latest request was sent
+    back and the measure is open again (the unit has to act)."""
+    if value == Closure.Status.REQUESTED:
+        return rows.filter(status=Measure.Status.CLOSURE_REQUESTED)
+    if value == Closure.Status.RETURNED:
+        return rows.annotate(latest_closure=_latest_closure_status()).filter(
+            status=Measure.Status.OPEN, latest_closure=Closure.Status.RETURNED
+        )
+    return rows
+
+
+def petitions_due_within(rows: QuerySet, days: str) -> QuerySet:
+    """`due_within=<n>`: not resolved, and due from today to n days ahead (0-366)."""
+    if not days.isdigit() or int(days) > 366:
+        return rows
+    today = timezone.localdate()
+    return rows.exclude(stage=PetitionCase.Stage.RESOLVED).filter(
+        deadline__gte=today, deadline__lte=today + dt.timedelta(days=int(days))
+    )
+
+
+LIST_FILTERS[Measure] = extended(
+    LIST_FILTERS[Measure],
+    choices={"closure": measures_by_closure},
+    dated_choices={"turned": measures_turned},
+)
+LIST_FILTERS[PetitionCase] = extended(LIST_FILTERS[PetitionCase], choices={"due_within": petitions_due_within})
+
+
+def sessions_with_questions_waiting(rows: QuerySet) -> QuerySet:
+    """`untriaged=1`: TV sessions with a question nobody has handled yet."""
+    return rows.filter(Exists(TvQuestion.objects.filter(session=OuterRef("pk"), triage="received")))
+
+
+LIST_FILTERS[TvSession] = extended(LIST_FILTERS[TvSession], flags={"untriaged": sessions_with_questions_waiting})
+
+
+# --- Missed dispatch rounds, by unit and by measure ---------------------------------------------
+
+
+def dispatch_misses(
+    *,
+    user,
+    campaign_id: int,
+    unit_id: int | None = None,
+    round_number: int | None = None,
+    level: str = "",
+    source: str = "",
+) -> QuerySet[DispatchMiss]:
+    """The recorded misses (a measure without an entry in a finished round) of the measures the
+    user may see, narrowed by unit, round, problem level and problem source."""
+    misses = DispatchMiss.objects.filter(
+        round__campaign_id=campaign_id, measure__in=measures_visible_to(user).values("pk")
+    )
+    if unit_id:
+        misses = misses.filter(measure__responsible_unit_id=unit_id)
+    if round_number:
+        misses = misses.filter(round__number=round_number)
+    if level:
+        misses = misses.filter(measure__problem__level=level)
+    if source:
+        misses = misses.filter(measure__problem__source=source)
+    return misses
+
+
+def misses_by_unit(misses: QuerySet[DispatchMiss]) -> QuerySet:
+    """Per responsible unit: the misses, the measures that missed, the rounds missed, the last."""
+    return (
+        misses.values("measure__responsible_unit_id", "measure__responsible_unit__name")
+        .annotate(
+            misses=Count("id"),
+            measures=Count("measure", distinct=True),
+            rounds=Count("round", distinct=True),
+            last_round=Max("round__number"),
+        )
+        .order_by("-misses", "measure__responsible_unit__name")
+    )
+
+
+def misses_by_measure(misses: QuerySet[DispatchMiss]) -> QuerySet:
+    """Per measure: its unit, how many rounds it missed, the first and the last."""
+    return (
+        misses.values(
+            "measure_id",
+            "measure__number",
+            "measure__content",
+            "measure__problem__code",
+            "measure__responsible_unit__name",
+            "measure__responsible_person",
+            "measure__status",
+        )
+        .annotate(misses=Count("id"), first_round=Min("round__number"), last_round=Max("round__number"))
+        .order_by("-misses", "measure__problem__code", "measure__number")
+    )
+
+
+def rounds_missed(misses: QuerySet[DispatchMiss], measure_ids: list[int]) -> dict[int, list[int]]:
+    """The numbers of the rounds each of the measures missed (one query for a page of them)."""
+    rounds: dict[int, list[int]] = {pk: [] for pk in measure_ids}
+    rows = (
+        misses.filter(measure_id__in=measure_ids).order_by("round__number").values_list("measure_id", "round__number")
+    )
+    for measure_id, number in rows:
+        rounds[measure_id].append(number)
+    return rounds

@@ -53,6 +53,7 @@ urlpatterns = [
     path("rectification/arena/<int:pk>/score/", special.arena_score, name="rect-arena-score"),
     path("rectification/arena/<int:pk>/publish/", special.arena_publish, name="rect-arena-publish"),
     path("rectification/site-visits/", lists.site_visit_list, name="rect-site-visit-list"),
+    path("rectification/missed-rounds/", lists.missed_rounds, name="rect-missed-rounds"),
     path("rectification/site-visits/new/", special.site_visit_new, name="rect-site-visit-new"),
     path("rectification/special/teams/", lists.work_team_list, name="rect-work-team-list"),
     path("rectification/special/tasks/", lists.special_task_list, name="rect-special-task-list"),

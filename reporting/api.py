@@ -18,6 +18,7 @@ from reporting.figures.values import figure_rows
 from reporting.models import Bulletin, Summary
 from reporting.selectors.dashboard import as_of_day, dashboard
 from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to, summary_list
+from reporting.selectors.work_queue import work_queue
 from reporting.services import bulletins as bulletin_services
 from reporting.services.bulletins import bulletin_docx
 from reporting.views.common import DOCX, parse_day
@@ -289,6 +290,56 @@ def _cells_json(request, cells: dict) -> list[dict]:
     ]
 
 
+class WorkQueueItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="What `url` lists for the caller (that page's count).")
+    url = serializers.CharField(help_text="The page listing exactly the records counted.")
+    oldest = serializers.DateTimeField(
+        allow_null=True, help_text="When the record waiting longest began waiting (null: not a waiting line)."
+    )
+    age_days = serializers.IntegerField(allow_null=True, help_text="Whole days since `oldest`.")
+    note = serializers.CharField(help_text="More about the line (a deadline), or empty.")
+    # A plain string in the schema (an enum named "level" would collide with the problems' level).
+    level = serializers.CharField(help_text="bad (overdue, failed), warn (to do), info, done (nothing to do).")
+    status = serializers.BooleanField(help_text="One fact about the caller's own work, not a count of records.")
+
+
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list of them
+class WorkQueueSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField(help_text="How many lines have something to do.")
+    results = WorkQueueItemSerializer(many=True)
+
+
+class WorkQueueViewSet(viewsets.ViewSet):
+    """What waits on the caller today, as on their home page: the office's (and a leader's) the
+    campaign's, a liaison's their unit's, an inspector's their groups' units'. Every line is
+    answered, those at 0 too: `key`, `label`, `count`, `url` (the page listing exactly the
+    records counted), `oldest` and `age_days` (the longest wait), `note`, `level`, `status`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("campaign", int)], responses={200: WorkQueueSerializer})
+    def list(self, request):
+        campaign = chosen_campaign(request, remember=False)
+        now = timezone.now()
+        items = work_queue(user=request.user, campaign=campaign, now=now)
+        results = []
+        for item in items:
+            row = item.as_json(now)
+            row["url"] = request.build_absolute_uri(item.url)
+            row["status"] = item.status
+            results.append(row)
+        return Response(
+            {
+                "campaign": campaign.pk if campaign else None,
+                "count": sum(1 for item in items if item.count),
+                "results": results,
+            }
+        )
+
+
 class DashboardViewSet(viewsets.ViewSet):
     """The dashboard's numbers for the caller (an inspector's count only their groups' units), of
     the campaign `campaign` (default the newest), as of `as_of` (YYYY-MM-DD, default today, never
@@ -383,6 +434,7 @@ class ClosureViewSet(viewsets.ReadOnlyModelViewSet):
 
 def register(router) -> None:
     router.register("dashboard", DashboardViewSet, basename="dashboard")
+    router.register("work-queue", WorkQueueViewSet, basename="work-queue")
     router.register("summaries", SummaryViewSet, basename="summary")
     router.register("bulletins", BulletinViewSet, basename="bulletin")
     router.register("figures", FigureViewSet, basename="figure")

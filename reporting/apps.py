@@ -21,6 +21,13 @@ class ReportingConfig(AppConfig):
             items.append((64, _("Figures"), reverse("reporting-figures")))
         return items
 
+    def work_queue(self, *, user, campaign):
+        """The lines of the person's work queue (reporting/selectors/work_queue.py), for the home
+        pages, which belong to the campaign app and import no other app."""
+        from reporting.selectors.work_queue import work_queue
+
+        return work_queue(user=user, campaign=campaign)
+
     def figure_rows(self, *, campaign, as_of, lines=()):
         """Every campaign figure as of the day (reporting/figures/), for the pages of other apps
         that show some of them (the records hub) without importing this app."""

@@ -367,8 +367,10 @@ def test_every_api_list_answers_for_the_campaign_asked(world, two, api_as, asked
             leaked.append(prefix)
         if basename in API_WITHOUT_CAMPAIGN:
             continue
-        # (no closure is signed off in these campaigns: `closures` is checked for leaks only)
-        if mine not in text and prefix not in ("campaigns", "summaries", "figures", "dashboard", "closures"):
+        # (no closure is signed off in these campaigns: `closures` is checked for leaks only; the
+        # work queue answers numbers, not records)
+        numbers_only = ("campaigns", "summaries", "figures", "dashboard", "closures", "work-queue")
+        if mine not in text and prefix not in numbers_only:
             missing.append(prefix)
         results = response.json().get("results") if isinstance(response.json(), dict) else None
         if prefix == "campaigns":

@@ -6,14 +6,19 @@ a day), so the count on the page is the figure that links to it."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaign.choice import chosen_campaign_or_404
+from campaign.exports import download, export_caption
 from campaign.listpages import list_context
 from campaign.selectors import is_inspector, is_office
-from rectification import selectors
-from rectification.models import SiteVisit, SpecialTask, WorkTeam
+from rectification import exports, selectors
+from rectification.forms import MissFilterForm
+from rectification.models import DispatchRound, SiteVisit, SpecialTask, WorkTeam
 
 
 def _visits_matching(rows: QuerySet, q: str) -> QuerySet:
@@ -82,3 +87,46 @@ def special_task_list(request):
     context = list_context(request, rows, filters=selectors.LIST_FILTERS[SpecialTask], search=_tasks_matching)
     context.update(campaign=campaign, status=status, statuses=SpecialTask.Status.choices)
     return render(request, "rectification/special_task_list.html", context)
+
+
+@login_required
+def missed_rounds(request):
+    """Missed dispatch rounds (调度未报) by unit and by measure, filtered by unit, round, level
+    and source, exported as they are listed. A liaison sees their unit's, an inspector their
+    groups' units', the office and leaders every unit's."""
+    campaign = chosen_campaign_or_404(request)
+    rounds = DispatchRound.objects.filter(campaign=campaign, closed_out_at__isnull=False).order_by("-number")
+    form = MissFilterForm(request.GET or None, user=request.user, campaign=campaign, rounds=rounds)
+    misses = selectors.dispatch_misses(user=request.user, campaign_id=campaign.pk, **form.filters())
+    by = request.GET.get("by") if request.GET.get("by") in ("unit", "measure") else "unit"
+    by_unit, by_measure = selectors.misses_by_unit(misses), selectors.misses_by_measure(misses)
+    if request.GET.get("export") == "xlsx":
+        measures = list(by_measure)
+        rounds_of = selectors.rounds_missed(misses, [row["measure_id"] for row in measures])
+        caption = export_caption(request, campaign, _("Missed dispatch rounds"))
+        return download(
+            exports.misses_workbook(list(by_unit), measures, rounds_of, caption=caption),
+            f"missed-rounds-{timezone.localdate():%Y%m%d}.xlsx",
+        )
+    page = Paginator(by_unit if by == "unit" else by_measure, 50).get_page(request.GET.get("page"))
+    if by == "measure":
+        rounds_of = selectors.rounds_missed(misses, [row["measure_id"] for row in page])
+        for row in page:
+            row["rounds_missed"] = rounds_of[row["measure_id"]]
+    query = request.GET.copy()
+    query.pop("page", None)
+    without_by = query.copy()
+    without_by.pop("by", None)
+    return render(
+        request,
+        "rectification/missed_rounds.html",
+        {
+            "form": form,
+            "page": page,
+            "by": by,
+            "misses": misses.count(),
+            "query": query.urlencode(),
+            "filters_only": without_by.urlencode(),
+            "campaign": campaign,
+        },
+    )

@@ -417,6 +417,7 @@ def review(request):
             .order_by("requested_at")
             if is_office(request.user)
             else [],
+            "may_extend": is_office(request.user),
         },
     )
 

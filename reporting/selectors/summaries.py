@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
@@ -62,6 +62,23 @@ def periods_overview(*, campaign, kind: str) -> QuerySet:
 
 def recent_runs(*, campaign, limit: int = 20) -> QuerySet[RollupRun]:
     return RollupRun.objects.filter(campaign=campaign).select_related("started_by")[:limit]
+
+
+def runs_failed_unresolved(*, campaign) -> QuerySet[RollupRun]:
+    """Failed roll-up runs whose period no later run has computed (or skipped as locked) since:
+    the failures still standing, newest first (a failure redone since is history)."""
+    redone = RollupRun.objects.filter(
+        campaign=OuterRef("campaign"),
+        kind=OuterRef("kind"),
+        period_start=OuterRef("period_start"),
+        status__in=(RollupRun.Status.SUCCEEDED, RollupRun.Status.SKIPPED),
+        started_at__gt=OuterRef("started_at"),
+    )
+    return (
+        RollupRun.objects.filter(campaign=campaign, status=RollupRun.Status.FAILED)
+        .exclude(Exists(redone))
+        .select_related("started_by")
+    )
 
 
 def recent_changes(*, campaign, kind: str, limit: int = 100) -> QuerySet[RollupChange]:

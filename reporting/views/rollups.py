@@ -14,7 +14,13 @@ from reporting import exports
 from reporting.figures import rollups as declared
 from reporting.models import Summary
 from reporting.periods import label, period_of
-from reporting.selectors.summaries import periods_overview, recent_changes, recent_runs, summary_list
+from reporting.selectors.summaries import (
+    periods_overview,
+    recent_changes,
+    recent_runs,
+    runs_failed_unresolved,
+    summary_list,
+)
 from reporting.services import rollups
 from reporting.views.common import XLSX, campaign_or_404, download, parse_day
 
@@ -29,6 +35,7 @@ def rollup_list(request):
         raise PermissionDenied
     campaign = campaign_or_404(request)
     kind = _kind(request.GET.get("kind", ""))
+    failed = request.GET.get("failed") == "1"
     periods = list(periods_overview(campaign=campaign, kind=kind))
     for period in periods:
         period["label"] = label(kind, period["period_start"])
@@ -43,7 +50,9 @@ def rollup_list(request):
             "kind": kind,
             "kinds": Summary.Kind.choices,
             "periods": periods,
-            "runs": recent_runs(campaign=campaign),
+            # `failed=1`: the failures no later run has redone (the work queue's link).
+            "runs": runs_failed_unresolved(campaign=campaign) if failed else recent_runs(campaign=campaign),
+            "failed": failed,
             "changes": changes,
             "today": timezone.localdate(),
         },

@@ -233,3 +233,24 @@ class SimilarityBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} · {self.band}"
+
+
+class ReportSentence(models.Model):
+    """One sentence of a reported report's text, as a hash (keyed by campaign), with its week:
+    a sentence found in the reports of many units in a week is an official phrase (the words of
+    a document everyone quotes), which the copy-paste check leaves out before it scores two
+    reports (tasks/services/similarity.py)."""
+
+    report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    sentence = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("report sentence")
+        verbose_name_plural = _("report sentences")
+        constraints = [models.UniqueConstraint(fields=["report", "sentence"], name="report_sentence_once")]
+        indexes = [models.Index(fields=["week_start", "sentence"], name="report_sentence_week_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.sentence}"

@@ -180,6 +180,23 @@ def week_counts(*, campaign, units: QuerySet[Unit], week_start: dt.date, now: dt
     return counts
 
 
+def units_without_report(units: QuerySet[Unit], week_start: dt.date) -> QuerySet[Unit]:
+    """Of `units`, those with nothing submitted for the week (a draft is nothing yet): the grid's
+    `unsubmitted=1` and the work queue's reports not in (before the deadline) or missing (after)."""
+    submitted = WeeklyProgress.objects.filter(week_start=week_start).filter(submitted_only())
+    return units.exclude(pk__in=submitted.values("unit_id"))
+
+
+def latest_week_due(campaign, now: dt.datetime | None = None) -> dt.date | None:
+    """The latest campaign week whose report deadline has passed (None before the first)."""
+    now = now or timezone.now()
+    rule = weeks.rule_of(campaign)
+    for week in reversed(weeks.campaign_weeks(campaign, until=timezone.localdate(now))):
+        if weeks.deadline_for(campaign, week, rule) <= now:
+            return week
+    return None
+
+
 def reports_of_unit(unit: Unit) -> QuerySet[WeeklyProgress]:
     return WeeklyProgress.objects.filter(unit=unit).order_by("-week_start")
 

@@ -12,6 +12,13 @@ as a `SimilarityBand` row under (week, band). Two texts scoring s share at least
 probability 1 − (1 − s⁶)²⁵: 99.95% at 0.8 and more above it, 1.8% at 0.3, 0.16% at 0.2. The
 exact score is then computed for those few candidates only, so a flag is never raised on an
 estimate.
+
+Official phrases are discounted: every reported text's sentences are stored as hashes with the
+unit and week (`ReportSentence`), and before two reports are scored, the sentences found that
+week in the reports of at least `OFFICIAL_PHRASE_UNITS` units (the words of a document that
+everyone quotes) are left out of both texts. Two reports sharing only such phrases then score
+low, and what they copied besides still scores high. One more query per check, whatever the
+size of the week (the sentences of the report and its candidates, looked up by index).
 """
 
 from __future__ import annotations
@@ -24,11 +31,12 @@ import random
 import re
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from campaign.models import Unit
-from tasks.models import ProgressItem, SimilarityBand, SimilarityFlag, WeeklyProgress
+from tasks.models import ProgressItem, ReportSentence, SimilarityBand, SimilarityFlag, WeeklyProgress
 
 Status = WeeklyProgress.Status
 REPORTED = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
@@ -42,6 +50,9 @@ BANDS = 25
 ROWS_PER_BAND = SIGNATURE_SIZE // BANDS
 
 _SPACE = re.compile(r"\s+")
+# A sentence ends with its closing mark (kept with it); a text without one is one sentence.
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
+SENTENCE_MIN_CHARS = 8  # shorter pieces ("一、", "好。") are not worth a row
 log = logging.getLogger(__name__)
 
 
@@ -105,6 +116,71 @@ def _closest(
         if score > best[0]:
             best = (score, text, other)
     return best
+
+
+# --- Official phrases ----------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text (whitespace already taken out), each with its closing mark."""
+    return _SENTENCE.findall(text)
+
+
+def sentence_key(sentence: str, *, campaign_id: int) -> int:
+    """A sentence's 64-bit key, per campaign (a chance collision only discounts a sentence)."""
+    digest = hashlib.blake2b(f"{campaign_id}|{sentence}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def text_sentences(texts: dict[str, str], *, campaign_id: int) -> set[int]:
+    """The keys of the sentences of a report's fields (not of the whole text, which repeats them)."""
+    return {
+        sentence_key(sentence, campaign_id=campaign_id)
+        for name, text in texts.items()
+        if name != "all"
+        for sentence in sentences(text)
+        if len(sentence) >= SENTENCE_MIN_CHARS
+    }
+
+
+def official_phrases(keys: set[int], *, weeks: tuple[dt.date, dt.date]) -> set[int]:
+    """Of the sentence keys, those found in the reports of at least OFFICIAL_PHRASE_UNITS units
+    in one week between the two Mondays."""
+    if not keys:
+        return set()
+    rows = (
+        ReportSentence.objects.filter(week_start__range=weeks, sentence__in=list(keys))
+        .values("sentence", "week_start")
+        .annotate(units=Count("unit", distinct=True))
+        .filter(units__gte=settings.OFFICIAL_PHRASE_UNITS)
+        .values_list("sentence", flat=True)
+    )
+    return set(rows)
+
+
+def without_phrases(texts: dict[str, str], official: set[int], *, campaign_id: int) -> dict[str, str]:
+    """The texts with the official phrases left out (the whole text rebuilt from its fields)."""
+    if not official:
+        return texts
+    kept = {
+        name: "".join(
+            sentence
+            for sentence in sentences(text)
+            if len(sentence) < SENTENCE_MIN_CHARS or sentence_key(sentence, campaign_id=campaign_id) not in official
+        )
+        for name, text in texts.items()
+        if name != "all"
+    }
+    kept["all"] = "".join(kept.values())
+    return kept
+
+
+def _insert_sentences(rows: list[tuple[int, int, dt.date, int]]) -> None:
+    ReportSentence.objects.bulk_create(
+        [ReportSentence(report_id=r, unit_id=u, week_start=w, sentence=k) for r, u, w, k in rows],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
 
 
 # --- The band index -----------------------------------------------------------------------
@@ -187,9 +263,13 @@ def report_index(*, report: WeeklyProgress, texts: dict[str, str] | None = None)
     week can be found by the check, whether or not its own check has run yet."""
     texts = report_texts(report) if texts is None else texts
     campaign_id = Unit.objects.filter(pk=report.unit_id).values_list("campaign_id", flat=True).get()
-    bands = text_bands(texts, campaign_id=campaign_id) if report.status in REPORTED else set()
+    reported = report.status in REPORTED
+    bands = text_bands(texts, campaign_id=campaign_id) if reported else set()
     SimilarityBand.objects.filter(report=report).delete()
     _insert_bands([(report.pk, report.week_start, band) for band in bands])
+    ReportSentence.objects.filter(report=report).delete()
+    keys = text_sentences(texts, campaign_id=campaign_id) if reported else set()
+    _insert_sentences([(report.pk, report.unit_id, report.week_start, key) for key in keys])
     return bands
 
 
@@ -201,14 +281,26 @@ def reports_fingerprint(*, reports) -> int:
     reports = reports.select_related(None)
     ids = list(reports.values_list("pk", flat=True))
     SimilarityBand.objects.filter(report_id__in=ids).delete()
+    ReportSentence.objects.filter(report_id__in=ids).delete()
     reported = reports.filter(status__in=REPORTED)
-    where = {pk: (week, campaign) for pk, week, campaign in reported.values_list("pk", "week_start", "unit__campaign")}
+    where = {
+        pk: (week, campaign, unit)
+        for pk, week, campaign, unit in reported.values_list("pk", "week_start", "unit__campaign", "unit_id")
+    }
+    texts_of = _texts_of_reports(reported)
     rows = [
         (pk, where[pk][0], band)
-        for pk, texts in _texts_of_reports(reported).items()
+        for pk, texts in texts_of.items()
         for band in text_bands(texts, campaign_id=where[pk][1])
     ]
     _insert_bands(rows)
+    _insert_sentences(
+        [
+            (pk, where[pk][2], where[pk][0], key)
+            for pk, texts in texts_of.items()
+            for key in text_sentences(texts, campaign_id=where[pk][1])
+        ]
+    )
     return len(rows)
 
 
@@ -229,11 +321,10 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     texts = report_texts(report)
     campaign_id = report.unit.campaign_id
     bands = set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
-    if not bands or report.status not in REPORTED:
+    if not bands or report.status not in REPORTED or not ReportSentence.objects.filter(report=report).exists():
         bands = report_index(report=report, texts=texts)
     if len(texts["all"]) < SIMILARITY_MIN_CHARS:
         return []
-    sizes = {name: len(_shingles(text)) for name, text in texts.items()}
     earlier = WeeklyProgress.objects.filter(
         unit=report.unit, week_start__lt=report.week_start, status__in=REPORTED
     ).order_by("-week_start")[:EARLIER_WEEKS_COMPARED]
@@ -246,12 +337,23 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
         week_start=report.week_start,
         status__in=REPORTED,
     ).exclude(unit=report.unit)
+    groups = [(True, _texts_of_reports(earlier)), (False, _texts_of_reports(same_week) if bands else {})]
+    # The official phrases among the sentences of the report and of its candidates, left out of both.
+    keys = text_sentences(texts, campaign_id=campaign_id)
+    for _same_unit, others in groups:
+        for other_texts in others.values():
+            keys |= text_sentences(other_texts, campaign_id=campaign_id)
+    first_week = report.week_start - dt.timedelta(weeks=EARLIER_WEEKS_COMPARED)
+    official = official_phrases(keys, weeks=(first_week, report.week_start))
+    texts = without_phrases(texts, official, campaign_id=campaign_id)
+    if len(texts["all"]) < SIMILARITY_MIN_CHARS:
+        return []
+    sizes = {name: len(_shingles(text)) for name, text in texts.items()}
     flags, compared = [], 0
-    for same_unit, candidates in ((True, earlier), (False, same_week if bands else None)):
-        if candidates is None:
-            continue
-        for other_id, other_texts in _texts_of_reports(candidates).items():
+    for same_unit, others in groups:
+        for other_id, other_texts in others.items():
             compared += 1
+            other_texts = without_phrases(other_texts, official, campaign_id=campaign_id)
             score, mine, theirs = _closest(texts, other_texts, sizes)
             if score >= SIMILARITY_THRESHOLD:
                 flags.append(
@@ -263,7 +365,13 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
                         same_unit=same_unit,
                     )
                 )
-    log.info("copy-paste check of report %s: %s reports compared, %s flags", report.pk, compared, len(flags))
+    log.info(
+        "copy-paste check of report %s: %s reports compared, %s official phrases left out, %s flags",
+        report.pk,
+        compared,
+        len(official),
+        len(flags),
+    )
     # The report it matched is flagged too, so a reviewer opening either one sees the pair.
     mirrors = [
         SimilarityFlag(report_id=f.other_id, other=report, score=f.score, passage=f.passage, same_unit=f.same_unit)

@@ -47,6 +47,14 @@ def progress_mine(request):
     this_week = weeks.current_week_start()
     reports = list(selectors.reports_of_unit(unit)[:30])
     current = next((r for r in reports if r.week_start == this_week), None)
+    last_week_missing = not any(
+        r.week_start == this_week - dt.timedelta(days=7) and r.first_submitted_at for r in reports
+    )
+    status = request.GET.get("status", "")
+    shown = None  # the earlier reports in one status (`?status=returned`: the work queue's link)
+    if status in WeeklyProgress.Status.values:
+        shown = selectors.reports_of_unit(unit).filter(status=status)
+        reports = list(shown)
     return render(
         request,
         "tasks/progress/mine.html",
@@ -58,9 +66,8 @@ def progress_mine(request):
             "deadline": weeks.deadline_for(unit.campaign, this_week),
             "reports": reports,
             "last_week": this_week - dt.timedelta(days=7),
-            "last_week_missing": not any(
-                r.week_start == this_week - dt.timedelta(days=7) and r.first_submitted_at for r in reports
-            ),
+            "last_week_missing": last_week_missing,
+            "status": status if shown is not None else "",
         },
     )
 
@@ -376,9 +383,13 @@ def progress_grid(request):
         caption = export_caption(request, campaign, _("Reporting grid"))
         return download(grid_workbook(rows, all_weeks, caption=caption), f"grid-{timezone.localdate():%Y%m%d}.xlsx")
     focus = weeks.parse_week(request.GET.get("week", "")) or (all_weeks[-1] if all_weeks else None)
+    counted = units  # the week's counts stay those of every unit the filters keep
+    if focus and request.GET.get("unsubmitted") == "1":
+        # The units still owing the week in focus (the work queue's "not in" and "missing").
+        units = selectors.units_without_report(units, focus)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     rows = selectors.progress_grid(user=request.user, campaign=campaign, units=page.object_list, week_starts=all_weeks)
-    counts = selectors.week_counts(campaign=campaign, units=units, week_start=focus) if focus else None
+    counts = selectors.week_counts(campaign=campaign, units=counted, week_start=focus) if focus else None
     # Units with nothing submitted for the week in focus: the office may remind each one.
     remind = {row.unit.pk for row in rows for cell in row.cells if cell["week"] == focus and not cell["report_id"]}
     query = request.GET.copy()
@@ -397,6 +408,7 @@ def progress_grid(request):
             "remind": remind,
             "query": query.urlencode(),
             "is_office": access.is_office(request.user),
+            "unsubmitted": bool(focus and request.GET.get("unsubmitted") == "1"),
         },
     )
 
