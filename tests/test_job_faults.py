@@ -125,7 +125,7 @@ def test_a_worker_killed_mid_rollup_gets_the_period_computed_anyway(world, own_r
             assert wait_until(lambda: "WorkerLostError" in run.output or "SIGKILL" in run.output, timeout=20)
         # The lock is released: the redelivered run goes through.
         assert wait_until(
-            lambda: RollupRun.objects.filter(period_start=MONDAY, status="succeeded").exists(), timeout=40
+            lambda: RollupRun.objects.filter(period_start=MONDAY, status="succeeded").exists(), timeout=120
         ), run.output[-3000:]
         assert Summary.objects.filter(kind="weekly", period_start=MONDAY).count() == 4
         killed.refresh_from_db()

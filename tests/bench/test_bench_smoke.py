@@ -115,9 +115,9 @@ def test_load_bench_submits_reports_without_loss_or_duplicates(live_server, tran
     }
     run = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", "3",
-         "-r", "3", "--run-time", "4s", "--host", live_server.url, "--csv", str(tmp_path / "locust"),
+         "-r", "3", "--run-time", "15s", "--host", live_server.url, "--csv", str(tmp_path / "locust"),
          "--only-summary", "--exit-code-on-error", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     submitted = json.loads(out_file.read_text())["submitted_units"]
