@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from campaign.imports import IMPORTERS
 from campaign.models import User, WorkLine
 from config.urls import router
 from rectification.models import PublicReport
@@ -83,6 +84,8 @@ ROUTE_VALUES = {
     "reporting/summaries/<slug:kind>/<str:start>/": [{"kind": "weekly", "start": "{monday}"}],
     "rectification/special/tasks/<int:pk>/<str:verb>/": [],  # a POST action on one task
     "password/reset/<uidb64>/<token>/": [],  # a reset link from an e-mail, of no campaign
+    "imports/<slug:kind>/": [{"kind": kind} for kind in IMPORTERS],
+    "imports/<slug:kind>/template.xlsx": [],  # a blank template, as the old template addresses above
 }
 
 # Pages that show figures and links rather than rows of records: they must answer for the
@@ -98,6 +101,7 @@ FIGURES_ONLY = {
     "/rectification/review/",
     "/reporting/records/closures/",
     "/progress/similar/",  # copy-paste flags: none in these campaigns
+    *(f"/imports/{kind}/" for kind in IMPORTERS),  # an upload form and the campaign's imports: none here
 }
 
 # API lists of things that belong to no campaign.
