@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from campaign import selectors as access
@@ -39,8 +40,11 @@ def key_task_list(request):
     if request.GET.get("export") == "xlsx":
         return download(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(task_selectors.with_cooperating_count(tasks), 50).get_page(request.GET.get("page"))
+    page.object_list = task_selectors.with_percentages(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    legend_query = query.copy()
+    legend_query.pop("light", None)
     return render(
         request,
         "tasks/keytasks/list.html",
@@ -48,6 +52,7 @@ def key_task_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "legend_query": legend_query.urlencode(),
             "is_office": access.is_office(request.user),
             "as_of": parse_day(request.GET.get("as_of")),
         },
@@ -98,13 +103,14 @@ def tasks_workbook(tasks) -> bytes:
 @login_required
 def key_task_detail(request, pk: int):
     task = (
-        task_selectors.with_status(task_selectors.key_tasks_visible_to(request.user))
-        .select_related("work_line", "lead_unit")
+        task_selectors.with_light(task_selectors.with_status(task_selectors.key_tasks_visible_to(request.user)))
+        .select_related("work_line", "lead_unit", "acknowledged_by")
         .filter(pk=pk)
         .first()
     )
     if task is None:
         raise Http404(_("No such key task."))
+    task_selectors.with_percentages([task])
     campaign_shown(request, campaign=task.campaign)
     visible_units = access.unit_ids_visible_to(request.user)
     items = (
@@ -121,9 +127,28 @@ def key_task_detail(request, pk: int):
             "items": items,
             "cooperating": task.cooperating_units.all(),
             "is_office": access.is_office(request.user),
+            "may_acknowledge": task.acknowledged_at is None
+            and access.liaison_unit(request.user) is not None
+            and access.liaison_unit(request.user).pk == task.lead_unit_id,
             "history": record_history(task),
         },
     )
+
+
+@login_required
+@require_POST
+def key_task_acknowledge(request, pk: int):
+    """签收: the lead unit's liaison acknowledges the task (services.keytask_acknowledge)."""
+    task = task_selectors.key_tasks_visible_to(request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404(_("No such key task."))
+    try:
+        services.keytask_acknowledge(task=task, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Acknowledged: the task is on your unit's list."))
+    return redirect("key-task-detail", pk=task.pk)
 
 
 @login_required
