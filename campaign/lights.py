@@ -27,6 +27,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -122,6 +123,45 @@ class Commitment:
     unit_field: str  # the owner unit's id on a row: "responsible_unit_id"
     describe: Callable  # (row) -> a one-line name of the commitment
     path: Callable  # (row) -> the commitment's page (a site path)
+    list_url: str  # the URL name of the kind's list, which takes `?light=` and `unit_param`
+    unit_param: str  # the list's filter by owner unit: "unit", "lead_unit"
+    related: tuple[str, ...] = ()  # select_related for `describe`
+
+    @property
+    def unit_path(self) -> str:
+        return self.unit_field.removesuffix("_id")
+
+
+def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = None) -> list[dict]:
+    """Per kind of commitment, how many of those the user may see (of one unit, if given) had
+    each light on `day`, with the links to their lists: the unit's page and the dashboard."""
+    from django.urls import reverse
+
+    from campaign.selectors import cut_to_units
+
+    rows = []
+    for kind in commitments():
+        own = cut_to_units(kind.rows(campaign), user, path=kind.unit_path)
+        query = f"campaign={campaign.pk}"
+        if unit_id is not None:
+            own = own.filter(**{kind.unit_field: unit_id})
+            query += f"&{kind.unit_param}={unit_id}"
+        if day != timezone.localdate():
+            query += f"&as_of={day:%Y-%m-%d}"
+        counts = light_counts(own, kind.light_q, day)
+        url = reverse(kind.list_url)
+        rows.append(
+            {
+                "kind": kind.kind,
+                "label": kind.label,
+                "total": counts.pop("total"),
+                "lights": [
+                    (light, Light(light).label, counts[light], f"{url}?{query}&light={light}") for light in ORDER
+                ],
+                "url": f"{url}?{query}",
+            }
+        )
+    return rows
 
 
 def commitments() -> list[Commitment]:

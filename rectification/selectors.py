@@ -756,6 +756,7 @@ LIST_FILTERS: dict[type, ListFilters] = {
     ),
     SpecialTask: ListFilters(
         as_of=lambda rows, day: rows.filter(assigned_on__lte=day),
+        choices={"unit": by_id("owner_unit")},
         dated_choices={"light": special_tasks_lit},
         campaign_path="team__rectification__campaign",
     ),
@@ -767,7 +768,7 @@ LIST_FILTERS: dict[type, ListFilters] = {
     PetitionCase: ListFilters(
         as_of=lambda rows, day: rows.filter(received_on__lte=day),
         days={"resolved_by": lambda rows, day: rows.filter(resolved_on__lte=day)},
-        choices={"kind": by_field("kind")},
+        choices={"kind": by_field("kind"), "unit": by_id("unit")},
         dated_choices={"light": petitions_lit},
     ),
 }

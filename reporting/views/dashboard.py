@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from campaign import selectors as access
+from campaign.lights import commitment_counts
 from rectification import selectors as rect_selectors
 from rectification.models import Closure, Measure
 from rectification.selectors import CLOSURE_FILTERS, measure_list
@@ -61,6 +62,7 @@ def dashboard(request):
             "weeks": list(zip(data["weeks"], links["weeks"], strict=True)),
             "is_office": access.is_office(request.user),
             "today": timezone.localdate(),
+            "commitment_lights": commitment_counts(user=request.user, campaign=campaign, day=data["as_of"]),
         },
     )
 
