@@ -122,10 +122,15 @@ def _acknowledge(campaign) -> None:
     every eighth task and one of the demo liaison's unit: those show the warning and the button."""
     liaisons = {li.unit_id: li.user for li in Liaison.objects.current().filter(unit__campaign=campaign)}
     demo_units = set(Liaison.objects.current().filter(user__username="liaison").values_list("unit_id", flat=True))
-    left_for_demo = False
+    # The demo liaison's unit's task due last (still open): the one its liaison can acknowledge.
+    left = (
+        KeyTask.objects.filter(campaign=campaign, lead_unit__in=demo_units)
+        .order_by("-deadline", "number")
+        .values_list("pk", flat=True)
+        .first()
+    )
     for task in KeyTask.objects.filter(campaign=campaign, acknowledged_at__isnull=True).order_by("number"):
-        if task.number % 8 == 0 or (task.lead_unit_id in demo_units and not left_for_demo):
-            left_for_demo = left_for_demo or task.lead_unit_id in demo_units
+        if task.number % 8 == 0 or task.pk == left:
             continue
         by = liaisons.get(task.lead_unit_id)
         if by is None:

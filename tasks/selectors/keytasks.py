@@ -163,7 +163,8 @@ def with_percentages(tasks, day: dt.date | None = None) -> list:
         task.expected_percent = lights.expected_percent(start=task.assigned_on, deadline=task.deadline, day=day)
         value = getattr(task, "latest_value", None)
         task.actual_percent = min(100, int(100 * (value or 0) / task.metric_target)) if task.metric_target else None
-        task.unacknowledged = task.acknowledged_at is None
+        # Not yet acknowledged, and still to do (a task done needs no acknowledgement any more).
+        task.unacknowledged = task.acknowledged_at is None and getattr(task, "light", None) != Light.CLOSED
     return tasks
 
 
