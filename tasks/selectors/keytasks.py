@@ -122,7 +122,8 @@ def light_q(light: str, day: dt.date, prefix: str = "") -> Q:
     Key tasks have no milestones, so the line is the straight one. A past day reads the task's
     current deadline and target (a key task's edits are not dated transitions)."""
     latest = _latest(day, prefix)
-    done = Q(Exact(Subquery(latest.values("status")[:1]), ProgressItem.Status.DONE))
+    # Coalesced: a task nobody reported on is not done (a NULL would make "not done" NULL too).
+    done = Q(Exact(Coalesce(Subquery(latest.values("status")[:1]), Value("")), ProgressItem.Status.DONE))
     if light == Light.CLOSED:
         return done
     red = Q(**{f"{prefix}deadline__lt": day})

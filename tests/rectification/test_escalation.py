@@ -18,7 +18,8 @@ def escalate_on(day: dt.date) -> dict:
 
 
 def keys(user) -> list[str]:
-    return sorted(Notification.objects.filter(user=user).values_list("key", flat=True))
+    """The person's notices about lights (not, e.g., the closure decision's own notice)."""
+    return sorted(Notification.objects.filter(user=user, key__startswith="light").values_list("key", flat=True))
 
 
 def test_each_colour_change_tells_the_units_liaisons_once_and_long_reds_escalate_then_stop(world, make_measure):
