@@ -47,3 +47,13 @@ def progress_against_line(actual, expected):
         actual,
         _("expected %(n)s%%") % {"n": expected},
     )
+
+
+@register.simple_tag
+def expected_line(start, deadline, day=None) -> int:
+    """The expected percentage (序时进度) on `day` (today) of a commitment from `start` to `deadline`."""
+    from django.utils import timezone
+
+    from campaign.lights import expected_percent
+
+    return expected_percent(start=start, deadline=deadline, day=day or timezone.localdate())

@@ -48,12 +48,12 @@ def test_a_task_behind_its_expected_line_is_yellow_and_shows_both_percentages(da
     KeyTask.objects.filter(pk=world.task_a.pk).update(
         acknowledged_at=at(dt.date(2026, 10, 2)), acknowledged_by=world.liaison_a
     )
-    # Nothing reported against 5 sessions: on 1 Nov a third of the time has gone (33%).
+    # Nothing reported against 5 sessions: on 1 Nov 31 of 91 days have gone (34%).
     assert light_of(world.task_a, world.office, dt.date(2026, 10, 1)) == "green"
     assert light_of(world.task_a, world.office, dt.date(2026, 11, 1)) == "yellow"
     with time_machine.travel(at(dt.date(2026, 11, 1)), tick=False):
         text = browser_as(world.office).get("/key-tasks/?light=yellow").content.decode()
-    assert "举办专题读书班" in text and "0%" in text and "序时 33%" in text
+    assert "举办专题读书班" in text and "0%" in text and "序时 34%" in text
     assert light_of(world.task_a, world.office, dt.date(2026, 12, 25)) == "yellow"  # still behind wins over blue
     KeyTask.objects.filter(pk=world.task_a.pk).update(metric_target=Decimal("0"))
     assert light_of(world.task_a, world.office, dt.date(2026, 12, 25)) == "blue"  # the deadline is near
