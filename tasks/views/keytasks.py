@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
 from campaign.history import record_history
+from campaign.lights import LIGHT_FILLS, Light
 from campaign.listfilters import parse_day
 from campaign.xlsx import workbook_bytes
 from tasks.forms import ImportForm, KeyTaskFilterForm, KeyTaskForm
@@ -73,8 +75,13 @@ def tasks_workbook(tasks) -> bytes:
     """The key-task list as the office hands it on, with each task's derived status."""
     workbook = Workbook()
     # The import's columns first, under the headers it reads back (services.EXPORT_HEADERS).
-    headers = [*(str(label) for label in services.EXPORT_HEADERS.values()), _("Latest value"), _("Status")]
-    sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10])
+    headers = [
+        *(str(label) for label in services.EXPORT_HEADERS.values()),
+        _("Latest value"),
+        _("Status"),
+        _("Light"),
+    ]
+    sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10, 10])
     labels = dict(KeyTaskFilterForm.base_fields["status"].choices)
     tasks = list(tasks)
     cooperating = task_selectors.cooperating_units_of(tasks, field="name")
@@ -92,8 +99,11 @@ def tasks_workbook(tasks) -> bytes:
                 task.metric_target,
                 task.latest_value,
                 str(labels.get(task.status, task.status)),
+                str(Light(task.light).label),
             ]
         )
+        # The light's cell is filled with its colour, as in the rectification ledger.
+        sheet.cell(row=sheet.max_row, column=len(headers)).fill = PatternFill("solid", fgColor=LIGHT_FILLS[task.light])
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
         for cell in row:
             cell.number_format = "yyyy-mm-dd"
