@@ -40,9 +40,11 @@ class Light(models.TextChoices):
 
 
 # Precedence: the first that holds is the light.
-ORDER = (Light.CLOSED, Light.RED, Light.YELLOW, Light.BLUE, Light.GREEN)
+ORDER: tuple[str, ...] = tuple(
+    light.value for light in (Light.CLOSED, Light.RED, Light.YELLOW, Light.BLUE, Light.GREEN)
+)
 # The lights a person is told about (a change to green or closed withdraws the notices).
-WARNING = (Light.BLUE, Light.YELLOW, Light.RED)
+WARNING: tuple[str, ...] = (Light.BLUE.value, Light.YELLOW.value, Light.RED.value)
 
 # The palette: each light's colour, as the CSS custom property of static/css/app.css holds it.
 PALETTE = {
@@ -102,7 +104,9 @@ def with_light(rows: QuerySet, light_q: Callable[..., Q], day: dt.date, *, name:
 
 def light_counts(rows: QuerySet, light_q: Callable[..., Q], day: dt.date) -> dict:
     """How many of `rows` had each light on `day`, and their total."""
-    return rows.aggregate(total=Count("pk"), **{light: Count("pk", filter=light_q(light, day)) for light in Light})
+    return rows.aggregate(
+        total=Count("pk"), **{light: Count("pk", filter=light_q(light, day)) for light in Light.values}
+    )
 
 
 def lit(rows: QuerySet, light_q: Callable[..., Q], light: str, day: dt.date) -> QuerySet:
