@@ -130,6 +130,7 @@ class Commitment:
     list_url: str  # the URL name of the kind's list, which takes `?light=` and `unit_param`
     unit_param: str  # the list's filter by owner unit: "unit", "lead_unit"
     related: tuple[str, ...] = ()  # select_related for `describe`
+    as_of: Callable | None = None  # (rows, day) -> those that existed by the day (the list's `as_of=`)
 
     @property
     def unit_path(self) -> str:
@@ -152,6 +153,8 @@ def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = Non
             query += f"&{kind.unit_param}={unit_id}"
         if day != timezone.localdate():
             query += f"&as_of={day:%Y-%m-%d}"
+            if kind.as_of is not None:
+                own = kind.as_of(own, day)
         counts = light_counts(own, kind.light_q, day)
         url = reverse(kind.list_url)
         rows.append(

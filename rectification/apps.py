@@ -18,7 +18,7 @@ class RectificationConfig(AppConfig):
         from campaign.lights import Commitment
         from rectification.lights import petition_light_q, special_task_light_q
         from rectification.models import Measure, PetitionCase, SpecialTask
-        from rectification.selectors import light_q
+        from rectification.selectors import LIST_FILTERS, light_q
 
         return [
             Commitment(
@@ -32,6 +32,7 @@ class RectificationConfig(AppConfig):
                 list_url="rect-measure-list",
                 unit_param="unit",
                 related=("problem",),
+                as_of=LIST_FILTERS[Measure].as_of,
             ),
             Commitment(
                 kind="special",
@@ -44,6 +45,7 @@ class RectificationConfig(AppConfig):
                 list_url="rect-special-task-list",
                 unit_param="unit",
                 related=("team",),
+                as_of=LIST_FILTERS[SpecialTask].as_of,
             ),
             Commitment(
                 kind="petition",
@@ -55,6 +57,7 @@ class RectificationConfig(AppConfig):
                 path=lambda c: reverse("rect-petition-detail", args=[c.pk]),
                 list_url="rect-petition-list",
                 unit_param="unit",
+                as_of=LIST_FILTERS[PetitionCase].as_of,
             ),
         ]
 

@@ -17,7 +17,7 @@ class TasksConfig(AppConfig):
 
         from campaign.lights import Commitment
         from tasks.models import KeyTask
-        from tasks.selectors.keytasks import light_q
+        from tasks.selectors.keytasks import KEY_TASK_FILTERS, light_q
 
         return [
             Commitment(
@@ -30,6 +30,7 @@ class TasksConfig(AppConfig):
                 path=lambda t: reverse("key-task-detail", args=[t.pk]),
                 list_url="key-task-list",
                 unit_param="lead_unit",
+                as_of=KEY_TASK_FILTERS.as_of,
             )
         ]
 
