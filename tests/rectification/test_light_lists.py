@@ -99,3 +99,19 @@ def test_the_lists_queries_do_not_grow_with_rows(world, special, browser_as):
         with CaptureQueriesContext(connection) as many:
             client.get(url)
         assert len(many) <= before, url
+
+
+def test_the_units_page_counts_each_kinds_lights_as_its_lists_show_them(world, special, make_measure, browser_as):
+    make_task(special, 1, world.unit_a, dt.date(2026, 10, 31))
+    make_case(world, 1, dt.date(2026, 12, 31))
+    make_measure()  # 1 Oct → 21 Oct, no progress
+    client = browser_as(world.office)
+    with time_machine.travel(at(dt.date(2026, 11, 2)), tick=False):
+        rows = client.get(f"/units/{world.unit_a.pk}/").context["commitment_lights"]
+        by_kind = {row["kind"]: {light: (n, url) for light, _label, n, url in row["lights"]} for row in rows}
+        assert by_kind["measure"]["red"][0] == 1 and by_kind["special"]["red"][0] == 1
+        assert by_kind["petition"]["yellow"][0] == 1  # investigation not done after a third of the time
+        for kind, lights in by_kind.items():
+            for light, (n, url) in lights.items():
+                listed = client.get(url).context["page"].paginator.count
+                assert listed == n, (kind, light, url)
