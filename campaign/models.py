@@ -23,6 +23,24 @@ class Campaign(models.Model):
         default=2,
         help_text=_("How many times a rectification measure's deadline may be extended."),
     )
+    # The lights (campaign/lights.py) and their escalation (campaign/escalation.py).
+    warn_days_before_deadline = models.PositiveSmallIntegerField(
+        _("days of warning before a deadline"),
+        default=7,
+        help_text=_("A commitment due within this many days turns blue."),
+    )
+    acknowledge_within_days = models.PositiveSmallIntegerField(
+        _("days to acknowledge a key task"),
+        default=3,
+        help_text=_("A key task its lead unit has not acknowledged (签收) after this many days is a warning."),
+    )
+    escalate_red_after_days = models.PositiveSmallIntegerField(
+        _("days red before escalation"),
+        default=7,
+        help_text=_(
+            "A commitment red for this many days is reported to its unit's inspection group and in the office's digest."
+        ),
+    )
     # The bulletins' issuer and distribution (版记: 报, 送, 发), printed on every 周报 and 简报.
     issuer = models.CharField(
         _("bulletin issuer"),
@@ -525,3 +543,33 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"
+
+
+class LightState(models.Model):
+    """The light a commitment had at the escalation job's last run, and since which day: what
+    tells the job that a colour changed, and how long a commitment has been red."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)  # campaign.lights.Commitment.kind
+    object_id = models.PositiveBigIntegerField()
+    light = models.CharField(max_length=10)
+    since = models.DateField()
+    escalated_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("light state")
+        verbose_name_plural = _("light states")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="light_state_once_per_commitment"),
+            models.CheckConstraint(
+                condition=Q(light__in=["green", "blue", "yellow", "red", "closed"]), name="light_state_known_light"
+            ),
+            models.CheckConstraint(
+                condition=Q(escalated_on__isnull=True) | (Q(light="red") & Q(escalated_on__gte=F("since"))),
+                name="light_state_escalated_while_red",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "light", "since"], name="light_state_light_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id}: {self.light} since {self.since}"

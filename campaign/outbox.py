@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import traceback
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaign.models import OutboxMessage
 
@@ -121,17 +121,27 @@ def outbox_run(*, message_id: int) -> bool:
         current_app.loader.import_default_modules()  # a process that is not a worker
     try:
         current_app.tasks[message.task](**message.kwargs)
-    except Exception:
+    except Exception as exc:
         attempts = message.run_attempts + 1
         now = timezone.now()
+        given_up = attempts >= MAX_RUN_ATTEMPTS
+        # The traceback goes to the log; the row (shown in the admin) keeps the error itself.
         OutboxMessage.objects.filter(pk=message.pk).update(
             run_attempts=attempts,
             sent_at=None,
             next_attempt_at=now + _run_backoff(attempts),
-            failed_at=now if attempts >= MAX_RUN_ATTEMPTS else None,
-            last_error=traceback.format_exc(limit=5)[-4000:],
+            failed_at=now if given_up else None,
+            last_error=f"{type(exc).__name__}: {exc}"[:4000],
         )
         logger.exception("Outbox: job %s #%s failed (attempt %d).", message.task, message.pk, attempts)
+        if given_up:
+            from campaign.jobs import job_failure_notify, job_label
+
+            job_failure_notify(
+                key=f"outbox:{message.pk}",
+                job=job_label(message.task),
+                reason=_("It was tried %(n)d times and given up.") % {"n": attempts},
+            )
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(done_at=timezone.now(), last_error="")
     return True

@@ -25,6 +25,7 @@ from campaign.models import (
     Unit,
     User,
 )
+from campaign.notices import absolute_url
 from campaign.outbox import outbox_enqueue
 from campaign.selectors import is_liaison, is_office
 
@@ -297,18 +298,19 @@ def sessions_clear_expired() -> int:
 # --- Notifications --------------------------------------------------------------------
 
 
-def notify(*, users, key: str, title: str, body: str = "", url: str = "") -> list:
+def notify(*, users, key: str, title: str, body: str = "", url: str = "", channels: bool = True) -> list:
     """Send one notification per person for an occasion (`key`); a person who already has
     one for that key gets nothing new. The new ones are mailed to people with an address by a
     worker once this commits (recorded in the outbox with the notifications: an SMTP or broker
     outage delays the mail, it neither loses it nor holds up the request). Returns the
-    notifications created."""
+    notifications created. `channels=False` records them in-app only: campaign.notices.send
+    delivers through its channels itself."""
     users = [u for u in users if u is not None and u.is_active]
     already = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
     fresh = [Notification(user=u, key=key, title=title[:200], body=body, url=url) for u in users if u.pk not in already]
     created = Notification.objects.bulk_create(fresh, ignore_conflicts=True)
     to_mail = sorted({note.user_id for note in created if note.user.email})
-    if to_mail:
+    if to_mail and channels:
         outbox_enqueue(task="campaign.tasks.mail_notifications", key=key, user_ids=to_mail)
     return created
 
@@ -322,7 +324,9 @@ def notifications_mail(*, key: str, user_ids: list[int]) -> int:
     for note in notes:
         if not note.user.email:
             continue
-        send_mail(note.title, f"{note.body}\n\n{note.url}".strip(), settings.DEFAULT_FROM_EMAIL, [note.user.email])
+        # A mail client cannot open a site path: the link is made absolute (settings.SITE_URL).
+        link = absolute_url(note.url)
+        send_mail(note.title, f"{note.body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [note.user.email])
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
         mailed += 1
     return mailed

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from campaign import imports, outbox, services
+from campaign import escalation, imports, outbox, services
 
 
 @shared_task(name="campaign.tasks.apply_import", acks_late=True, reject_on_worker_lost=True)
@@ -38,3 +38,12 @@ def run_outbox_message(message_id: int) -> bool:
 def sweep_outbox() -> int:
     """Every minute: send again the recorded jobs the broker lost or could not take."""
     return outbox.outbox_sweep()
+
+
+@shared_task(name="campaign.tasks.escalate_lights", acks_late=True, reject_on_worker_lost=True)
+def escalate_lights(day: str | None = None) -> dict:
+    """Every morning: tell the owners of commitments whose light changed, escalate long reds,
+    send the office's digest (campaign/escalation.py). Safe to run twice."""
+    import datetime as dt
+
+    return escalation.lights_escalate(day=dt.date.fromisoformat(day) if day else None)

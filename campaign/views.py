@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign import choice, exports, selectors, services
+from campaign import choice, exports, lights, selectors, services
 from campaign.exports import download
 from campaign.forms import (
     LiaisonAssignForm,
@@ -113,7 +113,15 @@ def unit_detail(request, pk: int):
     history = []
     if selectors.reads_everything(request.user) or can_edit:
         history = record_history(unit)
-    context = {"unit": unit, "can_edit": can_edit, "history": history, "today": timezone.localdate()}
+    context = {
+        "unit": unit,
+        "can_edit": can_edit,
+        "history": history,
+        "today": timezone.localdate(),
+        "commitment_lights": lights.commitment_counts(
+            user=request.user, campaign=unit.campaign, day=timezone.localdate(), unit_id=unit.pk
+        ),
+    }
     if selectors.is_office(request.user):
         context["end_form"] = LiaisonEndForm()
         context["assign_form"] = LiaisonAssignForm(initial={"since": timezone.localdate()})

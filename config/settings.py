@@ -323,6 +323,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "inte
 # A job handed to the broker but not run after this long is sent again from its outbox row
 # (the message went with a broker restart); a second delivery of a job already run does nothing.
 OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", BROKER_VISIBILITY_TIMEOUT)
+
+# Notices (campaign/notices.py): the site's address, for links that leave the site (mail), and
+# the delivery channels besides the bell — an SMS or WeChat Work gateway is one more class here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+NOTICE_CHANNELS = ["campaign.notices.EmailChannel"]
 # A roll-up run still "running" after this long was left by a dead worker (a run is one
 # transaction of ~10 s at 10,000 units): the sweep marks it abandoned and runs the period again.
 ROLLUP_RUN_TIMEOUT = env_int("ROLLUP_RUN_TIMEOUT", 900)

@@ -12,6 +12,56 @@ class RectificationConfig(AppConfig):
 
         versions.connect()
 
+    def commitments(self):
+        """The dated commitments of rectification, with their lights (campaign/lights.py)."""
+        from django.urls import reverse
+
+        from campaign.lights import Commitment
+        from rectification.lights import petition_light_q, special_task_light_q
+        from rectification.models import Measure, PetitionCase, SpecialTask
+        from rectification.selectors import LIST_FILTERS, light_q
+
+        return [
+            Commitment(
+                kind="measure",
+                label=_("Rectification measures"),
+                rows=lambda campaign: Measure.objects.filter(problem__campaign=campaign),
+                light_q=light_q,
+                unit_field="responsible_unit_id",
+                describe=lambda m: f"{m.code} {m.content[:40]}",
+                path=lambda m: reverse("rect-measure-detail", args=[m.pk]),
+                list_url="rect-measure-list",
+                unit_param="unit",
+                related=("problem",),
+                as_of=LIST_FILTERS[Measure].as_of,
+            ),
+            Commitment(
+                kind="special",
+                label=_("Special-rectification tasks"),
+                rows=lambda campaign: SpecialTask.objects.filter(team__rectification__campaign=campaign),
+                light_q=special_task_light_q,
+                unit_field="owner_unit_id",
+                describe=lambda t: t.title[:60],
+                path=lambda t: reverse("rect-special-detail", args=[t.team.rectification_id]) + f"#task-{t.pk}",
+                list_url="rect-special-task-list",
+                unit_param="unit",
+                related=("team",),
+                as_of=LIST_FILTERS[SpecialTask].as_of,
+            ),
+            Commitment(
+                kind="petition",
+                label=_("Petition cases"),
+                rows=lambda campaign: PetitionCase.objects.filter(campaign=campaign),
+                light_q=petition_light_q,
+                unit_field="unit_id",
+                describe=lambda c: f"{c.code} {c.title[:40]}",
+                path=lambda c: reverse("rect-petition-detail", args=[c.pk]),
+                list_url="rect-petition-list",
+                unit_param="unit",
+                as_of=LIST_FILTERS[PetitionCase].as_of,
+            ),
+        ]
+
     def nav_items(self, user):
         """Menu entries (order, label, url) for the roles that may enter."""
         from django.urls import reverse

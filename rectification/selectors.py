@@ -6,7 +6,9 @@ The warning light (预警) of a measure is computed in the database:
   (`overdue_since`: a missed deadline stays red until the measure closes);
 - yellow: progress is below the expected-progress line (序时进度) — i.e. today is after
   `on_track_until` — or the measure missed the last dispatch round;
+- blue: the deadline is near (within the campaign's `warn_days_before_deadline`);
 - green: otherwise.
+The lights and their palette are one for every dated commitment (campaign/lights.py).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import timezone
 
+from campaign import lights
 from campaign.listfilters import ListFilters, Where, by_field, by_id, day_end, extended, on_or_after, on_or_before
 from campaign.models import Campaign
 from campaign.selectors import (
@@ -47,6 +50,7 @@ from campaign.selectors import (
     unit_ids_visible_to,
 )
 from campaign.selectors import counted_per_day as campaign_counted_per_day
+from rectification.lights import petitions_lit, special_tasks_lit
 from rectification.models import (
     ArenaCriterion,
     ArenaRound,
@@ -151,6 +155,17 @@ def _behind_q(day: dt.date, prefix: str, as_of: bool) -> Q:
     return below | Q(**{_field(prefix, "pk__in"): missed})
 
 
+def _near_q(day: dt.date, prefix: str) -> Q:
+    """The deadline is near on `day` (the campaign's `warn_days_before_deadline`). A past day
+    reads the current deadline: an extension approved after the day is not undone here (the
+    day was red or not by `_red_q`, which does undo it)."""
+    return lights.deadline_near_q(
+        day,
+        deadline=_field(prefix, "deadline"),
+        warn_days=_field(prefix, "problem__campaign__warn_days_before_deadline"),
+    )
+
+
 def light_q(light: str, today: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
     """The condition for one light on `today`, on measures (or through `prefix`, e.g.
     "measures__"). For a day that is over (or `as_of=True`) the light is the one the measure
@@ -166,7 +181,10 @@ def light_q(light: str, today: dt.date, prefix: str = "", *, as_of: bool | None 
     behind = _behind_q(today, prefix, as_of)
     if light == Light.YELLOW:
         return ~closed & ~red & behind
-    return ~closed & ~red & ~behind
+    near = _near_q(today, prefix)
+    if light == Light.BLUE:
+        return ~closed & ~red & ~behind & near
+    return ~closed & ~red & ~behind & ~near
 
 
 def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> QuerySet[Measure]:
@@ -181,6 +199,7 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
                 When(closed_q(today, as_of=True), then=Value(Light.CLOSED)),
                 When(_red_q(today, "", True), then=Value(Light.RED)),
                 When(_behind_q(today, "", True), then=Value(Light.YELLOW)),
+                When(_near_q(today, ""), then=Value(Light.BLUE)),
                 default=Value(Light.GREEN),
                 output_field=CharField(),
             )
@@ -190,6 +209,7 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
             When(status=Measure.Status.CLOSED, then=Value(Light.CLOSED)),
             When(Q(deadline__lt=today) | Q(overdue_since__lte=today), then=Value(Light.RED)),
             When(Q(on_track_until__lt=today) | Q(missed_last_round=True), then=Value(Light.YELLOW)),
+            When(_near_q(today, ""), then=Value(Light.BLUE)),
             default=Value(Light.GREEN),
             output_field=CharField(),
         )
@@ -737,7 +757,10 @@ LIST_FILTERS: dict[type, ListFilters] = {
         as_of=lambda rows, day: rows.filter(formed_on__lte=day), campaign_path="rectification__campaign"
     ),
     SpecialTask: ListFilters(
-        as_of=lambda rows, day: rows.filter(assigned_on__lte=day), campaign_path="team__rectification__campaign"
+        as_of=lambda rows, day: rows.filter(assigned_on__lte=day),
+        choices={"unit": by_id("owner_unit")},
+        dated_choices={"light": special_tasks_lit},
+        campaign_path="team__rectification__campaign",
     ),
     TvSession: ListFilters(
         as_of=lambda rows, day: rows.filter(aired_on__lte=day),
@@ -747,7 +770,8 @@ LIST_FILTERS: dict[type, ListFilters] = {
     PetitionCase: ListFilters(
         as_of=lambda rows, day: rows.filter(received_on__lte=day),
         days={"resolved_by": lambda rows, day: rows.filter(resolved_on__lte=day)},
-        choices={"kind": by_field("kind")},
+        choices={"kind": by_field("kind"), "unit": by_id("unit")},
+        dated_choices={"light": petitions_lit},
     ),
 }
 

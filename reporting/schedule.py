@@ -12,6 +12,8 @@ ENTRIES: dict[str, tuple[str, dict | int, dict]] = {
     "outbox-sweep": ("campaign.tasks.sweep_outbox", 60, {}),
     # Roll-up runs left "running" by a dead worker are marked abandoned and run again.
     "rollup-runs-sweep": ("reporting.tasks.sweep_rollup_runs", 300, {}),
+    # 督办: the lights' notices, escalation of long reds and the office's digest, each morning.
+    "escalate-lights": ("campaign.tasks.escalate_lights", {"hour": "7", "minute": "30"}, {}),
     "rectification-dispatch": ("rectification.tasks.run_dispatch", {"hour": "8", "minute": "30"}, {}),
     # Reminders before and after the weekly deadline; each person gets each one once.
     "send-progress-reminders": ("tasks.tasks.send_progress_reminders", 900, {}),

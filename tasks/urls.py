@@ -9,6 +9,7 @@ urlpatterns = [
     path("key-tasks/import/", views_imports.import_start, {"kind": "key_tasks"}, name="key-task-import"),
     path("key-tasks/template.xlsx", views_imports.import_template, {"kind": "key_tasks"}, name="key-task-template"),
     path("key-tasks/<int:pk>/", keytasks.key_task_detail, name="key-task-detail"),
+    path("key-tasks/<int:pk>/acknowledge/", keytasks.key_task_acknowledge, name="key-task-acknowledge"),
     path("key-tasks/<int:pk>/edit/", keytasks.key_task_edit, name="key-task-edit"),
     path("key-tasks/<int:pk>/delete/", keytasks.key_task_delete, name="key-task-delete"),
     path("progress/", progress.progress_mine, name="progress-mine"),

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaign.lights import Light
 from campaign.models import Campaign, Unit, User
 from campaign.text import LONG_TEXT, length_constraints
 
@@ -112,11 +113,8 @@ class Measure(models.Model):
         CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
         CLOSED = "closed", _("Closed")
 
-    class Light(models.TextChoices):
-        GREEN = "green", _("On track")
-        YELLOW = "yellow", _("Behind")
-        RED = "red", _("Overdue")
-        CLOSED = "closed", _("Closed")
+    # One set of lights for every dated commitment (campaign/lights.py).
+    Light = Light
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="measures", verbose_name=_("problem"))
     number = models.PositiveSmallIntegerField(_("number"))

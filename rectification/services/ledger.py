@@ -12,18 +12,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
 from campaign.exports import styled_sheet
+from campaign.lights import LIGHT_FILLS
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from campaign.xlsx import workbook_bytes
 from rectification.models import Measure, Problem
 from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
-
-LIGHT_FILLS = {
-    Measure.Light.RED: "FF4D4F",
-    Measure.Light.YELLOW: "FFC000",
-    Measure.Light.GREEN: "70AD47",
-    Measure.Light.CLOSED: "BFBFBF",
-}
 
 
 def ledger_workbook(measures, *, caption: str = "") -> bytes:

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from campaign.choice import chosen_campaign_or_404
 from campaign.exports import download, export_caption
+from campaign.listfilters import parse_day
 from campaign.listpages import list_context
 from campaign.selectors import is_inspector, is_office
 from rectification import exports, selectors
 from rectification.forms import MissFilterForm
+from rectification.lights import special_tasks_with_light
 from rectification.models import DispatchRound, SiteVisit, SpecialTask, WorkTeam
 
 
@@ -76,16 +78,20 @@ def special_task_list(request):
     with its status and deadline (overdue marked)."""
     campaign = chosen_campaign_or_404(request)
     status = request.GET.get("status", "")
-    rows = (
-        selectors.special_tasks_visible_to(request.user)
-        .filter(team__rectification__campaign=campaign)
-        .select_related("team__rectification")
-        .order_by("team__rectification_id", "team_id", "number")
+    rows = special_tasks_with_light(
+        selectors.special_tasks_visible_to(request.user).filter(team__rectification__campaign=campaign),
+        parse_day(request.GET.get("as_of")),
     )
+    rows = rows.select_related("team__rectification").order_by("team__rectification_id", "team_id", "number")
     if status in SpecialTask.Status.values:
         rows = rows.filter(status=status)
     context = list_context(request, rows, filters=selectors.LIST_FILTERS[SpecialTask], search=_tasks_matching)
-    context.update(campaign=campaign, status=status, statuses=SpecialTask.Status.choices)
+    legend_query = request.GET.copy()
+    for name in ("light", "page"):
+        legend_query.pop(name, None)
+    context.update(
+        campaign=campaign, status=status, statuses=SpecialTask.Status.choices, legend_query=legend_query.urlencode()
+    )
     return render(request, "rectification/special_task_list.html", context)
 
 

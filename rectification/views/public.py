@@ -20,6 +20,7 @@ from campaign.listfilters import parse_day
 from campaign.models import Campaign
 from campaign.selectors import is_liaison, is_office
 from rectification import exports, forms, rules, selectors
+from rectification.lights import petitions_with_light
 from rectification.models import PetitionCase, PublicReport, PublicReportAttachment, TvQuestion, TvSession
 from rectification.services import public as services
 
@@ -219,11 +220,10 @@ def tv_detail(request, pk: int):
 @login_required
 def petition_list(request):
     campaign = chosen_campaign_or_404(request)
-    cases = (
-        selectors.petition_cases_visible_to(request.user)
-        .filter(campaign=campaign)
-        .order_by("stage", "deadline", "code")
-    )
+    cases = petitions_with_light(
+        selectors.petition_cases_visible_to(request.user).filter(campaign=campaign),
+        parse_day(request.GET.get("as_of")),
+    ).order_by("stage", "deadline", "code")
     kind = request.GET.get("kind", "")
     if kind:
         cases = cases.filter(kind=kind)
@@ -236,12 +236,15 @@ def petition_list(request):
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    legend_query = query.copy()
+    legend_query.pop("light", None)
     return render(
         request,
         "rectification/petition_list.html",
         {
             "page": page,
             "query": query.urlencode(),
+            "legend_query": legend_query.urlencode(),
             "kind": kind,
             "kinds": PetitionCase.Kind.choices,
             "is_office": is_office(request.user),

@@ -302,6 +302,7 @@ DASHBOARD: list[Figure] = [
     _measures("measures", _("Measures")),
     _measures("measures_red", _("Red: overdue"), light=Light.RED),
     _measures("measures_yellow", _("Yellow: behind"), light=Light.YELLOW),
+    _measures("measures_blue", _("Blue: deadline near"), light=Light.BLUE),
     _measures("measures_green", _("Green: on track"), light=Light.GREEN),
     _measures("measures_closed", _("Closed"), light=Light.CLOSED),
     Figure(

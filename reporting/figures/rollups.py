@@ -225,6 +225,7 @@ COLUMNS: list[Column] = [
     Column("measures_overdue", _("Measures overdue"), MEASURES, {**BEGUN, "red_on": "{end}"}),
     Column("measures_new_overdue", _("Newly overdue"), MEASURES, {**BEGUN, "red_on": END, "overdue_from": START}),
     Column("light_green", _("Green lights"), MEASURES, {**BEGUN, "green_on": "{end}"}),
+    Column("light_blue", _("Blue lights"), MEASURES, {**BEGUN, "blue_on": "{end}"}),
     Column("light_yellow", _("Yellow lights"), MEASURES, {**BEGUN, "yellow_on": "{end}"}),
     Column("light_red", _("Red lights"), MEASURES, {**BEGUN, "red_on": "{end}"}),
     Column("light_closed", _("Closed (light)"), MEASURES, {**BEGUN, "closed_on": "{end}"}),

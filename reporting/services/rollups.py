@@ -17,16 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import traceback
+import logging
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.jobs import job_failure_notify
 from campaign.models import Campaign, Unit, User
 from campaign.outbox import outbox_enqueue
 from campaign.services import require_office
@@ -36,6 +38,8 @@ from reporting.figures import rollups as declared
 from reporting.models import RollupChange, RollupRun, Summary
 from reporting.periods import period_of, previous_period
 from tasks.models import ResearchActivity, StudyActivity
+
+logger = logging.getLogger(__name__)
 
 Light = Measure.Light
 
@@ -176,15 +180,29 @@ def rollup_run(*, campaign: Campaign, kind: str, day: dt.date, by: User | None =
             else:
                 run.rows = _upsert(campaign=campaign, kind=kind, start=start, end=end, run=run)
                 run.status = RollupRun.Status.SUCCEEDED
-    except Exception:
+    except Exception as exc:
+        # The page shows what failed; the traceback goes to the log, and the office is told.
+        logger.exception("Roll-up %s of %s (campaign %s) failed.", kind, start, campaign.pk)
         run.status = RollupRun.Status.FAILED
-        run.error = traceback.format_exc(limit=5)
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
+        _tell_office(run, reason=run.error)
         raise
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "rows", "finished_at"])
     return run
+
+
+def _tell_office(run: RollupRun, *, reason: str) -> None:
+    """A failed or stuck run is a notice to the office: once per period and day."""
+    job = _("Roll-up %(kind)s from %(start)s") % {"kind": run.get_kind_display(), "start": run.period_start}
+    job_failure_notify(
+        key=f"rollup:{run.campaign_id}:{run.kind}:{run.period_start}:{timezone.localdate():%Y-%m-%d}",
+        job=job,
+        reason=reason,
+        path=reverse("reporting-rollups"),
+    )
 
 
 def _upsert(*, campaign: Campaign, kind: str, start: dt.date, end: dt.date, run: RollupRun | None = None) -> int:
@@ -420,6 +438,8 @@ def rollup_runs_sweep(*, now: dt.datetime | None = None) -> list[RollupRun]:
             run.error = error % {"minutes": settings.ROLLUP_RUN_TIMEOUT // 60}
             run.finished_at = now
             run.save(update_fields=["status", "error", "finished_at"])
+        for run in stale:
+            _tell_office(run, reason=run.error)
         periods = {(run.campaign_id, run.kind, run.period_start): run for run in stale}
         for (campaign_id, kind, start), run in periods.items():
             redone = RollupRun.objects.filter(

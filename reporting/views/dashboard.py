@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from campaign import selectors as access
+from campaign.lights import commitment_counts
 from rectification import selectors as rect_selectors
 from rectification.models import Closure, Measure
 from rectification.selectors import CLOSURE_FILTERS, measure_list
@@ -16,7 +17,7 @@ from reporting.selectors.dashboard import dashboard as dashboard_data
 from reporting.views.common import XLSX, campaign_or_404, download, parse_day
 from tasks.selectors.progress import REPORT_FILTERS, reports_visible_to
 
-LIGHTS = [(light, Measure.Light(light).label) for light in ("green", "yellow", "red", "closed")]
+LIGHTS = [(light, Measure.Light(light).label) for light in ("green", "blue", "yellow", "red", "closed")]
 
 
 def _may_enter(user) -> bool:
@@ -35,12 +36,13 @@ def dashboard(request):
     charts = {
         "weeks": [w["week"].strftime("%m/%d") for w in data["weeks"]],
         "rates": [w["rate"] for w in data["weeks"]],
-        "lights": [data["lights"][key] for key in ("green", "yellow", "red", "closed")],
+        "lights": [data["lights"][key] for key in ("green", "blue", "yellow", "red", "closed")],
         "closureWeeks": [w["week"].strftime("%m/%d") for w in data["closure_weeks"]],
         "closures": [w["n"] for w in data["closure_weeks"]],
         "overdueUnits": [row["unit"] for row in data["overdue_by_unit"]],
         "overdue": [row["overdue"] for row in data["overdue_by_unit"]],
         "lightLabels": [str(label) for _value, label in LIGHTS],
+        "lightKeys": [value for value, _label in LIGHTS],
     }
     links = {
         "weeks": [w["cells"]["week_reports_submitted"]["url"] for w in data["weeks"]],
@@ -60,6 +62,7 @@ def dashboard(request):
             "weeks": list(zip(data["weeks"], links["weeks"], strict=True)),
             "is_office": access.is_office(request.user),
             "today": timezone.localdate(),
+            "commitment_lights": commitment_counts(user=request.user, campaign=campaign, day=data["as_of"]),
         },
     )
 

@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from campaign.api import campaign_in_body, query_int
 from campaign.models import Campaign, Unit, WorkLine
@@ -45,6 +47,11 @@ class KeyTaskSerializer(serializers.ModelSerializer):
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     status = serializers.CharField(read_only=True)
     latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    light = serializers.CharField(
+        read_only=True, help_text="green, blue (deadline near), yellow (behind or not acknowledged), red, closed."
+    )
+    acknowledged_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    acknowledged_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = KeyTask
@@ -64,13 +71,17 @@ class KeyTaskSerializer(serializers.ModelSerializer):
             "metric_target",
             "status",
             "latest_value",
+            "light",
+            "acknowledged_at",
+            "acknowledged_by",
         ]
         validators = []
 
 
 class KeyTaskViewSet(viewsets.ModelViewSet):
     """Key tasks; `status` is derived from the lead unit's reports (not_started, in_progress,
-    done, overdue). Filters: `search`, `work_line` (code), `unit`, `status`, `campaign`."""
+    done, overdue) and `light` is the warning light (campaign/lights.py). Filters: `search`,
+    `work_line` (code), `unit`, `status`, `campaign`, `light`, `unacknowledged=1`."""
 
     serializer_class = KeyTaskSerializer
     list_filters = KEY_TASK_FILTERS
@@ -134,6 +145,13 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
         listed = key_task_list(user=self.request.user).get(pk=task.pk)
         listed.cooperating_unit_ids = cooperating_units_of([listed])[listed.pk]
         return listed
+
+    @extend_schema(request=None, responses=KeyTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """签收: a liaison of the lead unit acknowledges the task (once)."""
+        task = services.keytask_acknowledge(task=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self._as_listed(task)).data)
 
     def perform_destroy(self, instance):
         services.keytask_delete(task=instance, by=self.request.user)

@@ -88,6 +88,7 @@ def load() -> str:
     lines = {w.code: w for w in WorkLine.objects.all()}
     units = {u.name: u for u in Unit.objects.filter(campaign=campaign)}
     tasks_made = _load_tasks(campaign, lines, units)
+    _acknowledge(campaign)
     reports_made = _load_reports(campaign, units)
     return f"{tasks_made} key tasks, {reports_made} weekly reports"
 
@@ -113,6 +114,29 @@ def _load_tasks(campaign, lines, units) -> int:
         if set(task.cooperating_units.values_list("pk", flat=True)) != wanted:
             task.cooperating_units.set(wanted)
     return len(TASKS)
+
+
+@transaction.atomic
+def _acknowledge(campaign) -> None:
+    """The lead units acknowledged (签收) their tasks the day after they were assigned, but for
+    every eighth task and one of the demo liaison's unit: those show the warning and the button."""
+    liaisons = {li.unit_id: li.user for li in Liaison.objects.current().filter(unit__campaign=campaign)}
+    demo_units = set(Liaison.objects.current().filter(user__username="liaison").values_list("unit_id", flat=True))
+    # The demo liaison's unit's task due last (still open): the one its liaison can acknowledge.
+    left = (
+        KeyTask.objects.filter(campaign=campaign, lead_unit__in=demo_units)
+        .order_by("-deadline", "number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    for task in KeyTask.objects.filter(campaign=campaign, acknowledged_at__isnull=True).order_by("number"):
+        if task.number % 8 == 0 or task.pk == left:
+            continue
+        by = liaisons.get(task.lead_unit_id)
+        if by is None:
+            continue
+        at = timezone.make_aware(dt.datetime.combine(task.assigned_on + dt.timedelta(days=1), dt.time(9, 30)))
+        KeyTask.objects.filter(pk=task.pk).update(acknowledged_at=at, acknowledged_by=by)
 
 
 @transaction.atomic

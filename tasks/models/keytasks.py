@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign.models import Campaign, Unit, WorkLine
+from campaign.models import Campaign, Unit, User, WorkLine
 
 
 class KeyTask(models.Model):
@@ -33,6 +33,11 @@ class KeyTask(models.Model):
         _("unit of measure"), max_length=20, blank=True, help_text=_("Leave empty when the task has no number.")
     )
     metric_target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # 签收: the lead unit's liaison acknowledges the task (services.keytask_acknowledge).
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("acknowledged by")
+    )
     history = HistoricalRecords(m2m_fields=[cooperating_units])
 
     class Meta:
@@ -50,6 +55,12 @@ class KeyTask(models.Model):
                 condition=Q(metric_target__isnull=True) | Q(metric_target__gte=0),
                 name="keytask_target_not_negative",
                 violation_error_message=_("Target: a target is a number of things to reach, 0 or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="keytask_acknowledged_by_someone",
+                violation_error_message=_("Acknowledged: an acknowledgement records who made it and when."),
             ),
         ]
         indexes = [models.Index(fields=["campaign", "deadline"], name="keytask_campaign_deadline_idx")]

@@ -5,11 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, LessThan
 from django.utils import timezone
 
+from campaign import lights
 from campaign import selectors as access
+from campaign.lights import Light
 from campaign.listfilters import ListFilters, Where, by_id, extended
 from tasks.models import KeyTask, ProgressItem, WeeklyProgress
 
@@ -68,6 +84,96 @@ def _with_status(tasks: QuerySet[KeyTask], today: dt.date, reported: str, status
     )
 
 
+# --- The light (campaign/lights.py) ----------------------------------------------------------
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _latest(day: dt.date, prefix: str):
+    """The lead unit's latest reported line of the task as it stood at the end of `day`."""
+    latest = ProgressItem.objects.filter(
+        key_task=OuterRef(f"{prefix}pk"), report__unit=OuterRef(f"{prefix}lead_unit"), report__status__in=REPORTED
+    ).order_by("-report__week_start")
+    if day < timezone.localdate():
+        latest = latest.filter(report__first_submitted_at__lt=_end_of(day))
+    return latest
+
+
+def unacknowledged_q(day: dt.date, prefix: str = "") -> Q:
+    """Not acknowledged (签收) by the lead unit by the end of `day`, though assigned more than the
+    campaign's `acknowledge_within_days` before it: a warning of its own (yellow)."""
+    not_yet = Q(**{f"{prefix}acknowledged_at__isnull": True}) | Q(**{f"{prefix}acknowledged_at__gte": _end_of(day)})
+    late = LessThan(
+        F(f"{prefix}assigned_on"), lights.day_minus(Value(day), F(f"{prefix}campaign__acknowledge_within_days"))
+    )
+    return not_yet & Q(late)
+
+
+def light_q(light: str, day: dt.date, prefix: str = "") -> Q:
+    """A key task's light on `day` (campaign/lights.py), as it stood then for a past day:
+    - closed: the lead unit's latest report (submitted by the day's end) says done;
+    - red: not done and past the deadline;
+    - yellow: below the expected line drawn from the day assigned (0%) to the deadline (100%) —
+      the latest value reported against the target, for a task with a number — or not
+      acknowledged in time (`unacknowledged_q`);
+    - blue: the deadline is near (the campaign's `warn_days_before_deadline`).
+    Key tasks have no milestones, so the line is the straight one. A past day reads the task's
+    current deadline and target (a key task's edits are not dated transitions)."""
+    latest = _latest(day, prefix)
+    # Coalesced: a task nobody reported on is not done (a NULL would make "not done" NULL too).
+    done = Q(Exact(Coalesce(Subquery(latest.values("status")[:1]), Value("")), ProgressItem.Status.DONE))
+    if light == Light.CLOSED:
+        return done
+    red = Q(**{f"{prefix}deadline__lt": day})
+    if light == Light.RED:
+        return ~done & red
+    # value × span < target × elapsed, i.e. value / target < elapsed / span, kept in integers.
+    value = Coalesce(Subquery(latest.values("value")[:1]), Value(0), output_field=DecimalField())
+    span = lights.days_between(F(f"{prefix}deadline"), F(f"{prefix}assigned_on"))
+    elapsed = lights.days_between(Value(day), F(f"{prefix}assigned_on"))
+    below_line = Q(**{f"{prefix}metric_target__gt": 0}) & Q(
+        LessThan(
+            ExpressionWrapper(value * span, output_field=DecimalField()),
+            ExpressionWrapper(F(f"{prefix}metric_target") * elapsed, output_field=DecimalField()),
+        )
+    )
+    behind = below_line | unacknowledged_q(day, prefix)
+    if light == Light.YELLOW:
+        return ~done & ~red & behind
+    near = lights.deadline_near_q(
+        day, deadline=f"{prefix}deadline", warn_days=f"{prefix}campaign__warn_days_before_deadline"
+    )
+    if light == Light.BLUE:
+        return ~done & ~red & ~behind & near
+    return ~done & ~red & ~behind & ~near
+
+
+def with_light(tasks: QuerySet[KeyTask], day: dt.date | None = None) -> QuerySet[KeyTask]:
+    """Each task with its `light` on the day (today by default)."""
+    return lights.with_light(tasks, light_q, day or timezone.localdate())
+
+
+def with_percentages(tasks, day: dt.date | None = None) -> list:
+    """Set `expected_percent` and `actual_percent` (None without a target) on each task of a
+    page, from its `latest_value` (`with_status`)."""
+    day = day or timezone.localdate()
+    tasks = list(tasks)
+    for task in tasks:
+        task.expected_percent = lights.expected_percent(start=task.assigned_on, deadline=task.deadline, day=day)
+        value = getattr(task, "latest_value", None)
+        task.actual_percent = min(100, int(100 * (value or 0) / task.metric_target)) if task.metric_target else None
+        # Not yet acknowledged, and still to do (a task done needs no acknowledgement any more).
+        task.unacknowledged = task.acknowledged_at is None and getattr(task, "light", None) != Light.CLOSED
+    return tasks
+
+
+def unacknowledged(tasks: QuerySet[KeyTask], day: dt.date | None = None) -> QuerySet[KeyTask]:
+    """The tasks whose lead unit has not acknowledged them in time (the `?unacknowledged=1` list)."""
+    return tasks.filter(unacknowledged_q(day or timezone.localdate()))
+
+
 def status_on(tasks: QuerySet[KeyTask], day: dt.date) -> QuerySet[KeyTask]:
     """Annotate `status_then`, each task's status as it stood at the end of `day` (`with_status`
     of that day, under names of their own so a list's current `status` stays as it is)."""
@@ -77,9 +183,17 @@ def status_on(tasks: QuerySet[KeyTask], day: dt.date) -> QuerySet[KeyTask]:
 
 
 def key_task_list(
-    *, user, campaign=None, search: str = "", work_line: str = "", unit_id: int | None = None, status: str = ""
+    *,
+    user,
+    campaign=None,
+    search: str = "",
+    work_line: str = "",
+    unit_id: int | None = None,
+    status: str = "",
+    today: dt.date | None = None,
 ) -> QuerySet[KeyTask]:
-    tasks = with_status(key_tasks_visible_to(user)).select_related("work_line", "lead_unit")
+    today = today or timezone.localdate()
+    tasks = with_light(with_status(key_tasks_visible_to(user)), today).select_related("work_line", "lead_unit")
     if campaign is not None:
         tasks = tasks.filter(campaign=campaign)
     if search:
@@ -138,7 +252,12 @@ def key_tasks_of_unit(unit) -> QuerySet[KeyTask]:
 
 
 # The filters that show exactly the key tasks behind the figure (campaign/listfilters.py).
-KEY_TASK_FILTERS = ListFilters(as_of=lambda rows, day: rows.filter(assigned_on__lte=day))
+KEY_TASK_FILTERS = ListFilters(
+    as_of=lambda rows, day: rows.filter(assigned_on__lte=day),
+    # The light as it stood on the day asked (`as_of`; today without one).
+    flags={"unacknowledged": lambda rows: unacknowledged(rows)},
+    dated_choices={"light": lambda rows, light, day: lights.lit(rows, light_q, light, day or timezone.localdate())},
+)
 
 
 # The roll-up columns' filters (reporting/figures/rollups.py): the status on a day, the lead unit.

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,16 +71,39 @@ def keytask_create(*, by: User, campaign: Campaign, cooperating_units: list[Unit
 def keytask_update(*, task: KeyTask, by: User, cooperating_units: list[Unit] | None = None, **fields) -> KeyTask:
     require_office(by, _("edit the key-task list"))
     task = KeyTask.objects.select_for_update().get(pk=task.pk)
+    lead_before = task.lead_unit_id
     for name, value in fields.items():
         if name not in TASK_FIELDS:
             raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
         setattr(task, name, value)
+    if task.lead_unit_id != lead_before:
+        # A new lead unit is newly assigned the task: its liaison acknowledges it afresh.
+        task.acknowledged_at, task.acknowledged_by = None, None
     cooperating = list(cooperating_units) if cooperating_units is not None else list(task.cooperating_units.all())
     _check(task, cooperating, dated="assigned_on" in fields)
     task.full_clean()
     task.save()
     if cooperating_units is not None:
         task.cooperating_units.set(cooperating)
+    return task
+
+
+@transaction.atomic
+def keytask_acknowledge(*, task: KeyTask, by: User) -> KeyTask:
+    """签收: a current liaison of the task's lead unit acknowledges the task, once; the day and
+    the person are kept on the task and in its history. Anyone else is refused."""
+    from campaign.models import Liaison
+
+    task = KeyTask.objects.select_for_update().get(pk=task.pk)
+    if not Liaison.objects.current().filter(user=by, unit_id=task.lead_unit_id).exists():
+        raise PermissionDenied(_("Only a liaison of the lead unit may acknowledge the task."))
+    if task.acknowledged_at is not None:
+        raise ValidationError(
+            _("The task was acknowledged on %(day)s.") % {"day": timezone.localdate(task.acknowledged_at)}
+        )
+    task.acknowledged_at, task.acknowledged_by = timezone.now(), by
+    task._change_reason = _("Acknowledged (签收)")
+    task.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return task
 
 

@@ -8,12 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
 from campaign.history import record_history
+from campaign.lights import LIGHT_FILLS, Light
 from campaign.listfilters import parse_day
 from campaign.xlsx import workbook_bytes
 from tasks.forms import KeyTaskFilterForm, KeyTaskForm
@@ -35,8 +38,11 @@ def key_task_list(request):
     if request.GET.get("export") == "xlsx":
         return download(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(task_selectors.with_cooperating_count(tasks), 50).get_page(request.GET.get("page"))
+    page.object_list = task_selectors.with_percentages(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    legend_query = query.copy()
+    legend_query.pop("light", None)
     return render(
         request,
         "tasks/keytasks/list.html",
@@ -44,6 +50,7 @@ def key_task_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "legend_query": legend_query.urlencode(),
             "is_office": access.is_office(request.user),
             "as_of": parse_day(request.GET.get("as_of")),
         },
@@ -64,8 +71,13 @@ def tasks_workbook(tasks) -> bytes:
     """The key-task list as the office hands it on, with each task's derived status."""
     workbook = Workbook()
     # The import's columns first, under the headers it reads back (services.EXPORT_HEADERS).
-    headers = [*(str(label) for label in services.EXPORT_HEADERS.values()), _("Latest value"), _("Status")]
-    sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10])
+    headers = [
+        *(str(label) for label in services.EXPORT_HEADERS.values()),
+        _("Latest value"),
+        _("Status"),
+        _("Light"),
+    ]
+    sheet = styled_sheet(workbook, _("Key tasks"), headers, [6, 40, 14, 18, 30, 12, 30, 10, 10, 10, 10, 10])
     labels = dict(KeyTaskFilterForm.base_fields["status"].choices)
     tasks = list(tasks)
     cooperating = task_selectors.cooperating_units_of(tasks, field="name")
@@ -83,8 +95,11 @@ def tasks_workbook(tasks) -> bytes:
                 task.metric_target,
                 task.latest_value,
                 str(labels.get(task.status, task.status)),
+                str(Light(task.light).label),
             ]
         )
+        # The light's cell is filled with its colour, as in the rectification ledger.
+        sheet.cell(row=sheet.max_row, column=len(headers)).fill = PatternFill("solid", fgColor=LIGHT_FILLS[task.light])
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
         for cell in row:
             cell.number_format = "yyyy-mm-dd"
@@ -94,13 +109,14 @@ def tasks_workbook(tasks) -> bytes:
 @login_required
 def key_task_detail(request, pk: int):
     task = (
-        task_selectors.with_status(task_selectors.key_tasks_visible_to(request.user))
-        .select_related("work_line", "lead_unit")
+        task_selectors.with_light(task_selectors.with_status(task_selectors.key_tasks_visible_to(request.user)))
+        .select_related("work_line", "lead_unit", "acknowledged_by")
         .filter(pk=pk)
         .first()
     )
     if task is None:
         raise Http404(_("No such key task."))
+    task_selectors.with_percentages([task])
     campaign_shown(request, campaign=task.campaign)
     visible_units = access.unit_ids_visible_to(request.user)
     items = (
@@ -117,9 +133,28 @@ def key_task_detail(request, pk: int):
             "items": items,
             "cooperating": task.cooperating_units.all(),
             "is_office": access.is_office(request.user),
+            "may_acknowledge": task.acknowledged_at is None
+            and access.liaison_unit(request.user) is not None
+            and access.liaison_unit(request.user).pk == task.lead_unit_id,
             "history": record_history(task),
         },
     )
+
+
+@login_required
+@require_POST
+def key_task_acknowledge(request, pk: int):
+    """签收: the lead unit's liaison acknowledges the task (services.keytask_acknowledge)."""
+    task = task_selectors.key_tasks_visible_to(request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404(_("No such key task."))
+    try:
+        services.keytask_acknowledge(task=task, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Acknowledged: the task is on your unit's list."))
+    return redirect("key-task-detail", pk=task.pk)
 
 
 @login_required

@@ -35,8 +35,9 @@ def test_measure_turns_red_the_day_after_its_deadline(world, make_measure):
     measure = make_measure()
     with time_machine.travel(at(dt.date(2026, 10, 2)), tick=False):
         services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=100)
+    # On its deadline day the measure is within the campaign's warning days: blue, not green.
     with time_machine.travel(at(dt.date(2026, 10, 21), hour=23), tick=False):
-        assert light_of(measure, world.office) == "green"
+        assert light_of(measure, world.office) == "blue"
     with time_machine.travel(at(dt.date(2026, 10, 22), hour=0), tick=False):
         assert light_of(measure, world.office) == "red"
 

@@ -3,6 +3,9 @@
   const data = JSON.parse(document.getElementById("chart-data").textContent);
   const links = JSON.parse(document.getElementById("chart-links").textContent);
   const red = "#a4161a";
+  // The lights' palette is the CSS custom properties --light-* (static/css/app.css).
+  const lightColour = (light) =>
+    getComputedStyle(document.documentElement).getPropertyValue(`--light-${light}`).trim() || "#9e9e9e";
   function open(key) {
     return function (event, elements) {
       if (elements.length && links[key] && links[key][elements[0].index]) {
@@ -20,7 +23,7 @@
     type: "doughnut",
     data: {
       labels: data.lightLabels,
-      datasets: [{ data: data.lights, backgroundColor: ["#2e7d32", "#f9a825", "#c62828", "#9e9e9e"] }],
+      datasets: [{ data: data.lights, backgroundColor: data.lightKeys.map(lightColour) }],
     },
     options: { ...common, onClick: open("lights") },
   });

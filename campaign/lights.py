@@ -1,0 +1,181 @@
+"""The warning lights (预警) of every dated commitment: rectification measures, key tasks,
+special-rectification tasks and petition cases.
+
+One meaning for every kind, in order of precedence:
+- closed (grey): done — signed off, reported done, resolved;
+- red: overdue — the deadline has passed;
+- yellow: behind the expected line (序时进度), or otherwise late in a way the kind defines;
+- blue: the deadline is near (within the campaign's `warn_days_before_deadline`);
+- green: on track.
+
+Each kind declares its light once, as a `Q` builder `light_q(light, day)` beside its other
+reads (rectification/selectors.py, tasks/selectors/keytasks.py, rectification/lights.py), and
+registers it as a `Commitment` through its AppConfig's `commitments()` hook, which is how the
+escalation job (campaign/escalation.py) finds every kind without importing the other apps.
+
+One palette: `PALETTE` here are the CSS custom properties `--light-*` of static/css/app.css
+(a test holds them equal) and the ledger exports' fills.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("On track")
+    BLUE = "blue", _("Deadline near")
+    YELLOW = "yellow", _("Behind")
+    RED = "red", _("Overdue")
+    CLOSED = "closed", _("Closed")
+
+
+# Precedence: the first that holds is the light.
+ORDER: tuple[str, ...] = tuple(
+    light.value for light in (Light.CLOSED, Light.RED, Light.YELLOW, Light.BLUE, Light.GREEN)
+)
+# The lights a person is told about (a change to green or closed withdraws the notices).
+WARNING: tuple[str, ...] = (Light.BLUE.value, Light.YELLOW.value, Light.RED.value)
+
+# The palette: each light's colour, as the CSS custom property of static/css/app.css holds it.
+PALETTE = {
+    Light.GREEN: "#2E7D32",
+    Light.BLUE: "#1565C0",
+    Light.YELLOW: "#E0A100",
+    Light.RED: "#D32F2F",
+    Light.CLOSED: "#9E9E9E",
+}
+CSS_PROPERTIES = {
+    Light.GREEN: "--light-green",
+    Light.BLUE: "--light-blue",
+    Light.YELLOW: "--light-yellow",
+    Light.RED: "--light-red",
+    Light.CLOSED: "--light-closed",
+}
+# The ledger exports' cell fills (openpyxl: RRGGBB without the hash).
+LIGHT_FILLS = {light: colour.lstrip("#").upper() for light, colour in PALETTE.items()}
+
+
+def days_between(later, earlier) -> Func:
+    """`later - earlier` in days, in the database (PostgreSQL: date - date is an integer)."""
+    return Func(later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
+
+
+def day_minus(day, days) -> Func:
+    """`day - days` as a date, in the database (PostgreSQL: date - integer is a date)."""
+    return Func(day, days, template="(%(expressions)s)", arg_joiner=" - ", output_field=models.DateField())
+
+
+def deadline_near_q(day: dt.date, *, deadline: str, warn_days: str) -> Q:
+    """The deadline (field `deadline`) is within `warn_days` (a field, the campaign's setting) of
+    `day`, on or after it."""
+    return Q(LessThanOrEqual(day_minus(F(deadline), F(warn_days)), Value(day))) & Q(**{f"{deadline}__gte": day})
+
+
+def expected_percent(*, start: dt.date, deadline: dt.date, day: dt.date) -> int:
+    """The expected-progress line (序时进度) on `day`: 0% on `start`, 100% on `deadline`."""
+    span = (deadline - start).days
+    if span <= 0:
+        return 100 if day >= deadline else 0
+    return max(0, min(100, (100 * (day - start).days) // span))
+
+
+def with_light(rows: QuerySet, light_q: Callable[..., Q], day: dt.date, *, name: str = "light") -> QuerySet:
+    """Annotate `name`, each row's light on `day` by the kind's `light_q`."""
+    return rows.annotate(
+        **{
+            name: Case(
+                *(When(light_q(light, day), then=Value(light)) for light in ORDER[:-1]),
+                default=Value(Light.GREEN),
+                output_field=CharField(),
+            )
+        }
+    )
+
+
+def light_counts(rows: QuerySet, light_q: Callable[..., Q], day: dt.date) -> dict:
+    """How many of `rows` had each light on `day`, and their total."""
+    return rows.aggregate(
+        total=Count("pk"), **{light: Count("pk", filter=light_q(light, day)) for light in Light.values}
+    )
+
+
+def lit(rows: QuerySet, light_q: Callable[..., Q], light: str, day: dt.date) -> QuerySet:
+    """The `?light=` filter of a list: the rows with that light on the day; an unknown light is ignored."""
+    if light not in Light.values:
+        return rows
+    return rows.filter(light_q(light, day))
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A kind of dated commitment, as the escalation job sees it."""
+
+    kind: str  # a short stable name, part of the notices' keys: "measure", "keytask", …
+    label: str
+    rows: Callable  # (campaign) -> the campaign's commitments of this kind (a QuerySet)
+    light_q: Callable[..., Q]
+    unit_field: str  # the owner unit's id on a row: "responsible_unit_id"
+    describe: Callable  # (row) -> a one-line name of the commitment
+    path: Callable  # (row) -> the commitment's page (a site path)
+    list_url: str  # the URL name of the kind's list, which takes `?light=` and `unit_param`
+    unit_param: str  # the list's filter by owner unit: "unit", "lead_unit"
+    related: tuple[str, ...] = ()  # select_related for `describe`
+    as_of: Callable | None = None  # (rows, day) -> those that existed by the day (the list's `as_of=`)
+
+    @property
+    def unit_path(self) -> str:
+        return self.unit_field.removesuffix("_id")
+
+
+def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = None) -> list[dict]:
+    """Per kind of commitment, how many of those the user may see (of one unit, if given) had
+    each light on `day`, with the links to their lists: the unit's page and the dashboard."""
+    from django.urls import reverse
+
+    from campaign.selectors import cut_to_units
+
+    rows = []
+    for kind in commitments():
+        own = cut_to_units(kind.rows(campaign), user, path=kind.unit_path)
+        query = f"campaign={campaign.pk}"
+        if unit_id is not None:
+            own = own.filter(**{kind.unit_field: unit_id})
+            query += f"&{kind.unit_param}={unit_id}"
+        if day != timezone.localdate():
+            query += f"&as_of={day:%Y-%m-%d}"
+            if kind.as_of is not None:
+                own = kind.as_of(own, day)
+        counts = light_counts(own, kind.light_q, day)
+        url = reverse(kind.list_url)
+        rows.append(
+            {
+                "kind": kind.kind,
+                "label": kind.label,
+                "total": counts.pop("total"),
+                "lights": [
+                    (light, Light(light).label, counts[light], f"{url}?{query}&light={light}") for light in ORDER
+                ],
+                "url": f"{url}?{query}",
+            }
+        )
+    return rows
+
+
+def commitments() -> list[Commitment]:
+    """Every kind registered by the apps (AppConfig.commitments)."""
+    kinds: list[Commitment] = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "commitments", None)
+        if hook is not None:
+            kinds.extend(hook())
+    return kinds
