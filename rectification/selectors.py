@@ -872,14 +872,16 @@ CLOSURE_FILTERS = ListFilters(
 
 def turned_q(light: str, day: dt.date, prefix: str = "") -> Q:
     """Measures whose light turned `light` on `day`: red on the day and neither red nor closed the
-    day before (newly overdue), or yellow on the day and green the day before (fell behind). A
-    measure turning back (red to yellow after an extension) is no warning, so it is not here."""
+    day before (newly overdue), or yellow on the day and green or blue (on track) the day before
+    (fell behind). A measure turning back (red to yellow after an extension) is no warning, so it
+    is not here."""
     before = _day_before(day)
     now = light_q(light, day, prefix)
     if light == Light.RED:
         return now & ~light_q(Light.RED, before, prefix, as_of=True) & ~closed_q(before, prefix, as_of=True)
     if light == Light.YELLOW:
-        return now & light_q(Light.GREEN, before, prefix, as_of=True)
+        on_track = light_q(Light.GREEN, before, prefix, as_of=True) | light_q(Light.BLUE, before, prefix, as_of=True)
+        return now & on_track
     return Q(pk__in=[])
 
 
