@@ -15,6 +15,7 @@ from campaign.exports import styled_sheet
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from campaign.xlsx import SheetError, read_sheet, workbook_bytes
+from rectification import selectors
 from rectification.models import Measure, Problem, ProblemImport
 from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
 
@@ -26,9 +27,28 @@ LIGHT_FILLS = {
 }
 
 
+def missed_deadline(measure: Measure) -> dt.date:
+    """The deadline the measure is held to when counting days overdue: the one in force, or the
+    one it had already missed when an extension was granted (`overdue_since` keeps it red)."""
+    if measure.overdue_since is not None:
+        return measure.overdue_since - dt.timedelta(days=1)
+    return measure.deadline
+
+
+def days_overdue(measure: Measure, today: dt.date) -> int | None:
+    """Days past the missed deadline: until today while open, until the sign-off day once closed
+    (a measure closed late keeps how late it was); None when it was never overdue."""
+    end = timezone.localtime(measure.closed_at).date() if measure.closed_at else today
+    days = (end - missed_deadline(measure)).days
+    return days if days > 0 else None
+
+
 def ledger_workbook(measures, *, caption: str = "") -> bytes:
     """One row per measure, the problem's columns repeated on each, the light as the fill of
-    its cell. `measures` comes lit and with problem and unit selected (selectors.measure_list)."""
+    its cell, then the sign-off day, who signed off and the days overdue. `measures` comes lit
+    and with problem and unit selected (selectors.measure_list)."""
+    today = timezone.localdate()
+    measures = selectors.with_sign_off(measures)
     workbook = Workbook()
     headers = [
         _("No."),
@@ -54,8 +74,11 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
         _("Last update"),
         _("Light"),
         _("Measure status"),
+        _("Closed on"),
+        _("Signed off by"),
+        _("Days overdue"),
     ]
-    widths = [6, 10, 30, 8, 20, 12, 12, 8, 12, 8, 40, 20, 12, 11, 11, 11, 6, 24, 24, 8, 11, 10, 12]
+    widths = [6, 10, 30, 8, 20, 12, 12, 8, 12, 8, 40, 20, 12, 11, 11, 11, 6, 24, 24, 8, 11, 10, 12, 11, 12, 8]
     sheet = styled_sheet(workbook, _("Rectification ledger"), headers, widths, caption=caption)
     light_column = headers.index(_("Light")) + 1
     for number, m in enumerate(measures, start=1):
@@ -85,11 +108,14 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
                 m.last_progress_on,
                 str(Measure.Light(m.light).label),
                 m.get_status_display(),
+                timezone.localtime(m.closed_at).date() if m.closed_at else None,
+                m.signed_off_by_name or "",
+                days_overdue(m, today),
             ]
         )
         cell = sheet.cell(row=sheet.max_row, column=light_column)
         cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[m.light])
-        for column in (14, 15, 16, 21):
+        for column in (14, 15, 16, 21, 24):
             sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
         for column in (3, 11, 19):
             sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
