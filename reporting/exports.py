@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from campaign.exports import styled_sheet
+from campaign.exports import Column, styled_sheet
 from campaign.xlsx import workbook_bytes
+from rectification.models import Measure
 from reporting.services.rollups import FIGURES, LABELS
 
 
@@ -94,3 +95,53 @@ def figures_workbook(groups, as_of) -> bytes:
     sheet.append([])
     sheet.append([_("As of"), as_of])
     return _bytes(workbook)
+
+
+def _closure_item(closure) -> str:
+    if closure.measure_id:
+        return f"{closure.measure.code} {closure.measure.content}"
+    task = closure.special_task
+    return f"{task.team.name} {task.number} {task.title}"
+
+
+# The dashboard's drill-down lists (reporting/views/dashboard.py `records`), printed through
+# campaign.exports.list_export: the page's columns and what a clerk files with them.
+RECORD_COLUMNS: dict[str, tuple[str, list[Column]]] = {
+    "reports": (
+        _("Weekly reports"),
+        [
+            Column(_("Unit"), 24, lambda r: r.unit.name),
+            Column(_("Week"), 22, lambda r: r.week_label),
+            Column(_("Status"), 10, lambda r: r.get_status_display()),
+            Column(_("Late"), 6, lambda r: _("yes") if r.is_late else ""),
+            Column(_("First submitted"), 16, lambda r: r.first_submitted_at),
+            Column(_("Last submitted"), 16, lambda r: r.submitted_at),
+            Column(_("Reviewed at"), 16, lambda r: r.reviewed_at),
+        ],
+    ),
+    "measures": (
+        _("Measures"),
+        [
+            Column(_("Measure no."), 10, lambda m: m.code),
+            Column(_("Measure"), 44, lambda m: m.content, wrap=True),
+            Column(_("Problem"), 30, lambda m: m.problem.title, wrap=True),
+            Column(_("Responsible unit"), 20, lambda m: m.responsible_unit.name),
+            Column(_("Responsible person"), 12, lambda m: m.responsible_person),
+            Column(_("Deadline"), 11, lambda m: m.deadline),
+            Column(_("Progress (%)"), 8, lambda m: m.progress_percent),
+            Column(_("Light"), 10, lambda m: str(Measure.Light(m.light).label)),
+        ],
+    ),
+    "closures": (
+        _("Closures signed off"),
+        [
+            Column(_("Kind"), 10, lambda c: _("Measure") if c.measure_id else _("Special task")),
+            Column(_("Item"), 50, _closure_item, wrap=True),
+            Column(_("Unit"), 20, lambda c: c.unit.name),
+            Column(_("Requested"), 16, lambda c: c.requested_at),
+            Column(_("Signed off at"), 16, lambda c: c.decided_at),
+            Column(_("Signed off by"), 12, lambda c: c.decided_by.display_name if c.decided_by_id else ""),
+            Column(_("Status"), 10, lambda c: c.get_status_display()),
+        ],
+    ),
+}

@@ -8,11 +8,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from campaign.choice import chosen_campaign_or_404
-from campaign.listpages import list_context
+from campaign.exports import list_export
+from campaign.listpages import list_context, listed_rows
 from campaign.selectors import is_inspector, is_office
 from rectification import selectors
+from rectification.exports import SPECIAL_TASK_COLUMNS
 from rectification.models import SiteVisit, SpecialTask, WorkTeam
 
 
@@ -79,6 +82,17 @@ def special_task_list(request):
     )
     if status in SpecialTask.Status.values:
         rows = rows.filter(status=status)
+    if request.GET.get("export") == "xlsx":
+        return list_export(
+            request,
+            listed_rows(
+                request, rows, filters=selectors.LIST_FILTERS[SpecialTask], search=_tasks_matching
+            ).select_related("signed_off_by"),
+            campaign=campaign,
+            title=_("Special-rectification tasks"),
+            columns=SPECIAL_TASK_COLUMNS,
+            filename="special-tasks",
+        )
     context = list_context(request, rows, filters=selectors.LIST_FILTERS[SpecialTask], search=_tasks_matching)
     context.update(campaign=campaign, status=status, statuses=SpecialTask.Status.choices)
     return render(request, "rectification/special_task_list.html", context)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from campaign import selectors as access
+from campaign.exports import list_export
 from rectification import selectors as rect_selectors
 from rectification.models import Closure, Measure
 from rectification.selectors import CLOSURE_FILTERS, measure_list
@@ -102,6 +103,11 @@ def records(request, kind: str):
     else:
         rows = REPORT_FILTERS.apply(reports_visible_to(request.user).filter(unit__campaign=campaign), params)
         rows = rows.exclude(status="draft").select_related("unit").order_by("-week_start", "unit__name")
+    if request.GET.get("export") == "xlsx":
+        title, columns = exports.RECORD_COLUMNS[kind]
+        return list_export(
+            request, rows, campaign=campaign, title=str(title), columns=columns, filename=f"records-{kind}"
+        )
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
