@@ -44,13 +44,16 @@ def export_caption(request, campaign, title: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def styled_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int], *, caption: str = ""):
+def styled_sheet(
+    workbook: Workbook, title: str, headers: list[str], widths: list[int], *, caption: str = "", sheet=None
+):
     """The ledger's sheet: a red header row (frozen on screen, repeated on every printed page)
     and a page set up to print as an office files it: landscape A4 (A3 when wide), every column on the page's
     width, the ledger's name (`caption`: campaign, as-of day, filters) and the date printed at
     the top of each page, 第 N 页 共 M 页 at the bottom. The grid itself starts with the header
-    row, so an export that has an import re-imports unchanged."""
-    sheet = workbook.active
+    row, so an export that has an import re-imports unchanged. `sheet`: a further sheet of the
+    workbook (default its first)."""
+    sheet = sheet if sheet is not None else workbook.active
     sheet.title = title[:31]
     sheet.append(headers)
     for cell in sheet[1]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from campaign.exports import Column, styled_sheet
 from campaign.xlsx import workbook_bytes
@@ -43,8 +44,12 @@ def summary_workbook(rows, link=None) -> bytes:
     return _bytes(workbook)
 
 
-def scorecard_workbook(ranking: list[dict], formula: str, weeks: list[dict] | None = None) -> bytes:
-    """The dashboard's tables: the scorecard with its formula, then the reporting by week."""
+def scorecard_workbook(
+    ranking: list[dict], formula: str, weeks: list[dict] | None = None, *, caption: str = ""
+) -> bytes:
+    """The dashboard's tables: the scorecard with its formula (a paragraph across the table's
+    width, so the sheet prints on the page's width), then the reporting by week, each sheet set
+    up to print like every ledger."""
     workbook = Workbook()
     headers = [
         _("Rank"),
@@ -58,7 +63,8 @@ def scorecard_workbook(ranking: list[dict], formula: str, weeks: list[dict] | No
         _("Closures signed off"),
         _("Returns"),
     ]
-    sheet = styled_sheet(workbook, _("Scorecard"), headers, [6, 24, 8, 10, 10, 10, 10, 10, 10, 8])
+    widths = [6, 24, 8, 10, 10, 10, 10, 10, 10, 8]
+    sheet = styled_sheet(workbook, _("Scorecard"), headers, widths, caption=caption)
     for row in ranking:
         sheet.append(
             [
@@ -76,11 +82,23 @@ def scorecard_workbook(ranking: list[dict], formula: str, weeks: list[dict] | No
         )
     sheet.append([])
     sheet.append([formula])
+    row = sheet.max_row
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
+    sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    # A merged cell does not grow with its text: as many lines as the text takes across the table.
+    sheet.row_dimensions[row].height = 15 * (len(formula) * 2 // sum(widths) + 2)
     if weeks is not None:
-        by_week = workbook.create_sheet(_("Reporting by week"))
-        by_week.append([_("Week"), _("Due"), _("Submitted"), _("On time"), _("Rate")])
+        by_week = styled_sheet(
+            workbook,
+            _("Reporting by week"),
+            [_("Week"), _("Due"), _("Submitted"), _("On time"), _("Rate")],
+            [12, 10, 10, 10, 10],
+            caption=caption,
+            sheet=workbook.create_sheet(),
+        )
         for w in weeks:
             by_week.append([w["week"], w["due"], w["submitted"], w["on_time"], w["rate"]])
+            by_week.cell(row=by_week.max_row, column=1).number_format = "yyyy-mm-dd"
     return _bytes(workbook)
 
 

@@ -78,7 +78,8 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
         _("Signed off by"),
         _("Days overdue"),
     ]
-    widths = [6, 10, 30, 8, 20, 12, 12, 8, 12, 8, 40, 20, 12, 11, 11, 11, 6, 24, 24, 8, 11, 10, 12, 11, 12, 8]
+    # Narrow enough for A3 to print at a readable size: the long texts wrap within their cells.
+    widths = [5, 10, 18, 6, 14, 10, 10, 7, 9, 6, 26, 14, 9, 11, 11, 11, 5, 16, 16, 7, 11, 8, 9, 11, 9, 6]
     sheet = styled_sheet(workbook, _("Rectification ledger"), headers, widths, caption=caption)
     light_column = headers.index(_("Light")) + 1
     for number, m in enumerate(measures, start=1):
@@ -117,7 +118,7 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
         cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[m.light])
         for column in (14, 15, 16, 21, 24):
             sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
-        for column in (3, 11, 19):
+        for column in (3, 5, 11, 12, 18, 19):
             sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
     return workbook_bytes(workbook)
 
