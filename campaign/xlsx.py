@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zipfile
 from io import BytesIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -190,9 +191,16 @@ def text_safe(workbook: Workbook) -> Workbook:
     return workbook
 
 
-def _display_width(text: str) -> int:
-    """Width in a column's units: a Chinese character (or full-width sign) takes two."""
-    return sum(2 if ord(char) >= 0x2E80 else 1 for char in text)
+def _display_width(text: str) -> float:
+    """Width in a column's units (the width of a "0"): a Chinese character (or full-width sign)
+    takes about 1.75 of them as LibreOffice and Excel set the sheets' CJK fonts."""
+    return sum(1.75 if ord(char) >= 0x2E80 else 1 for char in text)
+
+
+def _aligned(alignment, **changes) -> Alignment:
+    """The cell's alignment with `changes` (openpyxl's styles are immutable)."""
+    keep = ("horizontal", "vertical", "wrap_text", "shrink_to_fit", "indent", "text_rotation")
+    return Alignment(**{**{name: getattr(alignment, name) for name in keep}, **changes})
 
 
 LINE_POINTS = 15  # the height of one line of 11-point text
@@ -211,20 +219,22 @@ def fit_rows(workbook: Workbook) -> Workbook:
             for cell in row:
                 if not isinstance(cell.value, str) or not cell.value:
                     continue
-                usable = int(max((widths.get(cell.column_letter) or 8.43) - 1, 1))
+                # The cell's padding takes about a character, bold type about one more.
+                padding = 2 if cell.font.bold else 1
+                usable = max((widths.get(cell.column_letter) or 8.43) - padding, 1)
                 parts = cell.value.split("\n")
                 if not cell.alignment.wrap_text:
                     if len(parts) == 1 and _display_width(cell.value) <= usable:
                         continue
                     # A text wider than its column would run over its neighbours or off the page.
-                    cell.alignment = cell.alignment.copy(wrap_text=True, vertical="top")
-                lines = max(lines, sum(max(1, -(-_display_width(part) // usable)) for part in parts))
+                    cell.alignment = _aligned(cell.alignment, wrap_text=True, vertical="top")
+                lines = max(lines, sum(max(1, math.ceil(_display_width(part) / usable)) for part in parts))
             dimension = sheet.row_dimensions[row[0].row]
             if lines > 1 and dimension.height is None:
                 dimension.height = LINE_POINTS * min(lines, 20)
                 for cell in row:  # a tall row reads from its top, every cell alike
                     if cell.value is not None and cell.alignment.vertical is None:
-                        cell.alignment = cell.alignment.copy(vertical="top")
+                        cell.alignment = _aligned(cell.alignment, vertical="top")
     return workbook
 
 
