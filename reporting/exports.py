@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
@@ -16,23 +17,31 @@ def _bytes(workbook: Workbook) -> bytes:
     return workbook_bytes(workbook)
 
 
-def summary_workbook(rows, link=None) -> bytes:
-    """One row per unit (the overall row first), one column per figure, then the changes. With
-    `link(row, key)`, each figure stays a number and links to the list of its records."""
+def summary_workbook(rows, link=None, *, caption: str = "") -> bytes:
+    """One row per unit (the overall row first), one column per figure; the changes from the
+    period before on a second sheet of the same layout (together, 60 columns would print too
+    small to read on one page's width). With `link(row, key)`, each figure stays a number and
+    links to the list of its records."""
     workbook = Workbook()
     labels = [str(LABELS[key]) for key in FIGURES]
-    headers = [_("Unit"), _("Period start"), _("Period end"), *labels, *[f"Δ {label}" for label in labels]]
-    sheet = styled_sheet(workbook, _("Summary"), headers, [24, 12, 12] + [10] * (2 * len(FIGURES)))
+    widths = [18, 11, 11] + [8] * len(FIGURES)
+    heading = [_("Unit"), _("Period start"), _("Period end")]
+    sheet = styled_sheet(workbook, _("Summary"), [*heading, *labels], widths, caption=caption)
+    changes = styled_sheet(
+        workbook,
+        _("Changes"),
+        [*heading, *[f"Δ {label}" for label in labels]],
+        widths,
+        caption=f"{caption} · {_('Changes')}" if caption else "",
+        sheet=workbook.create_sheet(),
+    )
     for row in rows:
-        sheet.append(
-            [
-                row.unit.name if row.unit else _("Overall"),
-                row.period_start,
-                row.period_end,
-                *[row.figures.get(key) for key in FIGURES],
-                *[row.change.get(key) for key in FIGURES],
-            ]
-        )
+        start = [row.unit.name if row.unit else _("Overall"), row.period_start, row.period_end]
+        sheet.append([*start, *[row.figures.get(key) for key in FIGURES]])
+        changes.append([*start, *[row.change.get(key) for key in FIGURES]])
+        for target in (sheet, changes):
+            for column in (2, 3):
+                target.cell(row=target.max_row, column=column).number_format = "yyyy-mm-dd"
         if link is None:
             continue
         for offset, key in enumerate(FIGURES):
@@ -126,40 +135,40 @@ def _closure_item(closure) -> str:
 # campaign.exports.list_export: the page's columns and what a clerk files with them.
 RECORD_COLUMNS: dict[str, tuple[str, list[Column]]] = {
     "reports": (
-        _("Weekly reports"),
+        gettext_lazy("Weekly reports"),
         [
-            Column(_("Unit"), 24, lambda r: r.unit.name),
-            Column(_("Week"), 22, lambda r: r.week_label),
-            Column(_("Status"), 10, lambda r: r.get_status_display()),
-            Column(_("Late"), 6, lambda r: _("yes") if r.is_late else ""),
-            Column(_("First submitted"), 17, lambda r: r.first_submitted_at),
-            Column(_("Last submitted"), 17, lambda r: r.submitted_at),
-            Column(_("Reviewed at"), 17, lambda r: r.reviewed_at),
+            Column(gettext_lazy("Unit"), 24, lambda r: r.unit.name),
+            Column(gettext_lazy("Week"), 22, lambda r: r.week_label),
+            Column(gettext_lazy("Status"), 10, lambda r: r.get_status_display()),
+            Column(gettext_lazy("Late"), 6, lambda r: _("yes") if r.is_late else ""),
+            Column(gettext_lazy("First submitted"), 17, lambda r: r.first_submitted_at),
+            Column(gettext_lazy("Last submitted"), 17, lambda r: r.submitted_at),
+            Column(gettext_lazy("Reviewed at"), 17, lambda r: r.reviewed_at),
         ],
     ),
     "measures": (
-        _("Measures"),
+        gettext_lazy("Measures"),
         [
-            Column(_("Measure no."), 10, lambda m: m.code),
-            Column(_("Measure"), 44, lambda m: m.content, wrap=True),
-            Column(_("Problem"), 30, lambda m: m.problem.title, wrap=True),
-            Column(_("Responsible unit"), 20, lambda m: m.responsible_unit.name),
-            Column(_("Responsible person"), 12, lambda m: m.responsible_person),
-            Column(_("Deadline"), 11, lambda m: m.deadline),
-            Column(_("Progress (%)"), 8, lambda m: m.progress_percent),
-            Column(_("Light"), 10, lambda m: str(Measure.Light(m.light).label)),
+            Column(gettext_lazy("Measure no."), 10, lambda m: m.code),
+            Column(gettext_lazy("Measure"), 44, lambda m: m.content, wrap=True),
+            Column(gettext_lazy("Problem"), 30, lambda m: m.problem.title, wrap=True),
+            Column(gettext_lazy("Responsible unit"), 20, lambda m: m.responsible_unit.name),
+            Column(gettext_lazy("Responsible person"), 12, lambda m: m.responsible_person),
+            Column(gettext_lazy("Deadline"), 11, lambda m: m.deadline),
+            Column(gettext_lazy("Progress (%)"), 8, lambda m: m.progress_percent),
+            Column(gettext_lazy("Light"), 10, lambda m: str(Measure.Light(m.light).label)),
         ],
     ),
     "closures": (
-        _("Closures signed off"),
+        gettext_lazy("Closures signed off"),
         [
-            Column(_("Kind"), 10, lambda c: _("Measure") if c.measure_id else _("Special task")),
-            Column(_("Item"), 40, _closure_item, wrap=True),
-            Column(_("Unit"), 20, lambda c: c.unit.name),
-            Column(_("Requested"), 17, lambda c: c.requested_at),
-            Column(_("Signed off at"), 17, lambda c: c.decided_at),
-            Column(_("Signed off by"), 12, lambda c: c.decided_by.display_name if c.decided_by_id else ""),
-            Column(_("Status"), 10, lambda c: c.get_status_display()),
+            Column(gettext_lazy("Kind"), 10, lambda c: _("Measure") if c.measure_id else _("Special task")),
+            Column(gettext_lazy("Item"), 40, _closure_item, wrap=True),
+            Column(gettext_lazy("Unit"), 20, lambda c: c.unit.name),
+            Column(gettext_lazy("Requested"), 17, lambda c: c.requested_at),
+            Column(gettext_lazy("Signed off at"), 17, lambda c: c.decided_at),
+            Column(gettext_lazy("Signed off by"), 12, lambda c: c.decided_by.display_name if c.decided_by_id else ""),
+            Column(gettext_lazy("Status"), 10, lambda c: c.get_status_display()),
         ],
     ),
 }

@@ -207,3 +207,13 @@ def test_import_pages_for_the_office_only(world, browser_as):
     assert Problem.objects.count() == 2
     template = office.get("/rectification/import/template.xlsx")
     assert load_workbook(BytesIO(template.content)).active["C1"].value == "单位"
+
+
+def test_the_problem_list_template_s_example_row_sits_under_its_headers_and_passes_the_check(world, browser_as):
+    content = browser_as(world.office).get("/rectification/import/template.xlsx").content
+    sheet = load_workbook(BytesIO(content)).active
+    example = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    assert example["来源"] == "查摆" and example["整改措施"] == "压减审批环节" and example["发现日期"] is None
+    with time_machine.travel(at(dt.date(2026, 10, 10)), tick=False):
+        record = ledger.problem_import_check(by=world.office, campaign=world.campaign, filename="t.xlsx", data=content)
+    assert record.status == ProblemImport.Status.VALIDATED, record.errors
