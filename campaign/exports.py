@@ -1,5 +1,10 @@
-"""Spreadsheets the office hands on: the unit register (单位名册)."""
+"""Spreadsheets the office hands on: the unit register (单位名册), and any list page's rows as a
+printed ledger (`list_export`: the columns declared once, the page's own filtered rows)."""
 
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -39,13 +44,16 @@ def export_caption(request, campaign, title: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def styled_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int], *, caption: str = ""):
+def styled_sheet(
+    workbook: Workbook, title: str, headers: list[str], widths: list[int], *, caption: str = "", sheet=None
+):
     """The ledger's sheet: a red header row (frozen on screen, repeated on every printed page)
     and a page set up to print as an office files it: landscape A4 (A3 when wide), every column on the page's
     width, the ledger's name (`caption`: campaign, as-of day, filters) and the date printed at
     the top of each page, 第 N 页 共 M 页 at the bottom. The grid itself starts with the header
-    row, so an export that has an import re-imports unchanged."""
-    sheet = workbook.active
+    row, so an export that has an import re-imports unchanged. `sheet`: a further sheet of the
+    workbook (default its first)."""
+    sheet = sheet if sheet is not None else workbook.active
     sheet.title = title[:31]
     sheet.append(headers)
     for cell in sheet[1]:
@@ -119,3 +127,46 @@ def units_workbook(units, *, caption: str = "") -> bytes:
             ]
         )
     return workbook_bytes(workbook)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list's ledger: its header, its width in characters and the cell's value
+    for a row. Dates print as yyyy-mm-dd; `wrap` lets a long text run over several lines."""
+
+    header: Any  # a (lazy) translated string
+    width: int
+    value: Callable[[Any], Any]
+    wrap: bool = False
+
+
+def _cell_value(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return value
+
+
+def list_workbook(rows: Iterable, *, title: str, columns: list[Column], caption: str = "") -> bytes:
+    """The rows of a list page as a ledger set up to print (`styled_sheet`), numbered from 1."""
+    workbook = Workbook()
+    headers = [_("No."), *(str(column.header) for column in columns)]
+    sheet = styled_sheet(workbook, title, headers, [6, *(column.width for column in columns)], caption=caption)
+    for number, row in enumerate(rows, start=1):
+        sheet.append([number, *(_cell_value(column.value(row)) for column in columns)])
+        for index, column in enumerate(columns, start=2):
+            cell = sheet.cell(row=sheet.max_row, column=index)
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            if column.wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return workbook_bytes(workbook)
+
+
+def list_export(request, rows: Iterable, *, campaign, title: str, columns: list[Column], filename: str):
+    """The `?export=xlsx` answer of a list page: exactly the rows the page lists (its selector,
+    its filters, its search), every one rather than a page of them, with the campaign, the
+    ledger's name, the as-of day and the filters printed at the top of each page."""
+    content = list_workbook(rows, title=title, columns=columns, caption=export_caption(request, campaign, title))
+    return download(content, f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")

@@ -16,6 +16,18 @@ PER_PAGE = 50
 SEARCH_MAX = 100
 
 
+def listed_rows(
+    request, rows: QuerySet, *, filters: ListFilters, search: Callable[[QuerySet, str], QuerySet] | None = None
+) -> QuerySet:
+    """Every row the page lists, on all its pages: the figure's filters, then the search. The
+    page and its `.xlsx` export read the same rows through here."""
+    rows = filters.apply(rows, request.GET)
+    q = (request.GET.get("q") or "").strip()[:SEARCH_MAX]
+    if q and search is not None:
+        rows = search(rows, q)
+    return rows
+
+
 def list_context(
     request,
     rows: QuerySet,
@@ -26,10 +38,8 @@ def list_context(
 ) -> dict:
     """The context of a list page: `page` (its `paginator.count` is what a figure counts), `q`,
     `query` (the filters without the page number), `as_of` and `total` (when `total=` asks)."""
-    rows = filters.apply(rows, request.GET)
+    rows = listed_rows(request, rows, filters=filters, search=search)
     q = (request.GET.get("q") or "").strip()[:SEARCH_MAX]
-    if q and search is not None:
-        rows = search(rows, q)
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zipfile
 from io import BytesIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -190,10 +191,58 @@ def text_safe(workbook: Workbook) -> Workbook:
     return workbook
 
 
+def _display_width(text: str) -> float:
+    """Width in a column's units (the width of a "0"): a Chinese character (or full-width sign)
+    takes about 1.75 of them as LibreOffice and Excel set the sheets' CJK fonts."""
+    return sum(1.75 if ord(char) >= 0x2E80 else 1 for char in text)
+
+
+def _aligned(alignment, **changes) -> Alignment:
+    """The cell's alignment with `changes` (openpyxl's styles are immutable)."""
+    keep = ("horizontal", "vertical", "wrap_text", "shrink_to_fit", "indent", "text_rotation")
+    return Alignment(**{**{name: getattr(alignment, name) for name in keep}, **changes})
+
+
+LINE_POINTS = 15  # the height of one line of 11-point text
+
+
+def fit_rows(workbook: Workbook) -> Workbook:
+    """A text wider than its column wraps within it, and each row with wrapped text gets the
+    height its longest cell needs in its column's width: neither LibreOffice nor Excel grows such
+    a row when it opens a file written by openpyxl, so a wrapped cell would print as its first
+    line only, and an unwrapped one runs over its neighbours (or off the page from the last
+    column). Rows given a height are left alone."""
+    for sheet in workbook.worksheets:
+        widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+        for row in sheet.iter_rows():
+            lines = 1
+            for cell in row:
+                if not isinstance(cell.value, str) or not cell.value:
+                    continue
+                # The cell's padding takes about a character, bold type about one more.
+                padding = 2 if cell.font.bold else 1
+                usable = max((widths.get(cell.column_letter) or 8.43) - padding, 1)
+                parts = cell.value.split("\n")
+                if not cell.alignment.wrap_text:
+                    if len(parts) == 1 and _display_width(cell.value) <= usable:
+                        continue
+                    # A text wider than its column would run over its neighbours or off the page.
+                    cell.alignment = _aligned(cell.alignment, wrap_text=True, vertical="top")
+                lines = max(lines, sum(max(1, math.ceil(_display_width(part) / usable)) for part in parts))
+            dimension = sheet.row_dimensions[row[0].row]
+            if lines > 1 and dimension.height is None:
+                dimension.height = LINE_POINTS * min(lines, 20)
+                for cell in row:  # a tall row reads from its top, every cell alike
+                    if cell.value is not None and cell.alignment.vertical is None:
+                        cell.alignment = _aligned(cell.alignment, vertical="top")
+    return workbook
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """The .xlsx file of an export, its user text kept as text (`text_safe`)."""
+    """The .xlsx file of an export, its user text kept as text (`text_safe`), its wrapped rows as
+    tall as their text (`fit_rows`)."""
     out = BytesIO()
-    text_safe(workbook).save(out)
+    fit_rows(text_safe(workbook)).save(out)
     return out.getvalue()
 
 
@@ -201,7 +250,9 @@ def template_workbook(
     *, title: str, headers: list[str], example: list, widths: list[int], more: list[list] = ()
 ) -> bytes:
     """A sheet with the header row and an example row (and `more` rows to fill), for the office
-    to fill in."""
+    to fill in, set up to print on the page's width like the ledgers (a form handed round on paper)."""
+    from campaign.exports import WIDE, print_setup  # campaign.exports writes its files with this module
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
@@ -215,4 +266,5 @@ def template_workbook(
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    print_setup(sheet, title, wide=sum(widths) > WIDE)
     return workbook_bytes(workbook)

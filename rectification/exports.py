@@ -1,15 +1,17 @@
 """Ledgers of what came from outside: petition cases, public reports and TV questioning, as the
-office files them (.xlsx, set up to print: campaign/exports.py)."""
+office files them (.xlsx, set up to print: campaign/exports.py), and the special-rectification
+task ledger's columns (printed by campaign.exports.list_export)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from campaign.exports import styled_sheet
+from campaign.exports import Column, styled_sheet
 from campaign.xlsx import workbook_bytes
-from rectification.models import PetitionCase, PublicReport, TvSession
+from rectification.models import PetitionCase, PublicReport, SpecialTask, TvSession
 from rectification.models.public import Triage
 
 
@@ -166,3 +168,29 @@ def misses_workbook(by_unit, by_measure, rounds: dict[int, list[int]], *, captio
         )
     workbook.active = 0
     return _save(workbook)
+
+
+def _lazy_label(model, name: str):
+    """A field's label, translated when the ledger is written (in the reader's language)."""
+    return model._meta.get_field(name).verbose_name
+
+
+def _closed_day(record):
+    return timezone.localtime(record.closed_at).date() if record.closed_at else None
+
+
+# The special-rectification task ledger (专项整治任务台账): the list page's rows, as it filters them.
+SPECIAL_TASK_COLUMNS = [
+    Column(_lazy_label(SpecialTask, "number"), 6, lambda t: t.number),
+    Column(gettext_lazy("Special rectification"), 24, lambda t: t.team.rectification.title, wrap=True),
+    Column(_lazy_label(SpecialTask, "team"), 20, lambda t: t.team.name, wrap=True),
+    Column(_lazy_label(SpecialTask, "title"), 40, lambda t: t.title, wrap=True),
+    Column(_lazy_label(SpecialTask, "owner_unit"), 20, lambda t: t.owner_unit.name),
+    Column(_lazy_label(SpecialTask, "assigned_on"), 11, lambda t: t.assigned_on),
+    Column(_lazy_label(SpecialTask, "deadline"), 11, lambda t: t.deadline),
+    Column(_lazy_label(SpecialTask, "status"), 10, lambda t: t.get_status_display()),
+    Column(gettext_lazy("Overdue"), 6, lambda t: _("yes") if t.overdue else ""),
+    Column(_lazy_label(SpecialTask, "closure_statement"), 30, lambda t: t.closure_statement, wrap=True),
+    Column(gettext_lazy("Closed on"), 11, _closed_day),
+    Column(gettext_lazy("Signed off by"), 12, lambda t: t.signed_off_by.display_name if t.signed_off_by_id else ""),
+]

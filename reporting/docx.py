@@ -50,6 +50,15 @@ def _spacing(paragraph, points: float = 28) -> None:
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(points)
     fmt.space_before = fmt.space_after = Pt(0)
+    # No paragraph leaves its first line alone at a page's foot or its last at the next's head.
+    fmt.widow_control = True
+
+
+def _keep_with_next(paragraph) -> None:
+    """A heading (or a block's line) goes to the next page with the paragraph after it rather
+    than end a page on its own, and is never split itself."""
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.keep_together = True
 
 
 def centered(document, text: str, font: str, size: float, *, color=None, bold=False, points: float = 28):
@@ -61,14 +70,15 @@ def centered(document, text: str, font: str, size: float, *, color=None, bold=Fa
 
 
 def title(document, text: str) -> None:
-    centered(document, text, TITLE_FONT, 22, points=36)
-    document.add_paragraph()
+    _keep_with_next(centered(document, text, TITLE_FONT, 22, points=36))
+    _keep_with_next(document.add_paragraph())
 
 
 def heading(document, text: str) -> None:
     paragraph = document.add_paragraph()
     _spacing(paragraph)
     paragraph.paragraph_format.first_line_indent = Pt(32)
+    _keep_with_next(paragraph)
     set_font(paragraph.add_run(text), HEADING_FONT, 16)
 
 
@@ -87,9 +97,11 @@ def body(document, text: str) -> None:
         _spacing(paragraph)
         paragraph.paragraph_format.first_line_indent = Pt(32)
         if FIRST_LEVEL.match(line):
+            _keep_with_next(paragraph)
             set_font(paragraph.add_run(line), HEADING_FONT, 16)
             continue
         if SECOND_LEVEL.match(line):
+            _keep_with_next(paragraph)
             set_font(paragraph.add_run(line), SUBHEADING_FONT, 16, bold=True)
             continue
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -132,11 +144,15 @@ def page_numbers(document) -> None:
 
 def distribution(document, lines: list[str], printed_by: str) -> None:
     """The 版记 at the end: who it is reported, sent and issued to, between rules, then the
-    issuer and the printing date."""
-    document.add_paragraph()
-    for number, text in enumerate([*lines, printed_by]):
+    issuer and the printing date, kept together on one page (never split by a page break)."""
+    _keep_with_next(document.add_paragraph())
+    block = [*lines, printed_by]
+    for number, text in enumerate(block):
         paragraph = document.add_paragraph()
         _spacing(paragraph)
+        paragraph.paragraph_format.keep_together = True
+        if number < len(block) - 1:
+            paragraph.paragraph_format.keep_with_next = True
         set_font(paragraph.add_run(text), BODY_FONT, 14)
         borders = OxmlElement("w:pBdr")
         for edge in ("top", "bottom") if number == 0 else ("bottom",):

@@ -190,3 +190,41 @@ def test_each_list_reads_the_same_number_of_queries_for_few_and_many_rows(
         page = client.get(PAGES[name])
     assert _count(page) >= 13
     assert Liaison.objects.count() >= 13
+
+
+def test_the_special_task_ledger_exports_the_tasks_the_page_lists_with_who_signed_them_off(world, records, browser_as):
+    """The list's `.xlsx`: every task the page would list (the person's units, the status and
+    search filters), the same title row and print setup as every ledger, and for a closed task
+    the day and the person who signed it off."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    world.inspector.full_name = "王督导"
+    world.inspector.save()
+    done = records["tasks"][0]
+    SpecialTask.objects.filter(pk=done.pk).update(
+        status=SpecialTask.Status.CLOSED,
+        closure_statement="已清理完毕",
+        signed_off_by=world.inspector,
+        closed_at=dt.datetime(2026, 11, 3, 15, tzinfo=SHANGHAI),
+    )
+
+    def ledger(client, **params):
+        response = client.get(PAGES["tasks"], {**params, "export": "xlsx"})
+        assert response.status_code == 200 and "special-tasks" in response["Content-Disposition"]
+        sheet = load_workbook(BytesIO(response.content)).active
+        headers = [c.value for c in sheet[1]]
+        return sheet, [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    sheet, rows = ledger(browser_as(world.office))
+    assert [row["任务"] for row in rows] == ["甲任务", "乙任务"]
+    assert rows[0]["销号日期"] == dt.datetime(2026, 11, 3) and rows[0]["销号审核人"] == "王督导"
+    assert rows[1]["销号日期"] is None and rows[1]["状态"] == "推进中"
+    assert "专项整治任务" in sheet.oddHeader.center.text and sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$1:$1"
+
+    _sheet, only_open = ledger(browser_as(world.office), status="open", q="任务")
+    assert [row["任务"] for row in only_open] == ["乙任务"]
+    _sheet, theirs = ledger(browser_as(world.liaison_a))
+    assert [row["任务"] for row in theirs] == ["甲任务"]  # a liaison's ledger holds their unit's tasks only

@@ -16,13 +16,33 @@ from campaign.lights import LIGHT_FILLS
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from campaign.xlsx import workbook_bytes
+from rectification import selectors
 from rectification.models import Measure, Problem
 from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
 
 
+def missed_deadline(measure: Measure) -> dt.date:
+    """The deadline the measure is held to when counting days overdue: the one in force, or the
+    one it had already missed when an extension was granted (`overdue_since` keeps it red)."""
+    if measure.overdue_since is not None:
+        return measure.overdue_since - dt.timedelta(days=1)
+    return measure.deadline
+
+
+def days_overdue(measure: Measure, today: dt.date) -> int | None:
+    """Days past the missed deadline: until today while open, until the sign-off day once closed
+    (a measure closed late keeps how late it was); None when it was never overdue."""
+    end = timezone.localtime(measure.closed_at).date() if measure.closed_at else today
+    days = (end - missed_deadline(measure)).days
+    return days if days > 0 else None
+
+
 def ledger_workbook(measures, *, caption: str = "") -> bytes:
     """One row per measure, the problem's columns repeated on each, the light as the fill of
-    its cell. `measures` comes lit and with problem and unit selected (selectors.measure_list)."""
+    its cell, then the sign-off day, who signed off and the days overdue. `measures` comes lit
+    and with problem and unit selected (selectors.measure_list)."""
+    today = timezone.localdate()
+    measures = selectors.with_sign_off(measures)
     workbook = Workbook()
     headers = [
         _("No."),
@@ -48,8 +68,12 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
         _("Last update"),
         _("Light"),
         _("Measure status"),
+        _("Closed on"),
+        _("Signed off by"),
+        _("Days overdue"),
     ]
-    widths = [6, 10, 30, 8, 20, 12, 12, 8, 12, 8, 40, 20, 12, 11, 11, 11, 6, 24, 24, 8, 11, 10, 12]
+    # Narrow enough for A3 to print at a readable size: the long texts wrap within their cells.
+    widths = [5, 10, 18, 6, 14, 10, 10, 7, 9, 6, 26, 14, 9, 11, 11, 11, 5, 16, 16, 7, 11, 8, 9, 11, 9, 6]
     sheet = styled_sheet(workbook, _("Rectification ledger"), headers, widths, caption=caption)
     light_column = headers.index(_("Light")) + 1
     for number, m in enumerate(measures, start=1):
@@ -79,13 +103,16 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
                 m.last_progress_on,
                 str(Measure.Light(m.light).label),
                 m.get_status_display(),
+                timezone.localtime(m.closed_at).date() if m.closed_at else None,
+                m.signed_off_by_name or "",
+                days_overdue(m, today),
             ]
         )
         cell = sheet.cell(row=sheet.max_row, column=light_column)
         cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[m.light])
-        for column in (14, 15, 16, 21):
+        for column in (14, 15, 16, 21, 24):
             sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
-        for column in (3, 11, 19):
+        for column in (3, 5, 11, 12, 18, 19):
             sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
     return workbook_bytes(workbook)
 
@@ -259,6 +286,7 @@ def problem_import_template() -> bytes:
             "市发展改革委",
             "项目审批环节多、时限长",
             "",
+            "",  # found on: today when left empty
             "查摆",
             "营商环境",
             "一般",
@@ -273,7 +301,7 @@ def problem_import_template() -> bytes:
             "",
             "审批环节压减至6个以内",
         ],
-        widths=[10, 8, 20, 30, 30, 10, 12, 8, 30, 20, 10, 12, 12, 8, 8, 8, 30, 30],
+        widths=[10, 8, 20, 30, 30, 12, 10, 12, 8, 30, 20, 10, 12, 12, 8, 8, 8, 30, 30],
     )
 
 

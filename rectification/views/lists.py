@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.choice import chosen_campaign_or_404
-from campaign.exports import download, export_caption
+from campaign.exports import download, export_caption, list_export
 from campaign.listfilters import parse_day
-from campaign.listpages import list_context
+from campaign.listpages import list_context, listed_rows
 from campaign.selectors import is_inspector, is_office
 from rectification import exports, selectors
+from rectification.exports import SPECIAL_TASK_COLUMNS
 from rectification.forms import MissFilterForm
 from rectification.lights import special_tasks_with_light
 from rectification.models import DispatchRound, SiteVisit, SpecialTask, WorkTeam
@@ -85,6 +86,17 @@ def special_task_list(request):
     rows = rows.select_related("team__rectification").order_by("team__rectification_id", "team_id", "number")
     if status in SpecialTask.Status.values:
         rows = rows.filter(status=status)
+    if request.GET.get("export") == "xlsx":
+        return list_export(
+            request,
+            listed_rows(
+                request, rows, filters=selectors.LIST_FILTERS[SpecialTask], search=_tasks_matching
+            ).select_related("signed_off_by"),
+            campaign=campaign,
+            title=_("Special-rectification tasks"),
+            columns=SPECIAL_TASK_COLUMNS,
+            filename="special-tasks",
+        )
     context = list_context(request, rows, filters=selectors.LIST_FILTERS[SpecialTask], search=_tasks_matching)
     legend_query = request.GET.copy()
     for name in ("light", "page"):

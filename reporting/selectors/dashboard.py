@@ -21,6 +21,7 @@ from tasks.weeks import campaign_weeks
 
 Light = Measure.Light
 WEIGHTS = {"punctuality": 40, "on_time": 40, "returns": 20}
+OVERDUE_CHART_BARS = 15  # the overdue-by-unit chart shows the units with most overdue measures
 CELL = "0CELL0"  # stands for a unit's or week's id in a link made once per column
 
 
@@ -150,7 +151,8 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
     ranking = sorted(scorecard, key=lambda row: (-row["score"], row["unit"]))
     for place, row in enumerate(ranking, start=1):
         row["rank"] = place
-    overdue_by_unit = sorted((row for row in scorecard if row["overdue"]), key=lambda row: -row["overdue"])[:15]
+    overdue_units = sorted((row for row in scorecard if row["overdue"]), key=lambda row: (-row["overdue"], row["unit"]))
+    overdue_by_unit = overdue_units[:OVERDUE_CHART_BARS]
     return {
         "today": as_of,
         "as_of": as_of,
@@ -163,6 +165,7 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
         "closures_total": counted["closures"].value,
         "closures_link": counted["closures"].url,
         "overdue_by_unit": overdue_by_unit,
+        "overdue_units_total": len(overdue_units),  # the chart says "top N of M" when it cuts
         "scorecard": scorecard,
         "ranking": ranking,
         "formula": formula(),

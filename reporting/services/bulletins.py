@@ -202,7 +202,9 @@ def briefing_text(*, campaign: Campaign, start: dt.date, end: dt.date, case_ids:
         lines = []
         for number, case in enumerate((c for c in cases if c.kind == kind), start=1):
             who = case.unit.name if case.unit_id else "市级"
-            lines += [f"（{NUMERALS[min(number, 10) - 1]}）{who}：{case.title}", case.lesson.strip()]
+            # A title that already opens with its unit ("市水务管理局：…") does not name it twice.
+            title = case.title.strip().removeprefix(f"{who}：")
+            lines += [f"（{NUMERALS[min(number, 10) - 1]}）{who}：{title}", case.lesson.strip()]
         return lines
 
     sections = [("典型做法", featured(TypicalCase.Kind.POSITIVE)), ("存在问题", featured(TypicalCase.Kind.NEGATIVE))]

@@ -6,8 +6,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaign import selectors as access
+from campaign.exports import export_caption, list_export
 from campaign.lights import commitment_counts
 from rectification import selectors as rect_selectors
 from rectification.models import Closure, Measure
@@ -31,7 +33,8 @@ def dashboard(request):
     campaign = campaign_or_404(request)
     data = dashboard_data(user=request.user, campaign=campaign, today=parse_day(request.GET.get("as_of")))
     if request.GET.get("export") == "xlsx":
-        content = exports.scorecard_workbook(data["ranking"], data["formula"], data["weeks"])
+        caption = export_caption(request, campaign, _("Scorecard"))
+        content = exports.scorecard_workbook(data["ranking"], data["formula"], data["weeks"], caption=caption)
         return download(content, f"scorecard-{data['as_of']:%Y%m%d}.xlsx", XLSX)
     charts = {
         "weeks": [w["week"].strftime("%m/%d") for w in data["weeks"]],
@@ -42,7 +45,7 @@ def dashboard(request):
         "overdueUnits": [row["unit"] for row in data["overdue_by_unit"]],
         "overdue": [row["overdue"] for row in data["overdue_by_unit"]],
         "lightLabels": [str(label) for _value, label in LIGHTS],
-        "lightKeys": [value for value, _label in LIGHTS],
+        "lightKeys": [value for value, _label in LIGHTS],  # each slice's colour: --light-<key> (app.css)
     }
     links = {
         "weeks": [w["cells"]["week_reports_submitted"]["url"] for w in data["weeks"]],
@@ -105,6 +108,11 @@ def records(request, kind: str):
     else:
         rows = REPORT_FILTERS.apply(reports_visible_to(request.user).filter(unit__campaign=campaign), params)
         rows = rows.exclude(status="draft").select_related("unit").order_by("-week_start", "unit__name")
+    if request.GET.get("export") == "xlsx":
+        title, columns = exports.RECORD_COLUMNS[kind]
+        return list_export(
+            request, rows, campaign=campaign, title=str(title), columns=columns, filename=f"records-{kind}"
+        )
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign import selectors as access
+from campaign.exports import export_caption
 from reporting import exports
 from reporting.figures import rollups as declared
 from reporting.models import Summary
@@ -116,7 +117,8 @@ def summary_detail(request, kind: str, start: str):
         return request.build_absolute_uri(url) if url else ""
 
     if request.GET.get("export") == "xlsx":
-        workbook = exports.summary_workbook(rows, link=absolute)
+        title = f"{Summary.Kind(kind).label} {day:%Y-%m-%d}"
+        workbook = exports.summary_workbook(rows, link=absolute, caption=export_caption(request, campaign, title))
         return download(workbook, f"summary-{kind}-{day}.xlsx", XLSX)
     keys = [rollups.LABELS[key] for key in rollups.FIGURES]
     table = [(row, [(row.figures.get(k), row.change.get(k), link(row, k)) for k in rollups.FIGURES]) for row in rows]

@@ -54,6 +54,32 @@ def test_ledger_shows_a_closed_measure(world, closable, browser_as):
     assert row[headers.index("Light")] == "Closed"
 
 
+def test_ledger_says_when_a_measure_was_signed_off_by_whom_and_how_many_days_overdue(
+    world, make_measure, closable, browser_as
+):
+    """Closed on (the sign-off day), reviewer and days overdue: a measure signed off four days after
+    its deadline keeps "4"; an open one counts to today; one on track has none."""
+    world.inspector.full_name = "王督导"
+    world.inspector.save()
+    with time_machine.travel(at(dt.date(2026, 10, 20)), tick=False):
+        late, closure = closable(content="逾期后销号")
+        on_track = make_measure(content="按期推进", deadline=dt.date(2026, 12, 31))
+        open_late = make_measure(content="仍在逾期", deadline=dt.date(2026, 10, 21))
+    with time_machine.travel(at(dt.date(2026, 10, 25)), tick=False):
+        services.closure_sign_off(by=world.inspector, closure=closure)
+    with time_machine.travel(at(dt.date(2026, 10, 30)), tick=False):
+        response = english(browser_as(world.office)).get("/rectification/problems/?export=xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    assert headers[-3:] == ["Closed on", "Signed off by", "Days overdue"]
+    rows = {row[headers.index("Measure")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[late.content][-3:] == (dt.datetime(2026, 10, 25), "王督导", 4)
+    assert rows[open_late.content][-3:] == (None, None, 9)
+    assert rows[on_track.content][-3:] == (None, None, None)
+    closed_on = sheet.cell(row=2, column=headers.index("Closed on") + 1)
+    assert closed_on.number_format == "yyyy-mm-dd"
+
+
 def sheet_bytes(rows, headers=None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -189,3 +215,13 @@ def test_import_pages_for_the_office_only(world, browser_as):
     assert Problem.objects.count() == 2
     template = office.get("/rectification/import/template.xlsx")
     assert load_workbook(BytesIO(template.content)).active["C1"].value == "单位"
+
+
+def test_the_problem_list_template_s_example_row_sits_under_its_headers_and_passes_the_check(world, browser_as):
+    content = browser_as(world.office).get("/rectification/import/template.xlsx").content
+    sheet = load_workbook(BytesIO(content)).active
+    example = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    assert example["来源"] == "查摆" and example["整改措施"] == "压减审批环节" and example["发现日期"] is None
+    with time_machine.travel(at(dt.date(2026, 10, 10)), tick=False):
+        check = imports.check_file(kind="problems", campaign=world.campaign, data=content)
+    assert check.errors == [] and check.row_count == 1

@@ -2,6 +2,7 @@
 downloaded as a Word file with Chinese fonts."""
 
 import datetime as dt
+import re
 from io import BytesIO
 
 import pytest
@@ -223,3 +224,34 @@ def test_only_the_office_writes_bulletins_through_the_api(world, api_as):
         assert api.post("/api/v1/bulletins/", {"kind": "weekly", "day": "2026-11-16"}).status_code == 403
         assert api.post(f"/api/v1/bulletins/{bulletin.pk}/publish/").status_code == 404  # a draft is the office's
     assert Bulletin.objects.get().status == "draft" and Bulletin.objects.count() == 1
+
+
+def test_headings_never_end_a_page_and_the_distribution_block_stays_together(world, browser_as, make_report):
+    """Page flow: every heading (the title, 一、, （一）) keeps with the paragraph after it, body
+    paragraphs keep their first and last lines off a page's edge (widow control), and the 报/送/发
+    block with its issuer line is one unbreakable block at the end."""
+    world.campaign.distribution_report = "省委主题教育领导小组办公室"
+    world.campaign.distribution_issue = "各区市、市直各部门"
+    world.campaign.save()
+    make_report(world.unit_a)
+    rollup_run(campaign=world.campaign, kind="weekly", day=MONDAY)
+    bulletin = draft(world)
+    bulletin.body += "\n二、下步工作\n（一）抓好整改落实\n各单位要对照问题清单逐项整改。"
+    bulletin.save()
+    bulletin = services.bulletin_publish(by=world.office, bulletin=bulletin)
+    document = Document(BytesIO(browser_as(world.office).get(f"/reporting/bulletins/{bulletin.pk}/docx/").content))
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    headings = [
+        p
+        for p in paragraphs
+        if p.text == bulletin.title or re.match(r"^([一二三四五六七八九十]+、|（[一二三]）)", p.text)
+    ]
+    assert {p.text for p in headings} >= {bulletin.title, "一、工作推进", "二、下步工作", "（一）抓好整改落实"}
+    assert all(p.paragraph_format.keep_with_next for p in headings)
+    body = [p for p in paragraphs if p.text.startswith(("本周", "各单位"))]
+    assert body and all(p.paragraph_format.widow_control for p in body)
+    block_start = next(n for n, p in enumerate(paragraphs) if p.text.startswith("报："))
+    block = paragraphs[block_start:]
+    assert [p.text[:2] for p in block[:2]] == ["报：", "发："] and block[-1].text.endswith("印发")
+    assert all(p.paragraph_format.keep_with_next for p in block[:-1])
+    assert all(p.paragraph_format.keep_together for p in block)
