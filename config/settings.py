@@ -323,6 +323,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "inte
 # A job handed to the broker but not run after this long is sent again from its outbox row
 # (the message went with a broker restart); a second delivery of a job already run does nothing.
 OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", BROKER_VISIBILITY_TIMEOUT)
+# Exports: a list of more rows than this is written by a worker (a job with a progress bar and
+# a download link, campaign/export_jobs.py); a smaller one is answered in the request.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
+# A job's file is deleted this many hours after it was asked for.
+EXPORT_JOB_KEEP_HOURS = env_int("EXPORT_JOB_KEEP_HOURS", 24)
 # A roll-up run still "running" after this long was left by a dead worker (a run is one
 # transaction of ~10 s at 10,000 units): the sweep marks it abandoned and runs the period again.
 ROLLUP_RUN_TIMEOUT = env_int("ROLLUP_RUN_TIMEOUT", 900)

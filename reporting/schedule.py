@@ -12,6 +12,8 @@ ENTRIES: dict[str, tuple[str, dict | int, dict]] = {
     "outbox-sweep": ("campaign.tasks.sweep_outbox", 60, {}),
     # Roll-up runs left "running" by a dead worker are marked abandoned and run again.
     "rollup-runs-sweep": ("reporting.tasks.sweep_rollup_runs", 300, {}),
+    # Export files older than EXPORT_JOB_KEEP_HOURS are deleted.
+    "export-jobs-sweep": ("campaign.tasks.sweep_export_jobs", 3600, {}),
     "rectification-dispatch": ("rectification.tasks.run_dispatch", {"hour": "8", "minute": "30"}, {}),
     # Reminders before and after the weekly deadline; each person gets each one once.
     "send-progress-reminders": ("tasks.tasks.send_progress_reminders", 900, {}),
