@@ -65,6 +65,17 @@ def ledger_headers() -> list[str]:
     ]
 
 
+class _Labels(dict):
+    """Choice labels by value; a value with no label shows as itself, as get_FOO_display does."""
+
+    def __missing__(self, value):
+        return value
+
+
+def _labels(model, field: str) -> dict:
+    return _Labels({value: str(label) for value, label in model._meta.get_field(field).flatchoices})
+
+
 def ledger_write(
     measures, out, *, caption: str = "", progress: Callable[[int], None] | None = None, chunk: int = 2000
 ) -> int:
@@ -76,7 +87,14 @@ def ledger_write(
     Returns the number of measures written."""
     workbook = Workbook(write_only=True)
     sheet = styled_sheet(workbook, _("Rectification ledger"), ledger_headers(), LEDGER_WIDTHS, caption=caption)
-    labels = {light: str(Measure.Light(light).label) for light in Measure.Light.values}
+    # Each choice's label translated once: get_FOO_display() translates it again for every row.
+    labels = _labels(Measure, "light")
+    levels, sources = _labels(Problem, "level"), _labels(Problem, "source")
+    severities, problem_statuses, measure_statuses = (
+        _labels(Problem, "severity"),
+        _labels(Problem, "status"),
+        _labels(Measure, "status"),
+    )
     number = 0
     for number, m in enumerate(measures.iterator(chunk_size=chunk), start=1):
         p = m.problem
@@ -85,12 +103,12 @@ def ledger_write(
                 number,
                 safe_value(sheet, p.code),
                 WRAPPED.cell(sheet, p.title),
-                p.get_level_display(),
+                levels[p.level],
                 safe_value(sheet, p.unit.name if hasattr(p, "unit") else ""),
-                p.get_source_display(),
+                sources[p.source],
                 safe_value(sheet, p.category),
-                p.get_severity_display(),
-                p.get_status_display(),
+                severities[p.severity],
+                problem_statuses[p.status],
                 m.number,
                 WRAPPED.cell(sheet, m.content),
                 safe_value(sheet, m.responsible_unit.name),
@@ -104,7 +122,7 @@ def ledger_write(
                 m.progress_percent,
                 DATE.cell(sheet, m.last_progress_on),
                 LIGHT_CELLS[m.light].cell(sheet, labels[m.light]),
-                m.get_status_display(),
+                measure_statuses[m.status],
             ]
         )
         if progress is not None and number % PROGRESS_EVERY == 0:
