@@ -88,7 +88,7 @@ def ledger_write(
     workbook = Workbook(write_only=True)
     sheet = styled_sheet(workbook, _("Rectification ledger"), ledger_headers(), LEDGER_WIDTHS, caption=caption)
     # Each choice's label translated once: get_FOO_display() translates it again for every row.
-    labels = _labels(Measure, "light")
+    labels = {light: str(Measure.Light(light).label) for light in Measure.Light.values}  # an annotation
     levels, sources = _labels(Problem, "level"), _labels(Problem, "source")
     severities, problem_statuses, measure_statuses = (
         _labels(Problem, "severity"),
