@@ -470,6 +470,64 @@ def run(
     }
 
 
+def run_floor(
+    *, users: int, spawn_rate: int, run_time: str, workers: int, port: int, wait: str, out_dir: Path, threads: int = 1
+) -> dict:
+    """The same load against the floor (bench/floor.py): the same units and texts, the same
+    gunicorn set-up and database, two requests per submission, no inspectors and no worker."""
+    import bench.floor as floor
+
+    floor.prepare()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    p = plan()
+    plan_file = out_dir / "floor-plan.json"
+    plan_file.write_text(json.dumps(p))
+    result_file = out_dir / "floor-submitted.json"
+    result_file.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        {"BENCH_LOAD_PLAN": str(plan_file), "BENCH_LOAD_OUT": str(result_file), "BENCH_WAIT": wait,
+         "BENCH_FLOW": "floor", "BENCH_LIAISON_WEIGHT": "1", "BENCH_INSPECTOR_WEIGHT": "0"}
+    )  # fmt: skip
+    bin_dir = Path(sys.executable).parent
+    log = open(out_dir / "floor-gunicorn.log", "w")  # noqa: SIM115 - closed after the run
+    gunicorn = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "bench.floor:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--threads", str(threads), "--log-level", "warning", "--timeout", "60"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log,
+    )  # fmt: skip
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/floor/open/")
+        cpu_before, busy_before = _cpu_of_tree(gunicorn.pid), _busy_cpu()
+        locust = subprocess.run(
+            [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
+             "-r", str(spawn_rate), "--run-time", run_time, "--host", f"http://127.0.0.1:{port}",
+             "--csv", str(out_dir / "floor"), "--only-summary", "--exit-code-on-error", "0"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=3600,
+        )  # fmt: skip
+        cpu = {"gunicorn": _cpu_of_tree(gunicorn.pid) - cpu_before, "machine": _busy_cpu() - busy_before}
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        log.close()
+    if locust.returncode != 0:
+        sys.stderr.write(locust.stdout[-3000:] + locust.stderr[-3000:])
+        raise SystemExit("locust failed (floor)")
+    stats = _parse_stats(out_dir / "floor_stats.csv")
+    total = next((s for s in stats if s["Name"] == "Aggregated"), None)
+    submitted = json.loads(result_file.read_text())["submitted_units"] if result_file.exists() else []
+    in_db = set(floor.submitted_units(p["week"]))
+    seconds = _run_seconds(run_time)
+    return {
+        "submissions": len(submitted),
+        "submissions_per_s": round(len(submitted) / seconds, 1),
+        "all_p95_ms": float(total["95%"]) if total and total.get("95%") not in (None, "N/A") else None,
+        "errors": int(total["Failure Count"]) if total else None,
+        "lost": len(set(submitted) - in_db),
+        "cpu_ms_per_submission": {k: round(v * 1000 / max(len(submitted), 1), 1) for k, v in cpu.items()},
+    }
+
+
 def _run_seconds(run_time: str) -> float:
     units = {"s": 1, "m": 60, "h": 3600}
     total, number = 0.0, ""
@@ -508,6 +566,15 @@ def print_result(res: dict) -> None:
         + ", ".join(f"{k} {cpu[k]}" for k in ("gunicorn", "worker", "locust", "postgresql_and_rest", "machine"))
         + f" — the machine has {os.cpu_count()} cores = {os.cpu_count() * 1000} CPU-ms per second"
     )
+    floor = res.get("floor")
+    if floor:
+        print(
+            f"floor (bench/floor.py, same load, gunicorn and database): {floor['submissions_per_s']}/s, "
+            f"p95 {floor['all_p95_ms']} ms, errors {floor['errors']}, lost {floor['lost']}, CPU per submission "
+            f"gunicorn {floor['cpu_ms_per_submission']['gunicorn']} ms, machine "
+            f"{floor['cpu_ms_per_submission']['machine']} ms; "
+            f"the product's rate is {res['floor_ratio']:.1%} of the floor's"
+        )
     print("target met" if res["meets_target"] else "TARGET MISSED")
 
 
@@ -535,16 +602,28 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--check-workers", type=int, default=1, help="Celery worker processes for the checks.")
     parser.add_argument("--broker", default=BENCH_BROKER, help="The run's own Celery broker (emptied first).")
+    parser.add_argument(
+        "--floor", action="store_true", help="First run the same load against the floor (bench/floor.py)."
+    )
     parser.add_argument("--out", default=None, help="Folder for the plan and locust's CSV (default: a temp dir).")
     args = parser.parse_args(argv)
     setup_django()
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="bench-load-"))
+    floor = None
+    if args.floor:
+        floor = run_floor(
+            users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, workers=args.workers,
+            port=args.port, wait=args.wait, out_dir=out, threads=args.threads,
+        )  # fmt: skip
     res = run(
         users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, workers=args.workers, port=args.port,
         wait=args.wait, out_dir=out, liaison_weight=args.liaison_weight, inspector_weight=args.inspector_weight,
         threads=args.threads, limit=args.limit, prefill=args.prefill, reset=args.reset_week,
         check_workers=args.check_workers, broker_url=args.broker, flow=args.flow,
     )  # fmt: skip
+    if floor:
+        res["floor"] = floor
+        res["floor_ratio"] = res["submissions_per_s"] / floor["submissions_per_s"] if floor["submissions_per_s"] else 0
     print_result(res)
     emit("load", res)
     return 0 if res["meets_target"] else 1

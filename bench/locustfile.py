@@ -11,7 +11,8 @@ The plan is JSON: {"week": "2026-W48", "liaisons": [[token, unit_id, [key_task_i
 takes the next unit of the plan (a unit is submitted once, never twice), opens its report
 (POST), saves it with the version it read (PATCH) and submits it (POST …/submit/); with
 BENCH_FLOW=one-step it sends the texts with the submission instead (POST …/submit/ with the
-version and the fields), two requests as the phone form makes. Every
+version and the fields), two requests as the phone form makes; BENCH_FLOW=floor sends the
+same two requests to the one-module floor (bench/floor.py) instead. Every
 submission that got its 200 is written to BENCH_LOAD_OUT when locust quits, so the driver can
 check the rows in the database against it: none lost, none twice.
 """
@@ -43,8 +44,30 @@ def next_unit():
     return LIAISONS[i] if i < len(LIAISONS) else None
 
 
+def floor_flow(client, *, unit_id: int, week: str, tasks: list[int]) -> int | None:
+    """The floor's two requests (bench/floor.py): open the unit's row, submit it with the texts."""
+    with client.post(
+        "/floor/open/", json={"unit": unit_id, "week": week}, name="POST floor/open", catch_response=True
+    ) as r:
+        if r.status_code != 200:
+            r.failure(f"open: {r.status_code} {r.text[:200]}")
+            return None
+        report = r.json()
+    text = unit_report_text(unit_id, tasks)
+    body = {"id": report["id"], "version": report["version"], "highlights": text["highlights"],
+            "problems": text["problems"], "next_week_plan": text["next_week_plan"],
+            "notes": {str(t): note for t, note in text["notes"].items()}}  # fmt: skip
+    with client.post("/floor/submit/", json=body, name="POST floor/submit", catch_response=True) as r:
+        if r.status_code != 200:
+            r.failure(f"submit: {r.status_code} {r.text[:200]}")
+            return None
+    return report["id"]
+
+
 def submit_flow(client, *, token: str, unit_id: int, week: str, tasks: list[int]) -> int | None:
     """Open, save and submit one unit's report; the report id when the submission succeeded."""
+    if FLOW == "floor":
+        return floor_flow(client, unit_id=unit_id, week=week, tasks=tasks)
     headers = {"Authorization": f"Token {token}"}
     with client.post(
         "/api/v1/progress-reports/", json={"unit": unit_id, "week": week}, headers=headers,

@@ -17,7 +17,9 @@ with the data.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -79,7 +81,92 @@ def available(pages=PAGES) -> tuple[list, list[str]]:
     return present, missing
 
 
-def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
+def measure_writes(*, requests: int = 10, warmup: int = 2) -> list[dict]:
+    """Open and submit (one-step, with the texts) as a liaison through the API, each time for a
+    unit with no report this week, as bench/load.py's liaisons do: server time, CPU time of this
+    process (Django, DRF and the database driver; not PostgreSQL's) and queries per request.
+    The week's reports written here are removed afterwards (bench/load.py reset_week)."""
+    import time
+
+    from django.db import connection
+    from django.db.models import Exists, OuterRef
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from bench.common import unit_report_text
+    from bench.load import reset_week
+    from campaign.models import Campaign, Liaison, Unit
+    from tasks import weeks
+    from tasks.models import KeyTask, WeeklyProgress
+
+    campaign = Campaign.objects.order_by("-start_date", "-batch", "-pk").first()
+    week_start = weeks.current_week_start()
+    units = list(
+        Unit.objects.filter(campaign=campaign, is_active=True)
+        .exclude(Exists(WeeklyProgress.objects.filter(unit=OuterRef("pk"), week_start=week_start)))
+        .order_by("pk")
+        .values_list("pk", flat=True)[: requests + warmup]
+    )
+    tasks: dict[int, list[int]] = {}
+    for task_id, unit_id in KeyTask.objects.filter(campaign=campaign).values_list("pk", "lead_unit"):
+        tasks.setdefault(unit_id, []).append(task_id)
+    for task_id, unit_id in KeyTask.cooperating_units.through.objects.filter(
+        keytask__campaign=campaign, unit_id__in=units
+    ).values_list("keytask", "unit"):
+        tasks.setdefault(unit_id, []).append(task_id)
+    timings: dict[str, list[tuple[float, float, int]]] = {"API open (liaison)": [], "API submit (liaison)": []}
+    week = weeks.week_label(week_start)
+    try:
+        for n, unit_id in enumerate(units):
+            user = Liaison.objects.filter(unit_id=unit_id).select_related("user").first().user
+            client = APIClient(HTTP_HOST="localhost")
+            client.force_authenticate(user)
+            text = unit_report_text(unit_id, sorted(tasks.get(unit_id, []))[:6])
+
+            def call(name, method, path, body, client=client, n=n):
+                started, cpu = time.perf_counter(), time.process_time()
+                with CaptureQueriesContext(connection) as ctx:
+                    response = getattr(client, method)(path, body, format="json")
+                took = ((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
+                if response.status_code not in (200, 201):
+                    raise SystemExit(f"{name}: {response.status_code} {response.content[:300]!r}")
+                if n >= warmup:
+                    timings[name].append((*took, len(ctx.captured_queries)))
+                return response.json()
+
+            report = call("API open (liaison)", "post", "/api/v1/progress-reports/", {"unit": unit_id, "week": week})
+            body = {
+                "version": report["version"],
+                "highlights": text["highlights"],
+                "problems": text["problems"],
+                "next_week_plan": text["next_week_plan"],
+                "items": [{"key_task": t, "status": "in_progress", "note": v} for t, v in text["notes"].items()],
+            }
+            call("API submit (liaison)", "post", f"/api/v1/progress-reports/{report['id']}/submit/", body)
+    finally:
+        reset_week()
+    rows = []
+    for name, values in timings.items():
+        if not values:
+            continue
+        s = stats([v[0] for v in values])
+        rows.append(
+            {
+                "page": name,
+                "path": "/api/v1/progress-reports/" + ("" if "open" in name else ":id/submit/"),
+                "as": "liaison",
+                "status": [200],
+                "bytes": 0,
+                "queries": max(v[2] for v in values),
+                "cpu_ms": round(statistics.median(v[1] for v in values), 1),
+                **s,
+                "meets_target": s["median_ms"] < TARGET_MEDIAN_MS and s["p95_ms"] < TARGET_P95_MS,
+            }
+        )
+    return rows
+
+
+def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES, writes: bool = False) -> dict:
     from unittest import mock
 
     from django.core.cache.backends.dummy import DummyCache
@@ -114,7 +201,9 @@ def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
             statuses.add(response.status_code)
             return response
 
+        cpu = time.process_time()
         ms = timed(get, runs=requests, warmup=warmup)
+        cpu_ms = (time.process_time() - cpu) * 1000 / (requests + warmup)
         with CaptureQueriesContext(connection) as ctx:
             response = get()
         queries = len(ctx.captured_queries)  # now: the log is read lazily, and more requests follow
@@ -133,11 +222,14 @@ def measure(*, requests: int = 20, warmup: int = 3, pages=PAGES) -> dict:
                 "status": sorted(statuses),
                 "bytes": len(response.content),
                 "queries": queries,
+                "cpu_ms": round(cpu_ms, 1),
                 **s,
                 **miss,
                 "meets_target": s["median_ms"] < TARGET_MEDIAN_MS and s["p95_ms"] < TARGET_P95_MS,
             }
         )
+    if writes:
+        rows.extend(measure_writes(requests=requests))
     return {
         "campaign": campaign.pk,
         "units": Unit.objects.filter(campaign=campaign).count(),
@@ -159,13 +251,14 @@ def query_counts_equal(results: list[dict]) -> list[str]:
 
 
 def print_result(results: list[dict]) -> None:
-    headers = ["units", "page", "as", "status", "queries", "median ms", "p95 ms", "target", "cache miss ms"]
+    headers = ["units", "page", "as", "status", "queries", "CPU ms", "median ms", "p95 ms", "target", "cache miss ms"]
     body = []
     for res in results:
         for p in res["pages"]:
             miss = f"{p['miss_median_ms']} / {p['miss_p95_ms']}" if "miss_median_ms" in p else ""
             body.append(
-                [res["units"], p["page"], p["as"], ",".join(map(str, p["status"])), p["queries"], p["median_ms"],
+                [res["units"], p["page"], p["as"], ",".join(map(str, p["status"])), p["queries"], p.get("cpu_ms", ""),
+                 p["median_ms"],
                  p["p95_ms"], "met" if p["meets_target"] else "MISSED", miss]
             )  # fmt: skip
     print(table(headers, body))
@@ -180,10 +273,18 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--databases", nargs="*", default=[], help="Run once per database URL, side by side.")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only", nargs="*", default=None, help="Time only the pages with these names.")
+    parser.add_argument(
+        "--no-writes", action="store_true", help="Do not time open and submit (they write, then reset the week)."
+    )
     args = parser.parse_args(argv)
     if args.databases:
         results = run_children(
-            __file__, args.databases, ["--requests", str(args.requests), "--warmup", str(args.warmup)]
+            __file__,
+            args.databases,
+            ["--requests", str(args.requests), "--warmup", str(args.warmup)]
+            + (["--no-writes"] if args.no_writes else [])
+            + (["--only", *args.only] if args.only else []),
         )
         print_result(results)
         differ = query_counts_equal(results)
@@ -193,7 +294,8 @@ def main(argv=None) -> int:
             return 1
         return 0
     setup_django()
-    result = measure(requests=args.requests, warmup=args.warmup)
+    pages = [p for p in PAGES if args.only is None or p[0] in args.only]
+    result = measure(requests=args.requests, warmup=args.warmup, pages=pages, writes=not args.no_writes)
     if not args.child:
         print_result([result])
     emit("pages", result)

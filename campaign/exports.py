@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from campaign.listfilters import parse_day
-from campaign.xlsx import workbook_bytes
+from campaign.xlsx import CellStyle, workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="C00000")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,18 +54,31 @@ def styled_sheet(
     width, the ledger's name (`caption`: campaign, as-of day, filters) and the date printed at
     the top of each page, 第 N 页 共 M 页 at the bottom. The grid itself starts with the header
     row, so an export that has an import re-imports unchanged. `sheet`: a further sheet of the
-    workbook (default its first)."""
-    sheet = sheet if sheet is not None else workbook.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    workbook (default its first).
+
+    A write-only workbook (`Workbook(write_only=True)`, campaign/xlsx.py) gets the same sheet:
+    its widths, panes and page are set before the header row, as that mode requires."""
+    write_only = getattr(workbook, "write_only", False)
+    if write_only:
+        sheet = workbook.create_sheet(title[:31])
+    else:
+        sheet = sheet if sheet is not None else workbook.active
+        sheet.title = title[:31]
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     print_setup(sheet, caption or title, wide=sum(widths) > WIDE)
+    header = CellStyle(
+        font=Font(bold=True, color="FFFFFF"),
+        fill=HEADER_FILL,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    )
+    if write_only:
+        sheet.append([header.cell(sheet, text) for text in headers])
+    else:
+        sheet.append(headers)
+        for cell in sheet[1]:
+            header.stamp(cell)
     return sheet
 
 
@@ -73,8 +88,8 @@ WIDE = 220  # characters of column width beyond which a ledger prints on A3 to s
 def print_setup(sheet, caption: str, *, wide: bool = False) -> None:
     """Landscape (A4, or A3 for a wide ledger), fit to the page's width, the header row on every
     page, the caption and the day of printing at the top, page numbers at the bottom."""
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3 if wide else sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A3 if wide else Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -82,13 +97,14 @@ def print_setup(sheet, caption: str, *, wide: bool = False) -> None:
     sheet.print_options.horizontalCentered = True
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.8, bottom=0.6, header=0.3, footer=0.3)
     # "&" starts a code in a page header: a caption's own "&" is doubled.
-    sheet.oddHeader.center.text = caption.replace("&", "&&")
-    sheet.oddHeader.center.size = 12
-    sheet.oddHeader.center.font = "宋体,Bold"
-    sheet.oddHeader.right.text = _("Printed &D")
-    sheet.oddHeader.right.size = 9
-    sheet.oddFooter.center.text = _("Page &P of &N")
-    sheet.oddFooter.center.size = 9
+    header, footer = sheet.HeaderFooter.oddHeader, sheet.HeaderFooter.oddFooter  # a write-only sheet has no shortcut
+    header.center.text = caption.replace("&", "&&")
+    header.center.size = 12
+    header.center.font = "宋体,Bold"
+    header.right.text = _("Printed &D")
+    header.right.size = 9
+    footer.center.text = _("Page &P of &N")
+    footer.center.size = 9
 
 
 def units_workbook(units, *, caption: str = "") -> bytes:

@@ -573,3 +573,58 @@ class LightState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id}: {self.light} since {self.since}"
+
+
+class ExportJob(models.Model):
+    """A long export (a ledger of a province's campaign) built by a worker: who asked, for
+    which list and filters, how far it got, and the file when done. Only the person who asked
+    downloads it; files are swept after `EXPORT_JOB_KEEP_HOURS` (campaign/export_jobs.py)."""
+
+    class Kind(models.TextChoices):
+        RECTIFICATION_LEDGER = "rectification_ledger", _("Rectification ledger")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    source = models.CharField(max_length=40, blank=True, help_text="The list the export was asked from.")
+    params = models.JSONField(default=dict, blank=True, help_text="The list's filters, as the address had them.")
+    caption = models.CharField(max_length=500, blank=True)
+    filename = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/%d/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="export_job_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="export_job_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(status="done") | ~Q(file=""), name="export_job_done_has_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from campaign import escalation, imports, outbox, services
+from campaign import escalation, export_jobs, imports, outbox, services
 
 
 @shared_task(name="campaign.tasks.apply_import", acks_late=True, reject_on_worker_lost=True)
@@ -47,3 +47,16 @@ def escalate_lights(day: str | None = None) -> dict:
     import datetime as dt
 
     return escalation.lights_escalate(day=dt.date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="campaign.tasks.run_export_job", acks_late=True, reject_on_worker_lost=True)
+def run_export_job(job_id: int) -> str | None:
+    """Write a long export's file (queued through the outbox by `export_job_request`)."""
+    job = export_jobs.export_job_run(job_id=job_id)
+    return job.status if job else None
+
+
+@shared_task(name="campaign.tasks.sweep_export_jobs")
+def sweep_export_jobs() -> int:
+    """Hourly: delete the export files older than EXPORT_JOB_KEEP_HOURS."""
+    return export_jobs.export_jobs_sweep()

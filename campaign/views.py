@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign import choice, exports, lights, selectors, services
-from campaign.exports import download
+from campaign.exports import XLSX, download
 from campaign.forms import (
     LiaisonAssignForm,
     LiaisonEndForm,
@@ -24,7 +24,7 @@ from campaign.forms import (
 from campaign.history import record_history
 from campaign.listfilters import parse_day
 from campaign.listpages import list_context
-from campaign.models import InspectionGroup, Liaison, Unit, User
+from campaign.models import ExportJob, InspectionGroup, Liaison, Unit, User
 
 
 def _office_only(user) -> None:
@@ -290,3 +290,22 @@ def campaign_choose(request):
     params.pop(choice.QUERY_PARAM, None)
     params.pop("page", None)
     return redirect(f"{path}?{params.urlencode()}" if params else path)
+
+
+@login_required
+def export_job(request, pk: int):
+    """A long export's page: its progress while a worker writes it, then the download link.
+    Only the person who asked for it sees it."""
+    job = get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+    template = "campaign/_export_job_status.html" if request.htmx else "campaign/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request, pk: int):
+    job = get_object_or_404(ExportJob, pk=pk, requested_by=request.user, status=ExportJob.Status.DONE)
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX)

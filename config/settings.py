@@ -328,6 +328,12 @@ OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", BROKER_VISIBILITY_TIMEOUT)
 # the delivery channels besides the bell — an SMS or WeChat Work gateway is one more class here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NOTICE_CHANNELS = ["campaign.notices.EmailChannel"]
+
+# Exports: a list of more rows than this is written by a worker (a job with a progress bar and
+# a download link, campaign/export_jobs.py); a smaller one is answered in the request.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
+# A job's file is deleted this many hours after it was asked for.
+EXPORT_JOB_KEEP_HOURS = env_int("EXPORT_JOB_KEEP_HOURS", 24)
 # A roll-up run still "running" after this long was left by a dead worker (a run is one
 # transaction of ~10 s at 10,000 units): the sweep marks it abandoned and runs the period again.
 ROLLUP_RUN_TIMEOUT = env_int("ROLLUP_RUN_TIMEOUT", 900)

@@ -24,6 +24,7 @@ How it is written, and what that means:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -55,6 +56,7 @@ from tasks.models import (
     ReportingRule,
     ReportTransition,
     ResearchActivity,
+    SimilarityBand,
     StudyActivity,
     WeeklyProgress,
 )
@@ -64,6 +66,9 @@ UNITS_PER_GROUP = 25
 KEY_TASKS = 60
 PROBLEMS_PER_UNIT = 20
 CHUNK_UNITS = 250
+# Copy-paste index rows per reported report: 25 bands for each of the four texts a real
+# report has long enough to be compared (highlights, problems, plan or task notes, the whole).
+BANDS_PER_REPORT = 100
 
 KIND_MIX = [
     (Unit.Kind.CITY_ORGAN, "市直单位", 0.2),
@@ -234,6 +239,7 @@ def generate(
     password: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     today: dt.date | None = None,
+    bands: bool = True,
 ) -> dict:
     """Build the campaign; returns {"campaign_id", "seconds", "rows": {model: count}}."""
     started = time.monotonic()
@@ -457,6 +463,9 @@ def generate(
             _records(w, rng, ctx, chunk)
             progress("units+data", offset + len(chunk), units)
         _public_reports(w, rng, ctx, units)
+        if bands:
+            _similarity_bands(w, campaign_id)
+        progress("similarity bands", 1, 1)
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -586,6 +595,71 @@ def _weekly(w: Writer, rng: random.Random, ctx: dict, chunk: list[int]) -> None:
                 yield (rid, "accept", "submitted", "accepted", reviewer, reviewed, "")
 
     w.write(ReportTransition, ["report", "action", "from_status", "to_status", "by", "at", "comment"], transitions())
+
+
+@contextlib.contextmanager
+def _without_indexes(cursor, table: str):
+    """Drop the table's secondary indexes and its unique and foreign-key constraints, and put
+    them back afterwards, as pg_restore does: building an index over 25 million rows at once is
+    minutes faster than maintaining it row by row, and a foreign key added back is checked by
+    one join instead of one deferred trigger per row at commit. Same transaction as the rows;
+    the foreign keys still pending are checked first (a table with pending checks cannot be
+    altered), as the commit would have checked them."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in reversed(constraints):
+        cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _similarity_bands(w: Writer, campaign_id: int) -> None:
+    """The copy-paste index (`SimilarityBand`) of every reported report, BANDS_PER_REPORT rows
+    each, as its submission would have written them. The keys are pseudo-random (a hash of the
+    report id and the band's number), not the MinHash of the generated texts: those come from
+    four sentence templates, so real bands would make every report of a week a candidate of
+    every other, where real units' texts share a band with under 1% of the week (bench/README.md).
+    The current week is left empty, like the reports; bench/load.py --prefill indexes its texts."""
+    reported = WeeklyProgress.objects.filter(
+        unit__campaign=campaign_id, status__in=("submitted", "returned", "accepted")
+    )
+    if w.is_pg:
+        table = SimilarityBand._meta.db_table
+        sql, params = reported.values_list("id", "week_start").query.sql_with_params()
+        with connection.cursor() as cursor, _without_indexes(cursor, table):
+            # The low 7 bits are the band's number, so a report's keys never repeat.
+            cursor.execute(
+                f"""INSERT INTO "{table}" (report_id, week_start, band)
+                    SELECT r.id, r.week_start, (hashtext(r.id::text || ':' || g) & ~127) | g
+                      FROM ({sql}) r(id, week_start), generate_series(1, %s) g""",  # noqa: S608 - no user input
+                [*params, BANDS_PER_REPORT],
+            )
+            w.counts[SimilarityBand.__name__] = cursor.rowcount
+        return
+    rows = []
+    for report_id, week_start in reported.values_list("id", "week_start"):
+        keys = {random.Random(report_id * 1000 + g).getrandbits(32) - 2**31 for g in range(BANDS_PER_REPORT)}
+        rows.extend((report_id, week_start, key) for key in keys)
+    w.write(SimilarityBand, ["report", "week_start", "band"], rows)
 
 
 def _rectification(w: Writer, rng: random.Random, ctx: dict, chunk: list[int], first_index: int) -> None:

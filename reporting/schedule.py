@@ -14,6 +14,8 @@ ENTRIES: dict[str, tuple[str, dict | int, dict]] = {
     "rollup-runs-sweep": ("reporting.tasks.sweep_rollup_runs", 300, {}),
     # 督办: the lights' notices, escalation of long reds and the office's digest, each morning.
     "escalate-lights": ("campaign.tasks.escalate_lights", {"hour": "7", "minute": "30"}, {}),
+    # Export files older than EXPORT_JOB_KEEP_HOURS are deleted.
+    "export-jobs-sweep": ("campaign.tasks.sweep_export_jobs", 3600, {}),
     "rectification-dispatch": ("rectification.tasks.run_dispatch", {"hour": "8", "minute": "30"}, {}),
     # Reminders before and after the weekly deadline; each person gets each one once.
     "send-progress-reminders": ("tasks.tasks.send_progress_reminders", 900, {}),

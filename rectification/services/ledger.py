@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from io import BytesIO
 
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,8 +18,8 @@ from campaign.exports import styled_sheet
 from campaign.lights import LIGHT_FILLS
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
-from campaign.xlsx import workbook_bytes
-from rectification import selectors
+from campaign.xlsx import CellStyle, safe_value, workbook_bytes
+from rectification import forms, selectors
 from rectification.models import Measure, Problem
 from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
 
@@ -37,14 +40,16 @@ def days_overdue(measure: Measure, today: dt.date) -> int | None:
     return days if days > 0 else None
 
 
-def ledger_workbook(measures, *, caption: str = "") -> bytes:
-    """One row per measure, the problem's columns repeated on each, the light as the fill of
-    its cell, then the sign-off day, who signed off and the days overdue. `measures` comes lit
-    and with problem and unit selected (selectors.measure_list)."""
-    today = timezone.localdate()
-    measures = selectors.with_sign_off(measures)
-    workbook = Workbook()
-    headers = [
+# Narrow enough for A3 to print at a readable size: the long texts wrap within their cells.
+LEDGER_WIDTHS = [5, 10, 18, 6, 14, 10, 10, 7, 9, 6, 26, 14, 9, 11, 11, 11, 5, 16, 16, 7, 11, 8, 9, 11, 9, 6]
+DATE = CellStyle(number_format="yyyy-mm-dd")
+WRAPPED = CellStyle(alignment=Alignment(wrap_text=True, vertical="top"))
+LIGHT_CELLS = {light: CellStyle(fill=PatternFill("solid", fgColor=color)) for light, color in LIGHT_FILLS.items()}
+PROGRESS_EVERY = 1000
+
+
+def ledger_headers() -> list[str]:
+    return [
         _("No."),
         _("Problem code"),
         _("Problem"),
@@ -72,49 +77,117 @@ def ledger_workbook(measures, *, caption: str = "") -> bytes:
         _("Signed off by"),
         _("Days overdue"),
     ]
-    # Narrow enough for A3 to print at a readable size: the long texts wrap within their cells.
-    widths = [5, 10, 18, 6, 14, 10, 10, 7, 9, 6, 26, 14, 9, 11, 11, 11, 5, 16, 16, 7, 11, 8, 9, 11, 9, 6]
-    sheet = styled_sheet(workbook, _("Rectification ledger"), headers, widths, caption=caption)
-    light_column = headers.index(_("Light")) + 1
-    for number, m in enumerate(measures, start=1):
+
+
+class _Labels(dict):
+    """Choice labels by value; a value with no label shows as itself, as get_FOO_display does."""
+
+    def __missing__(self, value):
+        return value
+
+
+def _labels(model, field: str) -> dict:
+    return _Labels({value: str(label) for value, label in model._meta.get_field(field).flatchoices})
+
+
+def ledger_write(
+    measures, out, *, caption: str = "", progress: Callable[[int], None] | None = None, chunk: int = 2000
+) -> int:
+    """Write the ledger to `out` (a path or a binary file): one row per measure, the problem's
+    columns repeated on each, the light as the fill of its cell, then the sign-off day, who
+    signed off and the days overdue. `measures` comes lit and with
+    problem and unit selected (selectors.measure_list); it is read in chunks and the rows are
+    streamed to the file (openpyxl's write-only mode), so neither the measures nor the sheet are
+    held in memory whole. `progress(rows written)` is called every PROGRESS_EVERY rows.
+    Returns the number of measures written."""
+    today = timezone.localdate()
+    measures = selectors.with_sign_off(measures)
+    workbook = Workbook(write_only=True)
+    sheet = styled_sheet(workbook, _("Rectification ledger"), ledger_headers(), LEDGER_WIDTHS, caption=caption)
+    # Each choice's label translated once: get_FOO_display() translates it again for every row.
+    labels = {light: str(Measure.Light(light).label) for light in Measure.Light.values}  # an annotation
+    levels, sources = _labels(Problem, "level"), _labels(Problem, "source")
+    severities, problem_statuses, measure_statuses = (
+        _labels(Problem, "severity"),
+        _labels(Problem, "status"),
+        _labels(Measure, "status"),
+    )
+    number = 0
+    for number, m in enumerate(measures.iterator(chunk_size=chunk), start=1):
         p = m.problem
         sheet.append(
             [
                 number,
-                p.code,
-                p.title,
-                p.get_level_display(),
-                p.unit.name if hasattr(p, "unit") else "",
-                p.get_source_display(),
-                p.category,
-                p.get_severity_display(),
-                p.get_status_display(),
+                safe_value(sheet, p.code),
+                WRAPPED.cell(sheet, p.title),
+                levels[p.level],
+                WRAPPED.cell(sheet, p.unit.name if hasattr(p, "unit") else ""),
+                sources[p.source],
+                safe_value(sheet, p.category),
+                severities[p.severity],
+                problem_statuses[p.status],
                 m.number,
-                m.content,
-                m.responsible_unit.name,
-                m.responsible_person,
-                m.start_date,
-                m.deadline,
-                m.original_deadline,
+                WRAPPED.cell(sheet, m.content),
+                WRAPPED.cell(sheet, m.responsible_unit.name),
+                safe_value(sheet, m.responsible_person),
+                DATE.cell(sheet, m.start_date),
+                DATE.cell(sheet, m.deadline),
+                DATE.cell(sheet, m.original_deadline),
                 m.extension_count,
-                m.target_text,
-                m.acceptance_criteria,
+                WRAPPED.cell(sheet, m.target_text),
+                WRAPPED.cell(sheet, m.acceptance_criteria),
                 m.progress_percent,
-                m.last_progress_on,
-                str(Measure.Light(m.light).label),
-                m.get_status_display(),
-                timezone.localtime(m.closed_at).date() if m.closed_at else None,
-                m.signed_off_by_name or "",
+                DATE.cell(sheet, m.last_progress_on),
+                LIGHT_CELLS[m.light].cell(sheet, labels[m.light]),
+                measure_statuses[m.status],
+                DATE.cell(sheet, timezone.localtime(m.closed_at).date() if m.closed_at else None),
+                safe_value(sheet, m.signed_off_by_name or ""),
                 days_overdue(m, today),
             ]
         )
-        cell = sheet.cell(row=sheet.max_row, column=light_column)
-        cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[m.light])
-        for column in (14, 15, 16, 21, 24):
-            sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
-        for column in (3, 5, 11, 12, 18, 19):
-            sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
-    return workbook_bytes(workbook)
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
+    workbook.save(out)
+    return number
+
+
+def ledger_measures(*, user, campaign_id: int | None, source: str, params: QueryDict):
+    """The measures of the ledger exported from the problem list (`source` "problems": every
+    measure of the problems listed) or the measure list ("measures"), with the list's filters
+    (`params`, as the address has them), as `user` sees them. Used by the page that answers a
+    small export itself and by the worker that writes a large one, so both write the same rows."""
+    if source == "problems":
+        filters = forms.ProblemFilterForm(params or None).filters()
+        problems = selectors.problem_list(user=user, campaign_id=campaign_id, **filters)
+        problems = selectors.LIST_FILTERS[Problem].apply(problems, params)
+        measures = selectors.ledger_rows(user=user, campaign_id=campaign_id, level=filters["level"]).filter(
+            problem__in=problems.values("pk")
+        )
+    else:
+        filters = forms.MeasureFilterForm(params or None).filters()
+        filters.pop("light")  # the list filters' light (as of the day asked), not the selector's
+        measures = selectors.measure_list(user=user, campaign_id=campaign_id, **filters)
+        measures = selectors.LIST_FILTERS[Measure].apply(measures, params)
+    return measures.select_related("problem__unit", "responsible_unit")
+
+
+def ledger_export_job(*, job, out, progress: Callable[[int], None]) -> int:
+    """The ledger of an export job (campaign/export_jobs.py), rebuilt from its filters."""
+    from campaign.export_jobs import export_job_total
+
+    params = QueryDict(mutable=True)
+    for name, values in (job.params.get("query") or {}).items():
+        params.setlist(name, values)
+    measures = ledger_measures(user=job.requested_by, campaign_id=job.campaign_id, source=job.source, params=params)
+    export_job_total(job_id=job.pk, total=measures.order_by().count())
+    return ledger_write(measures, out, caption=job.caption, progress=progress)
+
+
+def ledger_workbook(measures, *, caption: str = "") -> bytes:
+    """The ledger as bytes, for an export answered in the request (a small list)."""
+    out = BytesIO()
+    ledger_write(measures, out, caption=caption)
+    return out.getvalue()
 
 
 def closures_workbook(closures, *, caption: str = "") -> bytes:

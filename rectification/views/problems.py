@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.choice import campaign_shown, chosen_campaign
+from campaign.export_jobs import export_job_request
 from campaign.exports import download, export_caption
 from campaign.history import record_history
 from campaign.listfilters import parse_day
+from campaign.models import ExportJob
 from campaign.selectors import campaign_path, is_inspector, is_liaison, is_office, reads_everything
 from rectification import forms, rules, selectors
 from rectification.models import Closure, Extension, Measure, Problem
@@ -30,6 +33,30 @@ def _query(request) -> str:
     return query.urlencode()
 
 
+def _ledger_export(request, campaign, *, source: str):
+    """The ledger of the list as filtered: in the answer when it is short, else written by a
+    worker (a job whose page shows the progress, then the download link)."""
+    measures = ledger.ledger_measures(
+        user=request.user, campaign_id=campaign.pk if campaign else None, source=source, params=request.GET
+    )
+    caption = export_caption(request, campaign, _("Rectification ledger"))
+    filename = f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx"
+    inline = settings.EXPORT_INLINE_MAX_ROWS
+    if measures.order_by()[: inline + 1].count() <= inline:
+        return download(ledger.ledger_workbook(measures, caption=caption), filename)
+    job = export_job_request(
+        by=request.user,
+        kind=ExportJob.Kind.RECTIFICATION_LEDGER,
+        campaign=campaign,
+        source=source,
+        params={name: values for name, values in request.GET.lists() if name != "export"},
+        caption=caption,
+        filename=filename,
+        language=translation.get_language(),
+    )
+    return redirect("export-job", pk=job.pk)
+
+
 @login_required
 def problem_list(request):
     form = forms.ProblemFilterForm(request.GET or None)
@@ -40,16 +67,7 @@ def problem_list(request):
     narrowed = any(request.GET.get(name) for name in figure_filters.names())
     problems = figure_filters.apply(problems, request.GET)
     if request.GET.get("export") == "xlsx":
-        measures = selectors.ledger_rows(
-            user=request.user, campaign_id=campaign.pk if campaign else None, level=filters["level"]
-        ).filter(problem__in=problems.values("pk"))
-        return download(
-            ledger.ledger_workbook(
-                measures.select_related("problem__unit"),
-                caption=export_caption(request, campaign, _("Rectification ledger")),
-            ),
-            f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
-        )
+        return _ledger_export(request, campaign, source="problems")
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
     paginator = Paginator(problems, 25)
     if campaign is not None and not narrowed and not any(v for k, v in filters.items() if k != "light"):
@@ -174,13 +192,7 @@ def measure_list(request):
     narrowed = any(request.GET.get(name) for name in figure_filters.names())
     measures = figure_filters.apply(measures, request.GET)
     if request.GET.get("export") == "xlsx":
-        return download(
-            ledger.ledger_workbook(
-                measures.select_related("problem__unit"),
-                caption=export_caption(request, campaign, _("Rectification ledger")),
-            ),
-            f"rectification-ledger-{timezone.localdate():%Y%m%d}.xlsx",
-        )
+        return _ledger_export(request, campaign, source="measures")
     lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
     paginator = Paginator(measures, 30)
     if campaign is not None and not narrowed and not light and not any(filters.values()):

@@ -44,6 +44,8 @@ TEXT_FIELDS = ("highlights", "problems", "next_week_plan")
 SIMILARITY_THRESHOLD = 0.8
 SIMILARITY_MIN_CHARS = 30
 EARLIER_WEEKS_COMPARED = 4
+# Other units' reports compared at most per check: a copy shares more bands than chance does.
+MAX_CANDIDATES = 50
 
 SIGNATURE_SIZE = 150
 BANDS = 25
@@ -307,6 +309,33 @@ def reports_fingerprint(*, reports) -> int:
 # --- The check ----------------------------------------------------------------------------
 
 
+def candidate_reports(*, report: WeeklyProgress, bands: set[int], campaign_id: int | None = None):
+    """Other units' reported reports of the same week that share a band with `bands`, at most
+    MAX_CANDIDATES of them, those sharing the most bands first (a near-copy shares several:
+    ~6 of a field's 25 at a score of 0.8, against one by chance). One grouped read of the band
+    index (week, band) joined to the reports, in SQL; the texts are then read for these ids only."""
+    ranked = ranked_candidates(report=report, bands=bands, campaign_id=campaign_id)
+    return WeeklyProgress.objects.filter(pk__in=[row["report_id"] for row in ranked]).order_by()
+
+
+def ranked_candidates(*, report: WeeklyProgress, bands: set[int], campaign_id: int | None = None):
+    """The candidate lookup itself: `{"report_id", "shared"}` rows, most shared bands first."""
+    campaign_id = report.unit.campaign_id if campaign_id is None else campaign_id
+    return (
+        SimilarityBand.objects.filter(
+            week_start=report.week_start,
+            band__in=sorted(bands),
+            report__unit__campaign=campaign_id,
+            report__status__in=REPORTED,
+        )
+        .exclude(report_id=report.pk)
+        .exclude(report__unit=report.unit_id)
+        .values("report_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "report_id")[:MAX_CANDIDATES]
+    )
+
+
 def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     """Flag the report when its text (as a whole, or any one narrative field) is nearly the same
     as the unit's earlier weeks or another unit's report this week, keeping the longest matching
@@ -328,16 +357,11 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     earlier = WeeklyProgress.objects.filter(
         unit=report.unit, week_start__lt=report.week_start, status__in=REPORTED
     ).order_by("-week_start")[:EARLIER_WEEKS_COMPARED]
-    sharing_a_band = SimilarityBand.objects.filter(week_start=report.week_start, band__in=bands).exclude(
-        report_id=report.pk
-    )
-    same_week = WeeklyProgress.objects.filter(
-        pk__in=sharing_a_band.values("report_id"),
-        unit__campaign=campaign_id,
-        week_start=report.week_start,
-        status__in=REPORTED,
-    ).exclude(unit=report.unit)
-    groups = [(True, _texts_of_reports(earlier)), (False, _texts_of_reports(same_week) if bands else {})]
+    same_week = candidate_reports(report=report, bands=bands, campaign_id=campaign_id) if bands else None
+    groups = [
+        (True, _texts_of_reports(earlier)),
+        (False, _texts_of_reports(same_week) if same_week is not None else {}),
+    ]
     # The official phrases among the sentences of the report and of its candidates, left out of both.
     keys = text_sentences(texts, campaign_id=campaign_id)
     for _same_unit, others in groups:

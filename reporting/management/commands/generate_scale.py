@@ -22,8 +22,11 @@ class Command(BaseCommand):
             help="One password for every generated user (hashed once); default: an unusable password.",
         )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--no-bands", action="store_true", help="Do not write the copy-paste index of the generated reports."
+        )
 
-    def handle(self, *args, units, weeks, campaign_name, seed, password, quiet, **options):
+    def handle(self, *args, units, weeks, campaign_name, seed, password, quiet, no_bands=False, **options):
         if getattr(settings, "PRODUCTION", False) or getattr(settings, "APP_ENV", "") == "production":
             raise CommandError("generate_scale refuses to run with APP_ENV=production.")
         if units < 1 or weeks < 1:
@@ -35,6 +38,7 @@ class Command(BaseCommand):
             seed=seed,
             password=password,
             progress=Progress(enabled=not quiet),
+            bands=not no_bands,
         )
         rows = result["rows"]
         width = max(len(k) for k in rows)
