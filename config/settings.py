@@ -323,9 +323,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "inte
 # A job handed to the broker but not run after this long is sent again from its outbox row
 # (the message went with a broker restart); a second delivery of a job already run does nothing.
 OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", BROKER_VISIBILITY_TIMEOUT)
-# A roll-up run still "running" after this long was left by a dead worker (a run is one
-# transaction of ~10 s at 10,000 units): the sweep marks it abandoned and runs the period again.
+# A roll-up run left "running" by a dead worker is marked abandoned by the sweep and its period
+# run again. On PostgreSQL a working run holds an advisory lock that dies with its session, so a
+# run without it is dead once ROLLUP_RUN_GRACE has passed (reporting/services/rollups.py); on
+# SQLite a run still "running" after ROLLUP_RUN_TIMEOUT is (a run is one transaction of ~10 s at
+# 10,000 units).
 ROLLUP_RUN_TIMEOUT = env_int("ROLLUP_RUN_TIMEOUT", 900)
+ROLLUP_RUN_GRACE = env_int("ROLLUP_RUN_GRACE", 60)
 # The one-beat lock: held in the broker's Redis by the beat that schedules, renewed at every
 # tick; another beat waits, scheduling nothing, and takes over when the lock expires.
 BEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT", 60)
@@ -363,9 +367,9 @@ for _proxy in TRUSTED_PROXIES:
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts, styles, images, fonts and requests from the site
 # itself only; no inline script or style anywhere in the pages (static/js, static/css hold them).
-# The API docs page (drf-spectacular's Swagger UI, an inline bootstrap script) is left out.
+# The API docs pages included (config/urls.py: ReDoc's page alone may add inline styles).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": env_list("CSP_EXCLUDE_URL_PREFIXES", ["/api/docs/", "/api/redoc/"]),
+    "EXCLUDE_URL_PREFIXES": env_list("CSP_EXCLUDE_URL_PREFIXES", []),
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],

@@ -29,6 +29,10 @@ from tests.reporting.conftest import MONDAY, at
 
 FRIDAY_EVENING = at(MONDAY + dt.timedelta(days=4), 18)
 PAST_TIMEOUT = dt.timedelta(seconds=settings.ROLLUP_RUN_TIMEOUT + 60)
+# When a run nobody works on counts as dead: on PostgreSQL, once no session holds its lock.
+PAST_DEATH = dt.timedelta(
+    seconds=(settings.ROLLUP_RUN_GRACE if connection.vendor == "postgresql" else settings.ROLLUP_RUN_TIMEOUT) + 1
+)
 
 
 @pytest.fixture
@@ -43,9 +47,9 @@ def test_a_run_left_running_by_a_dead_worker_is_marked_abandoned_and_the_period_
     with time_machine.travel(FRIDAY_EVENING, tick=False):
         # What a worker killed inside the run leaves: the record, no rows.
         stale = RollupRun.objects.create(campaign=world.campaign, kind="weekly", period_start=MONDAY)
-    with time_machine.travel(FRIDAY_EVENING + dt.timedelta(minutes=5), tick=False):
-        assert rollup_runs_sweep() == []  # a run may still be working on it
-    with time_machine.travel(FRIDAY_EVENING + PAST_TIMEOUT, tick=False):
+    with time_machine.travel(FRIDAY_EVENING + dt.timedelta(seconds=10), tick=False):
+        assert rollup_runs_sweep() == []  # a run may be about to work on it
+    with time_machine.travel(FRIDAY_EVENING + PAST_DEATH, tick=False):
         assert [run.pk for run in rollup_runs_sweep()] == [stale.pk]
         stale.refresh_from_db()
         assert stale.status == "failed" and stale.finished_at is not None
@@ -66,6 +70,54 @@ def test_an_abandoned_run_whose_period_was_computed_since_is_not_run_again(world
     with time_machine.travel(FRIDAY_EVENING + PAST_TIMEOUT, tick=False):
         assert len(rollup_runs_sweep()) == 1
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a run's liveness is its session's lock")
+def test_a_slow_run_whose_worker_is_alive_is_never_taken_for_abandoned(world):
+    """However long a run takes (waiting for another, a big campaign), its session holds its lock
+    and the sweep leaves it; the moment that session ends, the run is abandoned."""
+    import psycopg2
+
+    with time_machine.travel(FRIDAY_EVENING, tick=False):
+        slow = RollupRun.objects.create(campaign=world.campaign, kind="weekly", period_start=MONDAY)
+    worker_session = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with worker_session.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [rollups._run_lock_key(slow)])
+        with time_machine.travel(FRIDAY_EVENING + PAST_TIMEOUT + dt.timedelta(hours=2), tick=False):
+            assert rollup_runs_sweep() == []
+    finally:
+        worker_session.close()  # the worker dies
+    with time_machine.travel(FRIDAY_EVENING + PAST_DEATH, tick=False):
+        assert [run.pk for run in rollup_runs_sweep()] == [slow.pk]
+
+
+def another_session_sees_it_held(run: RollupRun) -> bool:
+    import psycopg2
+
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [rollups._run_lock_key(run)])
+            return not cursor.fetchone()[0]
+    finally:
+        other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a run's liveness is its session's lock")
+def test_a_run_holds_its_lock_while_it_works_and_lets_go_when_done(world, monkeypatch):
+    held = []
+    compute = rollups.compute_period
+
+    def compute_and_look(*, campaign, start, end):
+        held.append(another_session_sees_it_held(RollupRun.objects.get(status="running")))
+        return compute(campaign=campaign, start=start, end=end)
+
+    monkeypatch.setattr(rollups, "compute_period", compute_and_look)
+    with time_machine.travel(FRIDAY_EVENING, tick=False):
+        run = rollups.rollup_run(campaign=world.campaign, kind="weekly", day=MONDAY)
+    assert held == [True] and run.status == "succeeded"
+    assert not another_session_sees_it_held(run)
 
 
 def test_the_previous_period_failing_does_not_stop_todays(world, monkeypatch):
