@@ -43,6 +43,24 @@ def own_redis():
     redis.stop()
 
 
+def test_the_idempotent_jobs_go_back_to_the_queue_when_their_worker_dies():
+    """Acknowledged after they ran, put back when their process is killed, and handed again by
+    Redis within the visibility timeout (30 minutes, not kombu's default hour)."""
+    celery_app.loader.import_default_modules()
+    for name in (
+        "reporting.tasks.run_rollups",
+        "reporting.tasks.run_rollup_period",
+        "tasks.tasks.flag_similar_reports",
+        "campaign.tasks.run_outbox_message",
+        "campaign.tasks.apply_roster_import",
+    ):
+        task = celery_app.tasks[name]
+        assert task.acks_late and task.reject_on_worker_lost, name
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        timeout = celery_app.conf.broker_transport_options["visibility_timeout"]
+        assert timeout == settings.BROKER_VISIBILITY_TIMEOUT < 3600
+
+
 def test_a_run_left_running_by_a_dead_worker_is_marked_abandoned_and_the_period_redone(world):
     with time_machine.travel(FRIDAY_EVENING, tick=False):
         # What a worker killed inside the run leaves: the record, no rows.
@@ -188,6 +206,44 @@ def test_a_worker_killed_mid_rollup_gets_the_period_computed_anyway(world, own_r
         assert killed.status == "failed"
     finally:
         run.stop()
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="holds the run on a row lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_worker_killed_mid_rollup_has_its_message_delivered_again_after_the_visibility_timeout(
+    world, own_redis
+):
+    """The whole worker (not a pool child) is SIGKILLed inside the run: nobody can put its message
+    back, so Redis hands it to the next worker once the visibility timeout has passed (5 s here,
+    30 minutes in production, never kombu's default hour) and the week is computed."""
+    quick = {"CELERY_VISIBILITY_TIMEOUT": "5"}
+    first = Process("worker", "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle", env=quick)
+    second = None
+    try:
+        assert first.wait_for("ready."), first.output
+        with transaction.atomic():
+            Campaign.objects.select_for_update(no_key=True).get(pk=world.campaign.pk)
+            with broker(OWN_BROKER):
+                run_rollups.delay("weekly", MONDAY.isoformat())
+            assert wait_until(lambda: RollupRun.objects.filter(status="running").exists(), timeout=30)
+            os.kill(first.popen.pid, signal.SIGKILL)
+            first.popen.wait(timeout=10)
+        time.sleep(6)  # past the visibility timeout: the next worker to start takes the message back
+        second = Process(
+            "worker", "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle", env=quick
+        )
+        assert second.wait_for("ready."), second.output
+        assert wait_until(
+            lambda: RollupRun.objects.filter(period_start=MONDAY, status="succeeded").exists(), timeout=90
+        ), second.output[-3000:]
+        assert Summary.objects.filter(kind="weekly", period_start=MONDAY).count() == 4
+        with time_machine.travel(timezone.now() + PAST_DEATH):
+            assert len(rollup_runs_sweep()) == 1  # the killed run, swept as abandoned
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
 
 
 @pytest.mark.worker
