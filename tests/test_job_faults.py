@@ -218,7 +218,8 @@ def test_a_whole_worker_killed_mid_rollup_has_its_message_delivered_again_after_
     back, so Redis hands it to the next worker once the visibility timeout has passed (5 s here,
     30 minutes in production, never kombu's default hour) and the week is computed."""
     quick = {"CELERY_VISIBILITY_TIMEOUT": "5"}
-    first = Process("worker", "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle", env=quick)
+    args = ("worker", "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO")
+    first = Process(*args, env=quick)
     second = None
     try:
         assert first.wait_for("ready."), first.output
@@ -230,9 +231,7 @@ def test_a_whole_worker_killed_mid_rollup_has_its_message_delivered_again_after_
             os.kill(first.popen.pid, signal.SIGKILL)
             first.popen.wait(timeout=10)
         time.sleep(6)  # past the visibility timeout: the next worker to start takes the message back
-        second = Process(
-            "worker", "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle", env=quick
-        )
+        second = Process(*args, env=quick)
         assert second.wait_for("ready."), second.output
         assert wait_until(
             lambda: RollupRun.objects.filter(period_start=MONDAY, status="succeeded").exists(), timeout=90
