@@ -334,9 +334,13 @@ NOTICE_CHANNELS = ["campaign.notices.EmailChannel"]
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000)
 # A job's file is deleted this many hours after it was asked for.
 EXPORT_JOB_KEEP_HOURS = env_int("EXPORT_JOB_KEEP_HOURS", 24)
-# A roll-up run still "running" after this long was left by a dead worker (a run is one
-# transaction of ~10 s at 10,000 units): the sweep marks it abandoned and runs the period again.
+# A roll-up run left "running" by a dead worker is marked abandoned by the sweep and its period
+# run again. On PostgreSQL a working run holds an advisory lock that dies with its session, so a
+# run without it is dead once ROLLUP_RUN_GRACE has passed (reporting/services/rollups.py); on
+# SQLite a run still "running" after ROLLUP_RUN_TIMEOUT is (a run is one transaction of ~10 s at
+# 10,000 units).
 ROLLUP_RUN_TIMEOUT = env_int("ROLLUP_RUN_TIMEOUT", 900)
+ROLLUP_RUN_GRACE = env_int("ROLLUP_RUN_GRACE", 60)
 # The copy-paste check leaves out a sentence found in the reports of at least this many units in
 # a week (an official phrase everyone quotes), so two reports sharing only such phrases score low.
 OFFICIAL_PHRASE_UNITS = env_int("OFFICIAL_PHRASE_UNITS", 5)
@@ -379,9 +383,9 @@ for _proxy in TRUSTED_PROXIES:
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts, styles, images, fonts and requests from the site
 # itself only; no inline script or style anywhere in the pages (static/js, static/css hold them).
-# The API docs page (drf-spectacular's Swagger UI, an inline bootstrap script) is left out.
+# The API docs pages included (config/urls.py: ReDoc's page alone may add inline styles).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": env_list("CSP_EXCLUDE_URL_PREFIXES", ["/api/docs/", "/api/redoc/"]),
+    "EXCLUDE_URL_PREFIXES": env_list("CSP_EXCLUDE_URL_PREFIXES", []),
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],

@@ -43,5 +43,8 @@ def test_pages_the_public_form_and_the_token_still_answer_with_redis_down(world,
         {"subject": "乱收费", "body": "某窗口收取不合理费用。", "about_unit": "", "contact": ""},
     )
     assert response.status_code in (200, 302) and PublicReport.objects.filter(subject="乱收费").exists()
+    receipt = PublicReport.objects.get(subject="乱收费").receipt
+    found = public.post(f"/report/{world.campaign.pk}/status/", {"receipt": receipt})
+    assert found.status_code == 200 and receipt in found.content.decode()  # the receipt lookup
     token = Client().post("/api/v1/auth/token/", {"username": "office", "password": "Demo@2026"})
     assert token.status_code == 200 and "token" in token.json()

@@ -2,10 +2,16 @@
 unpacks to a 200 MB cell, a sheet declaring five million rows, an over-long cell. Each refusal
 is quick, costs little memory, quotes at most a short prefix of a cell and writes nothing."""
 
+import json
+import os
+import struct
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,3 +205,114 @@ def test_the_problem_import_refuses_an_over_long_cell_and_writes_no_rows(world, 
     assert record.status == ImportBatch.Status.INVALID
     assert record.row_count == 0 and len(record.errors) == 1
     assert "长" * 500 not in record.errors[0]["message"]
+
+
+# --- what a web worker pays for each bomb, measured on a process of its own ---------------------
+
+SHEET_MEMBER = "xl/worksheets/sheet1.xml"
+WORKER_MEASURE = r"""
+import json, sys, time
+import django
+
+django.setup()
+from campaign import xlsx
+
+COLUMNS = {"code": ("Code", "问题编号"), "unit": ("Unit", "单位"), "title": ("Problem", "问题")}
+
+
+def status(field: str) -> int:
+    with open("/proc/self/status") as lines:
+        return next(int(line.split()[1]) * 1024 for line in lines if line.startswith(field + ":"))
+
+
+def reset_peak() -> None:
+    try:  # Linux: the peak resident size starts again from the current one
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass  # then the peak since start-up is taken: an over-estimate, never an under-estimate
+
+
+def read(data):
+    try:
+        xlsx.read_sheet(data, columns=COLUMNS, required=("unit", "title"))
+    except xlsx.SheetError as refused:
+        return "refused: " + str(refused)
+    except Exception as error:  # what would be a server error
+        return "error: " + repr(error)
+    return "read"
+
+
+with open(sys.argv[2], "rb") as plain:
+    read(plain.read())  # warmed up as a worker is: the modules loaded, one sheet read
+with open(sys.argv[1], "rb") as bomb:
+    data = bomb.read()
+reset_peak()
+before = status("VmRSS")
+started = time.perf_counter()
+outcome = read(data)
+elapsed = time.perf_counter() - started
+peak = status("VmHWM")
+print(json.dumps({"outcome": outcome, "seconds": elapsed, "growth": peak - before}))
+"""
+
+
+def lying_xlsx(text_bytes: int) -> bytes:
+    """A 200 MB cell in a sheet whose zip entry declares it unpacks to 1 KB."""
+    head = SHEET.split(b"%s")[0] + inline_row(1, *HEADER) + b'<row r="2"><c r="D2" t="inlineStr"><is><t>'
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(plain_xlsx())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != SHEET_MEMBER:
+                target.writestr(item, source.read(item.filename))
+        with target.open(SHEET_MEMBER, "w") as stream:
+            stream.write(head)
+            chunk = b"A" * (1 << 20)
+            for _ in range(text_bytes // len(chunk)):
+                stream.write(chunk)
+            stream.write(b"</t></is></c></row></sheetData></worksheet>")
+    data = bytearray(out.getvalue())
+    name = SHEET_MEMBER.encode()
+    for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+        position = data.find(signature)
+        while data[position + name_at : position + name_at + len(name)] != name:
+            position = data.find(signature, position + 1)
+        data[position + size_at : position + size_at + 4] = struct.pack("<I", 1024)
+    return bytes(data)
+
+
+BOMBS = {
+    "a 200 MB cell in a 200 KB file": lambda: big_cell_xlsx(200 * 1024 * 1024),
+    "a 200 MB cell declared as 1 KB": lambda: lying_xlsx(200 * 1024 * 1024),
+    "five million rows declared": lambda: sheet_xml_xlsx(
+        SHEET % (b'<dimension ref="A1:D5000000"/>', inline_row(1, *HEADER))
+    ),
+    "a lone row numbered five million": lambda: sheet_xml_xlsx(
+        SHEET % (b"", inline_row(1, *HEADER) + inline_row(5000000, "A1", "单位", "某单位", "问题"))
+    ),
+    "a sheet 18,000 columns wide": lambda: sheet_xml_xlsx(
+        SHEET % (b'<dimension ref="A1:ZZZ2"/>', inline_row(1, *HEADER))
+    ),
+    "a 50 MB file": lambda: b"PK\x03\x04" + b"\0" * (50 * 1024 * 1024),
+}
+
+
+@pytest.mark.parametrize("bomb", list(BOMBS))
+def test_each_bomb_is_refused_in_under_a_second_without_growing_the_worker_past_200_mb(bomb, tmp_path):
+    (tmp_path / "bomb.xlsx").write_bytes(BOMBS[bomb]())
+    (tmp_path / "plain.xlsx").write_bytes(plain_xlsx())
+    run = subprocess.run(
+        [sys.executable, "-c", WORKER_MEASURE, str(tmp_path / "bomb.xlsx"), str(tmp_path / "plain.xlsx")],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    measured = json.loads(run.stdout.strip().splitlines()[-1])
+    print(f"{bomb}: {measured}")
+    assert measured["outcome"].startswith("refused: "), measured
+    assert len(measured["outcome"]) < 300
+    assert measured["seconds"] < 1.0, measured
+    assert measured["growth"] < 200 * 1024 * 1024, measured

@@ -29,6 +29,10 @@ from tests.reporting.conftest import MONDAY, at
 
 FRIDAY_EVENING = at(MONDAY + dt.timedelta(days=4), 18)
 PAST_TIMEOUT = dt.timedelta(seconds=settings.ROLLUP_RUN_TIMEOUT + 60)
+# When a run nobody works on counts as dead: on PostgreSQL, once no session holds its lock.
+PAST_DEATH = dt.timedelta(
+    seconds=(settings.ROLLUP_RUN_GRACE if connection.vendor == "postgresql" else settings.ROLLUP_RUN_TIMEOUT) + 1
+)
 
 
 @pytest.fixture
@@ -39,13 +43,31 @@ def own_redis():
     redis.stop()
 
 
+def test_the_idempotent_jobs_go_back_to_the_queue_when_their_worker_dies():
+    """Acknowledged after they ran, put back when their process is killed, and handed again by
+    Redis within the visibility timeout (30 minutes, not kombu's default hour)."""
+    celery_app.loader.import_default_modules()
+    for name in (
+        "reporting.tasks.run_rollups",
+        "reporting.tasks.run_rollup_period",
+        "tasks.tasks.flag_similar_reports",
+        "campaign.tasks.run_outbox_message",
+        "campaign.tasks.apply_roster_import",
+    ):
+        task = celery_app.tasks[name]
+        assert task.acks_late and task.reject_on_worker_lost, name
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        timeout = celery_app.conf.broker_transport_options["visibility_timeout"]
+        assert timeout == settings.BROKER_VISIBILITY_TIMEOUT < 3600
+
+
 def test_a_run_left_running_by_a_dead_worker_is_marked_abandoned_and_the_period_redone(world):
     with time_machine.travel(FRIDAY_EVENING, tick=False):
         # What a worker killed inside the run leaves: the record, no rows.
         stale = RollupRun.objects.create(campaign=world.campaign, kind="weekly", period_start=MONDAY)
-    with time_machine.travel(FRIDAY_EVENING + dt.timedelta(minutes=5), tick=False):
-        assert rollup_runs_sweep() == []  # a run may still be working on it
-    with time_machine.travel(FRIDAY_EVENING + PAST_TIMEOUT, tick=False):
+    with time_machine.travel(FRIDAY_EVENING + dt.timedelta(seconds=10), tick=False):
+        assert rollup_runs_sweep() == []  # a run may be about to work on it
+    with time_machine.travel(FRIDAY_EVENING + PAST_DEATH, tick=False):
         assert [run.pk for run in rollup_runs_sweep()] == [stale.pk]
         stale.refresh_from_db()
         assert stale.status == "failed" and stale.finished_at is not None
@@ -66,6 +88,54 @@ def test_an_abandoned_run_whose_period_was_computed_since_is_not_run_again(world
     with time_machine.travel(FRIDAY_EVENING + PAST_TIMEOUT, tick=False):
         assert len(rollup_runs_sweep()) == 1
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a run's liveness is its session's lock")
+def test_a_slow_run_whose_worker_is_alive_is_never_taken_for_abandoned(world):
+    """However long a run takes (waiting for another, a big campaign), its session holds its lock
+    and the sweep leaves it; the moment that session ends, the run is abandoned."""
+    import psycopg2
+
+    with time_machine.travel(FRIDAY_EVENING, tick=False):
+        slow = RollupRun.objects.create(campaign=world.campaign, kind="weekly", period_start=MONDAY)
+    worker_session = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with worker_session.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [rollups._run_lock_key(slow)])
+        with time_machine.travel(FRIDAY_EVENING + PAST_TIMEOUT + dt.timedelta(hours=2), tick=False):
+            assert rollup_runs_sweep() == []
+    finally:
+        worker_session.close()  # the worker dies
+    with time_machine.travel(FRIDAY_EVENING + PAST_DEATH, tick=False):
+        assert [run.pk for run in rollup_runs_sweep()] == [slow.pk]
+
+
+def another_session_sees_it_held(run: RollupRun) -> bool:
+    import psycopg2
+
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [rollups._run_lock_key(run)])
+            return not cursor.fetchone()[0]
+    finally:
+        other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a run's liveness is its session's lock")
+def test_a_run_holds_its_lock_while_it_works_and_lets_go_when_done(world, monkeypatch):
+    held = []
+    compute = rollups.compute_period
+
+    def compute_and_look(*, campaign, start, end):
+        held.append(another_session_sees_it_held(RollupRun.objects.get(status="running")))
+        return compute(campaign=campaign, start=start, end=end)
+
+    monkeypatch.setattr(rollups, "compute_period", compute_and_look)
+    with time_machine.travel(FRIDAY_EVENING, tick=False):
+        run = rollups.rollup_run(campaign=world.campaign, kind="weekly", day=MONDAY)
+    assert held == [True] and run.status == "succeeded"
+    assert not another_session_sees_it_held(run)
 
 
 def test_the_previous_period_failing_does_not_stop_todays(world, monkeypatch):
@@ -136,6 +206,43 @@ def test_a_worker_killed_mid_rollup_gets_the_period_computed_anyway(world, own_r
         assert killed.status == "failed"
     finally:
         run.stop()
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="holds the run on a row lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_worker_killed_mid_rollup_has_its_message_delivered_again_after_the_visibility_timeout(
+    world, own_redis
+):
+    """The whole worker (not a pool child) is SIGKILLed inside the run: nobody can put its message
+    back, so Redis hands it to the next worker once the visibility timeout has passed (5 s here,
+    30 minutes in production, never kombu's default hour) and the week is computed."""
+    quick = {"CELERY_VISIBILITY_TIMEOUT": "5"}
+    args = ("worker", "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO")
+    first = Process(*args, env=quick)
+    second = None
+    try:
+        assert first.wait_for("ready."), first.output
+        with transaction.atomic():
+            Campaign.objects.select_for_update(no_key=True).get(pk=world.campaign.pk)
+            with broker(OWN_BROKER):
+                run_rollups.delay("weekly", MONDAY.isoformat())
+            assert wait_until(lambda: RollupRun.objects.filter(status="running").exists(), timeout=30)
+            os.kill(first.popen.pid, signal.SIGKILL)
+            first.popen.wait(timeout=10)
+        time.sleep(6)  # past the visibility timeout: the next worker to start takes the message back
+        second = Process(*args, env=quick)
+        assert second.wait_for("ready."), second.output
+        assert wait_until(
+            lambda: RollupRun.objects.filter(period_start=MONDAY, status="succeeded").exists(), timeout=90
+        ), second.output[-3000:]
+        assert Summary.objects.filter(kind="weekly", period_start=MONDAY).count() == 4
+        with time_machine.travel(timezone.now() + PAST_DEATH):
+            assert len(rollup_runs_sweep()) == 1  # the killed run, swept as abandoned
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
 
 
 @pytest.mark.worker

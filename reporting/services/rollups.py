@@ -19,10 +19,11 @@ import io
 import json
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -170,6 +171,45 @@ def rollup_run(*, campaign: Campaign, kind: str, day: dt.date, by: User | None =
     failure is recorded and raised again so that the scheduler can retry it."""
     start, end = period_of(kind, day)
     run = RollupRun.objects.create(campaign=campaign, kind=kind, period_start=start, started_by=by)
+    with _alive(run):
+        return _rollup_run(run=run, campaign=campaign, kind=kind, start=start, end=end)
+
+
+def _run_lock_key(run: RollupRun) -> int:
+    # Negative keys: the app takes no other advisory lock, and a run's id is never negative.
+    return -run.pk
+
+
+@contextmanager
+def _alive(run: RollupRun):
+    """While the run works, its session holds a PostgreSQL advisory lock named after it. The
+    lock goes with the session: a worker killed, or its connection cut, releases it at once,
+    which is how the sweep tells a dead run from a slow one (elsewhere, by ROLLUP_RUN_TIMEOUT)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_run_lock_key(run)])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_run_lock_key(run)])
+        except DatabaseError:
+            # The connection is broken: closed, the session ends and the lock with it.
+            if not connection.in_atomic_block:
+                connection.close()
+
+
+def _nobody_runs(run: RollupRun) -> bool:
+    """PostgreSQL only: no session holds the run's lock (held by this transaction until it ends)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_run_lock_key(run)])
+        return cursor.fetchone()[0]
+
+
+def _rollup_run(*, run: RollupRun, campaign: Campaign, kind: str, start: dt.date, end: dt.date) -> RollupRun:
     try:
         with transaction.atomic():
             # Serialises runs and locks of the campaign's periods (a no-op lock on SQLite,
@@ -418,24 +458,33 @@ class RollupFailed(Exception):
 
 
 def rollup_runs_sweep(*, now: dt.datetime | None = None) -> list[RollupRun]:
-    """Runs left "running" longer than ROLLUP_RUN_TIMEOUT were left by a dead worker (a run is
-    one transaction that either commits or vanishes): mark them failed as abandoned, and queue
-    their period again unless a run of it started since has succeeded or is still running.
-    Returns the abandoned runs. Beat calls this every five minutes."""
+    """Runs left "running" by a dead worker (a run is one transaction that either commits or
+    vanishes): mark them failed as abandoned, and queue their period again unless a run of it
+    started since has succeeded or is still running. Returns the abandoned runs. Beat calls this
+    every five minutes.
+
+    On PostgreSQL a run is dead when no session holds its lock (`_alive`) and it started more
+    than ROLLUP_RUN_GRACE seconds ago (the moment between writing the record and taking the
+    lock); a slow run, or one waiting for another, is left alone however long it takes.
+    Elsewhere a run still "running" after ROLLUP_RUN_TIMEOUT is taken for dead."""
     now = now or timezone.now()
-    stale_before = now - dt.timedelta(seconds=settings.ROLLUP_RUN_TIMEOUT)
+    on_postgresql = connection.vendor == "postgresql"
+    wait = settings.ROLLUP_RUN_GRACE if on_postgresql else settings.ROLLUP_RUN_TIMEOUT
+    stale_before = now - dt.timedelta(seconds=wait)
     with transaction.atomic():
-        stale = list(
-            RollupRun.objects.select_for_update(skip_locked=True).filter(
+        stale = [
+            run
+            for run in RollupRun.objects.select_for_update(skip_locked=True).filter(
                 status=RollupRun.Status.RUNNING, started_at__lt=stale_before
             )
-        )
+            if not on_postgresql or _nobody_runs(run)
+        ]
         if not stale:
             return []
-        error = _("Abandoned: still running after %(minutes)d minutes, its worker is gone; the period is run again.")
+        error = _("Abandoned: its worker is gone (the run stopped without finishing); the period is run again.")
         for run in stale:  # saved one by one, so that the run's history shows the change
             run.status = RollupRun.Status.FAILED
-            run.error = error % {"minutes": settings.ROLLUP_RUN_TIMEOUT // 60}
+            run.error = error
             run.finished_at = now
             run.save(update_fields=["status", "error", "finished_at"])
         for run in stale:

@@ -106,7 +106,8 @@ def report_save(
     *, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]
 ) -> WeeklyProgress:
     """Save the liaison's text. Refuses a stale save (someone else saved since `version` was
-    read) with StaleReport carrying the current text, so nobody overwrites a colleague."""
+    read) with StaleReport carrying the current text, so nobody overwrites a colleague; the same
+    text sent again against the version it replaced is no conflict (a retry after a lost answer)."""
     _require_liaison(by, report.unit)
     labels = {"highlights": _("Highlights"), "problems": _("Problems met"), "next_week_plan": _("Next week's plan")}
     check_lengths({name: (labels[name], data[name]) for name in TEXT_FIELDS if name in data})
@@ -117,6 +118,10 @@ def report_save(
     if not report.is_editable:
         raise ValidationError(_("This report has been submitted and can no longer be changed."))
     if report.version != version:
+        if _is_saved_already(report, data=data, items=items):
+            # What was typed is what is saved: the same save sent again (its answer lost to an
+            # outage, a double click), so there is no colleague's text to protect.
+            return report
         raise StaleReport(report)
     for name in TEXT_FIELDS:
         if name in data:
@@ -142,12 +147,28 @@ def report_save(
     return report
 
 
+def _is_saved_already(report: WeeklyProgress, *, data: dict, items: dict[int, dict]) -> bool:
+    if any((data[name] or "").strip() != getattr(report, name) for name in TEXT_FIELDS if name in data):
+        return False
+    saved = {item.key_task_id: item for item in report.items.all()}
+    return all(
+        task_id in saved
+        and all(getattr(saved[task_id], name) == values[name] for name in ITEM_FIELDS if name in values)
+        for task_id, values in items.items()
+    )
+
+
 def report_save_and_submit(
     *, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]
 ) -> WeeklyProgress:
     """The liaison's last changes and the submission in one step, as the form's Submit button
     does: the text is saved first (and kept as a draft if the submission is then refused for
-    a missing field); a stale version refuses both (StaleReport)."""
+    a missing field); a stale version refuses both (StaleReport). The same submission sent again
+    once it went through (its answer lost to an outage) answers the submitted report."""
+    _require_liaison(by, report.unit)
+    current = WeeklyProgress.objects.get(pk=report.pk)
+    if not current.is_editable and _is_saved_already(current, data=data, items=items):
+        return current
     report = report_save(report=report, by=by, version=version, data=data, items=items)
     return report_submit(report=report, by=by)
 
