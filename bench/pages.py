@@ -38,6 +38,10 @@ PAGES = [
     # the scorecard as they stood then, from the dated transitions.
     ("inspector dashboard, past day", "/reporting/?as_of={midway}", "inspector"),
     ("API dashboard", "/api/v1/dashboard/", "inspector"),
+    # The office's dashboard: every unit of the campaign in the scorecard (10,000 at scale).
+    ("office dashboard", "/reporting/", "office"),
+    ("office dashboard, past day", "/reporting/?as_of={midway}", "office"),
+    ("API dashboard, office", "/api/v1/dashboard/", "office"),
     ("figures", "/reporting/figures/", "office"),
     ("API progress reports", "/api/v1/progress-reports/", "office"),
     ("API measures", "/api/v1/measures/", "office"),

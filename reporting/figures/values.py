@@ -291,11 +291,13 @@ def grouped_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt
     return values
 
 
-def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date) -> list[FigureRow]:
+def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date, values: dict | None = None) -> list[FigureRow]:
     """The dashboard's headline numbers for `user`: each declaration's records among those the
     user may see (an inspector's groups' units), one aggregate per model; each links to the same
-    list, which the API and the pages cut to the same user."""
-    values = visible_values(DASHBOARD, user=user, campaign=campaign, as_of=as_of)
+    list, which the API and the pages cut to the same user. `values`: the numbers, when the
+    caller has them (reporting.selectors.dashboard keeps the office's per day and change)."""
+    if values is None:
+        values = visible_values(DASHBOARD, user=user, campaign=campaign, as_of=as_of)
     return [
         FigureRow(
             figure=figure,
