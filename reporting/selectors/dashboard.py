@@ -24,6 +24,7 @@ from tasks.weeks import campaign_weeks
 
 Light = Measure.Light
 WEIGHTS = {"punctuality": 40, "on_time": 40, "returns": 20}
+NUMBERS_FORMAT = 2  # in the cache key: a change of what `_numbers` returns never reads an older entry
 CELL = "0CELL0"  # stands for a unit's or week's id in a link made once per column
 
 
@@ -74,9 +75,11 @@ def _cells(figures, values: dict, links: _Links, cell) -> dict:
     return out
 
 
-def _numbers(viewer: Viewer, campaign: Campaign, as_of: dt.date, by_key: dict) -> dict:
-    """Every number the dashboard shows, as plain data (what the cache keeps): each per-unit or
-    per-week figure for every unit or week, the units taking part, the headline values."""
+def _numbers(viewer: Viewer, campaign: Campaign, as_of: dt.date, weeks_due: list[dt.date], by_key: dict) -> dict:
+    """Every number the dashboard shows, as plain data (what the cache keeps): the per-week
+    figures by week, the units taking part, the headline values, and the scorecard — a row per
+    unit with its figures, score and rank, by name (`scorecard`) and by rank (`ranking`, the
+    same rows)."""
     grouped = grouped_values(
         [f for f in WEEK_FIGURES + SCORECARD if f.group and f.aggregate != "weeks"],
         user=viewer,
@@ -89,10 +92,33 @@ def _numbers(viewer: Viewer, campaign: Campaign, as_of: dt.date, by_key: dict) -
         .values("id", "name")
         .order_by("name")
     )
+    # Per unit: reports, returns, measures, closures (registry SCORECARD).
+    scored = [key for key in grouped if by_key[key] in SCORECARD]
+    scorecard = []
+    for unit in units:
+        row = {"unit_id": unit["id"], "unit": unit["name"], "reports_due": len(weeks_due)}
+        for key in scored:
+            row[key] = grouped[key].get(unit["id"], 0)
+        row["punctuality"] = _ratio(row["reports_on_time"], row["reports_due"])
+        row["on_time"] = _ratio(row["measures_on_time"], row["measures_due"])
+        submitted = row["reports_submitted"]
+        return_rate = min(row["returns"] / submitted, 1) if submitted else 0
+        row["score"] = round(
+            WEIGHTS["punctuality"] * (row["punctuality"] if row["punctuality"] is not None else 1)
+            + WEIGHTS["on_time"] * (row["on_time"] if row["on_time"] is not None else 1)
+            + WEIGHTS["returns"] * (1 - return_rate),
+            1,
+        )
+        scorecard.append(row)
+    ranking = sorted(scorecard, key=lambda row: (-row["score"], row["unit"]))
+    for place, row in enumerate(ranking, start=1):
+        row["rank"] = place
     return {
-        "grouped": grouped,
-        "units": units,
+        "weeks": {key: grouped[key] for key in ("week_reports_submitted", "week_reports_on_time", "week_closures")},
+        "units": len(units),
         "headline": visible_values(DASHBOARD, user=viewer, campaign=campaign, as_of=as_of),
+        "scorecard": scorecard,
+        "ranking": ranking,
     }
 
 
@@ -106,15 +132,14 @@ def dashboard_numbers(*, viewer: Viewer, campaign: Campaign, as_of: dt.date, wee
     by_key = {figure.key: figure for figure in WEEK_FIGURES + SCORECARD}
 
     def count() -> dict:
-        return _numbers(viewer, campaign, as_of, by_key)
+        return _numbers(viewer, campaign, as_of, weeks_due, by_key)
 
     if viewer.unit_ids is not None:
         return count()
     measures = change_counter(campaign_id=campaign.pk, scope=RECT_SCOPE)
     due = weeks_due[-1].isoformat() if weeks_due else "-"
-    return counted_per_day(
-        f"dashboard:{measures}:{due}", campaign_id=campaign.pk, scope=DASHBOARD_SCOPE, day=as_of, count=count
-    )
+    name = f"dashboard:{NUMBERS_FORMAT}:{measures}:{due}"
+    return counted_per_day(name, campaign_id=campaign.pk, scope=DASHBOARD_SCOPE, day=as_of, count=count)
 
 
 def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
@@ -129,13 +154,13 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
     by_key = {figure.key: figure for figure in WEEK_FIGURES + SCORECARD}
     weeks_due = weeks_due_by(campaign, as_of) if as_of >= campaign.start_date else []
     numbers = dashboard_numbers(viewer=viewer, campaign=campaign, as_of=as_of, weeks_due=weeks_due)
-    grouped, units = numbers["grouped"], numbers["units"]
+    grouped, units = numbers["weeks"], numbers["units"]
 
     # Reporting rate by week.
     weeks = []
     for week in weeks_due:
         values = {
-            "week_reports_due": len(units),
+            "week_reports_due": units,
             "week_reports_submitted": grouped["week_reports_submitted"].get(week, 0),
             "week_reports_on_time": grouped["week_reports_on_time"].get(week, 0),
         }
@@ -171,33 +196,14 @@ def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict
             n = grouped["week_closures"].get(week, 0)
             closure_weeks.append({"week": week, "n": n, "url": url, "records": records})
 
-    # Per unit: reports, returns, measures, closures (registry SCORECARD).
-    scored = [key for key in grouped if by_key[key] in SCORECARD]
-    scorecard = []
-    for unit in units:
-        row = {"unit_id": unit["id"], "unit": unit["name"], "reports_due": len(weeks_due)}
-        for key in scored:
-            row[key] = grouped[key].get(unit["id"], 0)
-        row["punctuality"] = _ratio(row["reports_on_time"], row["reports_due"])
-        row["on_time"] = _ratio(row["measures_on_time"], row["measures_due"])
-        submitted = row["reports_submitted"]
-        return_rate = min(row["returns"] / submitted, 1) if submitted else 0
-        row["score"] = round(
-            WEIGHTS["punctuality"] * (row["punctuality"] if row["punctuality"] is not None else 1)
-            + WEIGHTS["on_time"] * (row["on_time"] if row["on_time"] is not None else 1)
-            + WEIGHTS["returns"] * (1 - return_rate),
-            1,
-        )
-        scorecard.append(row)
-    ranking = sorted(scorecard, key=lambda row: (-row["score"], row["unit"]))
-    for place, row in enumerate(ranking, start=1):
-        row["rank"] = place
+    # Per unit (registry SCORECARD), by name and by rank: the same rows.
+    scorecard, ranking = numbers["scorecard"], numbers["ranking"]
     overdue_by_unit = sorted((row for row in scorecard if row["overdue"]), key=lambda row: -row["overdue"])[:15]
     scorecard_cells(links, overdue_by_unit)  # the chart's bars open their lists
     return {
         "today": as_of,
         "as_of": as_of,
-        "units": len(units),
+        "units": units,
         "weeks": weeks,
         "headline": list(counted.values()),
         "lights": lights,
