@@ -51,6 +51,17 @@ class Where:
 
 
 @dataclass(frozen=True)
+class DatedWhere(Where):
+    """A `dated_choices` filter written as a condition: `condition(value, day) -> Q`, the day being
+    the one asked (`as_of`, None for today), e.g. a measure's light as it stood that day."""
+
+    def __call__(self, rows: QuerySet, value=None, day=None) -> QuerySet:
+        if self.prepare is not None:
+            rows = self.prepare(rows, value)
+        return rows.filter(self.condition(value, day))
+
+
+@dataclass(frozen=True)
 class ListFilters:
     """`as_of(rows, day)`: the rows that existed (or had happened) on the day; `days`: other
     filters taking a day (e.g. `closed_by`); `flags`: filters switched on by `=1`; `choices`:
@@ -109,6 +120,12 @@ class ListFilters:
         for value, narrow in self._present(params):
             if not isinstance(narrow, Where):
                 raise TypeError(f"{narrow!r} is not a Where: it cannot be counted in a grouped query")
+            if isinstance(narrow, DatedWhere):
+                (value, day) = value
+                if narrow.prepare is not None:
+                    rows = narrow.prepare(rows, value)
+                condition &= narrow.condition(value, day)
+                continue
             if narrow.prepare is not None:
                 rows = narrow.prepare(rows, value)
             condition &= narrow.condition(value)
@@ -130,6 +147,10 @@ class ListFilters:
             value = (params.get(name) or "").strip()
             if value:
                 yield value, narrow
+        for name, narrow in self.dated_choices.items():
+            value = (params.get(name) or "").strip()
+            if value:
+                yield (value, day), narrow
 
     def total(self, rows: QuerySet, params: Mapping[str, str]) -> int | None:
         """The total asked for with `total=` over the (filtered) rows, or None when none was asked

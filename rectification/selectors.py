@@ -39,7 +39,17 @@ from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import timezone
 
 from campaign import lights
-from campaign.listfilters import ListFilters, Where, by_field, by_id, day_end, extended, on_or_after, on_or_before
+from campaign.listfilters import (
+    DatedWhere,
+    ListFilters,
+    Where,
+    by_field,
+    by_id,
+    day_end,
+    extended,
+    on_or_after,
+    on_or_before,
+)
 from campaign.models import Campaign
 from campaign.selectors import (
     change_counter,
@@ -706,38 +716,41 @@ def problems_found_by(rows: QuerySet, day: dt.date, prefix: str = "") -> QuerySe
     return rows.filter(**{f"{prefix}found_on__lte": day})
 
 
-def measures_lit(rows: QuerySet, light: str, day: dt.date | None) -> QuerySet:
+# Written as conditions (`Where`), so that a figure's count can be one aggregate's FILTER over the
+# campaign's rows (reporting/figures/values.py) while its list filters with the very same condition.
+
+
+def _measures_lit(light: str, day: dt.date | None) -> Q:
     """`light=`: the measures that had this light on the day (today without one); an unknown
     light is ignored."""
     if light not in Light.values:
-        return rows
-    return rows.filter(light_q(light, day or timezone.localdate()))
+        return Q()
+    return light_q(light, day or timezone.localdate())
 
 
-def measures_due_by(rows: QuerySet, day: dt.date) -> QuerySet:
+def _measures_due_by(day: dt.date) -> Q:
     """`due_by=`: the scorecard's measures due on the day — their ORIGINAL deadline had passed, or
     they were closed by then (an extension does not make a measure less due)."""
-    return rows.filter(closed_q(day) | Q(original_deadline__lt=day))
+    return closed_q(day) | Q(original_deadline__lt=day)
 
 
-def measures_on_time_by(rows: QuerySet, day: dt.date) -> QuerySet:
+def _measures_on_time_by(day: dt.date) -> Q:
     """`on_time_by=`: closed by the day (and not reopened by then), on or before the ORIGINAL
     deadline (the day of the standing sign-off)."""
-    return rows.filter(closed_q(day), LessThanOrEqual(TruncDate("closed_at"), F("original_deadline")))
+    return closed_q(day) & Q(LessThanOrEqual(TruncDate("closed_at"), F("original_deadline")))
 
 
-def closures_standing_on(rows: QuerySet, day: dt.date) -> QuerySet:
+def _closures_standing_on(day: dt.date) -> Q:
     """`as_of=` on closures: signed off by the day's end and not reopened by then."""
     after = end_of(day)
-    return rows.filter(status__in=(Closure.Status.SIGNED_OFF, Closure.Status.REOPENED), decided_at__lt=after).exclude(
-        reopened_at__lt=after
-    )
+    signed = Q(status__in=(Closure.Status.SIGNED_OFF, Closure.Status.REOPENED), decided_at__lt=after)
+    return signed & ~Q(reopened_at__lt=after)
 
 
-def closures_signed_off_in_week(rows: QuerySet, week: dt.date) -> QuerySet:
+def _closures_signed_off_in_week(week: dt.date) -> Q:
     """`signed_off_in_week=<a day of the week>`: signed off in that Monday-to-Sunday week."""
     monday = week - dt.timedelta(days=week.weekday())
-    return rows.filter(
+    return Q(
         decided_at__gte=end_of(monday - dt.timedelta(days=1)), decided_at__lt=end_of(monday + dt.timedelta(days=6))
     )
 
@@ -749,16 +762,16 @@ LIST_FILTERS: dict[type, ListFilters] = {
         choices={"level": by_field("level")},
     ),
     Measure: ListFilters(
-        as_of=lambda rows, day: rows.filter(created_at__lt=day_end(day)),
-        days={"due_by": measures_due_by, "on_time_by": measures_on_time_by},
+        as_of=Where(lambda day: Q(created_at__lt=day_end(day))),
+        days={"due_by": Where(_measures_due_by), "on_time_by": Where(_measures_on_time_by)},
         choices={"level": by_field("problem__level"), "unit": by_id("responsible_unit")},
         # The light as it stood on the day asked (`as_of`; today without one).
-        dated_choices={"light": measures_lit},
+        dated_choices={"light": DatedWhere(_measures_lit)},
         campaign_path="problem__campaign",
     ),
     Closure: ListFilters(
-        as_of=closures_standing_on,
-        days={"signed_off_in_week": closures_signed_off_in_week},
+        as_of=Where(_closures_standing_on),
+        days={"signed_off_in_week": Where(_closures_signed_off_in_week)},
         choices={"unit": by_id("unit")},
         campaign_path="unit__campaign",
     ),

@@ -16,7 +16,7 @@ from rectification.models import Closure
 from reporting.figures import rollups as rollup_columns
 from reporting.figures.values import figure_rows
 from reporting.models import Bulletin, Summary
-from reporting.selectors.dashboard import as_of_day, dashboard
+from reporting.selectors.dashboard import as_of_day, dashboard, scorecard_cells
 from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to, summary_list
 from reporting.selectors.work_queue import work_queue
 from reporting.services import bulletins as bulletin_services
@@ -380,7 +380,7 @@ class DashboardViewSet(viewsets.ViewSet):
                 "rank": row["rank"],
                 "cells": _cells_json(request, row["cells"]),
             }
-            for row in data["scorecard"]
+            for row in scorecard_cells(data["links"], data["scorecard"])
         ]
         return Response(
             {

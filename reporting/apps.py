@@ -6,6 +6,11 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
 
+    def ready(self):
+        from reporting.services import versions
+
+        versions.connect()
+
     def nav_items(self, user):
         """Dashboard for inspectors, leaders and the office; bulletins for them too (the office
         writes them); the figures for the office and leaders."""

@@ -16,9 +16,11 @@ from rectification.models import Closure, Measure
 from rectification.selectors import CLOSURE_FILTERS, measure_list
 from reporting import exports
 from reporting.selectors.dashboard import dashboard as dashboard_data
+from reporting.selectors.dashboard import scorecard_cells
 from reporting.views.common import XLSX, campaign_or_404, download, parse_day
 from tasks.selectors.progress import REPORT_FILTERS, reports_visible_to
 
+RANKING_PAGE = 50  # scorecard rows a page shows; the Excel export has every unit
 LIGHTS = [(light, Measure.Light(light).label) for light in ("green", "blue", "yellow", "red", "closed")]
 
 
@@ -47,6 +49,11 @@ def dashboard(request):
         "lightLabels": [str(label) for _value, label in LIGHTS],
         "lightKeys": [value for value, _label in LIGHTS],  # each slice's colour: --light-<key> (app.css)
     }
+    # The ranking a page at a time: 10,000 units are 10,000 rows (14 MB of HTML) otherwise.
+    ranking = Paginator(data["ranking"], RANKING_PAGE).get_page(request.GET.get("page"))
+    scorecard_cells(data["links"], ranking.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     links = {
         "weeks": [w["cells"]["week_reports_submitted"]["url"] for w in data["weeks"]],
         "lights": [data["light_links"][value] for value, _label in LIGHTS],
@@ -66,6 +73,8 @@ def dashboard(request):
             "is_office": access.is_office(request.user),
             "today": timezone.localdate(),
             "commitment_lights": commitment_counts(user=request.user, campaign=campaign, day=data["as_of"]),
+            "page": ranking,
+            "query": query.urlencode(),
         },
     )
 

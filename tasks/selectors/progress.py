@@ -255,27 +255,31 @@ def weeks_due_by(campaign, day: dt.date) -> list[dt.date]:
     return [w for w in weeks.campaign_weeks(campaign, until=day) if weeks.deadline_for(campaign, w, rule) <= cut]
 
 
-def reports_due_by(rows: QuerySet, day: dt.date) -> QuerySet:
+# Written as conditions (`Where`): a dashboard number is one aggregate's FILTER over the
+# campaign's reports (reporting/figures/values.py), with the very condition its list filters with.
+
+
+def _reports_due_by(day: dt.date) -> Q:
     """`due_by=`: the reports of the weeks whose deadline had passed by the end of the day (and by
     now), by the deadline each report carries (its week's, set from the rule when it was opened)."""
-    return rows.filter(deadline__lte=min(day_end(day), timezone.now()))
+    return Q(deadline__lte=min(day_end(day), timezone.now()))
 
 
-def reports_submitted_by(rows: QuerySet, day: dt.date) -> QuerySet:
+def _reports_submitted_by(day: dt.date) -> Q:
     """`submitted_by=`: first submitted by the end of the day (a return since does not undo it)."""
-    return rows.filter(first_submitted_at__lt=day_end(day))
+    return Q(first_submitted_at__lt=day_end(day))
 
 
-def reports_returned_by(rows: QuerySet, day: dt.date) -> QuerySet:
+def _reports_returned_by(day: dt.date) -> Q:
     """`returned_by=`: sent back to the unit at least once by the end of the day."""
     returned = ReportTransition.objects.filter(action=ReportTransition.Action.RETURN, at__lt=day_end(day))
-    return rows.filter(pk__in=returned.values("report_id"))
+    return Q(pk__in=returned.values("report_id"))
 
 
-def _in_week(rows: QuerySet, value: str) -> QuerySet:
+def _in_week(value: str) -> Q:
     """`week=`: the reports of the week holding that day (YYYY-MM-DD) or ISO week (2026-W48)."""
     week = weeks.parse_week(value)
-    return rows.filter(week_start=week) if week else rows
+    return Q(week_start=week) if week else Q()
 
 
 REPORT_FILTERS = ListFilters(
@@ -285,16 +289,16 @@ REPORT_FILTERS = ListFilters(
         "week_from": on_or_after("week_start"),
         "week_to": on_or_before("week_start"),
         # the dashboard's numbers (reporting/figures/registry.py)
-        "due_by": reports_due_by,
-        "submitted_by": reports_submitted_by,
-        "returned_by": reports_returned_by,
+        "due_by": Where(_reports_due_by),
+        "submitted_by": Where(_reports_submitted_by),
+        "returned_by": Where(_reports_returned_by),
     },
     flags={"late": Where(lambda _v: Q(is_late=True)), "on_time": Where(lambda _v: Q(is_late=False))},
     # The status on the `as_of` day (without one: now).
     choices={
         "unit": by_id("unit"),
         "status_then": Where(lambda value: Q(status_then=value), prepare=_status_now),
-        "week": _in_week,
+        "week": Where(_in_week),
     },
     campaign_path="unit__campaign",
 )

@@ -142,6 +142,31 @@ def test_the_dashboard_queries_do_not_grow_with_units_and_records(
     assert len(page.context["d"]["scorecard"]) == 3 + extra
 
 
+@pytest.mark.parametrize(
+    "who,query", [("inspector", ""), ("inspector", "?as_of=2026-11-25"), ("office", "?as_of=2026-11-25")]
+)
+def test_the_dashboard_queries_do_not_grow_for_an_inspector_nor_on_a_past_day(
+    rolled, browser_as, make_report, make_measure, who, query
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CoverageFactory, UnitFactory
+
+    client = browser_as(getattr(rolled, who))
+    with CaptureQueriesContext(connection) as few:
+        small = client.get(f"/reporting/{query}")
+    for i in range(10):
+        unit = UnitFactory(campaign=rolled.campaign, name=f"扩展单位{i}")
+        CoverageFactory(group=rolled.group_a, unit=unit)
+        make_report(unit, late=True)
+        make_measure(unit, deadline=MONDAY)
+    with CaptureQueriesContext(connection) as many:
+        large = client.get(f"/reporting/{query}")
+    assert len(large.context["d"]["scorecard"]) == len(small.context["d"]["scorecard"]) + 10
+    assert len(many.captured_queries) == len(few.captured_queries) <= 30
+
+
 def test_the_dashboard_tables_export_to_excel(rolled, browser_as):
     from io import BytesIO
 
