@@ -137,6 +137,20 @@ class Commitment:
         return self.unit_field.removesuffix("_id")
 
 
+def turned_q(light_q: Callable[..., Q], light: str, day: dt.date, prefix: str = "") -> Q:
+    """Rows (of a kind whose light on a day is `light_q(light, day, prefix)`) whose light turned
+    `light` on `day`: red on the day and neither red nor closed the day before (newly overdue),
+    or yellow on the day and green or blue the day before (fell behind). Turning back (red to
+    yellow) is no warning; other lights never "turn" here."""
+    before = day - dt.timedelta(days=1)
+    now = light_q(light, day, prefix)
+    if light == Light.RED:
+        return now & ~light_q(Light.RED, before, prefix) & ~light_q(Light.CLOSED, before, prefix)
+    if light == Light.YELLOW:
+        return now & (light_q(Light.GREEN, before, prefix) | light_q(Light.BLUE, before, prefix))
+    return Q(pk__in=[])
+
+
 def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = None) -> list[dict]:
     """Per kind of commitment, how many of those the user may see (of one unit, if given) had
     each light on `day`, with the links to their lists: the unit's page and the dashboard."""

@@ -245,3 +245,30 @@ def test_a_home_s_queries_do_not_grow_with_units_and_records(busy, persona, brow
         client.get("/")
         with django_assert_max_num_queries(queries):
             client.get("/")
+
+
+def test_a_key_task_turning_red_is_in_the_queue_the_day_after_its_deadline_and_opens_its_list(busy, api_as):
+    from campaign.models import WorkLine
+    from tasks.models import KeyTask
+
+    KeyTask.objects.create(
+        campaign=busy.campaign,
+        number=1,
+        title="优化营商环境专项行动",
+        work_line=WorkLine.objects.first(),
+        lead_unit=busy.unit_a,
+        assigned_on=dt.date(2026, 11, 1),
+        deadline=MONDAY,
+        acknowledged_at=timezone.make_aware(dt.datetime(2026, 11, 2, 9)),
+        acknowledged_by=busy.liaison_a,
+    )
+    monday, tuesday, wednesday = (at(MONDAY + dt.timedelta(days=n)) for n in range(3))
+    assert _counts(busy.office, monday)["key_tasks_turned_red"] == 0  # due today: not yet late
+    assert _counts(busy.office, tuesday)["key_tasks_turned_red"] == 1
+    assert _counts(busy.inspector, tuesday)["key_tasks_turned_red"] == 1  # unit A is in their group
+    assert _counts(busy.office, wednesday)["key_tasks_turned_red"] == 0  # still red, no longer news
+    with time_machine.travel(tuesday, tick=False):
+        item = next(i for i in work_queue(user=busy.office, campaign=busy.campaign) if i.key == "key_tasks_turned_red")
+        browser = Client()
+        browser.force_login(busy.office)
+        assert listed(browser, {"key": item.key, "url": item.url}) == 1

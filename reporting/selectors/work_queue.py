@@ -37,6 +37,7 @@ from reporting.figures.values import Viewer, visible_records
 from reporting.selectors.summaries import runs_failed_unresolved
 from tasks import weeks
 from tasks.models import WeeklyProgress
+from tasks.selectors import keytasks as key_tasks
 from tasks.selectors import progress as reports
 
 Light = Measure.Light
@@ -118,6 +119,16 @@ COMMITMENT_KINDS: list[CommitmentKind] = [
         counted_per_day=lambda name, campaign_id, day, count: rect.counted_per_day(
             name, campaign_id=campaign_id, day=day, count=count
         ),
+    ),
+    CommitmentKind(
+        key="key_tasks",
+        labels={
+            Light.RED: _("Key tasks that turned red since yesterday"),
+            Light.YELLOW: _("Key tasks that turned yellow since yesterday"),
+        },
+        rows=lambda user, campaign: key_tasks.key_tasks_visible_to(user).filter(campaign=campaign),
+        turned_q=key_tasks.turned_q,
+        list_url="key-task-list",
     ),
 ]
 

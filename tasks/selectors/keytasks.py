@@ -150,6 +150,11 @@ def light_q(light: str, day: dt.date, prefix: str = "") -> Q:
     return ~done & ~red & ~behind & ~near
 
 
+def turned_q(light: str, day: dt.date, prefix: str = "") -> Q:
+    """Key tasks whose light turned `light` (red or yellow) on `day` (campaign/lights.py)."""
+    return lights.turned_q(light_q, light, day, prefix)
+
+
 def with_light(tasks: QuerySet[KeyTask], day: dt.date | None = None) -> QuerySet[KeyTask]:
     """Each task with its `light` on the day (today by default)."""
     return lights.with_light(tasks, light_q, day or timezone.localdate())
@@ -256,7 +261,13 @@ KEY_TASK_FILTERS = ListFilters(
     as_of=lambda rows, day: rows.filter(assigned_on__lte=day),
     # The light as it stood on the day asked (`as_of`; today without one).
     flags={"unacknowledged": lambda rows: unacknowledged(rows)},
-    dated_choices={"light": lambda rows, light, day: lights.lit(rows, light_q, light, day or timezone.localdate())},
+    dated_choices={
+        "light": lambda rows, light, day: lights.lit(rows, light_q, light, day or timezone.localdate()),
+        # turned=yellow|red: the tasks that turned that light on the day (the work-queue homes).
+        "turned": lambda rows, light, day: (
+            rows.filter(turned_q(light, day or timezone.localdate())) if light in (Light.RED, Light.YELLOW) else rows
+        ),
+    },
 )
 
 
