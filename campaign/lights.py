@@ -131,6 +131,9 @@ class Commitment:
     unit_param: str  # the list's filter by owner unit: "unit", "lead_unit"
     related: tuple[str, ...] = ()  # select_related for `describe`
     as_of: Callable | None = None  # (rows, day) -> those that existed by the day (the list's `as_of=`)
+    # (name, campaign id, day, count) -> the campaign-wide counts, kept per day and change of the
+    # kind's records (None: counted on every request)
+    counted_per_day: Callable | None = None
 
     @property
     def unit_path(self) -> str:
@@ -156,8 +159,9 @@ def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = Non
     each light on `day`, with the links to their lists: the unit's page and the dashboard."""
     from django.urls import reverse
 
-    from campaign.selectors import cut_to_units
+    from campaign.selectors import cut_to_units, reads_everything
 
+    everything = unit_id is None and reads_everything(user)
     rows = []
     for kind in commitments():
         own = cut_to_units(kind.rows(campaign), user, path=kind.unit_path)
@@ -169,7 +173,16 @@ def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = Non
             query += f"&as_of={day:%Y-%m-%d}"
             if kind.as_of is not None:
                 own = kind.as_of(own, day)
-        counts = light_counts(own, kind.light_q, day)
+
+        def count(own=own, kind=kind) -> dict:
+            return light_counts(own, kind.light_q, day)
+
+        # The office's and leaders' counts are the campaign's: kept per day and change where the
+        # kind says how (485,000 measures take ~0.4 s to light at 10,000 units).
+        if everything and kind.counted_per_day is not None:
+            counts = dict(kind.counted_per_day(f"commitment-lights:{kind.kind}", campaign.pk, day, count))
+        else:
+            counts = count()
         url = reverse(kind.list_url)
         rows.append(
             {

@@ -19,7 +19,7 @@ class RectificationConfig(AppConfig):
         from campaign.lights import Commitment
         from rectification.lights import petition_light_q, special_task_light_q
         from rectification.models import Measure, PetitionCase, SpecialTask
-        from rectification.selectors import LIST_FILTERS, light_q
+        from rectification.selectors import LIST_FILTERS, counted_per_day, light_q
 
         return [
             Commitment(
@@ -34,6 +34,9 @@ class RectificationConfig(AppConfig):
                 unit_param="unit",
                 related=("problem",),
                 as_of=LIST_FILTERS[Measure].as_of,
+                counted_per_day=lambda name, campaign_id, day, count: counted_per_day(
+                    name, campaign_id=campaign_id, day=day, count=count
+                ),
             ),
             Commitment(
                 kind="special",
