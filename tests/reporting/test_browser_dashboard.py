@@ -53,12 +53,14 @@ def test_the_overdue_chart_labels_every_bar_says_top_n_of_m_and_the_lights_keep_
         assert text.startswith(f"前 {overdue['labels']} 个（共 ") and text.endswith(" 个）")
     palette = page.evaluate(
         """(() => { const s = getComputedStyle(document.documentElement);
-        const keys = ['green', 'yellow', 'red', 'closed'];
+        const keys = ['green', 'blue', 'yellow', 'red', 'closed'];
         const css = keys.map((k) => s.getPropertyValue('--light-' + k).trim());
         const chart = Chart.getChart(document.getElementById('chart-lights')).data.datasets[0].backgroundColor;
-        const cards = keys.map((k) => getComputedStyle(document.querySelector(`[data-light=${k}] b`)).color);
+        const cards = keys.filter((k) => document.querySelector(`[data-light=${k}] b`))
+            .map((k) => getComputedStyle(document.querySelector(`[data-light=${k}] b`)).color);
         return {css, chart, cards}; })()"""
     )
     assert palette["chart"] == palette["css"]  # the chart's colours are the CSS palette's
-    assert len(set(palette["css"])) == 4 and len(set(palette["cards"])) == 4  # red is not yellow
+    assert len(set(palette["css"])) == 5  # red is not yellow, blue is not green
+    assert len(palette["cards"]) >= 4 and len(set(palette["cards"])) == len(palette["cards"])
     assert "#a4161a" not in palette["css"] and "rgb(164, 22, 26)" not in palette["cards"]  # closed is not brand red
