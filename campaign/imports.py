@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -101,6 +101,20 @@ class Importer:
 
     def template(self, *, campaign: Campaign) -> bytes:
         raise NotImplementedError
+
+
+def with_export_headers(columns: dict[str, tuple[str, ...]], export_headers: dict) -> dict[str, tuple[str, ...]]:
+    """The headers an import accepts for each column: its own, and its export's (`export_headers`,
+    lazy labels) in Chinese and in English, so an exported file imports back unchanged."""
+    accepted = {}
+    for key, aliases in columns.items():
+        names = list(aliases)
+        if key in export_headers:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names.append(str(export_headers[key]))
+        accepted[key] = tuple(dict.fromkeys(names))
+    return accepted
 
 
 IMPORTERS: dict[str, Importer] = {}

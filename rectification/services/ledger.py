@@ -299,15 +299,9 @@ EXPORT_HEADERS = {
 
 def import_columns() -> dict[str, tuple[str, ...]]:
     """The headers the import accepts for each column: its own and the ledger export's."""
-    columns = {}
-    for key, aliases in COLUMNS.items():
-        names = list(aliases)
-        if key in EXPORT_HEADERS:
-            for language in ("zh-hans", "en"):
-                with translation.override(language):
-                    names.append(str(EXPORT_HEADERS[key]))
-        columns[key] = tuple(dict.fromkeys(names))
-    return columns
+    from campaign.imports import with_export_headers
+
+    return with_export_headers(COLUMNS, EXPORT_HEADERS)
 
 
 # Spreadsheet words for the choices (the office's sheets are in Chinese).

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -92,15 +92,9 @@ EXPORT_HEADERS = {
 
 
 def import_columns() -> dict[str, tuple[str, ...]]:
-    columns = {}
-    for key, aliases in IMPORT_COLUMNS.items():
-        names = list(aliases)
-        if key in EXPORT_HEADERS:
-            for language in ("zh-hans", "en"):
-                with translation.override(language):
-                    names.append(str(EXPORT_HEADERS[key]))
-        columns[key] = tuple(dict.fromkeys(names))
-    return columns
+    from campaign.imports import with_export_headers
+
+    return with_export_headers(IMPORT_COLUMNS, EXPORT_HEADERS)
 
 
 def indicator_value_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
