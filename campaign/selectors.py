@@ -44,6 +44,15 @@ def is_liaison(user) -> bool:
     return _is_authenticated(user) and not user.is_superuser and user.role == User.Role.LIAISON
 
 
+def is_unit_liaison(user, unit: Unit | int) -> bool:
+    """The one rule for "is the liaison of this unit": a liaison account with a current duty
+    (today within since..until) at the unit. Every service that lets a liaison write asks this."""
+    if not is_liaison(user):
+        return False
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return Liaison.objects.current().filter(user=user, unit_id=unit_id).exists()
+
+
 def is_inspector(user) -> bool:
     return _is_authenticated(user) and not user.is_superuser and user.role == User.Role.INSPECTOR
 

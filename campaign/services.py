@@ -27,7 +27,7 @@ from campaign.models import (
 )
 from campaign.notices import absolute_url
 from campaign.outbox import outbox_enqueue
-from campaign.selectors import is_liaison, is_office
+from campaign.selectors import is_office, is_unit_liaison
 
 # What a liaison may keep current about their own unit; the rest is the office's.
 UNIT_CONTACT_FIELDS = ("head_name", "contact_phone", "address")
@@ -60,7 +60,7 @@ def unit_update(*, unit: Unit, by: User, data: dict) -> Unit:
     details (principal, phone, address); nobody else anything."""
     if is_office(by):
         allowed = UNIT_OFFICE_FIELDS
-    elif is_liaison(by) and Liaison.objects.current().filter(user=by, unit=unit).exists():
+    elif is_unit_liaison(by, unit):
         allowed = UNIT_CONTACT_FIELDS
     else:
         raise PermissionDenied(_("You may not change this unit."))

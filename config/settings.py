@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_htmx",
-    "django_filters",
     "django_celery_beat",
     "campaign",
     "tasks",

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from campaign.models import Liaison, Unit
-from campaign.selectors import is_inspector, is_liaison, is_office, units_visible_to
+from campaign.selectors import is_inspector, is_office, is_unit_liaison, units_visible_to
 
 
 def sees_unit(user, unit: Unit | int) -> bool:
@@ -18,7 +18,7 @@ def sees_unit(user, unit: Unit | int) -> bool:
 
 def acts_for(user, unit: Unit | int) -> bool:
     """The office, or a liaison of the unit: may write the unit's problems, measures and progress."""
-    return is_office(user) or (is_liaison(user) and sees_unit(user, unit))
+    return is_office(user) or is_unit_liaison(user, unit)
 
 
 def reviews(user, unit: Unit | int) -> bool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaign.history import with_reason
 from campaign.models import Campaign, Coverage, Liaison, Unit, User
-from campaign.selectors import is_inspector, is_liaison, is_office
+from campaign.selectors import is_inspector, is_office, is_unit_liaison
 from campaign.services import notify, require_office
 from campaign.text import check_lengths
 from campaign.uploads import validate_upload
@@ -146,7 +146,7 @@ def problem_create(
     the future and never before the campaign began."""
     if by is not None and not (
         is_office(by)
-        or (is_liaison(by) and level == Problem.Level.UNIT and rules.sees_unit(by, unit))
+        or (level == Problem.Level.UNIT and is_unit_liaison(by, unit))
         or (is_inspector(by) and rules.sees_unit(by, unit))
     ):
         raise PermissionDenied(_("You may not list problems for this unit."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from campaign import xlsx
 from campaign.dates import default_start_day, start_day_errors
 from campaign.models import Campaign, Unit, User, WorkLine
+from campaign.selectors import is_unit_liaison
 from campaign.services import require_office
 from tasks.models import KeyTask
 
@@ -92,10 +93,8 @@ def keytask_update(*, task: KeyTask, by: User, cooperating_units: list[Unit] | N
 def keytask_acknowledge(*, task: KeyTask, by: User) -> KeyTask:
     """签收: a current liaison of the task's lead unit acknowledges the task, once; the day and
     the person are kept on the task and in its history. Anyone else is refused."""
-    from campaign.models import Liaison
-
     task = KeyTask.objects.select_for_update().get(pk=task.pk)
-    if not Liaison.objects.current().filter(user=by, unit_id=task.lead_unit_id).exists():
+    if not is_unit_liaison(by, task.lead_unit_id):
         raise PermissionDenied(_("Only a liaison of the lead unit may acknowledge the task."))
     if task.acknowledged_at is not None:
         raise ValidationError(

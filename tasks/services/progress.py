@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from campaign import selectors as access
 from campaign.models import Campaign, Liaison, Unit, User
 from campaign.outbox import outbox_enqueue
+from campaign.selectors import is_unit_liaison
 from campaign.services import notify, require_office
 from campaign.text import check_lengths
 from campaign.uploads import validate_upload
@@ -42,10 +43,6 @@ class StaleReport(Exception):
     def __init__(self, current: WeeklyProgress):
         super().__init__("stale report")
         self.current = current
-
-
-def is_unit_liaison(user, unit: Unit) -> bool:
-    return access.is_liaison(user) and Liaison.objects.current().filter(user=user, unit=unit).exists()
 
 
 def can_review(user, unit: Unit) -> bool:

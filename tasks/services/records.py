@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Liaison, Unit, User, WorkLine
-from campaign.selectors import is_liaison, is_office
+from campaign.models import Campaign, Unit, User, WorkLine
+from campaign.selectors import is_office, is_unit_liaison
 
 
 def can_write_unit_record(user: User, unit: Unit | None) -> bool:
@@ -15,9 +15,7 @@ def can_write_unit_record(user: User, unit: Unit | None) -> bool:
     records (no unit) are the office's alone; inspectors and leaders read."""
     if is_office(user):
         return True
-    if unit is None or not is_liaison(user):
-        return False
-    return Liaison.objects.current().filter(user=user, unit=unit).exists()
+    return unit is not None and is_unit_liaison(user, unit)
 
 
 def require_unit_writer(user: User, unit: Unit | None) -> None:
