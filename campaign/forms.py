@@ -8,6 +8,25 @@ from campaign.models import Unit
 from campaign.widgets import DateInput
 
 
+def add_service_error(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form that sent the values: each field's messages
+    beside that field (a field the form does not have goes to the top), a message without a
+    field at the top. The one mapping every page uses, so what was typed stays and the person
+    sees where to correct it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.error_list)
+
+
+class ServiceErrorsMixin:
+    """A form that shows a service's ValidationError (`form.add_service_error(exc)`)."""
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        add_service_error(self, exc)
+
+
 class UnitField(forms.ModelChoiceField):
     """A unit: picked from a list when the person sees few units (a city's hundred, an
     inspection group's twenty-five), typed by name when they see many — a province's ten
@@ -88,16 +107,9 @@ class UnitFilterForm(forms.Form):
         }
 
 
-class _UnitForm(forms.ModelForm):
+class _UnitForm(ServiceErrorsMixin, forms.ModelForm):
     def changed_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}
-
-    def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
 
 
 class UnitOfficeForm(_UnitForm):

@@ -15,6 +15,7 @@ from openpyxl.styles import PatternFill
 from campaign import selectors as access
 from campaign.choice import campaign_shown, chosen_campaign_or_404
 from campaign.exports import download, styled_sheet
+from campaign.forms import add_service_error
 from campaign.history import record_history
 from campaign.lights import LIGHT_FILLS, Light
 from campaign.listfilters import parse_day
@@ -185,8 +186,7 @@ def key_task_edit(request, pk: int | None = None):
             else:
                 task = services.keytask_update(task=task, by=request.user, cooperating_units=cooperating, **data)
         except ValidationError as exc:
-            for field, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("key-task-detail", pk=task.pk)

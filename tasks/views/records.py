@@ -31,6 +31,7 @@ from campaign.exports import (
     export_caption,
     styled_sheet,
 )
+from campaign.forms import add_service_error
 from campaign.history import record_history
 from campaign.listfilters import NONE, parse_day
 from campaign.services import require_office
@@ -659,8 +660,7 @@ def record_edit(request, slug: str, pk: int | None = None):
                 else kind.update(kind.model.objects.get(pk=record.pk), request.user, data)
             )
         except ValidationError as exc:
-            for name, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("record-detail", slug=slug, pk=saved.pk)
