@@ -13,6 +13,7 @@ from campaign.selectors import units_visible_to
 from campaign.text import LONG_TEXT
 from campaign.widgets import DateInput
 from rectification.models import Closure, Measure, PetitionCase, Problem
+from rectification.selectors import measures_visible_to
 
 
 def _units(user, campaign=None):
@@ -319,8 +320,6 @@ class SiteVisitForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args, user, campaign=None, **kwargs):
-        from rectification.selectors import measures_visible_to
-
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(user, campaign)
         self.fields["reopen_measure"].queryset = (
