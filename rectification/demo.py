@@ -45,7 +45,7 @@ from rectification.models import (
     WorkTeam,
 )
 from rectification.services.dispatch import ROUND_DAYS
-from rectification.services.measures import on_track_until
+from rectification.services.measuring import on_track_until
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REFERENCE = dt.date(2026, 11, 27)  # the demo's "today": lights are drawn against it

@@ -21,7 +21,8 @@ from campaign.services import require_office
 from campaign.xlsx import CellStyle, safe_value, workbook_bytes
 from rectification import forms, selectors
 from rectification.models import Measure, Problem
-from rectification.services.measures import measure_check, measure_create, problem_create, problem_found_on_check
+from rectification.services.measuring import measure_check, measure_create
+from rectification.services.problems import problem_create, problem_found_on_check
 
 
 def missed_deadline(measure: Measure) -> dt.date:

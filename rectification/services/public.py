@@ -20,7 +20,7 @@ from campaign.uploads import validate_upload
 from rectification import rules
 from rectification.models import PetitionCase, Problem, PublicReport, PublicReportAttachment, TvQuestion, TvSession
 from rectification.models.public import Triage
-from rectification.services.measures import problem_create
+from rectification.services.problems import problem_create
 
 REPORT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".pdf")
 MAX_REPORT_FILES = 3

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from campaign.dates import default_start_day, start_day_errors
 from campaign.history import with_reason
-from campaign.models import Campaign, Liaison, Unit, User
+from campaign.models import Campaign, Unit, User
 from campaign.selectors import is_office
 from campaign.services import notify, require_office
 from rectification import rules
@@ -29,15 +29,18 @@ from rectification.models import (
     SpecialTask,
     WorkTeam,
 )
-from rectification.services.measures import (
-    _check_files,
-    _store_files,
-    measure_reopen,
+from rectification.services.closing import (
+    closure_decide,
+    closure_open,
+    closure_reopen,
     notify_closure_decided,
     notify_closure_requested,
+    owners_of,
     pending_closure_for_review,
-    problem_create,
 )
+from rectification.services.evidence import check_files
+from rectification.services.measure_closure import measure_reopen_after_check
+from rectification.services.problems import problem_insert
 
 
 @transaction.atomic
@@ -52,7 +55,8 @@ def site_visit_record(
     reopen_measure: Measure | None = None,
 ) -> SiteVisit:
     """An inspector (of the group covering the unit) or the office records an on-site check
-    (实地查看). A finding may list a new problem or reopen a closed measure of the unit."""
+    (实地查看). A finding may list a new problem or reopen a closed measure of the unit: the one
+    check here covers both (the reviewer of a unit may list its problems and reopen its measures)."""
     if not rules.reviews(by, unit):
         raise PermissionDenied(_("Only the inspection group covering the unit or the office may record visits."))
     if not (findings or "").strip():
@@ -64,7 +68,7 @@ def site_visit_record(
     visit.full_clean(exclude=["problems"])
     visit.save()
     if new_problem_title.strip():
-        problem = problem_create(
+        problem = problem_insert(
             by=by,
             campaign=unit.campaign,
             unit=unit,
@@ -77,7 +81,7 @@ def site_visit_record(
     if reopen_measure is not None:
         if reopen_measure.responsible_unit_id != unit.pk:
             raise ValidationError({"reopen_measure": _("Choose a measure of the visited unit.")})
-        measure_reopen(by=by, measure=reopen_measure, reason=findings, site_visit=visit)
+        measure_reopen_after_check(by=by, measure=reopen_measure, reason=findings)
         problems.append(reopen_measure.problem)
     visit.problems.set({p.pk for p in problems})
     return visit
@@ -221,32 +225,26 @@ def special_task_request_closure(
         raise ValidationError(
             _("This task is %(status)s; closure cannot be requested now.") % {"status": task.get_status_display()}
         )
-    files = _check_files(files)
+    files = check_files(files)
     percent = _result_percent(result_percent)
     rules.closure_claim_check(statement=statement, percent=percent, shortfall=shortfall, files=files)
-    now = timezone.now()
-    closure = Closure.objects.create(
+    closure = closure_open(
+        by=by,
         special_task=task,
         unit_id=task.owner_unit_id,
-        statement=statement.strip(),
-        result_percent=percent,
-        shortfall=(shortfall or "").strip() if percent < 100 else "",
+        statement=statement,
+        percent=percent,
+        shortfall=shortfall,
         due_on=task.deadline,
-        late=timezone.localdate(now) > task.deadline,
-        after_reopen=task.closures.filter(status=Closure.Status.REOPENED).exists(),
-        requested_by=by,
-        requested_at=now,
-        snapshot={},
+        earlier=task.closures.all(),
+        files=files,
+        snapshot={
+            "target": task.title,
+            "deadline": task.deadline.isoformat(),
+            "original_deadline": task.deadline.isoformat(),
+            "progress_percent": percent,
+        },
     )
-    stored = _store_files(files, by=by, closure=closure)
-    closure.snapshot = {
-        "target": task.title,
-        "deadline": task.deadline.isoformat(),
-        "original_deadline": task.deadline.isoformat(),
-        "progress_percent": percent,
-        "evidence": [e.name for e in stored],
-    }
-    closure.save(update_fields=["snapshot"])
     task.status = SpecialTask.Status.CLOSURE_REQUESTED
     task.closure_statement = statement.strip()
     task.save(update_fields=["status", "closure_statement"])
@@ -265,26 +263,21 @@ def special_task_decide(*, by: User, task: SpecialTask, approve: bool, reason: s
         raise ValidationError(_("No closure is waiting on this task."))
     closure = pending_closure_for_review(pending, by)
     task = SpecialTask.objects.select_for_update().select_related("team").get(pk=task.pk)
-    closure.decided_by = by
-    closure.decided_at = timezone.now()
+    if not approve and not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the closure is sent back.")})
+    status = Closure.Status.SIGNED_OFF if approve else Closure.Status.RETURNED
+    closure = closure_decide(closure, by=by, status=status, note=reason)
     if approve:
-        closure.status = Closure.Status.SIGNED_OFF
-        closure.decision_note = (reason or "").strip()
         task.status = SpecialTask.Status.CLOSED
         task.signed_off_by = by
         task.closed_at = closure.decided_at
         task.returned_reason = ""
         title = _("Task %(code)s is closed") % {"code": _task_code(task)}
     else:
-        if not (reason or "").strip():
-            raise ValidationError({"reason": _("Say why the closure is sent back.")})
-        closure.status = Closure.Status.RETURNED
-        closure.decision_note = reason.strip()
         task.status = SpecialTask.Status.OPEN
-        task.returned_reason = reason.strip()
+        task.returned_reason = closure.decision_note
         with_reason(task, task.returned_reason)
         title = _("Closure of task %(code)s sent back") % {"code": _task_code(task)}
-    closure.save()
     task.save()
     notify_closure_decided(closure=closure, title=title, url=_task_url(task))
     return closure
@@ -300,18 +293,13 @@ def special_task_reopen(*, by: User, task: SpecialTask, reason: str) -> Closure:
     task = SpecialTask.objects.select_for_update().select_related("team").get(pk=task.pk)
     if task.status != SpecialTask.Status.CLOSED:
         raise ValidationError(_("Only a closed task can be reopened."))
-    closure = task.closures.filter(status=Closure.Status.SIGNED_OFF).order_by("-decided_at").first()
-    closure.status = Closure.Status.REOPENED
-    closure.reopened_by = by
-    closure.reopened_at = timezone.now()
-    closure.reopen_reason = reason.strip()
-    closure.save()
+    closure = closure_reopen(task.closures.all(), by=by, reason=reason)
     task.status = SpecialTask.Status.OPEN
     task.closed_at = None
     task.signed_off_by = None
     with_reason(task, closure.reopen_reason).save(update_fields=["status", "closed_at", "signed_off_by"])
     notify(
-        users=[li.user for li in Liaison.objects.current().filter(unit_id=task.owner_unit_id).select_related("user")],
+        users=owners_of(task.owner_unit_id),
         key=f"rect-reopened-task:{closure.pk}",
         title=_("Task %(code)s was reopened") % {"code": _task_code(task)},
         body=closure.reopen_reason,

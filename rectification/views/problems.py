@@ -134,7 +134,7 @@ def problem_edit(request, pk: int):
             if not (name == "found_on" and form.cleaned_data[name] is None)
         }
         try:
-            services.problem_update(problem=problem, by=request.user, data=changed)
+            services.problem_update(problem=problem, by=request.user, **changed)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:

@@ -69,8 +69,8 @@ def test_api_creates_a_problem_with_the_day_it_was_found(world, client):
 def test_problem_edit_moves_the_found_on_day_within_the_rules(world):
     with time_machine.travel(at(TODAY), tick=False):
         problem = services.problem_create(by=world.office, campaign=world.campaign, unit=world.unit_a, title="甲")
-        services.problem_update(problem=problem, by=world.office, data={"found_on": dt.date(2026, 9, 20)})
+        services.problem_update(problem=problem, by=world.office, found_on=dt.date(2026, 9, 20))
         with pytest.raises(ValidationError):
-            services.problem_update(problem=problem, by=world.office, data={"found_on": dt.date(2027, 1, 1)})
+            services.problem_update(problem=problem, by=world.office, found_on=dt.date(2027, 1, 1))
     problem.refresh_from_db()
     assert problem.found_on == dt.date(2026, 9, 20)
