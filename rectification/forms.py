@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.dates import default_start_day
 from campaign.forms import ServiceErrorsMixin
+from campaign.models import User
 from campaign.selectors import units_visible_to
 from campaign.text import LONG_TEXT
 from campaign.widgets import DateInput
-from rectification.models import Closure, Measure, PetitionCase, Problem
+from rectification.models import Closure, Measure, PetitionCase, Problem, WorkTeam
 from rectification.selectors import measures_visible_to
 
 
@@ -347,8 +348,6 @@ class PetitionCaseForm(ServiceErrorsMixin, forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
 
     def __init__(self, *args, user, campaign=None, **kwargs):
-        from campaign.models import User
-
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(user, campaign)
         self.fields["leader"].queryset = User.objects.filter(role=User.Role.LEADER, is_active=True).order_by("username")
@@ -433,9 +432,6 @@ class ArenaRoundForm(ServiceErrorsMixin, forms.Form):
     attendees = forms.ModelMultipleChoiceField(label=_("Scorers"), queryset=None)
 
     def __init__(self, *args, campaign, **kwargs):
-        from campaign.models import User
-        from rectification.models import WorkTeam
-
         super().__init__(*args, **kwargs)
         self.fields["teams"].queryset = WorkTeam.objects.filter(rectification__campaign=campaign).order_by("id")
         self.fields["attendees"].queryset = User.objects.filter(

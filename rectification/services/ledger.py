@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
+from campaign.export_jobs import export_job_total
 from campaign.exports import styled_sheet
+from campaign.imports import with_export_headers
 from campaign.lights import LIGHT_FILLS
 from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
-from campaign.xlsx import CellStyle, safe_value, workbook_bytes
+from campaign.xlsx import CellStyle, safe_value, template_workbook, workbook_bytes
 from rectification import forms, selectors
 from rectification.models import Measure, Problem
 from rectification.services.measuring import measure_check, measure_create
@@ -174,8 +176,6 @@ def ledger_measures(*, user, campaign_id: int | None, source: str, params: Query
 
 def ledger_export_job(*, job, out, progress: Callable[[int], None]) -> int:
     """The ledger of an export job (campaign/export_jobs.py), rebuilt from its filters."""
-    from campaign.export_jobs import export_job_total
-
     params = QueryDict(mutable=True)
     for name, values in (job.params.get("query") or {}).items():
         params.setlist(name, values)
@@ -300,8 +300,6 @@ EXPORT_HEADERS = {
 
 def import_columns() -> dict[str, tuple[str, ...]]:
     """The headers the import accepts for each column: its own and the ledger export's."""
-    from campaign.imports import with_export_headers
-
     return with_export_headers(COLUMNS, EXPORT_HEADERS)
 
 
@@ -342,8 +340,6 @@ def _date(raw: str) -> dt.date | None:
 
 
 def problem_import_template() -> bytes:
-    from campaign.xlsx import template_workbook
-
     keys = list(COLUMNS)
     return template_workbook(
         title=_("Problem list"),

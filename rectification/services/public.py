@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -221,28 +222,105 @@ def tv_session_record(
 # --- petitions -------------------------------------------------------------------------
 
 
+class PetitionEntry(TypedDict, total=False):
+    """One case of a batch handed down (`petition_cases_receive`); code, title, unit,
+    received_on and deadline are required."""
+
+    code: str
+    title: str
+    field: str
+    unit: Unit
+    leader: User | None
+    received_on: dt.date
+    deadline: dt.date
+
+
+def _petition_case(
+    *,
+    campaign: Campaign,
+    code: str,
+    kind: str,
+    title: str,
+    unit: Unit,
+    received_on: dt.date,
+    deadline: dt.date,
+    batch: str = "",
+    field: str = "",
+    leader: User | None = None,
+) -> PetitionCase:
+    return PetitionCase(
+        campaign=campaign,
+        code=code,
+        kind=kind,
+        batch=batch,
+        title=title,
+        field=field,
+        unit=unit,
+        leader=leader,
+        received_on=received_on,
+        deadline=deadline,
+    )
+
+
 @transaction.atomic
-def petition_case_create(*, by: User, campaign: Campaign, **fields) -> PetitionCase:
+def petition_case_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    code: str,
+    kind: str,
+    title: str,
+    unit: Unit,
+    received_on: dt.date,
+    deadline: dt.date,
+    batch: str = "",
+    field: str = "",
+    leader: User | None = None,
+) -> PetitionCase:
     """The office registers a case (a leader's 包案, or a repeat petition handed down in a batch)."""
     require_office(by, _("register petition cases"))
-    if fields.get("unit") is not None and fields["unit"].campaign_id != campaign.pk:
+    if unit is not None and unit.campaign_id != campaign.pk:
         raise ValidationError({"unit": _("The unit belongs to another campaign.")})
-    case = PetitionCase(campaign=campaign, **fields)
+    case = _petition_case(
+        campaign=campaign,
+        code=code,
+        kind=kind,
+        title=title,
+        unit=unit,
+        received_on=received_on,
+        deadline=deadline,
+        batch=batch,
+        field=field,
+        leader=leader,
+    )
     case.full_clean()
     case.save()
     return case
 
 
 @transaction.atomic
-def petition_cases_receive(*, by: User, campaign: Campaign, batch: str, kind: str, cases: list[dict]) -> list:
+def petition_cases_receive(
+    *, by: User, campaign: Campaign, batch: str, kind: str, cases: list[PetitionEntry]
+) -> list[PetitionCase]:
     """A batch handed down (e.g. repeat petitions 交办 by the centre) is registered whole or
     not at all; each refused case is named by its place in the batch."""
     require_office(by, _("register petition cases"))
     if not (batch or "").strip():
         raise ValidationError({"batch": _("Name the batch.")})
     made, errors = [], []
-    for number, fields in enumerate(cases, start=1):
-        case = PetitionCase(campaign=campaign, batch=batch.strip(), kind=kind, **fields)
+    for number, entry in enumerate(cases, start=1):
+        case = _petition_case(
+            campaign=campaign,
+            batch=batch.strip(),
+            kind=kind,
+            code=entry.get("code", ""),
+            title=entry.get("title", ""),
+            field=entry.get("field", ""),
+            unit=entry.get("unit"),
+            leader=entry.get("leader"),
+            received_on=entry.get("received_on"),
+            deadline=entry.get("deadline"),
+        )
         try:
             case.full_clean()
         except ValidationError as exc:
