@@ -7,21 +7,22 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from campaign.models import Liaison, Unit
+from campaign.models import Liaison, Unit, User
 from campaign.selectors import is_inspector, is_office, is_unit_liaison, units_visible_to
+from rectification.models import Closure
 
 
-def sees_unit(user, unit: Unit | int) -> bool:
+def sees_unit(user: User, unit: Unit | int) -> bool:
     unit_id = unit if isinstance(unit, int) else unit.pk
     return units_visible_to(user).filter(pk=unit_id).exists()
 
 
-def acts_for(user, unit: Unit | int) -> bool:
+def acts_for(user: User, unit: Unit | int) -> bool:
     """The office, or a liaison of the unit: may write the unit's problems, measures and progress."""
     return is_office(user) or is_unit_liaison(user, unit)
 
 
-def reviews(user, unit: Unit | int) -> bool:
+def reviews(user: User, unit: Unit | int) -> bool:
     """The office, or an inspector whose group covers the unit: may sign off or send back."""
     return is_office(user) or (is_inspector(user) and sees_unit(user, unit))
 
@@ -56,7 +57,7 @@ def closure_claim_check(*, statement: str, percent: int, shortfall: str, files: 
         raise ValidationError(errors)
 
 
-def closure_reviewer_check(user, *, unit_id: int, requested_by) -> None:
+def closure_reviewer_check(user: User, *, unit_id: int, requested_by: User) -> None:
     """Who may sign off (or send back) a closure: the inspection group covering the unit or the
     office — never the person who asked, never anyone of the responsible unit, and never the
     office for a request the office itself made (then the covering group decides)."""
@@ -72,7 +73,7 @@ def closure_reviewer_check(user, *, unit_id: int, requested_by) -> None:
         )
 
 
-def may_review_closure(user, closure) -> bool:
+def may_review_closure(user: User, closure: Closure) -> bool:
     """Whether to offer the sign-off buttons: the same test the services apply."""
     try:
         closure_reviewer_check(user, unit_id=closure.unit_id, requested_by=closure.requested_by)

@@ -154,7 +154,7 @@ def ledger_write(
     return number
 
 
-def ledger_measures(*, user, campaign_id: int | None, source: str, params: QueryDict):
+def ledger_measures(*, user: User, campaign_id: int | None, source: str, params: QueryDict):
     """The measures of the ledger exported from the problem list (`source` "problems": every
     measure of the problems listed) or the measure list ("measures"), with the list's filters
     (`params`, as the address has them), as `user` sees them. Used by the page that answers a
@@ -504,7 +504,9 @@ MEASURE_FIELD_COLUMNS = {
 }
 
 
-def problem_rows_apply(*, by: User, campaign: Campaign, rows: list[dict], progress=None) -> None:
+def problem_rows_apply(
+    *, by: User, campaign: Campaign, rows: list[dict], progress: Callable[[int], None] | None = None
+) -> None:
     """Write checked rows (problem_rows_check): each new problem once, each of its measures,
     through problem_create and measure_create, so an imported row obeys the rules a typed one
     does. Rows about problems already listed are left alone. Called inside the import's

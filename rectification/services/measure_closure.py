@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from rectification.services.closing import (
     pending_closure_for_review,
 )
 from rectification.services.evidence import check_files
-from rectification.services.measuring import parse_decimal, progress_percent
+from rectification.services.measuring import RawNumber, parse_decimal, progress_percent
 from rectification.services.problems import problem_refresh_status
 
 
@@ -52,7 +53,7 @@ def _snapshot(measure: Measure) -> dict:
     }
 
 
-def measure_closure_claim(*, measure: Measure, result_value) -> tuple[Decimal | None, int]:
+def measure_closure_claim(*, measure: Measure, result_value: RawNumber) -> tuple[Decimal | None, int]:
     """The result a closure request states against the measure's target: the value reached
     (a numeric target; when not typed, the value last reported) or the milestones recorded
     done, as a share of the target."""
@@ -83,8 +84,8 @@ def measure_closure_request(
     by: User,
     measure: Measure,
     statement: str,
-    files=None,
-    result_value=None,
+    files: list[UploadedFile] | None = None,
+    result_value: RawNumber = None,
     shortfall: str = "",
 ) -> Closure:
     """The owner asks to close (销号) under the closure rules (rules.closure_claim_check): the

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,7 +31,11 @@ def on_track_until(*, start: dt.date, deadline: dt.date, percent: int) -> dt.dat
     return start + dt.timedelta(days=(span * min(percent, 100)) // 100)
 
 
-def parse_decimal(value, field: str) -> Decimal | None:
+# A number as typed in a form or sent to the API: parsed (and refused, naming its field) here.
+RawNumber = Decimal | int | float | str | None
+
+
+def parse_decimal(value: RawNumber, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -79,8 +84,8 @@ def measure_check(
     responsible_person: str,
     start_date: dt.date | None,
     deadline: dt.date | None,
-    baseline,
-    target_value,
+    baseline: RawNumber,
+    target_value: RawNumber,
     milestones: list[str],
     measure_unit: str = "",
     campaign: Campaign | None = None,
@@ -171,8 +176,8 @@ def measure_create(
     responsible_person: str = "",
     start_date: dt.date | None = None,
     deadline: dt.date | None = None,
-    baseline=None,
-    target_value=None,
+    baseline: RawNumber = None,
+    target_value: RawNumber = None,
     measure_unit: str = "",
     milestones: list[str] | None = None,
     acceptance_criteria: str = "",
@@ -180,12 +185,14 @@ def measure_create(
     """Add a measure to a problem. The office adds any; the problem unit's liaison adds
     measures their own unit is responsible for. Refused without an owner, a deadline and a
     measurable target, saying which is missing."""
+    # A liaison writes for the problem's unit and the responsible one: one question when they are
+    # the same unit (as they mostly are).
     if not (
         is_office(by)
         or (
-            rules.acts_for(by, problem.unit_id)
-            and responsible_unit is not None
-            and rules.acts_for(by, responsible_unit)
+            responsible_unit is not None
+            and rules.acts_for(by, problem.unit_id)
+            and (responsible_unit.pk == problem.unit_id or rules.acts_for(by, responsible_unit))
         )
     ):
         raise PermissionDenied(_("You may not add measures to this problem."))
@@ -243,10 +250,10 @@ def measure_progress_record(
     *,
     by: User,
     measure: Measure,
-    value_reached=None,
+    value_reached: RawNumber = None,
     milestones_done: list[int] | None = None,
     note: str = "",
-    files=None,
+    files: list[UploadedFile] | None = None,
     on: dt.date | None = None,
 ) -> MeasureProgress:
     """The bi-weekly progress entry (每两周调度): the value reached (or the milestones done), a

@@ -72,59 +72,41 @@ def problem_create(
         or (is_inspector(by) and rules.sees_unit(by, unit))
     ):
         raise PermissionDenied(_("You may not list problems for this unit."))
-    return problem_insert(
-        by=by,
+    problem = Problem(
         campaign=campaign,
         unit=unit,
+        code=code,
         title=title,
         level=level,
         source=source,
         category=category,
         severity=severity,
         description=description,
-        code=code,
-        found_on=found_on,
-    )
-
-
-def problem_insert(
-    *,
-    by: User | None,
-    campaign: Campaign,
-    unit: Unit,
-    title: str,
-    level: str = Problem.Level.UNIT,
-    source: str = Problem.Source.SELF_EXAMINATION,
-    category: str = "",
-    severity: str = Problem.Severity.GENERAL,
-    description: str = "",
-    code: str = "",
-    found_on: dt.date | None = None,
-) -> Problem:
-    """`problem_create` for a service that has already checked `by` may list problems for the
-    unit (a site visit's reviewer): the campaign, the title, the found-on day and the code."""
-    if unit.campaign_id != campaign.pk:
-        raise ValidationError({"unit": _("The unit belongs to another campaign.")})
-    if not title.strip():
-        raise ValidationError({"title": _("Give the problem a title.")})
-    check_lengths({"description": (_("Description"), description)})
-    found_on = problem_found_on_check(campaign=campaign, found_on=found_on)
-    code = code.strip() or _next_problem_code(campaign, level)
-    if Problem.objects.filter(campaign=campaign, code=code).exists():
-        raise ValidationError({"code": _("The code %(code)s is already used in this campaign.") % {"code": code}})
-    problem = Problem(
-        campaign=campaign,
-        unit=unit,
-        code=code,
-        title=title.strip(),
-        level=level,
-        source=source,
-        category=category.strip(),
-        severity=severity,
-        description=description.strip(),
         found_on=found_on,
         created_by=by,
     )
+    return problem_insert(problem=problem)
+
+
+def problem_insert(*, problem: Problem) -> Problem:
+    """Save a new problem after `problem_create`'s permission check, or a service's own (a site
+    visit's reviewer): of the unit's campaign, titled, found on a day within the campaign (today
+    when none is given), its code (the next free one when none is given) unused in the campaign."""
+    campaign, unit = problem.campaign, problem.unit
+    if unit.campaign_id != campaign.pk:
+        raise ValidationError({"unit": _("The unit belongs to another campaign.")})
+    if not problem.title.strip():
+        raise ValidationError({"title": _("Give the problem a title.")})
+    check_lengths({"description": (_("Description"), problem.description)})
+    problem.found_on = problem_found_on_check(campaign=campaign, found_on=problem.found_on)
+    problem.code = problem.code.strip() or _next_problem_code(campaign, problem.level)
+    if Problem.objects.filter(campaign=campaign, code=problem.code).exists():
+        raise ValidationError(
+            {"code": _("The code %(code)s is already used in this campaign.") % {"code": problem.code}}
+        )
+    problem.title = problem.title.strip()
+    problem.category = problem.category.strip()
+    problem.description = problem.description.strip()
     problem.full_clean()
     problem.save()
     return problem

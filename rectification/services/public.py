@@ -9,6 +9,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,7 +69,7 @@ def public_report_submit(
     body: str,
     about_unit: str = "",
     contact: str = "",
-    files=None,
+    files: list[UploadedFile] | None = None,
     address: str,
     channel: str = PublicReport.Channel.ONLINE,
 ) -> PublicReport:
@@ -223,8 +224,8 @@ def tv_session_record(
 
 
 class PetitionEntry(TypedDict, total=False):
-    """One case of a batch handed down (`petition_cases_receive`); code, title, unit,
-    received_on and deadline are required."""
+    """One case of a batch handed down (`petition_cases_receive`): what may be set on it. The
+    model's validation names what is missing (code, title, unit, received_on, deadline)."""
 
     code: str
     title: str
@@ -233,33 +234,6 @@ class PetitionEntry(TypedDict, total=False):
     leader: User | None
     received_on: dt.date
     deadline: dt.date
-
-
-def _petition_case(
-    *,
-    campaign: Campaign,
-    code: str,
-    kind: str,
-    title: str,
-    unit: Unit,
-    received_on: dt.date,
-    deadline: dt.date,
-    batch: str = "",
-    field: str = "",
-    leader: User | None = None,
-) -> PetitionCase:
-    return PetitionCase(
-        campaign=campaign,
-        code=code,
-        kind=kind,
-        batch=batch,
-        title=title,
-        field=field,
-        unit=unit,
-        leader=leader,
-        received_on=received_on,
-        deadline=deadline,
-    )
 
 
 @transaction.atomic
@@ -281,7 +255,7 @@ def petition_case_create(
     require_office(by, _("register petition cases"))
     if unit is not None and unit.campaign_id != campaign.pk:
         raise ValidationError({"unit": _("The unit belongs to another campaign.")})
-    case = _petition_case(
+    case = PetitionCase(
         campaign=campaign,
         code=code,
         kind=kind,
@@ -309,18 +283,7 @@ def petition_cases_receive(
         raise ValidationError({"batch": _("Name the batch.")})
     made, errors = [], []
     for number, entry in enumerate(cases, start=1):
-        case = _petition_case(
-            campaign=campaign,
-            batch=batch.strip(),
-            kind=kind,
-            code=entry.get("code", ""),
-            title=entry.get("title", ""),
-            field=entry.get("field", ""),
-            unit=entry.get("unit"),
-            leader=entry.get("leader"),
-            received_on=entry.get("received_on"),
-            deadline=entry.get("deadline"),
-        )
+        case = PetitionCase(campaign=campaign, batch=batch.strip(), kind=kind, **entry)
         try:
             case.full_clean()
         except ValidationError as exc:

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -69,13 +70,15 @@ def site_visit_record(
     visit.save()
     if new_problem_title.strip():
         problem = problem_insert(
-            by=by,
-            campaign=unit.campaign,
-            unit=unit,
-            title=new_problem_title,
-            source=Problem.Source.INSPECTION,
-            description=findings,
-            found_on=visited_on,
+            problem=Problem(
+                campaign=unit.campaign,
+                unit=unit,
+                title=new_problem_title,
+                source=Problem.Source.INSPECTION,
+                description=findings,
+                found_on=visited_on,
+                created_by=by,
+            )
         )
         problems.append(problem)
     if reopen_measure is not None:
@@ -104,7 +107,7 @@ def special_rectification_create(
     return plan
 
 
-def _of_campaign(campaign_id: int, field: str, units) -> None:
+def _of_campaign(campaign_id: int, field: str, units: list[Unit | None]) -> None:
     """Records of one campaign name only that campaign's units (campaigns run side by side)."""
     if any(unit is not None and unit.campaign_id != campaign_id for unit in units):
         raise ValidationError({field: _("The unit belongs to another campaign.")})
@@ -201,7 +204,7 @@ def _task_code(task: SpecialTask) -> str:
     return f"{task.team.name} {task.number}"
 
 
-def _result_percent(raw) -> int:
+def _result_percent(raw: int | str | None) -> int:
     try:
         percent = int(str(raw).strip())
     except (TypeError, ValueError):
@@ -213,7 +216,13 @@ def _result_percent(raw) -> int:
 
 @transaction.atomic
 def special_task_request_closure(
-    *, by: User, task: SpecialTask, statement: str, result_percent=None, shortfall: str = "", files=None
+    *,
+    by: User,
+    task: SpecialTask,
+    statement: str,
+    result_percent: int | str | None = None,
+    shortfall: str = "",
+    files: list[UploadedFile] | None = None,
 ) -> Closure:
     """The owner asks to close a task under the same closure rules as a measure
     (rules.closure_claim_check): the result against the target, a shortfall stated when below
