@@ -1,5 +1,5 @@
 """The lights (campaign/lights.py) of special-rectification tasks and petition cases; the
-measures' own are in rectification/selectors.py (`light_q`), where their dated reads live."""
+measures' own are in rectification/selectors/conditions.py (`light_q`), where their dated reads live."""
 
 from __future__ import annotations
 
