@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import roster
+from campaign import notices, roster
 from campaign.dates import default_start_day, start_day_errors
 from campaign.models import (
     Campaign,
@@ -25,7 +25,6 @@ from campaign.models import (
     Unit,
     User,
 )
-from campaign.notices import absolute_url
 from campaign.outbox import outbox_enqueue
 from campaign.selectors import is_office, is_unit_liaison
 
@@ -298,19 +297,15 @@ def sessions_clear_expired() -> int:
 # --- Notifications --------------------------------------------------------------------
 
 
-def notify(*, users, key: str, title: str, body: str = "", url: str = "", channels: bool = True) -> list:
+def notify(*, users, key: str, title: str, body: str = "", url: str = "") -> list[Notification]:
     """Send one notification per person for an occasion (`key`); a person who already has
-    one for that key gets nothing new. The new ones are mailed to people with an address by a
-    worker once this commits (recorded in the outbox with the notifications: an SMTP or broker
-    outage delays the mail, it neither loses it nor holds up the request). Returns the
-    notifications created. `channels=False` records them in-app only: campaign.notices.send
-    delivers through its channels itself."""
-    users = [u for u in users if u is not None and u.is_active]
-    already = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
-    fresh = [Notification(user=u, key=key, title=title[:200], body=body, url=url) for u in users if u.pk not in already]
-    created = Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    one for that key gets nothing new (campaign.notices.record). The new ones are mailed to people
+    with an address by a worker once this commits (recorded in the outbox with the notifications:
+    an SMTP or broker outage delays the mail, it neither loses it nor holds up the request).
+    Returns the notifications created."""
+    created = notices.record(users=users, key=key, title=title, body=body, url=url)
     to_mail = sorted({note.user_id for note in created if note.user.email})
-    if to_mail and channels:
+    if to_mail:
         outbox_enqueue(task="campaign.tasks.mail_notifications", key=key, user_ids=to_mail)
     return created
 
@@ -325,7 +320,7 @@ def notifications_mail(*, key: str, user_ids: list[int]) -> int:
         if not note.user.email:
             continue
         # A mail client cannot open a site path: the link is made absolute (settings.SITE_URL).
-        link = absolute_url(note.url)
+        link = notices.absolute_url(note.url)
         send_mail(note.title, f"{note.body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [note.user.email])
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
         mailed += 1

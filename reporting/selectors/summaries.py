@@ -8,7 +8,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
-from campaign.listfilters import ListFilters, day_end
 from reporting.models import Bulletin, RollupChange, RollupRun, Summary
 
 
@@ -101,10 +100,3 @@ def bulletins_visible_to(user) -> QuerySet[Bulletin]:
     if access.reads_everything(user) or access.is_inspector(user):
         return bulletins.filter(status=Bulletin.Status.PUBLISHED)
     return bulletins.none()
-
-
-# The filters that show exactly the bulletins behind a figure (campaign/listfilters.py).
-BULLETIN_FILTERS = ListFilters(
-    as_of=lambda rows, day: rows.filter(status=Bulletin.Status.PUBLISHED, published_at__lt=day_end(day)),
-    choices={"kind": lambda rows, kind: rows.filter(kind=kind)},
-)
