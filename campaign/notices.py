@@ -12,6 +12,7 @@ absolute with `absolute_url` (settings.SITE_URL).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -19,7 +20,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from campaign.models import Notification
+from campaign.models import Notification, User
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def channels() -> list[Channel]:
     return [import_string(path)() for path in settings.NOTICE_CHANNELS]
 
 
-def record(*, users, key: str, title: str, body: str = "", url: str = "") -> list[Notification]:
+def record(*, users: Iterable[User | None], key: str, title: str, body: str = "", url: str = "") -> list[Notification]:
     """The bell: one notification per active person for an occasion (`key`); a person who already
     has one for that key gets nothing new. Returns the notifications created."""
     users = [u for u in users if u is not None and u.is_active]
@@ -71,7 +72,7 @@ def record(*, users, key: str, title: str, body: str = "", url: str = "") -> lis
     return Notification.objects.bulk_create(fresh, ignore_conflicts=True)
 
 
-def send(*, notice: Notice, users) -> list[Notification]:
+def send(*, notice: Notice, users: Iterable[User | None]) -> list[Notification]:
     """Tell `users` (each once per `notice.key`) in-app and through every channel. Returns the
     notifications created (none for people who already had this one)."""
     created = record(users=users, key=notice.key, title=notice.title, body=notice.body, url=notice.path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -33,19 +34,40 @@ UNIT_CONTACT_FIELDS = ("head_name", "contact_phone", "address")
 UNIT_OFFICE_FIELDS = ("name", "kind", "parent", "batch", "is_active", "joined_on", *UNIT_CONTACT_FIELDS)
 
 
-def require_office(user, action: str) -> None:
+def require_office(user: User, action: str) -> None:
     if not is_office(user):
         raise PermissionDenied(_("Only the leading-group office may %(action)s.") % {"action": action})
 
 
-def unit_create(*, by: User, campaign: Campaign, **fields) -> Unit:
-    """The office adds a unit to a campaign."""
+def unit_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    batch: int = 1,
+    is_active: bool = True,
+    joined_on: dt.date | None = None,
+    head_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
+) -> Unit:
+    """The office adds a unit to a campaign; it joins on the campaign's default start day unless
+    `joined_on` says otherwise (a day that has come, not before the campaign nor its parent)."""
     require_office(by, _("add units"))
-    unknown = set(fields) - set(UNIT_OFFICE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown unit fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    fields.setdefault("joined_on", default_start_day(campaign))
-    unit = Unit(campaign=campaign, **fields)
+    unit = Unit(
+        campaign=campaign,
+        name=name,
+        kind=kind,
+        parent=parent,
+        batch=batch,
+        is_active=is_active,
+        joined_on=joined_on or default_start_day(campaign),
+        head_name=head_name,
+        contact_phone=contact_phone,
+        address=address,
+    )
     _check_parent(unit)
     _check_joined_on(unit)
     unit.full_clean()
@@ -226,7 +248,7 @@ def coverage_set(*, group: InspectionGroup, units: list[Unit], by: User) -> None
 # --- Roster import (applied by the import pipeline, campaign/imports.py) -------------------
 
 
-def roster_rows_apply(*, campaign: Campaign, rows: list[dict], progress=None) -> None:
+def roster_rows_apply(*, campaign: Campaign, rows: list[dict], progress: Callable[[int], None] | None = None) -> None:
     """Write checked roster rows (roster.check_roster): units created or updated by name, their
     parents, coverage and liaisons; a liaison the row no longer lists has their duty ended.
     A row that would change nothing is not written (no new history). Called inside the
@@ -297,7 +319,7 @@ def sessions_clear_expired() -> int:
 # --- Notifications --------------------------------------------------------------------
 
 
-def notify(*, users, key: str, title: str, body: str = "", url: str = "") -> list[Notification]:
+def notify(*, users: Iterable[User | None], key: str, title: str, body: str = "", url: str = "") -> list[Notification]:
     """Send one notification per person for an occasion (`key`); a person who already has
     one for that key gets nothing new (campaign.notices.record). The new ones are mailed to people
     with an address by a worker once this commits (recorded in the outbox with the notifications:
@@ -327,7 +349,7 @@ def notifications_mail(*, key: str, user_ids: list[int]) -> int:
     return mailed
 
 
-def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark the person's notifications read (all unread ones when no ids are given)."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
