@@ -30,23 +30,25 @@ from typing import Any, Protocol
 from django.db.models import Q
 from django.utils.functional import Promise
 
+from campaign.models import Campaign, Unit, User
+
 NavItem = tuple[int, str | Promise, str]  # (order, label, url)
 
 
 class NavItems(Protocol):
-    def __call__(self, user) -> list[NavItem]: ...
+    def __call__(self, user: User) -> list[NavItem]: ...
 
 
 class WorkQueueLines(Protocol):
-    def __call__(self, *, user, campaign) -> list: ...
+    def __call__(self, *, user: User, campaign: Campaign | None) -> list: ...
 
 
 class WeekRecords(Protocol):
-    def __call__(self, *, unit, start: dt.date, end: dt.date) -> list[dict]: ...
+    def __call__(self, *, unit: Unit, start: dt.date, end: dt.date) -> list[dict]: ...
 
 
 class FigureRows(Protocol):
-    def __call__(self, *, campaign, as_of: dt.date, lines: tuple[str, ...] = ()) -> list: ...
+    def __call__(self, *, campaign: Campaign, as_of: dt.date, lines: tuple[str, ...] = ()) -> list: ...
 
 
 @dataclass(frozen=True)
@@ -119,17 +121,17 @@ def figures(rows: FigureRows) -> FigureRows:
 # --- Reading (by this app, and by any app that shows another's contribution) -------------------
 
 
-def nav_items(user) -> list[NavItem]:
+def nav_items(user: User) -> list[NavItem]:
     """Every app's menu entries for the user, unsorted."""
     return [item for items in _NAV for item in items(user)]
 
 
-def work_queue_lines(*, user, campaign) -> list:
+def work_queue_lines(*, user: User, campaign: Campaign | None) -> list:
     """Every app's lines of the person's work queue."""
     return [line for lines in _WORK_QUEUE for line in lines(user=user, campaign=campaign)]
 
 
-def week_records_of(*, unit, start: dt.date, end: dt.date) -> list[dict]:
+def week_records_of(*, unit: Unit, start: dt.date, end: dt.date) -> list[dict]:
     """Every app's records of the unit in the week from `start` to `end`."""
     return [record for records in _WEEK_RECORDS for record in records(unit=unit, start=start, end=end)]
 
@@ -139,7 +141,7 @@ def commitments() -> list[Commitment]:
     return list(_COMMITMENTS)
 
 
-def figure_rows(*, campaign, as_of: dt.date, lines: tuple[str, ...] = ()) -> list:
+def figure_rows(*, campaign: Campaign, as_of: dt.date, lines: tuple[str, ...] = ()) -> list:
     """The campaign figures as of the day (none when no app declares them)."""
     for rows in _FIGURES:
         return rows(campaign=campaign, as_of=as_of, lines=lines)
