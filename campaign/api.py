@@ -347,5 +347,9 @@ class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelView
             services.coverage_set(group=serializer.instance, units=units, by=self.request.user)
 
 
-def get_visible_unit(user, pk) -> Unit:
+def visible_unit(*, user: User, pk: int | str | None) -> Unit:
+    """The unit a request body names, one the caller may see (another is 404); none named is a
+    400 asking for one."""
+    if pk in (None, ""):
+        raise serializers.ValidationError({"unit": _("Choose a unit.")})
     return get_object_or_404(selectors.units_visible_to(user), pk=pk)
