@@ -190,9 +190,8 @@ class UnitViewSet(viewsets.ModelViewSet):
         serializer.instance = services.unit_update(unit=serializer.instance, by=self.request.user, data=data)
 
     def perform_destroy(self, instance):
-        services.require_office(self.request.user, _("delete units"))
         try:
-            instance.delete()
+            services.unit_delete(unit=instance, by=self.request.user)
         except ProtectedError as exc:
             raise Conflict(_("This unit still has records or sub-units; deactivate it instead.")) from exc
 
