@@ -4,11 +4,16 @@ the evidence files' downloads."""
 
 from __future__ import annotations
 
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from campaign.models import User
 from campaign.text import LONG_TEXT
 from config.files import FileDownloadViewSet, file_url
 from rectification import selectors
+from rectification.api.common import sent_files, validated
 from rectification.models import Closure, Evidence
 
 
@@ -93,3 +98,50 @@ class EvidenceViewSet(FileDownloadViewSet):
 
     def files_visible_to(self, user):
         return selectors.evidence_visible_to(user)
+
+
+class ClosureActions:
+    """`close/`, `sign-off/`, `return/` and `reopen/` of a record that closes under the closure
+    rules (a measure, a special task). Each reads the record the caller may see, checks the body
+    and hands both to the viewset's service: `closure_request`, `closure_decide`, `closure_reopen`."""
+
+    def closure_request(self, record, *, by: User, data: dict, files: list) -> Closure:
+        raise NotImplementedError
+
+    def closure_decide(self, record, *, by: User, approve: bool, text: str) -> Closure:
+        raise NotImplementedError
+
+    def closure_reopen(self, record, *, by: User, reason: str) -> Closure:
+        raise NotImplementedError
+
+    @extend_schema(request=ClosureInput, responses={201: ClosureSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        record = self.get_object()
+        data = validated(ClosureInput(data=request.data))
+        closure = self.closure_request(record, by=request.user, data=data, files=sent_files(request))
+        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoteInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        record = self.get_object()
+        data = validated(NoteInput(data=request.data))
+        closure = self.closure_decide(record, by=request.user, approve=True, text=data["note"])
+        return Response(ClosureSerializer(closure).data)
+
+    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request, pk=None):
+        record = self.get_object()
+        data = validated(ReasonInput(data=request.data))
+        closure = self.closure_decide(record, by=request.user, approve=False, text=data["reason"])
+        return Response(ClosureSerializer(closure).data)
+
+    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        record = self.get_object()
+        data = validated(ReasonInput(data=request.data))
+        closure = self.closure_reopen(record, by=request.user, reason=data["reason"])
+        return Response(ClosureSerializer(closure).data)

@@ -11,10 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign.api import query_bool, query_int, visible_unit
-from campaign.models import Unit
+from campaign.models import Unit, User
 from campaign.text import LONG_TEXT
 from rectification import selectors
-from rectification.api.closures import ClosureInput, ClosureSerializer, EvidenceFileSerializer, NoteInput, ReasonInput
+from rectification.api.closures import ClosureActions, ClosureSerializer, EvidenceFileSerializer
 from rectification.api.common import fresh, sent_files, validated
 from rectification.models import Closure, Extension, Measure, MeasureProgress, Problem
 from rectification.services import measures as measure_services
@@ -141,7 +141,7 @@ class ExtensionDecisionInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(ClosureActions, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Rectification measures with their light (green/yellow/red/closed), cut to the caller's
     units. Filters: `light` (as it stood on `as_of`, default today), `status`, `unit`, `problem`,
     `level`, `search`, `overdue=true`, `due_by`, `on_time_by` (the scorecard's measures due and on
@@ -226,54 +226,26 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClosureInput, responses={201: ClosureSerializer})
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        measure = self.get_object()
-        data = validated(ClosureInput(data=request.data))
-        closure = measure_services.measure_closure_request(
-            by=request.user,
+    def closure_request(self, measure, *, by: User, data: dict, files: list) -> Closure:
+        return measure_services.measure_closure_request(
+            by=by,
             measure=measure,
             statement=data["statement"],
             result_value=data["result_value"],
             shortfall=data["shortfall"],
-            files=sent_files(request),
+            files=files,
         )
-        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
 
-    def _pending_closure(self, measure) -> Closure:
-        closure = measure.closures.filter(status=Closure.Status.REQUESTED).first()
-        if closure is None:
+    def closure_decide(self, measure, *, by: User, approve: bool, text: str) -> Closure:
+        pending = measure.closures.filter(status=Closure.Status.REQUESTED).first()
+        if pending is None:
             raise serializers.ValidationError({"detail": _("No closure request is waiting on this measure.")})
-        return closure
+        if approve:
+            return measure_services.closure_sign_off(by=by, closure=pending, note=text)
+        return measure_services.closure_return(by=by, closure=pending, reason=text)
 
-    @extend_schema(request=NoteInput, responses=ClosureSerializer)
-    @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request, pk=None):
-        measure = self.get_object()
-        data = validated(NoteInput(data=request.data))
-        closure = measure_services.closure_sign_off(
-            by=request.user, closure=self._pending_closure(measure), note=data["note"]
-        )
-        return Response(ClosureSerializer(closure).data)
-
-    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def send_back(self, request, pk=None):
-        measure = self.get_object()
-        data = validated(ReasonInput(data=request.data))
-        closure = measure_services.closure_return(
-            by=request.user, closure=self._pending_closure(measure), reason=data["reason"]
-        )
-        return Response(ClosureSerializer(closure).data)
-
-    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        measure = self.get_object()
-        data = validated(ReasonInput(data=request.data))
-        closure = measure_services.measure_reopen(by=request.user, measure=measure, reason=data["reason"])
-        return Response(ClosureSerializer(closure).data)
+    def closure_reopen(self, measure, *, by: User, reason: str) -> Closure:
+        return measure_services.measure_reopen(by=by, measure=measure, reason=reason)
 
     @extend_schema(request=ExtensionInput, responses={201: ExtensionSerializer})
     @action(detail=True, methods=["post"])

@@ -11,11 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign.api import campaign_in_body, visible_unit
-from campaign.models import Unit
+from campaign.models import Unit, User
 from rectification import selectors
-from rectification.api.closures import ClosureInput, ClosureSerializer, NoteInput, ReasonInput
-from rectification.api.common import fresh, sent_files, validated
-from rectification.models import SpecialRectification, SpecialTask, WorkTeam
+from rectification.api.closures import ClosureActions
+from rectification.api.common import fresh, validated
+from rectification.models import Closure, SpecialRectification, SpecialTask, WorkTeam
 from rectification.services import special as special_services
 
 
@@ -136,7 +136,7 @@ class SpecialRectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
         return Response(fresh(self, item.pk), status=status.HTTP_201_CREATED)
 
 
-class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SpecialTaskViewSet(ClosureActions, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Tasks of the work teams, closed like measures under the same rules: `close/` by the owner
     (statement, result_percent, shortfall below 100%, evidence `files`), `sign-off/` or `return/`
     by a reviewer outside the unit, `reopen/` by the office with a reason. `overdue` marks an
@@ -155,44 +155,21 @@ class SpecialTaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         task = special_services.special_task_create(by=request.user, **values)
         return Response(SpecialTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClosureInput, responses={201: ClosureSerializer})
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        data = validated(ClosureInput(data=request.data))
-        closure = special_services.special_task_request_closure(
-            by=request.user,
-            task=self.get_object(),
+    def closure_request(self, task, *, by: User, data: dict, files: list) -> Closure:
+        return special_services.special_task_request_closure(
+            by=by,
+            task=task,
             statement=data["statement"],
             result_percent=data["result_percent"],
             shortfall=data["shortfall"],
-            files=sent_files(request),
+            files=files,
         )
-        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=NoteInput, responses=ClosureSerializer)
-    @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request, pk=None):
-        data = validated(NoteInput(data=request.data))
-        closure = special_services.special_task_decide(
-            by=request.user, task=self.get_object(), approve=True, reason=data["note"]
-        )
-        return Response(ClosureSerializer(closure).data)
+    def closure_decide(self, task, *, by: User, approve: bool, text: str) -> Closure:
+        return special_services.special_task_decide(by=by, task=task, approve=approve, reason=text)
 
-    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def send_back(self, request, pk=None):
-        data = validated(ReasonInput(data=request.data))
-        closure = special_services.special_task_decide(
-            by=request.user, task=self.get_object(), approve=False, reason=data["reason"]
-        )
-        return Response(ClosureSerializer(closure).data)
-
-    @extend_schema(request=ReasonInput, responses=ClosureSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        data = validated(ReasonInput(data=request.data))
-        closure = special_services.special_task_reopen(by=request.user, task=self.get_object(), reason=data["reason"])
-        return Response(ClosureSerializer(closure).data)
+    def closure_reopen(self, task, *, by: User, reason: str) -> Closure:
+        return special_services.special_task_reopen(by=by, task=task, reason=reason)
 
 
 class WorkTeamListSerializer(serializers.ModelSerializer):
