@@ -18,7 +18,7 @@ from campaign.text import LONG_TEXT
 from config.files import FileDownloadViewSet, file_url
 from rectification import selectors
 from rectification.api.common import fresh, sent_files, throttled_when_rate_limited, validated
-from rectification.models import PublicReport, PublicReportAttachment
+from rectification.models import PublicReport, PublicReportAttachment, TvQuestion
 from rectification.models.public import Triage
 from rectification.services import public as public_services
 
@@ -109,7 +109,7 @@ class TriageInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-def triage_item(request, item):
+def triage_item(request, item: PublicReport | TvQuestion) -> PublicReport | TvQuestion:
     """The office triages a public report or a TV question as the body says (TriageInput)."""
     values = validated(TriageInput(data=request.data))
     problem_id, unit_id = values.pop("problem"), values.pop("unit")
