@@ -376,3 +376,15 @@ def changes_committed(*, campaign_id: int | None, scope: str) -> None:
     Moved after each commit, any value is read after every change it stands for."""
     if campaign_id is not None:
         transaction.on_commit(lambda: change_counter_bump(campaign_id=campaign_id, scope=scope))
+
+
+# --- Deletes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_delete(*, unit: Unit, by: User) -> None:
+    """The office deletes a unit that nothing else records yet (a mistaken entry); its history
+    keeps what it was. A unit that records or sub-units point to is refused (ProtectedError):
+    it is deactivated instead, so past figures stay as they were."""
+    require_office(by, _("delete units"))
+    unit.delete()
