@@ -190,9 +190,8 @@ class UnitViewSet(viewsets.ModelViewSet):
         serializer.instance = services.unit_update(unit=serializer.instance, by=self.request.user, data=data)
 
     def perform_destroy(self, instance):
-        services.require_office(self.request.user, _("delete units"))
         try:
-            instance.delete()
+            services.unit_delete(unit=instance, by=self.request.user)
         except ProtectedError as exc:
             raise Conflict(_("This unit still has records or sub-units; deactivate it instead.")) from exc
 
@@ -347,5 +346,9 @@ class InspectionGroupViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelView
             services.coverage_set(group=serializer.instance, units=units, by=self.request.user)
 
 
-def get_visible_unit(user, pk) -> Unit:
+def visible_unit(*, user: User, pk: int | str | None) -> Unit:
+    """The unit a request body names, one the caller may see (another is 404); none named is a
+    400 asking for one."""
+    if pk in (None, ""):
+        raise serializers.ValidationError({"unit": _("Choose a unit.")})
     return get_object_or_404(selectors.units_visible_to(user), pk=pk)

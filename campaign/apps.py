@@ -7,4 +7,7 @@ class CampaignConfig(AppConfig):
     verbose_name = _("Campaign structure")
 
     def ready(self):
-        from campaign import importers  # noqa: F401 - registers the roster import
+        from campaign import (
+            importers,  # noqa: F401 - registers the roster import
+            jobs,  # noqa: F401 - tells the office of the outbox's jobs given up
+        )

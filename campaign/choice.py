@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Campaign, User
 from campaign.selectors import campaigns_visible_to, current_campaign
 
 SESSION_KEY = "chosen_campaign_id"
@@ -25,7 +25,7 @@ QUERY_PARAM = "campaign"
 _CACHE_ATTR = "_chosen_campaign"
 
 
-def campaign_visible(user, campaign_id) -> Campaign:
+def campaign_visible(user: User, campaign_id) -> Campaign:
     """The campaign `campaign_id` if the user may see it; Http404 otherwise (a stranger's
     campaign and a missing one answer alike)."""
     try:

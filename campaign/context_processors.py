@@ -1,17 +1,16 @@
-from django.apps import apps
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from campaign import choice, selectors
+from campaign import choice, contributions, selectors
 from campaign.models import Notification
 
 
 def navigation(request):
     """The menu a person sees: only the rooms their role may enter.
 
-    Other apps add their rooms through a `nav_items(user)` method on their AppConfig,
-    returning (order, label, url) tuples, so this app imports none of them."""
+    Other apps add their rooms through `campaign.contributions.nav`, as (order, label, url)
+    tuples, so this app imports none of them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "unread_notifications": 0, "campaign_switch": None}
@@ -25,9 +24,7 @@ def navigation(request):
         items.append((10, _("Units"), reverse("unit-list")))
     if selectors.is_office(user):
         items.append((99, _("Admin"), reverse("admin:index")))
-    for app in apps.get_app_configs():
-        if hasattr(app, "nav_items"):
-            items.extend(app.nav_items(user))
+    items.extend(contributions.nav_items(user))
     items.sort(key=lambda item: item[0])
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {

@@ -26,7 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaign import notices
-from campaign.lights import WARNING, Commitment, Light, commitments, with_light
+from campaign.contributions import Commitment, commitments
+from campaign.lights import WARNING, Light, with_light
 from campaign.models import Campaign, Coverage, Liaison, LightState, User
 
 logger = logging.getLogger(__name__)

@@ -12,13 +12,14 @@ import datetime as dt
 import logging
 import secrets
 import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -168,7 +169,7 @@ def invitation_accept(*, username: str, code: str, password: str, password_again
     return user
 
 
-def invitation_states(users) -> dict[int, Invitation]:
+def invitation_states(users: Iterable[User] | QuerySet[User]) -> dict[int, Invitation]:
     """Each person's latest invitation (one query)."""
     latest: dict[int, Invitation] = {}
     for invitation in Invitation.objects.filter(user__in=users).order_by("user_id", "-created_at"):

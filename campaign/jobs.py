@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign import notices
-from campaign.models import User
+from campaign.models import OutboxMessage, User
+from campaign.outbox import job_given_up
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +61,13 @@ def job_failure_notify(*, key: str, job: str, reason: str = "", path: str = "") 
     except Exception:
         logger.exception("Could not tell the office that job %s failed (%s).", job, key)
         return 0
+
+
+@receiver(job_given_up, sender=OutboxMessage, dispatch_uid="campaign.jobs.outbox_job_given_up")
+def outbox_job_given_up(*, message: OutboxMessage, attempts: int, **kwargs) -> None:
+    """A job the outbox gave up on (campaign/outbox.py) is a notice to the office, once."""
+    job_failure_notify(
+        key=f"outbox:{message.pk}",
+        job=job_label(message.task),
+        reason=_("It was tried %(n)d times and given up.") % {"n": attempts},
+    )

@@ -10,8 +10,8 @@ One meaning for every kind, in order of precedence:
 
 Each kind declares its light once, as a `Q` builder `light_q(light, day)` beside its other
 reads (rectification/selectors.py, tasks/selectors/keytasks.py, rectification/lights.py), and
-registers it as a `Commitment` through its AppConfig's `commitments()` hook, which is how the
-escalation job (campaign/escalation.py) finds every kind without importing the other apps.
+registers it as a `Commitment` in its `<app>/contributions.py` (campaign/contributions.py), which
+is how the escalation job (campaign/escalation.py) finds every kind without importing the other apps.
 
 One palette: `PALETTE` here are the CSS custom properties `--light-*` of static/css/app.css
 (a test holds them equal) and the ledger exports' fills.
@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import models
 from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from campaign.contributions import commitments
+from campaign.models import Campaign, User
 
 
 class Light(models.TextChoices):
@@ -116,30 +117,6 @@ def lit(rows: QuerySet, light_q: Callable[..., Q], light: str, day: dt.date) -> 
     return rows.filter(light_q(light, day))
 
 
-@dataclass(frozen=True)
-class Commitment:
-    """A kind of dated commitment, as the escalation job sees it."""
-
-    kind: str  # a short stable name, part of the notices' keys: "measure", "keytask", …
-    label: str
-    rows: Callable  # (campaign) -> the campaign's commitments of this kind (a QuerySet)
-    light_q: Callable[..., Q]
-    unit_field: str  # the owner unit's id on a row: "responsible_unit_id"
-    describe: Callable  # (row) -> a one-line name of the commitment
-    path: Callable  # (row) -> the commitment's page (a site path)
-    list_url: str  # the URL name of the kind's list, which takes `?light=` and `unit_param`
-    unit_param: str  # the list's filter by owner unit: "unit", "lead_unit"
-    related: tuple[str, ...] = ()  # select_related for `describe`
-    as_of: Callable | None = None  # (rows, day) -> those that existed by the day (the list's `as_of=`)
-    # (name, campaign id, day, count) -> the campaign-wide counts, kept per day and change of the
-    # kind's records (None: counted on every request)
-    counted_per_day: Callable | None = None
-
-    @property
-    def unit_path(self) -> str:
-        return self.unit_field.removesuffix("_id")
-
-
 def turned_q(light_q: Callable[..., Q], light: str, day: dt.date, prefix: str = "") -> Q:
     """Rows (of a kind whose light on a day is `light_q(light, day, prefix)`) whose light turned
     `light` on `day`: red on the day and neither red nor closed the day before (newly overdue),
@@ -154,7 +131,7 @@ def turned_q(light_q: Callable[..., Q], light: str, day: dt.date, prefix: str = 
     return Q(pk__in=[])
 
 
-def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = None) -> list[dict]:
+def commitment_counts(*, user: User, campaign: Campaign, day: dt.date, unit_id: int | None = None) -> list[dict]:
     """Per kind of commitment, how many of those the user may see (of one unit, if given) had
     each light on `day`, with the links to their lists: the unit's page and the dashboard."""
     from django.urls import reverse
@@ -196,13 +173,3 @@ def commitment_counts(*, user, campaign, day: dt.date, unit_id: int | None = Non
             }
         )
     return rows
-
-
-def commitments() -> list[Commitment]:
-    """Every kind registered by the apps (AppConfig.commitments)."""
-    kinds: list[Commitment] = []
-    for config in apps.get_app_configs():
-        hook = getattr(config, "commitments", None)
-        if hook is not None:
-            kinds.extend(hook())
-    return kinds

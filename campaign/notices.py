@@ -12,6 +12,7 @@ absolute with `absolute_url` (settings.SITE_URL).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -19,7 +20,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from campaign.models import Notification
+from campaign.models import Notification, User
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,19 @@ def channels() -> list[Channel]:
     return [import_string(path)() for path in settings.NOTICE_CHANNELS]
 
 
-def send(*, notice: Notice, users) -> list[Notification]:
+def record(*, users: Iterable[User | None], key: str, title: str, body: str = "", url: str = "") -> list[Notification]:
+    """The bell: one notification per active person for an occasion (`key`); a person who already
+    has one for that key gets nothing new. Returns the notifications created."""
+    users = [u for u in users if u is not None and u.is_active]
+    already = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
+    fresh = [Notification(user=u, key=key, title=title[:200], body=body, url=url) for u in users if u.pk not in already]
+    return Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+
+
+def send(*, notice: Notice, users: Iterable[User | None]) -> list[Notification]:
     """Tell `users` (each once per `notice.key`) in-app and through every channel. Returns the
     notifications created (none for people who already had this one)."""
-    from campaign.services import notify
-
-    created = notify(users=users, key=notice.key, title=notice.title, body=notice.body, url=notice.path, channels=False)
+    created = record(users=users, key=notice.key, title=notice.title, body=notice.body, url=notice.path)
     if created:
         for channel in channels():
             channel.deliver(notice=notice, notifications=created)

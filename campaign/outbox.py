@@ -12,7 +12,11 @@ The rules:
 - a worker runs a row through `outbox_run`: a row already done is not run again, so a second
   delivery does nothing (the jobs themselves are idempotent too, as every task here must be);
   a job that fails is tried again with a backoff, and given up after `MAX_RUN_ATTEMPTS`, its
-  error kept on the row (Admin → queued jobs).
+  error kept on the row (Admin → queued jobs), and `job_given_up` sent (campaign/jobs.py tells
+  the office).
+
+This module sits under everything that queues work (services, notices, imports, exports), so it
+imports none of them: it reaches the Celery tasks by their registered names.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from campaign.models import OutboxMessage
 
@@ -37,6 +41,20 @@ MAX_RUN_ATTEMPTS = 5
 QUICK_SEND = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 SWEEP_BATCH = 500
 KEEP_DONE = dt.timedelta(days=7)
+
+# Sent (sender=OutboxMessage, message=, attempts=) when a job is given up after its last attempt.
+job_given_up = Signal()
+
+
+def registered_task(name: str):
+    """The Celery task registered under `name` (campaign/tasks.py and the other apps' tasks), found
+    by name so that this module imports none of them; a process that is not a worker loads them
+    first."""
+    from celery import current_app
+
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def _send_backoff(attempts: int) -> dt.timedelta:
@@ -61,8 +79,7 @@ def outbox_send(*, messages: Iterable[OutboxMessage], retry_policy: dict | None 
     """Hand each row to the broker; returns how many it took. Never raises: a broker error is
     recorded on the row (with the time to try again) and the remaining rows are left to the
     sweep, since the broker that refused one would refuse the others."""
-    from campaign.tasks import run_outbox_message
-
+    run_outbox_message = registered_task(RUN_TASK)
     sent = 0
     for message in messages:
         now = timezone.now()
@@ -112,15 +129,11 @@ def outbox_run(*, message_id: int) -> bool:
     """Run the job of a row in this worker, once: a row already done (a second delivery, a
     resend that crossed the first run) is not run again. Returns whether the job ran and
     succeeded. A failure is recorded and retried later by the sweep, never raised."""
-    from celery import current_app
-
     message = OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True, failed_at__isnull=True).first()
     if message is None:
         return False
-    if message.task not in current_app.tasks:
-        current_app.loader.import_default_modules()  # a process that is not a worker
     try:
-        current_app.tasks[message.task](**message.kwargs)
+        registered_task(message.task)(**message.kwargs)
     except Exception as exc:
         attempts = message.run_attempts + 1
         now = timezone.now()
@@ -135,13 +148,7 @@ def outbox_run(*, message_id: int) -> bool:
         )
         logger.exception("Outbox: job %s #%s failed (attempt %d).", message.task, message.pk, attempts)
         if given_up:
-            from campaign.jobs import job_failure_notify, job_label
-
-            job_failure_notify(
-                key=f"outbox:{message.pk}",
-                job=job_label(message.task),
-                reason=_("It was tried %(n)d times and given up.") % {"n": attempts},
-            )
+            job_given_up.send(sender=OutboxMessage, message=message, attempts=attempts)
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(done_at=timezone.now(), last_error="")
     return True

@@ -22,29 +22,30 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaign import contributions
 from campaign.listfilters import ListFilters, by_field, parse_day
 from campaign.models import Campaign, ChangeCounter, Coverage, InspectionGroup, Liaison, Unit, User
 
 READ_ALL_ROLES = (User.Role.OFFICE, User.Role.LEADER)
 
 
-def _is_authenticated(user) -> bool:
+def _is_authenticated(user: User) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def reads_everything(user) -> bool:
+def reads_everything(user: User) -> bool:
     return _is_authenticated(user) and (user.is_superuser or user.role in READ_ALL_ROLES)
 
 
-def is_office(user) -> bool:
+def is_office(user: User) -> bool:
     return _is_authenticated(user) and (user.is_superuser or user.role == User.Role.OFFICE)
 
 
-def is_liaison(user) -> bool:
+def is_liaison(user: User) -> bool:
     return _is_authenticated(user) and not user.is_superuser and user.role == User.Role.LIAISON
 
 
-def is_unit_liaison(user, unit: Unit | int) -> bool:
+def is_unit_liaison(user: User, unit: Unit | int) -> bool:
     """The one rule for "is the liaison of this unit": a liaison account with a current duty
     (today within since..until) at the unit. Every service that lets a liaison write asks this."""
     if not is_liaison(user):
@@ -53,16 +54,16 @@ def is_unit_liaison(user, unit: Unit | int) -> bool:
     return Liaison.objects.current().filter(user=user, unit_id=unit_id).exists()
 
 
-def is_inspector(user) -> bool:
+def is_inspector(user: User) -> bool:
     return _is_authenticated(user) and not user.is_superuser and user.role == User.Role.INSPECTOR
 
 
-def unit_ids_visible_to(user) -> QuerySet:
+def unit_ids_visible_to(user: User) -> QuerySet:
     """The ids of the units the user may see, as a subquery (never evaluated here)."""
     return units_visible_to(user).values("id")
 
 
-def units_visible_to(user) -> QuerySet[Unit]:
+def units_visible_to(user: User) -> QuerySet[Unit]:
     units = Unit.objects.all()
     if not _is_authenticated(user):
         return units.none()
@@ -75,19 +76,19 @@ def units_visible_to(user) -> QuerySet[Unit]:
     return units.none()
 
 
-def cut_to_units(queryset: QuerySet, user, *, path: str = "unit") -> QuerySet:
+def cut_to_units(queryset: QuerySet, user: User, *, path: str = "unit") -> QuerySet:
     """Cut any queryset whose rows belong to a unit (through `path`) to the user's units."""
     if reads_everything(user):
         return queryset
     return queryset.filter(**{f"{path}__in": unit_ids_visible_to(user)})
 
 
-def inspection_groups_of(user) -> QuerySet[InspectionGroup]:
+def inspection_groups_of(user: User) -> QuerySet[InspectionGroup]:
     """The groups the user leads or belongs to."""
     return InspectionGroup.objects.filter(Q(leader=user) | Q(members=user)).distinct()
 
 
-def inspection_groups_visible_to(user) -> QuerySet[InspectionGroup]:
+def inspection_groups_visible_to(user: User) -> QuerySet[InspectionGroup]:
     groups = InspectionGroup.objects.all()
     if not _is_authenticated(user):
         return groups.none()
@@ -100,7 +101,7 @@ def inspection_groups_visible_to(user) -> QuerySet[InspectionGroup]:
     return groups.none()
 
 
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     campaigns = Campaign.objects.all()
     if not _is_authenticated(user):
         return campaigns.none()
@@ -109,7 +110,7 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     return campaigns.filter(id__in=units_visible_to(user).values("campaign_id"))
 
 
-def liaisons_visible_to(user) -> QuerySet[Liaison]:
+def liaisons_visible_to(user: User) -> QuerySet[Liaison]:
     """Liaison duties (current and ended) of the units the user sees."""
     return cut_to_units(Liaison.objects.select_related("user", "unit"), user)
 
@@ -131,7 +132,7 @@ def liaisons_by_status(rows: QuerySet[Liaison], params) -> QuerySet[Liaison]:
     return rows
 
 
-def users_visible_to(user) -> QuerySet[User]:
+def users_visible_to(user: User) -> QuerySet[User]:
     """People the user may look up: themselves, the liaisons of their units and the
     members of the groups that cover those units. Office and leaders see everyone."""
     users = User.objects.all()
@@ -182,7 +183,7 @@ def unit_list(
     return units.order_by("kind", "name")
 
 
-def unit_detail(*, user, unit_id: int) -> Unit:
+def unit_detail(*, user: User, unit_id: int) -> Unit:
     """One unit the user may see, or Unit.DoesNotExist (shown as 404)."""
     return (
         units_visible_to(user)
@@ -220,7 +221,7 @@ def campaign_path(model) -> str | None:
     return None
 
 
-def current_campaign(user, *, on: dt.date | None = None) -> Campaign | None:
+def current_campaign(user: User, *, on: dt.date | None = None) -> Campaign | None:
     """The campaign a person works in when they have chosen none: the newest one they can see
     that has begun (a batch set up ahead of its start does not take over everyone's pages),
     else the newest. Pages and API choose through `campaign.choice.chosen_campaign`."""
@@ -263,7 +264,7 @@ def campaign_overview(*, campaign: Campaign) -> dict:
     }
 
 
-def inspection_group_summary(*, user, campaign: Campaign) -> QuerySet[InspectionGroup]:
+def inspection_group_summary(*, user: User, campaign: Campaign) -> QuerySet[InspectionGroup]:
     """The groups with their leader, members and unit count, without loading their units
     (the office overview lists groups, not the units under them)."""
     return (
@@ -281,7 +282,7 @@ def _current_liaison_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": today})
 
 
-def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> QuerySet[InspectionGroup]:
+def inspection_groups_with_units(*, user: User, campaign: Campaign | None = None) -> QuerySet[InspectionGroup]:
     groups = (
         inspection_groups_visible_to(user)
         .select_related("leader")
@@ -300,20 +301,14 @@ def inspection_groups_with_units(*, user, campaign: Campaign | None = None) -> Q
     return groups.annotate(unit_count=Count("coverage", distinct=True)).order_by("number")
 
 
-def work_queue(*, user, campaign: Campaign | None) -> list:
+def work_queue(*, user: User, campaign: Campaign | None) -> list:
     """What waits on the person today, as lines with a count and the list behind it. The apps
-    that count them contribute through a `work_queue(user=, campaign=)` method on their AppConfig
-    (reporting/selectors/work_queue.py), so this app imports none of them."""
-    from django.apps import apps
-
-    items = []
-    for app in apps.get_app_configs():
-        if hasattr(app, "work_queue"):
-            items.extend(app.work_queue(user=user, campaign=campaign))
-    return items
+    that count them register their lines (campaign/contributions.py; reporting's are
+    reporting/selectors/work_queue.py), so this app imports none of them."""
+    return contributions.work_queue_lines(user=user, campaign=campaign)
 
 
-def liaison_unit(user) -> Unit | None:
+def liaison_unit(user: User) -> Unit | None:
     """The unit a liaison reports for, or None."""
     if not is_liaison(user):
         return None

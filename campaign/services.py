@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -13,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import roster
+from campaign import notices, roster
 from campaign.dates import default_start_day, start_day_errors
 from campaign.models import (
     Campaign,
@@ -25,7 +26,6 @@ from campaign.models import (
     Unit,
     User,
 )
-from campaign.notices import absolute_url
 from campaign.outbox import outbox_enqueue
 from campaign.selectors import is_office, is_unit_liaison
 
@@ -34,19 +34,40 @@ UNIT_CONTACT_FIELDS = ("head_name", "contact_phone", "address")
 UNIT_OFFICE_FIELDS = ("name", "kind", "parent", "batch", "is_active", "joined_on", *UNIT_CONTACT_FIELDS)
 
 
-def require_office(user, action: str) -> None:
+def require_office(user: User, action: str) -> None:
     if not is_office(user):
         raise PermissionDenied(_("Only the leading-group office may %(action)s.") % {"action": action})
 
 
-def unit_create(*, by: User, campaign: Campaign, **fields) -> Unit:
-    """The office adds a unit to a campaign."""
+def unit_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    batch: int = 1,
+    is_active: bool = True,
+    joined_on: dt.date | None = None,
+    head_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
+) -> Unit:
+    """The office adds a unit to a campaign; it joins on the campaign's default start day unless
+    `joined_on` says otherwise (a day that has come, not before the campaign nor its parent)."""
     require_office(by, _("add units"))
-    unknown = set(fields) - set(UNIT_OFFICE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown unit fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    fields.setdefault("joined_on", default_start_day(campaign))
-    unit = Unit(campaign=campaign, **fields)
+    unit = Unit(
+        campaign=campaign,
+        name=name,
+        kind=kind,
+        parent=parent,
+        batch=batch,
+        is_active=is_active,
+        joined_on=joined_on or default_start_day(campaign),
+        head_name=head_name,
+        contact_phone=contact_phone,
+        address=address,
+    )
     _check_parent(unit)
     _check_joined_on(unit)
     unit.full_clean()
@@ -227,7 +248,7 @@ def coverage_set(*, group: InspectionGroup, units: list[Unit], by: User) -> None
 # --- Roster import (applied by the import pipeline, campaign/imports.py) -------------------
 
 
-def roster_rows_apply(*, campaign: Campaign, rows: list[dict], progress=None) -> None:
+def roster_rows_apply(*, campaign: Campaign, rows: list[dict], progress: Callable[[int], None] | None = None) -> None:
     """Write checked roster rows (roster.check_roster): units created or updated by name, their
     parents, coverage and liaisons; a liaison the row no longer lists has their duty ended.
     A row that would change nothing is not written (no new history). Called inside the
@@ -298,19 +319,15 @@ def sessions_clear_expired() -> int:
 # --- Notifications --------------------------------------------------------------------
 
 
-def notify(*, users, key: str, title: str, body: str = "", url: str = "", channels: bool = True) -> list:
+def notify(*, users: Iterable[User | None], key: str, title: str, body: str = "", url: str = "") -> list[Notification]:
     """Send one notification per person for an occasion (`key`); a person who already has
-    one for that key gets nothing new. The new ones are mailed to people with an address by a
-    worker once this commits (recorded in the outbox with the notifications: an SMTP or broker
-    outage delays the mail, it neither loses it nor holds up the request). Returns the
-    notifications created. `channels=False` records them in-app only: campaign.notices.send
-    delivers through its channels itself."""
-    users = [u for u in users if u is not None and u.is_active]
-    already = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
-    fresh = [Notification(user=u, key=key, title=title[:200], body=body, url=url) for u in users if u.pk not in already]
-    created = Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    one for that key gets nothing new (campaign.notices.record). The new ones are mailed to people
+    with an address by a worker once this commits (recorded in the outbox with the notifications:
+    an SMTP or broker outage delays the mail, it neither loses it nor holds up the request).
+    Returns the notifications created."""
+    created = notices.record(users=users, key=key, title=title, body=body, url=url)
     to_mail = sorted({note.user_id for note in created if note.user.email})
-    if to_mail and channels:
+    if to_mail:
         outbox_enqueue(task="campaign.tasks.mail_notifications", key=key, user_ids=to_mail)
     return created
 
@@ -325,14 +342,14 @@ def notifications_mail(*, key: str, user_ids: list[int]) -> int:
         if not note.user.email:
             continue
         # A mail client cannot open a site path: the link is made absolute (settings.SITE_URL).
-        link = absolute_url(note.url)
+        link = notices.absolute_url(note.url)
         send_mail(note.title, f"{note.body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [note.user.email])
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
         mailed += 1
     return mailed
 
 
-def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark the person's notifications read (all unread ones when no ids are given)."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
@@ -359,3 +376,15 @@ def changes_committed(*, campaign_id: int | None, scope: str) -> None:
     Moved after each commit, any value is read after every change it stands for."""
     if campaign_id is not None:
         transaction.on_commit(lambda: change_counter_bump(campaign_id=campaign_id, scope=scope))
+
+
+# --- Deletes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_delete(*, unit: Unit, by: User) -> None:
+    """The office deletes a unit that nothing else records yet (a mistaken entry); its history
+    keeps what it was. A unit that records or sub-units point to is refused (ProtectedError):
+    it is deactivated instead, so past figures stay as they were."""
+    require_office(by, _("delete units"))
+    unit.delete()

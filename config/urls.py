@@ -21,6 +21,8 @@ from campaign.forms_auth import LoginForm
 from config.files import file_paths
 from config.parsers import JSONObjectParser
 from rectification import api as rectification_api
+from rectification.api.closures import EvidenceViewSet
+from rectification.api.public import PublicReportAttachmentViewSet
 from reporting import api as reporting_api
 from tasks import api as tasks_api
 from tasks.api.progress import ReportAttachmentViewSet
@@ -117,8 +119,8 @@ urlpatterns = [
         "api/v1/",
         [
             ("report-attachments", "report-attachment", ReportAttachmentViewSet),
-            ("evidence", "evidence", rectification_api.EvidenceViewSet),
-            ("public-report-attachments", "public-report-attachment", rectification_api.PublicReportAttachmentViewSet),
+            ("evidence", "evidence", EvidenceViewSet),
+            ("public-report-attachments", "public-report-attachment", PublicReportAttachmentViewSet),
         ],
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -15,9 +15,10 @@ from rectification import selectors as rect_selectors
 from rectification.models import Closure
 from reporting.figures import rollups as rollup_columns
 from reporting.figures.values import figure_rows
+from reporting.listfilters import BULLETIN_FILTERS
 from reporting.models import Bulletin, Summary
 from reporting.selectors.dashboard import as_of_day, dashboard, scorecard_cells
-from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to, summary_list
+from reporting.selectors.summaries import bulletins_visible_to, summary_list
 from reporting.selectors.work_queue import work_queue
 from reporting.services import bulletins as bulletin_services
 from reporting.services.bulletins import bulletin_docx

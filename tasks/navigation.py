@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors
+from campaign.models import User
 
 
-def progress_items(user) -> list[tuple]:
+def progress_items(user: User) -> list[tuple]:
     items = [(20, _("Key tasks"), reverse("key-task-list"))]
     if selectors.is_liaison(user):
         items.append((15, _("Weekly report"), reverse("progress-mine")))
@@ -17,7 +18,7 @@ def progress_items(user) -> list[tuple]:
     return items
 
 
-def records_items(user) -> list[tuple]:
+def records_items(user: User) -> list[tuple]:
     """Study, research and development records: one entry, the hub links every ledger (the
     menu must stay short enough for a phone)."""
     if not (selectors.reads_everything(user) or selectors.is_liaison(user) or selectors.is_inspector(user)):
@@ -30,5 +31,5 @@ def records_items(user) -> list[tuple]:
 SECTIONS = [progress_items, records_items]
 
 
-def nav_items(user) -> list[tuple]:
+def nav_items(user: User) -> list[tuple]:
     return [item for section in SECTIONS for item in section(user)]

@@ -4,15 +4,18 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from reporting.schedule import install
-
 
 def install_sweep(apps, schema_editor):
-    """The hourly sweep of old export files joins the beat schedule (entries that exist stay)."""
-    install(
-        apps.get_model("django_celery_beat", "PeriodicTask"),
-        apps.get_model("django_celery_beat", "CrontabSchedule"),
-        apps.get_model("django_celery_beat", "IntervalSchedule"),
+    """The hourly sweep of old export files joins the beat schedule (an entry that exists stays).
+    Written out here rather than imported from reporting/schedule.py, which the campaign app may
+    not import (the layers in pyproject.toml); the entry is the one of reporting.schedule.ENTRIES."""
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    if PeriodicTask.objects.filter(name="export-jobs-sweep").exists():
+        return
+    interval, _ = IntervalSchedule.objects.get_or_create(every=3600, period="seconds")
+    PeriodicTask.objects.create(
+        name="export-jobs-sweep", task="campaign.tasks.sweep_export_jobs", kwargs="{}", interval=interval
     )
 
 

@@ -24,8 +24,8 @@ from rectification.models import (
     WorkTeam,
 )
 from reporting.figures.declaration import COUNT, DISTINCT, INDICATOR, SUM, WEEKS, Figure
+from reporting.listfilters import BULLETIN_FILTERS
 from reporting.models import Bulletin
-from reporting.selectors.summaries import BULLETIN_FILTERS
 from tasks.models import (
     CoBuildingProject,
     ExchangeMeeting,

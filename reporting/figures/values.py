@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext
 
-from campaign.models import Campaign
+from campaign.models import Campaign, User
 from campaign.selectors import counted_per_day
 from reporting.figures.declaration import COUNT, INDICATOR, Figure
 from reporting.figures.registry import DASHBOARD, FIGURES, LINES, RECORDS, indicator
@@ -183,18 +183,18 @@ class Viewer:
     unit). A literal list of ids lets PostgreSQL cut each figure's records to an inspector's few
     units by index before it evaluates a light as of a past day, not after (bench/README.md)."""
 
-    def __init__(self, user):
+    def __init__(self, user: User):
         from campaign.selectors import reads_everything, unit_ids_visible_to
 
         self.user = user
         self.unit_ids = None if reads_everything(user) else list(unit_ids_visible_to(user).values_list("id", flat=True))
 
 
-def _viewer(user) -> Viewer:
+def _viewer(user: User) -> Viewer:
     return user if isinstance(user, Viewer) else Viewer(user)
 
 
-def _visible(model, user) -> QuerySet:
+def _visible(model, user: User) -> QuerySet:
     """The rows of `model` the user may see, by the access policy of their own lists
     (campaign.selectors.units_visible_to; weekly reports once submitted)."""
     from campaign.models import Unit
@@ -212,12 +212,12 @@ def _visible(model, user) -> QuerySet:
     return rows
 
 
-def visible_records(figure: Figure, *, user, campaign: Campaign, as_of: dt.date, **ids) -> QuerySet:
+def visible_records(figure: Figure, *, user: User, campaign: Campaign, as_of: dt.date, **ids) -> QuerySet:
     """The figure's records as of the day among those `user` may see: what its lists show them."""
     return figure.records(campaign, as_of, among=_visible(figure.model, user), **ids)
 
 
-def visible_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt.date) -> dict:
+def visible_values(figures: list[Figure], *, user: User, campaign: Campaign, as_of: dt.date) -> dict:
     """Each (ungrouped) figure's value for `user`: the figures of one model in one aggregate over
     the rows of the campaign the user may see."""
     values = {}
@@ -262,7 +262,7 @@ def _past(day: dt.date) -> bool:
     return day < timezone.localdate()
 
 
-def grouped_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt.date) -> dict[str, dict]:
+def grouped_values(figures: list[Figure], *, user: User, campaign: Campaign, as_of: dt.date) -> dict[str, dict]:
     """Each per-unit or per-week figure's value for every unit or week at once, {key: {id: value}},
     for `user`: one GROUP BY per model and grouping (however many units), each figure an aggregate
     over its own records (those its cells' lists show, without the cell's filter)."""
@@ -298,7 +298,7 @@ def grouped_values(figures: list[Figure], *, user, campaign: Campaign, as_of: dt
     return values
 
 
-def dashboard_rows(*, user, campaign: Campaign, as_of: dt.date, values: dict | None = None) -> list[FigureRow]:
+def dashboard_rows(*, user: User, campaign: Campaign, as_of: dt.date, values: dict | None = None) -> list[FigureRow]:
     """The dashboard's headline numbers for `user`: each declaration's records among those the
     user may see (an inspector's groups' units), one aggregate per model; each links to the same
     list, which the API and the pages cut to the same user. `values`: the numbers, when the

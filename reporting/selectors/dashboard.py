@@ -12,7 +12,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Unit
+from campaign.models import Campaign, Unit, User
 from campaign.selectors import change_counter, counted_per_day
 from rectification.models import Measure
 from rectification.selectors import SCOPE as RECT_SCOPE
@@ -143,7 +143,7 @@ def dashboard_numbers(*, viewer: Viewer, campaign: Campaign, as_of: dt.date, wee
     return counted_per_day(name, campaign_id=campaign.pk, scope=DASHBOARD_SCOPE, day=as_of, count=count)
 
 
-def dashboard(*, user, campaign: Campaign, today: dt.date | None = None) -> dict:
+def dashboard(*, user: User, campaign: Campaign, today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, as of `today` (the day asked, never after the real today).
 
     The scorecard's rows carry their values, score and rank; the links of their cells are added

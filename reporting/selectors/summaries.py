@@ -8,11 +8,11 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from campaign import selectors as access
-from campaign.listfilters import ListFilters, day_end
+from campaign.models import User
 from reporting.models import Bulletin, RollupChange, RollupRun, Summary
 
 
-def summaries_visible_to(user) -> QuerySet[Summary]:
+def summaries_visible_to(user: User) -> QuerySet[Summary]:
     """Office and leaders: every row. Inspectors and liaisons: their units' rows, never the
     overall row (it holds other units' figures)."""
     rows = Summary.objects.select_related("unit")
@@ -91,7 +91,7 @@ def recent_changes(*, campaign, kind: str, limit: int = 100) -> QuerySet[RollupC
     )
 
 
-def bulletins_visible_to(user) -> QuerySet[Bulletin]:
+def bulletins_visible_to(user: User) -> QuerySet[Bulletin]:
     """Published bulletins are for everyone on staff; drafts are the office's."""
     bulletins = Bulletin.objects.all()
     if not access._is_authenticated(user):
@@ -101,10 +101,3 @@ def bulletins_visible_to(user) -> QuerySet[Bulletin]:
     if access.reads_everything(user) or access.is_inspector(user):
         return bulletins.filter(status=Bulletin.Status.PUBLISHED)
     return bulletins.none()
-
-
-# The filters that show exactly the bulletins behind a figure (campaign/listfilters.py).
-BULLETIN_FILTERS = ListFilters(
-    as_of=lambda rows, day: rows.filter(status=Bulletin.Status.PUBLISHED, published_at__lt=day_end(day)),
-    choices={"kind": lambda rows, kind: rows.filter(kind=kind)},
-)

@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from campaign import selectors as access
-from campaign.models import Campaign, OutboxMessage
+from campaign.models import Campaign, OutboxMessage, User
 from rectification import selectors as rect
 from rectification.models import Measure, PetitionCase, TvSession
 from rectification.models.public import Triage
@@ -133,7 +133,7 @@ COMMITMENT_KINDS: list[CommitmentKind] = [
 ]
 
 
-def _turned_items(user, campaign: Campaign, today: dt.date) -> list[QueueItem]:
+def _turned_items(user: User, campaign: Campaign, today: dt.date) -> list[QueueItem]:
     items = []
     for kind in COMMITMENT_KINDS:
         rows = kind.rows(user, campaign)
@@ -165,7 +165,7 @@ def _count(condition: Q) -> Count:
 # --- Weekly reports ------------------------------------------------------------------------------
 
 
-def _report_items(user, campaign: Campaign, now: dt.datetime) -> list[QueueItem]:
+def _report_items(user: User, campaign: Campaign, now: dt.datetime) -> list[QueueItem]:
     """This week's reports not in yet (before the deadline), the units missing the latest week
     whose deadline has passed, and the submitted reports waiting for review."""
     items = []
@@ -213,7 +213,7 @@ def _report_items(user, campaign: Campaign, now: dt.datetime) -> list[QueueItem]
 # --- Closures, extensions, public input, petitions, jobs ------------------------------------------
 
 
-def _closure_items(user, campaign: Campaign) -> list[QueueItem]:
+def _closure_items(user: User, campaign: Campaign) -> list[QueueItem]:
     if not (access.is_office(user) or access.is_inspector(user)):
         return []  # leaders read, they do not sign off
     waiting = rect.closures_awaiting(user=user).filter(unit__campaign=campaign).order_by()
@@ -243,7 +243,7 @@ def _closure_items(user, campaign: Campaign) -> list[QueueItem]:
     return items
 
 
-def _public_items(user, campaign: Campaign, today: dt.date) -> list[QueueItem]:
+def _public_items(user: User, campaign: Campaign, today: dt.date) -> list[QueueItem]:
     """What the office triages (public reports, TV questions) and petitions near their deadline."""
     received = Triage.RECEIVED
     public = (
@@ -281,7 +281,7 @@ def _public_items(user, campaign: Campaign, today: dt.date) -> list[QueueItem]:
     ]
 
 
-def _job_items(user, campaign: Campaign) -> list[QueueItem]:
+def _job_items(user: User, campaign: Campaign) -> list[QueueItem]:
     """Roll-ups that failed (the roll-ups page) and, for the office staff who may open the admin
     where queued jobs are kept, the jobs given up."""
     failed = runs_failed_unresolved(campaign=campaign).order_by().aggregate(n=_count(Q()), oldest=Min("started_at"))
@@ -329,7 +329,7 @@ def _lit_measures(viewer: Viewer, campaign: Campaign, today: dt.date, light: str
 # --- The liaison's unit ------------------------------------------------------------------------
 
 
-def _liaison_items(user, campaign: Campaign, now: dt.datetime, today: dt.date) -> list[QueueItem]:
+def _liaison_items(user: User, campaign: Campaign, now: dt.datetime, today: dt.date) -> list[QueueItem]:
     unit = access.liaison_unit(user)
     if unit is None or unit.campaign_id != campaign.pk:
         return []
@@ -418,7 +418,7 @@ def _liaison_items(user, campaign: Campaign, now: dt.datetime, today: dt.date) -
     return items
 
 
-def _notice_item(user) -> QueueItem:
+def _notice_item(user: User) -> QueueItem:
     return QueueItem(
         key="unread_notices",
         label=_("Unread notifications"),
@@ -431,7 +431,7 @@ def _notice_item(user) -> QueueItem:
 # --- The queue of each role ----------------------------------------------------------------------
 
 
-def work_queue(*, user, campaign: Campaign | None, now: dt.datetime | None = None) -> list[QueueItem]:
+def work_queue(*, user: User, campaign: Campaign | None, now: dt.datetime | None = None) -> list[QueueItem]:
     """Every line of the person's work queue, those with nothing to do included (the page shows
     the lines with a count; the API answers them all)."""
     if campaign is None or not user.is_authenticated:

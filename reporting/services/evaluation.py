@@ -18,7 +18,9 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils import translation
 
+from campaign.models import Campaign
 from reporting import docx
+from reporting.figures.values import FigureRow
 
 MISSING = "＊"
 
@@ -110,7 +112,7 @@ class _Filled(dict):
         return MISSING  # a figure the registry does not declare (yet): for the office to fill in
 
 
-def evaluation_text(groups) -> list[tuple[str, str]]:
+def evaluation_text(groups: list[tuple[str, str, list[FigureRow]]]) -> list[tuple[str, str]]:
     """The six sections' headings and texts, filled with the figures of `groups`."""
     rows = [row for _code, _label, figures in groups for row in figures]
     with translation.override("zh-hans"):  # the draft is Chinese whatever the reader's language
@@ -119,7 +121,7 @@ def evaluation_text(groups) -> list[tuple[str, str]]:
     return [(heading, text.format_map(filled)) for heading, text in SECTIONS]
 
 
-def evaluation_docx(*, campaign, groups, as_of: dt.date) -> bytes:
+def evaluation_docx(*, campaign: Campaign, groups: list[tuple[str, str, list[FigureRow]]], as_of: dt.date) -> bytes:
     document = docx.new_document()
     docx.title(document, f"关于{campaign.name}开展情况的总结评估（初稿）")
     docx.body(document, f"（数据截至{as_of:%Y年%m月%d日}，由系统根据台账记录生成；＊为系统未统计的数字，请补充。）")

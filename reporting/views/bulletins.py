@@ -14,8 +14,9 @@ from campaign import selectors as access
 from campaign.choice import campaign_shown
 from campaign.listfilters import parse_day
 from campaign.widgets import DateInput
+from reporting.listfilters import BULLETIN_FILTERS
 from reporting.models import Bulletin
-from reporting.selectors.summaries import BULLETIN_FILTERS, bulletins_visible_to
+from reporting.selectors.summaries import bulletins_visible_to
 from reporting.services import bulletins as services
 from reporting.views.common import DOCX, campaign_or_404, download
 from tasks.models import TypicalCase

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Case, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaign import contributions
 from campaign import selectors as access
 from campaign.listfilters import ListFilters, Where, by_id, day_end, on_or_after, on_or_before
 from campaign.models import Unit
@@ -205,13 +205,9 @@ def week_records(*, unit: Unit, week_start: dt.date) -> list[dict]:
     """What the unit already recorded this week in the other rooms (study and research
     activities, measure progress, closures...), for the form to show instead of asking.
 
-    Each app contributes through a `week_records(unit, start, end)` method on its AppConfig
-    returning dicts with `label`, `count` and `url`."""
-    start, end = week_start, week_start + dt.timedelta(days=6)
-    records = []
-    for app in apps.get_app_configs():
-        if hasattr(app, "week_records"):
-            records.extend(app.week_records(unit, start, end))
+    Each app registers its own (`campaign.contributions.week_records`), as dicts with `label`,
+    `count` and `url`."""
+    records = contributions.week_records_of(unit=unit, start=week_start, end=week_start + dt.timedelta(days=6))
     return [r for r in records if r.get("count")]
 
 

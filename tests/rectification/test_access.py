@@ -210,17 +210,16 @@ def test_liaison_pages_flow_progress_then_closure(world, make_measure, browser_a
 
 
 def test_menu_shows_rectification_rooms_by_role(world):
-    from django.apps import apps
     from django.contrib.auth.models import AnonymousUser
 
-    config = apps.get_app_config("rectification")
+    from rectification.contributions import nav_items
 
     def urls(user):
-        return {url for _order, _label, url in config.nav_items(user)}
+        return {url for _order, _label, url in nav_items(user)}
 
     assert "/rectification/review/" in urls(world.office)
     assert "/rectification/review/" in urls(world.inspector)
     assert "/rectification/review/" not in urls(world.liaison_a)
     assert "/rectification/measures/" in urls(world.liaison_a)
-    assert all(40 <= order <= 49 for order, _label, _url in config.nav_items(world.leader))
-    assert config.nav_items(AnonymousUser()) == []
+    assert all(40 <= order <= 49 for order, _label, _url in nav_items(world.leader))
+    assert nav_items(AnonymousUser()) == []
