@@ -146,7 +146,7 @@ def prefill_week(*, share: float, seed: int = 7) -> int:
 
     from bench.common import unit_report_text
     from campaign.models import Campaign, Liaison, Unit
-    from reporting.scale import Writer
+    from scale.copy import Writer
     from tasks import weeks
     from tasks.models import KeyTask, ProgressItem, ReportTransition, WeeklyProgress
     from tasks.services.similarity import reports_fingerprint
