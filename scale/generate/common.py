@@ -65,4 +65,4 @@ class Progress:
 
 
 def aware(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return timezone.makeaware(dt.datetime.combine(day, dt.time(hour, minute)))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
