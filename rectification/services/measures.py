@@ -19,7 +19,7 @@ from campaign.selectors import is_inspector, is_office, is_unit_liaison
 from campaign.services import notify, require_office
 from campaign.text import check_lengths
 from campaign.uploads import validate_upload
-from rectification import rules
+from rectification import derive, rules
 from rectification.models import Closure, Evidence, Extension, Measure, MeasureProgress, Problem
 
 MAX_FILES = 10
@@ -31,8 +31,7 @@ MAX_FILES = 10
 def on_track_until(*, start: dt.date, deadline: dt.date, percent: int) -> dt.date:
     """The last day on which `percent` is still at or above the expected-progress line (序时进度),
     drawn from 0% on `start` to 100% on `deadline`."""
-    span = (deadline - start).days
-    return start + dt.timedelta(days=(span * min(percent, 100)) // 100)
+    return derive.on_track_until(start=start, deadline=deadline, percent=percent)
 
 
 def _decimal(value, field: str) -> Decimal | None:
@@ -221,12 +220,7 @@ def problem_refresh_status(*, problem: Problem) -> Problem:
     counts = Measure.objects.filter(problem=problem).aggregate(
         total=Count("id"), closed=Count("id", filter=Q(status=Measure.Status.CLOSED))
     )
-    if counts["total"] == 0:
-        status = Problem.Status.NO_MEASURES
-    elif counts["closed"] == counts["total"]:
-        status = Problem.Status.CLOSED
-    else:
-        status = Problem.Status.IN_PROGRESS
+    status = derive.problem_status(measures=counts["total"], closed=counts["closed"])
     if status != problem.status:
         problem.status = status
         problem.closed_at = timezone.now() if status == Problem.Status.CLOSED else None
@@ -429,11 +423,13 @@ def measure_create(
 
 
 def _percent(measure: Measure, value: Decimal | None, done: list[int]) -> int:
-    if measure.target_value is not None:
-        base = measure.baseline or Decimal(0)
-        share = (value - base) / (measure.target_value - base) * 100
-        return max(0, min(100, int(share)))
-    return len(done) * 100 // max(measure.milestone_count, 1)
+    return derive.progress_percent(
+        target_value=measure.target_value,
+        baseline=measure.baseline,
+        value=value,
+        milestones_done=len(done),
+        milestone_count=measure.milestone_count,
+    )
 
 
 @transaction.atomic
@@ -752,7 +748,7 @@ def measure_closure_request(
         result_percent=percent,
         shortfall=(shortfall or "").strip() if percent < 100 else "",
         due_on=measure.original_deadline,
-        late=timezone.localdate(now) > measure.original_deadline,
+        late=derive.closure_late(asked_on=timezone.localdate(now), due_on=measure.original_deadline),
         after_reopen=measure.closures.filter(status=Closure.Status.REOPENED).exists(),
         requested_by=by,
         requested_at=now,

@@ -197,8 +197,11 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     previous_status = report.status
     if report.first_submitted_at is None:
         report.first_submitted_at = now
-        report.is_late = now > report.deadline
-    elif now > report.deadline and _last_action(report) == ReportTransition.Action.WITHDRAW:
+        report.is_late = weeks.submission_is_late(submitted_at=now, deadline=report.deadline)
+    elif (
+        weeks.submission_is_late(submitted_at=now, deadline=report.deadline)
+        and _last_action(report) == ReportTransition.Action.WITHDRAW
+    ):
         # Withdrawn by the unit and sent again after the deadline: what counts came in late (a
         # placeholder submitted on time and withdrawn does not make a late report punctual).
         report.is_late = True
