@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Phase, Unit, User, WorkLine
+from rectification import derive
 from rectification.models import DispatchRound
 from scale.copy import Writer
 from scale.generate.common import (
@@ -44,7 +45,6 @@ from scale.generate.common import (
     KEY_TASKS,
     KIND_MIX,
     PROBLEM_TITLES,
-    ROUND_DAYS,
     UNITS_PER_GROUP,
     Progress,
     aware,
@@ -239,12 +239,7 @@ def generate(
         w.m2m(KeyTask.cooperating_units.through, ["keytask", "unit"], coop)
 
         # Dispatch rounds, fortnight by fortnight from the start, up to today.
-        rounds = []
-        number = 1
-        while start + dt.timedelta(days=(number - 1) * ROUND_DAYS) <= today:
-            opens = start + dt.timedelta(days=(number - 1) * ROUND_DAYS)
-            rounds.append((number, opens, opens + dt.timedelta(days=ROUND_DAYS - 1)))
-            number += 1
+        rounds = derive.rounds_until(campaign_start=start, today=today)
         round0 = w.reserve(DispatchRound, len(rounds))
         w.write(
             DispatchRound,

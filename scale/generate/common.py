@@ -9,8 +9,9 @@ import time
 from django.utils import timezone
 
 from campaign.models import Unit
+from rectification import derive
 
-ROUND_DAYS = 14
+ROUND_DAYS = derive.ROUND_DAYS
 UNITS_PER_GROUP = 25
 KEY_TASKS = 60
 PROBLEMS_PER_UNIT = 20

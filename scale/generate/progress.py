@@ -10,8 +10,25 @@ from decimal import Decimal
 from django.db import connection
 
 from scale.copy import Writer, without_indexes
-from scale.generate.common import BANDS_PER_REPORT, HIGHLIGHTS, aware
-from tasks.models import ProgressItem, ReportTransition, SimilarityBand, WeeklyProgress
+from scale.generate.common import BANDS_PER_REPORT, HIGHLIGHTS
+from tasks import weeks
+from tasks.models import ProgressItem, ReportingRule, ReportTransition, SimilarityBand, WeeklyProgress
+
+# A generated campaign keeps the default reporting rule (Friday 17:00).
+RULE = ReportingRule()
+
+
+def report_deadline(week_start: dt.date) -> dt.datetime:
+    """The week's deadline under the generated campaign's rule (tasks.weeks.report_deadline)."""
+    return weeks.report_deadline(week_start=week_start, weekday=RULE.deadline_weekday, at=RULE.deadline_time)
+
+
+def report_late(*, first_submitted_at: dt.datetime | None, deadline: dt.datetime) -> bool:
+    """A report first submitted after its deadline is late (tasks.weeks.submission_is_late);
+    a draft is not."""
+    return first_submitted_at is not None and weeks.submission_is_late(
+        submitted_at=first_submitted_at, deadline=deadline
+    )
 
 
 def weekly_reports(w: Writer, rng: random.Random, ctx: dict, chunk: list[int]) -> None:
@@ -25,16 +42,15 @@ def weekly_reports(w: Writer, rng: random.Random, ctx: dict, chunk: list[int]) -
             roll = rng.random()
             if roll < 0.03:
                 continue  # missing: never started
-            deadline = aware(monday + dt.timedelta(days=4), 17)
+            deadline = report_deadline(monday)
             created = deadline - dt.timedelta(hours=rng.randrange(24, 96))
             text = rng.choice(HIGHLIGHTS).format(n=rng.randint(1, 9))
             if roll < 0.05:
-                status, first, last, late, reviewed, version = "draft", None, None, False, None, 2
+                status, first, last, reviewed, version = "draft", None, None, None, 2
             else:
-                late = rng.random() < 0.08
                 first = (
                     deadline + dt.timedelta(hours=rng.randrange(1, 48))
-                    if late
+                    if rng.random() < 0.08
                     else deadline - dt.timedelta(minutes=rng.randrange(1, 72 * 60))
                 )
                 recent = wk >= weeks - 1
@@ -68,7 +84,7 @@ def weekly_reports(w: Writer, rng: random.Random, ctx: dict, chunk: list[int]) -
                     "下周继续推进",
                     first,
                     last,
-                    late,
+                    report_late(first_submitted_at=first, deadline=deadline),
                     reviewed,
                     version,
                     liaison,
