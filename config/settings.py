@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tasks",
     "rectification",
     "reporting",
+    "scale",
 ]
 
 MIDDLEWARE = [

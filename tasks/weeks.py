@@ -42,10 +42,21 @@ def rule_of(campaign: Campaign):
     return rule
 
 
+def report_deadline(*, week_start: dt.date, weekday: int, at: dt.time) -> dt.datetime:
+    """A week's report is due on the rule's weekday of that week at the rule's time (by default
+    Friday 17:00), local time. Pure: the service and the generator (scale/) both call it."""
+    return timezone.make_aware(dt.datetime.combine(week_start + dt.timedelta(days=weekday), at))
+
+
+def submission_is_late(*, submitted_at: dt.datetime, deadline: dt.datetime) -> bool:
+    """A report is late when what counts (its first submission, or its resubmission after a
+    withdrawal) came in after the week's deadline."""
+    return submitted_at > deadline
+
+
 def deadline_for(campaign: Campaign, week_start: dt.date, rule=None) -> dt.datetime:
     rule = rule or rule_of(campaign)
-    day = week_start + dt.timedelta(days=rule.deadline_weekday)
-    return timezone.make_aware(dt.datetime.combine(day, rule.deadline_time))
+    return report_deadline(week_start=week_start, weekday=rule.deadline_weekday, at=rule.deadline_time)
 
 
 def campaign_weeks(campaign: Campaign, *, until: dt.date | None = None) -> list[dt.date]:

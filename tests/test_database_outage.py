@@ -251,7 +251,8 @@ def test_an_api_submission_sent_again_after_a_lost_answer_goes_through(world, ap
         report = filled_report(world.unit_a, world.liaison_a)
         body = {"version": report.version, **{name: getattr(report, name) for name in services.TEXT_FIELDS}}
         caller = api_as(world.liaison_a)
-        with mock.patch("tasks.services.progress.report_submit", side_effect=OperationalError("server closed")):
+        # the submission step of report_save_and_submit (its right checked once, for the save)
+        with mock.patch("tasks.services.progress._submit", side_effect=OperationalError("server closed")):
             answer = caller.post(f"/api/v1/progress-reports/{report.pk}/submit/", body, format="json")
         assert answer.status_code == 503 and answer.json()["detail"]
         again = caller.post(f"/api/v1/progress-reports/{report.pk}/submit/", body, format="json")

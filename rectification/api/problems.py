@@ -103,7 +103,7 @@ class ProblemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k in measure_services.PROBLEM_EDITABLE}
-        measure_services.problem_update(problem=serializer.instance, by=self.request.user, data=data)
+        measure_services.problem_update(problem=serializer.instance, by=self.request.user, **data)
 
     def update(self, request, *args, **kwargs):
         super().update(request, *args, **kwargs)

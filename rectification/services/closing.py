@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Coverage, Liaison, Unit, User
 from campaign.services import notify
-from rectification import rules
+from rectification import derive, rules
 from rectification.models import Closure, Measure, SpecialTask
 from rectification.services.evidence import store_files
 
@@ -97,7 +97,7 @@ def closure_open(
         result_percent=percent,
         shortfall=(shortfall or "").strip() if percent < 100 else "",
         due_on=due_on,
-        late=timezone.localdate(now) > due_on,
+        late=derive.closure_late(asked_on=timezone.localdate(now), due_on=due_on),
         after_reopen=earlier.filter(status=Closure.Status.REOPENED).exists(),
         requested_by=by,
         requested_at=now,

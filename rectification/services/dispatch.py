@@ -12,18 +12,17 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Liaison
 from campaign.services import notify
+from rectification import derive
 from rectification.models import DispatchMiss, DispatchRound, Measure, MeasureProgress
 from rectification.services.versions import counts_changed
 
-ROUND_DAYS = 14
+ROUND_DAYS = derive.ROUND_DAYS
 REMIND_DAYS_BEFORE_DUE = 3
 
 
 def round_bounds(*, campaign: Campaign, on: dt.date) -> tuple[int, dt.date, dt.date]:
     """Rounds run fortnight by fortnight from the campaign's start: (number, opens, due)."""
-    number = max((on - campaign.start_date).days // ROUND_DAYS, 0) + 1
-    opens = campaign.start_date + dt.timedelta(days=(number - 1) * ROUND_DAYS)
-    return number, opens, opens + dt.timedelta(days=ROUND_DAYS - 1)
+    return derive.round_bounds(campaign_start=campaign.start_date, on=on)
 
 
 def dispatch_round_for(*, campaign: Campaign, on: dt.date) -> DispatchRound:
@@ -37,7 +36,7 @@ def dispatch_round_for(*, campaign: Campaign, on: dt.date) -> DispatchRound:
 
 def _due_measures(campaign: Campaign, round_: DispatchRound):
     """Measures owing an entry in a round: open, and started by the round's due day."""
-    return Measure.objects.filter(problem__campaign=campaign, status=Measure.Status.OPEN, start_date__lte=round_.due_on)
+    return Measure.objects.filter(derive.owes_round_entry_q(due_on=round_.due_on), problem__campaign=campaign)
 
 
 def _without_entry(measures, round_: DispatchRound):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Unit, User
 from campaign.selectors import is_office
 from campaign.text import check_lengths
-from rectification import rules
+from rectification import derive, rules
 from rectification.models import Measure, MeasureProgress, Problem
 from rectification.services.dispatch import dispatch_round_for
 from rectification.services.evidence import check_files, store_files
@@ -27,8 +27,7 @@ from rectification.services.problems import problem_refresh_status
 def on_track_until(*, start: dt.date, deadline: dt.date, percent: int) -> dt.date:
     """The last day on which `percent` is still at or above the expected-progress line (序时进度),
     drawn from 0% on `start` to 100% on `deadline`."""
-    span = (deadline - start).days
-    return start + dt.timedelta(days=(span * min(percent, 100)) // 100)
+    return derive.on_track_until(start=start, deadline=deadline, percent=percent)
 
 
 # A number as typed in a form or sent to the API: parsed (and refused, naming its field) here.
@@ -238,11 +237,13 @@ def measure_create(
 
 
 def progress_percent(measure: Measure, value: Decimal | None, done: list[int]) -> int:
-    if measure.target_value is not None:
-        base = measure.baseline or Decimal(0)
-        share = (value - base) / (measure.target_value - base) * 100
-        return max(0, min(100, int(share)))
-    return len(done) * 100 // max(measure.milestone_count, 1)
+    return derive.progress_percent(
+        target_value=measure.target_value,
+        baseline=measure.baseline,
+        value=value,
+        milestones_done=len(done),
+        milestone_count=measure.milestone_count,
+    )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Unit, User
 from campaign.selectors import is_inspector, is_office, is_unit_liaison
 from campaign.text import check_lengths
-from rectification import rules
+from rectification import derive, rules
 from rectification.models import Measure, Problem
 
 
@@ -173,12 +173,7 @@ def problem_refresh_status(*, problem: Problem) -> Problem:
     counts = Measure.objects.filter(problem=problem).aggregate(
         total=Count("id"), closed=Count("id", filter=Q(status=Measure.Status.CLOSED))
     )
-    if counts["total"] == 0:
-        status = Problem.Status.NO_MEASURES
-    elif counts["closed"] == counts["total"]:
-        status = Problem.Status.CLOSED
-    else:
-        status = Problem.Status.IN_PROGRESS
+    status = derive.problem_status(measures=counts["total"], closed=counts["closed"])
     if status != problem.status:
         problem.status = status
         problem.closed_at = timezone.now() if status == Problem.Status.CLOSED else None

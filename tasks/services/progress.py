@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -45,19 +46,35 @@ class StaleReport(Exception):
         self.current = current
 
 
-def can_review(user, unit: Unit) -> bool:
+class ReportText(TypedDict, total=False):
+    """What a save may change in a report's text (any subset of the three fields)."""
+
+    highlights: str
+    problems: str
+    next_week_plan: str
+
+
+class ItemChange(TypedDict, total=False):
+    """What a save may change on one key task's line of the report."""
+
+    status: str
+    note: str
+    value: Decimal | None
+
+
+def can_review(user: User, unit: Unit) -> bool:
     """The office, or an inspector whose group covers the unit."""
     if access.is_office(user):
         return True
     return access.is_inspector(user) and access.units_visible_to(user).filter(pk=unit.pk).exists()
 
 
-def _require_liaison(user, unit: Unit) -> None:
+def _require_liaison(user: User, unit: Unit) -> None:
     if not is_unit_liaison(user, unit):
         raise PermissionDenied(_("Only the unit's liaison may write its weekly report."))
 
 
-def _require_reviewer(user, unit: Unit) -> None:
+def _require_reviewer(user: User, unit: Unit) -> None:
     if not can_review(user, unit):
         raise PermissionDenied(_("Only the office or the unit's inspection group may review this report."))
 
@@ -100,12 +117,19 @@ def report_open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
 
 @transaction.atomic
 def report_save(
-    *, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]
+    *, report: WeeklyProgress, by: User, version: int, data: ReportText, items: dict[int, ItemChange]
 ) -> WeeklyProgress:
     """Save the liaison's text. Refuses a stale save (someone else saved since `version` was
     read) with StaleReport carrying the current text, so nobody overwrites a colleague; the same
     text sent again against the version it replaced is no conflict (a retry after a lost answer)."""
     _require_liaison(by, report.unit)
+    return _save(report=report, by=by, version=version, data=data, items=items)
+
+
+def _save(
+    *, report: WeeklyProgress, by: User, version: int, data: ReportText, items: dict[int, ItemChange]
+) -> WeeklyProgress:
+    """report_save once the writer's right is checked."""
     labels = {"highlights": _("Highlights"), "problems": _("Problems met"), "next_week_plan": _("Next week's plan")}
     check_lengths({name: (labels[name], data[name]) for name in TEXT_FIELDS if name in data})
     check_lengths(
@@ -144,7 +168,7 @@ def report_save(
     return report
 
 
-def _is_saved_already(report: WeeklyProgress, *, data: dict, items: dict[int, dict]) -> bool:
+def _is_saved_already(report: WeeklyProgress, *, data: ReportText, items: dict[int, ItemChange]) -> bool:
     if any((data[name] or "").strip() != getattr(report, name) for name in TEXT_FIELDS if name in data):
         return False
     saved = {item.key_task_id: item for item in report.items.all()}
@@ -156,18 +180,21 @@ def _is_saved_already(report: WeeklyProgress, *, data: dict, items: dict[int, di
 
 
 def report_save_and_submit(
-    *, report: WeeklyProgress, by: User, version: int, data: dict, items: dict[int, dict]
+    *, report: WeeklyProgress, by: User, version: int, data: ReportText, items: dict[int, ItemChange]
 ) -> WeeklyProgress:
     """The liaison's last changes and the submission in one step, as the form's Submit button
     does: the text is saved first (and kept as a draft if the submission is then refused for
     a missing field); a stale version refuses both (StaleReport). The same submission sent again
-    once it went through (its answer lost to an outage) answers the submitted report."""
+    once it went through (its answer lost to an outage) answers the submitted report. The
+    writer's right is checked once, for both steps."""
     _require_liaison(by, report.unit)
     current = WeeklyProgress.objects.get(pk=report.pk)
     if not current.is_editable and _is_saved_already(current, data=data, items=items):
         return current
-    report = report_save(report=report, by=by, version=version, data=data, items=items)
-    return report_submit(report=report, by=by)
+    with transaction.atomic():  # committed on its own: the save stays when the submission is refused
+        report = _save(report=report, by=by, version=version, data=data, items=items)
+    with transaction.atomic():
+        return _submit(report=report, by=by)
 
 
 def _missing_for_submission(report: WeeklyProgress) -> list[str]:
@@ -186,6 +213,11 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     check (services/similarity.py) runs in a worker once the submission has committed, so
     the liaison does not wait for it."""
     _require_liaison(by, report.unit)
+    return _submit(report=report, by=by)
+
+
+def _submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
+    """report_submit once the writer's right is checked."""
     report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise ValidationError(_("This report is already submitted."))
@@ -197,8 +229,11 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     previous_status = report.status
     if report.first_submitted_at is None:
         report.first_submitted_at = now
-        report.is_late = now > report.deadline
-    elif now > report.deadline and _last_action(report) == ReportTransition.Action.WITHDRAW:
+        report.is_late = weeks.submission_is_late(submitted_at=now, deadline=report.deadline)
+    elif (
+        weeks.submission_is_late(submitted_at=now, deadline=report.deadline)
+        and _last_action(report) == ReportTransition.Action.WITHDRAW
+    ):
         # Withdrawn by the unit and sent again after the deadline: what counts came in late (a
         # placeholder submitted on time and withdrawn does not make a late report punctual).
         report.is_late = True

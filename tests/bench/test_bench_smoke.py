@@ -18,7 +18,7 @@ from django.db import transaction
 from bench import load, pages, rollups
 from campaign.models import Campaign, Unit, User
 from rectification.models import Measure, Problem
-from reporting.scale import generate
+from scale.generate import generate
 from tasks.models import WeeklyProgress
 
 ROOT = Path(__file__).resolve().parents[2]

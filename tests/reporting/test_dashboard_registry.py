@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from campaign.models import Campaign, User
 from campaign.selectors import units_visible_to
 from reporting.figures.registry import DASHBOARD, SCORECARD, WEEK_FIGURES
-from reporting.scale import generate
+from scale.generate import generate
 
 WEEKS_OWED = "reports_due"  # weeks, not records: its lists show the unit's reports of those weeks
 

@@ -18,7 +18,7 @@ from campaign.models import Campaign, User
 from reporting.figures.declaration import INDICATOR
 from reporting.figures.registry import FIGURES
 from reporting.figures.values import figure_rows
-from reporting.scale import generate
+from scale.generate import generate
 
 # Figures whose records have no page of their own (their API list is checked): none any more.
 NO_PAGE: set[str] = set()

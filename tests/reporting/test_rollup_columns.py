@@ -19,8 +19,8 @@ from campaign.models import Campaign, User
 from reporting.figures.rollups import BY_KEY, COLUMNS
 from reporting.models import Summary
 from reporting.periods import period_of
-from reporting.scale import generate
 from reporting.services.rollups import FIGURES, rollup_run
+from scale.generate import generate
 
 CELL = re.compile(r'<a href="([^"]+)" data-cell="(\d+)">(\d+)</a>')
 

@@ -1,11 +1,11 @@
-"""Build a synthetic province-scale campaign for benchmarks (see reporting/scale.py)."""
+"""Build a synthetic province-scale campaign for benchmarks (see scale/generate/__init__.py)."""
 
 import json
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.scale import Progress, generate
+from scale.generate import Progress, generate
 
 
 class Command(BaseCommand):
