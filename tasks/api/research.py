@@ -3,7 +3,6 @@
 `typical-cases/` and `innovation-measures/` (with follow-up visits)."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +11,6 @@ from rest_framework.response import Response
 from campaign import selectors as access
 from campaign.api import campaign_in_body, query_int
 from campaign.models import InspectionGroup, User
-from campaign.services import require_office
 from tasks.api.records import RecordSerializer, RecordViewSet
 from tasks.models import (
     ExchangeMeeting,
@@ -63,8 +61,7 @@ class FocusAreaViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        require_office(self.request.user, _("set the research focus areas"))
-        instance.delete()
+        services.focus_area_delete(area=instance, by=self.request.user)
 
 
 class ResearchTopicSerializer(RecordSerializer):

@@ -26,11 +26,10 @@ from campaign.exports import download, export_caption
 from campaign.forms import add_service_error
 from campaign.history import record_history
 from campaign.listfilters import NONE, parse_day
-from campaign.services import require_office
 from tasks import forms_records as forms
 from tasks.models import ResearchTopic
 from tasks.selectors import records as selectors
-from tasks.services.records import can_write_unit_record, record_delete
+from tasks.services.records import can_write_unit_record
 from tasks.views.kinds import KINDS, kind_or_404
 from tasks.views.kinds.base import BADGES, campaign_or_404, cells, ledger_workbook, visible_record
 from tasks.views.record_actions import detail_context
@@ -136,11 +135,7 @@ def record_delete_view(request, slug: str, pk: int):
         raise PermissionDenied(_("You may not change this record."))
     if request.method == "POST":
         try:
-            if kind.office_only:
-                require_office(request.user, _("delete this record"))
-                record.delete()
-            else:
-                record_delete(record=record, by=request.user)
+            kind.delete(record, request.user)
         except ProtectedError:
             messages.error(request, _("Other records point to this one (measures, documents…); change those first."))
             return redirect("record-detail", slug=slug, pk=pk)

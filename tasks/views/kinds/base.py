@@ -17,7 +17,7 @@ from campaign import selectors as access
 from campaign.choice import chosen_campaign_or_404
 from campaign.exports import styled_sheet
 from campaign.xlsx import workbook_bytes
-from tasks.services.records import can_write_unit_record
+from tasks.services.records import can_write_unit_record, record_delete
 
 BADGES = {
     "completed": "ok",
@@ -71,6 +71,7 @@ class Kind:
     form: type
     create: Callable  # (by, campaign, data) -> record
     update: Callable  # (record, by, data) -> record
+    delete: Callable = lambda record, by: record_delete(record=record, by=by)  # (record, by) -> None
     show: tuple = ("unit", "level")
     kinds: list = field(default_factory=list)
     statuses: list = field(default_factory=list)

@@ -42,6 +42,7 @@ register(
         form=forms.IndicatorForm,
         create=lambda by, campaign, data: development.indicator_create(by=by, campaign=campaign, **data),
         update=lambda record, by, data: development.indicator_update(indicator=record, by=by, **data),
+        delete=lambda record, by: development.indicator_delete(indicator=record, by=by),
         show=(),
         office_only=True,
         extra_template="tasks/records/_indicator.html",

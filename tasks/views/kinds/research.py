@@ -43,6 +43,7 @@ register(
         form=forms.FocusAreaForm,
         create=lambda by, campaign, data: research.focus_area_save(by=by, campaign=campaign, **data),
         update=lambda record, by, data: research.focus_area_save(by=by, campaign=record.campaign, area=record, **data),
+        delete=lambda record, by: research.focus_area_delete(area=record, by=by),
         show=(),
         office_only=True,
     )
