@@ -118,7 +118,7 @@ IMPORT_COLUMNS = {
     "value": ("数值", "value", "Value"),
     "source": ("来源", "source", "Source"),
 }
-# The indicator list's export (tasks/views/records.py) read back as values: its latest value of
+# The indicator list's export (tasks/views/kinds/development.py) read back as values: its latest value of
 # each indicator, in either language, so an exported list imports back unchanged.
 EXPORT_HEADERS = {
     "key": gettext_lazy("Indicator"),

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from campaign import selectors as access
 from campaign.choice import chosen_campaign_or_404
 from campaign.exports import styled_sheet
+from campaign.models import Campaign, User
 from campaign.xlsx import workbook_bytes
 from tasks.services.records import can_write_unit_record, record_delete
 
@@ -82,13 +83,13 @@ class Kind:
     detail_related: tuple = ()
     detail_prefetch: tuple = ()
 
-    def rows_for(self, user, campaign, data):
+    def rows_for(self, user: User, campaign: Campaign, data: dict):
         return self.list_fn(user, campaign, data)
 
-    def may_create(self, user) -> bool:
+    def may_create(self, user: User) -> bool:
         return access.is_office(user) or (not self.office_only and access.is_liaison(user))
 
-    def may_edit(self, user, record) -> bool:
+    def may_edit(self, user: User, record) -> bool:
         if getattr(record, "is_frozen", False):
             return False
         if self.office_only:
@@ -130,7 +131,7 @@ def campaign_or_404(request):
     return chosen_campaign_or_404(request)
 
 
-def visible_record(kind: Kind, user, pk: int):
+def visible_record(kind: Kind, user: User, pk: int):
     """One record the user may see, with the list's annotations, or 404 (another unit's record
     is not there for them). Read in the record's own campaign, whichever campaign is chosen."""
     campaign_id = kind.model.objects.filter(pk=pk).values_list("campaign_id", flat=True).first()
