@@ -161,7 +161,7 @@ def export_urls() -> dict[str, str]:
     """Every export the pages offer, by name: the lists' ledgers, the dashboard's, the figures'
     and the import templates (a file people fill in and print)."""
     from reporting.models import Summary
-    from tasks.views.records import KINDS
+    from tasks.views.kinds import KINDS
 
     urls = {
         "units": "/units/?export=xlsx",

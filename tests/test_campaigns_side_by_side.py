@@ -33,7 +33,7 @@ from reporting.services.bulletins import bulletin_create
 from reporting.views.dashboard import RECORD_KINDS
 from tasks.models import WeeklyProgress
 from tasks.services import development, institutions, keytasks, research, study
-from tasks.views.records import KINDS
+from tasks.views.kinds import KINDS
 from tasks.weeks import current_week_start, deadline_for
 from tests.factories import CampaignFactory, CoverageFactory, InspectionGroupFactory, LiaisonFactory, UnitFactory
 

@@ -22,26 +22,31 @@ from tasks.models import (
     VolunteerTeam,
 )
 
-RECORD = ["work_line"]  # set from the model's line on save
+
+class RecordAdmin(GuardedAdmin):
+    """A study, research, development or institution record: its work line is set from the
+    model's line on save, so it is shown, not edited."""
+
+    readonly_fields = ["work_line"]
 
 
-class AbsenceInline(admin.TabularInline):
-    model = Absence
-    extra = 0
+def child_rows(model) -> type[admin.TabularInline]:
+    """The plain inline of a record's child rows (absences, findings, values…)."""
+    return type(f"{model.__name__}Inline", (admin.TabularInline,), {"model": model, "extra": 0})
 
 
-class MakeUpInline(admin.TabularInline):
-    model = MakeUpSession
-    extra = 0
+AbsenceInline = child_rows(Absence)
+
+
+MakeUpInline = child_rows(MakeUpSession)
 
 
 @admin.register(StudyActivity)
-class StudyActivityAdmin(GuardedAdmin):
+class StudyActivityAdmin(RecordAdmin):
     list_display = ["date", "title", "kind", "unit", "participants", "rated_excellent"]
     list_filter = ["kind", "rated_excellent", "campaign"]
     search_fields = ["title", "topic", "lecturer"]
     autocomplete_fields = ["unit"]
-    readonly_fields = RECORD
     inlines = [AbsenceInline, MakeUpInline]
 
 
@@ -51,31 +56,25 @@ class FocusAreaAdmin(GuardedAdmin):
 
 
 @admin.register(ResearchTopic)
-class ResearchTopicAdmin(GuardedAdmin):
+class ResearchTopicAdmin(RecordAdmin):
     list_display = ["title", "level", "unit", "leader", "claimed_by", "status"]
     list_filter = ["level", "status", "campaign"]
     search_fields = ["title", "claimed_by"]
     autocomplete_fields = ["unit"]
-    readonly_fields = RECORD
 
 
-class FindingInline(admin.TabularInline):
-    model = Finding
-    extra = 0
+FindingInline = child_rows(Finding)
 
 
-class SpotCheckInline(admin.TabularInline):
-    model = SpotCheck
-    extra = 0
+SpotCheckInline = child_rows(SpotCheck)
 
 
 @admin.register(ResearchActivity)
-class ResearchActivityAdmin(GuardedAdmin):
+class ResearchActivityAdmin(RecordAdmin):
     list_display = ["planned_date", "title", "unit", "leader", "is_major", "status"]
     list_filter = ["status", "is_major", "campaign"]
     search_fields = ["title", "place", "visited"]
     autocomplete_fields = ["unit"]
-    readonly_fields = RECORD
     # The 报备 rule: whether a trip is major, its date, its registration and completion are recorded
     # acts that change only through the services (research_activity_register/_complete, the page, the API).
     rule_fields = ("status", "is_major", "planned_date", "registered_on", "completed_on")
@@ -83,16 +82,14 @@ class ResearchActivityAdmin(GuardedAdmin):
 
 
 @admin.register(ExchangeMeeting)
-class ExchangeMeetingAdmin(GuardedAdmin):
+class ExchangeMeetingAdmin(RecordAdmin):
     list_display = ["date", "title", "unit"]
-    readonly_fields = RECORD
 
 
 @admin.register(TypicalCase)
-class TypicalCaseAdmin(GuardedAdmin):
+class TypicalCaseAdmin(RecordAdmin):
     list_display = ["date", "title", "kind", "unit"]
     list_filter = ["kind"]
-    readonly_fields = RECORD
 
 
 class FollowUpInline(admin.TabularInline):
@@ -108,53 +105,44 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(InnovationMeasure)
-class InnovationMeasureAdmin(GuardedAdmin):
+class InnovationMeasureAdmin(RecordAdmin):
     list_display = ["adopted_on", "title", "unit", "department", "use", "status"]
     list_filter = ["use", "status", "campaign"]
     search_fields = ["title", "department"]
-    readonly_fields = RECORD
     rule_fields = ("status", "in_place_on", "outcome")  # set by the follow-up visit that finds it in place
     inlines = [FollowUpInline]
 
 
-class ValueInline(admin.TabularInline):
-    model = IndicatorValue
-    extra = 0
+ValueInline = child_rows(IndicatorValue)
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(GuardedAdmin):
+class IndicatorAdmin(RecordAdmin):
     list_display = ["name", "key", "measure_unit", "target"]
-    readonly_fields = RECORD
     inlines = [ValueInline]
 
 
 @admin.register(LivelihoodItem)
-class LivelihoodItemAdmin(GuardedAdmin):
+class LivelihoodItemAdmin(RecordAdmin):
     list_display = ["listed_on", "title", "kind", "unit", "status"]
     list_filter = ["kind", "status"]
-    readonly_fields = RECORD
 
 
-class ProjectInline(admin.TabularInline):
-    model = CoBuildingProject
-    extra = 0
+ProjectInline = child_rows(CoBuildingProject)
 
 
 @admin.register(VolunteerTeam)
-class VolunteerTeamAdmin(GuardedAdmin):
+class VolunteerTeamAdmin(RecordAdmin):
     list_display = ["name", "unit", "community", "volunteers"]
-    readonly_fields = RECORD
     inlines = [ProjectInline]
 
 
 @admin.register(InstitutionDocument)
-class InstitutionDocumentAdmin(GuardedAdmin):
+class InstitutionDocumentAdmin(RecordAdmin):
     """Issuing is a recorded act (institution_document_issue); an issued document is view-only."""
 
     list_display = ["title", "issued_by", "unit", "status", "issued_on"]
     list_filter = ["status", "issued_by"]
-    readonly_fields = RECORD
     rule_fields = ("status", "issued_on")
 
     def is_frozen(self, obj):

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign.api import query_int
-from tasks.api.records import RecordSerializer, RecordViewSet
+from tasks.api.records import LEVEL, SEARCH, UNIT, RecordSerializer, RecordViewSet
 from tasks.models import CoBuildingProject, Indicator, IndicatorValue, LivelihoodItem, VolunteerTeam
 from tasks.selectors import records as selectors
 from tasks.services import development as services
@@ -52,8 +52,8 @@ class IndicatorViewSet(RecordViewSet):
     update_service = services.indicator_update
     instance_arg = "indicator"
 
-    def get_queryset(self):
-        return selectors.indicator_list(user=self.request.user, search=self.params().get("search", ""))
+    list_selector = selectors.indicator_list
+    list_params = {"search": SEARCH}
 
     @extend_schema(
         methods=["GET"],
@@ -100,27 +100,14 @@ class LivelihoodItemViewSet(RecordViewSet):
     update_service = services.livelihood_item_update
     instance_arg = "item"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, enum=LivelihoodItem.Kind.values),
-            OpenApiParameter("status", str, enum=LivelihoodItem.Status.values),
-            OpenApiParameter("unit", int),
-            OpenApiParameter("level", str, enum=["city", "unit"]),
-            OpenApiParameter("search", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.livelihood_item_list(
-            user=self.request.user,
-            kind=self.params().get("kind", ""),
-            status=self.params().get("status", ""),
-            unit_id=query_int(self.request, "unit"),
-            level=self.params().get("level", ""),
-            search=self.params().get("search", ""),
-        )
+    list_selector = selectors.livelihood_item_list
+    list_params = {
+        "kind": OpenApiParameter("kind", str, enum=LivelihoodItem.Kind.values),
+        "status": OpenApiParameter("status", str, enum=LivelihoodItem.Status.values),
+        "unit_id": UNIT,
+        "level": LEVEL,
+        "search": SEARCH,
+    }
 
 
 class ProjectSerializer(serializers.ModelSerializer):

@@ -5,8 +5,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaign.api import query_bool, query_int
-from tasks.api.records import RecordSerializer, RecordViewSet
+from tasks.api.records import SEARCH, UNIT, RecordSerializer, RecordViewSet
 from tasks.models import InnovationMeasure, InstitutionDocument
 from tasks.selectors.records import LIST_FILTERS, institution_document_list
 from tasks.services import institutions as services
@@ -51,27 +50,14 @@ class InstitutionDocumentViewSet(RecordViewSet):
     update_service = services.institution_document_update
     instance_arg = "document"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=InstitutionDocument.Status.values),
-            OpenApiParameter("issued_by", str, enum=InstitutionDocument.IssuedBy.values),
-            OpenApiParameter("by_city", bool),
-            OpenApiParameter("unit", int),
-            OpenApiParameter("search", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return institution_document_list(
-            user=self.request.user,
-            status=self.params().get("status", ""),
-            issued_by=self.params().get("issued_by", ""),
-            by_city=query_bool(self.request, "by_city"),
-            unit_id=query_int(self.request, "unit"),
-            search=self.params().get("search", ""),
-        )
+    list_selector = institution_document_list
+    list_params = {
+        "status": OpenApiParameter("status", str, enum=InstitutionDocument.Status.values),
+        "issued_by": OpenApiParameter("issued_by", str, enum=InstitutionDocument.IssuedBy.values),
+        "by_city": OpenApiParameter("by_city", bool),
+        "unit_id": UNIT,
+        "search": SEARCH,
+    }
 
     @extend_schema(request=IssueSerializer, responses=InstitutionDocumentSerializer)
     @action(detail=True, methods=["post"])

@@ -3,17 +3,15 @@
 `typical-cases/` and `innovation-measures/` (with follow-up visits)."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign import selectors as access
-from campaign.api import campaign_in_body, query_int
+from campaign.api import campaign_in_body
 from campaign.models import InspectionGroup, User
-from campaign.services import require_office
-from tasks.api.records import RecordSerializer, RecordViewSet
+from tasks.api.records import LEVEL, SEARCH, UNIT, RecordSerializer, RecordViewSet
 from tasks.models import (
     ExchangeMeeting,
     Finding,
@@ -27,8 +25,6 @@ from tasks.models import (
 )
 from tasks.selectors import records as selectors
 from tasks.services import research as services
-
-LEVEL = OpenApiParameter("level", str, enum=["city", "unit"])
 
 
 class FocusAreaSerializer(serializers.ModelSerializer):
@@ -63,8 +59,7 @@ class FocusAreaViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        require_office(self.request.user, _("set the research focus areas"))
-        instance.delete()
+        services.focus_area_delete(area=instance, by=self.request.user)
 
 
 class ResearchTopicSerializer(RecordSerializer):
@@ -139,27 +134,14 @@ class ResearchTopicViewSet(RecordViewSet):
     update_service = services.research_topic_update
     instance_arg = "topic"
 
-    @extend_schema(
-        parameters=[
-            LEVEL,
-            OpenApiParameter("unit", int),
-            OpenApiParameter("focus_area", int),
-            OpenApiParameter("status", str, enum=ResearchTopic.Status.values),
-            OpenApiParameter("search", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.research_topic_list(
-            user=self.request.user,
-            level=self.params().get("level", ""),
-            unit_id=query_int(self.request, "unit"),
-            focus_area_id=query_int(self.request, "focus_area"),
-            status=self.params().get("status", ""),
-            search=self.params().get("search", ""),
-        )
+    list_selector = selectors.research_topic_list
+    list_params = {
+        "level": LEVEL,
+        "unit_id": UNIT,
+        "focus_area_id": OpenApiParameter("focus_area", int),
+        "status": OpenApiParameter("status", str, enum=ResearchTopic.Status.values),
+        "search": SEARCH,
+    }
 
     @extend_schema(responses=ChainSerializer)
     @action(detail=True, methods=["get"])
@@ -271,30 +253,18 @@ class ResearchActivityViewSet(RecordViewSet):
     update_service = services.research_activity_update
     instance_arg = "activity"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=ResearchActivity.Status.values),
-            OpenApiParameter("unit", int),
-            OpenApiParameter("topic", int),
-            LEVEL,
-            OpenApiParameter("major", bool),
-            OpenApiParameter("search", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_selector = selectors.research_activity_list
+    list_params = {
+        "status": OpenApiParameter("status", str, enum=ResearchActivity.Status.values),
+        "unit_id": UNIT,
+        "topic_id": OpenApiParameter("topic", int),
+        "level": LEVEL,
+        "major": OpenApiParameter("major", bool),
+        "search": SEARCH,
+    }
 
     def get_queryset(self):
-        major = self.params().get("major", "").lower()
-        return selectors.research_activity_list(
-            user=self.request.user,
-            status=self.params().get("status", ""),
-            unit_id=query_int(self.request, "unit"),
-            topic_id=query_int(self.request, "topic"),
-            level=self.params().get("level", ""),
-            major={"true": True, "false": False}.get(major),
-            search=self.params().get("search", ""),
-        ).prefetch_related("findings", "spot_checks__checked_by")
+        return self.listed().prefetch_related("findings", "spot_checks__checked_by")
 
     def _answer(self, activity):
         return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
@@ -348,13 +318,8 @@ class ExchangeMeetingViewSet(RecordViewSet):
     update_service = services.exchange_meeting_update
     instance_arg = "meeting"
 
-    def get_queryset(self):
-        return selectors.exchange_meeting_list(
-            user=self.request.user,
-            unit_id=query_int(self.request, "unit"),
-            level=self.params().get("level", ""),
-            search=self.params().get("search", ""),
-        )
+    list_selector = selectors.exchange_meeting_list
+    list_params = {"unit_id": UNIT, "level": LEVEL, "search": SEARCH}
 
 
 class TypicalCaseSerializer(RecordSerializer):
@@ -375,25 +340,13 @@ class TypicalCaseViewSet(RecordViewSet):
     update_service = services.typical_case_update
     instance_arg = "case"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, enum=TypicalCase.Kind.values),
-            OpenApiParameter("unit", int),
-            LEVEL,
-            OpenApiParameter("search", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.typical_case_list(
-            user=self.request.user,
-            kind=self.params().get("kind", ""),
-            unit_id=query_int(self.request, "unit"),
-            level=self.params().get("level", ""),
-            search=self.params().get("search", ""),
-        )
+    list_selector = selectors.typical_case_list
+    list_params = {
+        "kind": OpenApiParameter("kind", str, enum=TypicalCase.Kind.values),
+        "unit_id": UNIT,
+        "level": LEVEL,
+        "search": SEARCH,
+    }
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -441,29 +394,18 @@ class InnovationMeasureViewSet(RecordViewSet):
     update_service = services.innovation_measure_update
     instance_arg = "measure"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("use", str, enum=InnovationMeasure.Use.values),
-            OpenApiParameter("status", str, enum=InnovationMeasure.Status.values),
-            OpenApiParameter("unit", int),
-            LEVEL,
-            OpenApiParameter("topic", int),
-            OpenApiParameter("search", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    list_selector = selectors.innovation_measure_list
+    list_params = {
+        "use": OpenApiParameter("use", str, enum=InnovationMeasure.Use.values),
+        "status": OpenApiParameter("status", str, enum=InnovationMeasure.Status.values),
+        "unit_id": UNIT,
+        "level": LEVEL,
+        "topic_id": OpenApiParameter("topic", int),
+        "search": SEARCH,
+    }
 
     def get_queryset(self):
-        return selectors.innovation_measure_list(
-            user=self.request.user,
-            use=self.params().get("use", ""),
-            status=self.params().get("status", ""),
-            unit_id=query_int(self.request, "unit"),
-            level=self.params().get("level", ""),
-            topic_id=query_int(self.request, "topic"),
-            search=self.params().get("search", ""),
-        ).prefetch_related("visits__visited_by")
+        return self.listed().prefetch_related("visits__visited_by")
 
     @extend_schema(request=FollowUpSerializer, responses={201: FollowUpSerializer})
     @action(detail=True, methods=["post"], url_path="follow-ups")

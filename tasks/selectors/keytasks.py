@@ -27,6 +27,7 @@ from campaign import lights
 from campaign import selectors as access
 from campaign.lights import Light
 from campaign.listfilters import ListFilters, Where, by_id, extended
+from campaign.models import Campaign, Unit, User
 from tasks.models import KeyTask, ProgressItem, WeeklyProgress
 
 CooperatingLink = KeyTask.cooperating_units.through
@@ -41,7 +42,7 @@ class TaskStatus:
     OVERDUE = "overdue"
 
 
-def key_tasks_visible_to(user) -> QuerySet[KeyTask]:
+def key_tasks_visible_to(user: User) -> QuerySet[KeyTask]:
     """Office and leaders: the whole list. Others: the tasks their units lead or cooperate on."""
     tasks = KeyTask.objects.all()
     if access.reads_everything(user):
@@ -189,8 +190,8 @@ def status_on(tasks: QuerySet[KeyTask], day: dt.date) -> QuerySet[KeyTask]:
 
 def key_task_list(
     *,
-    user,
-    campaign=None,
+    user: User,
+    campaign: Campaign | None = None,
     search: str = "",
     work_line: str = "",
     unit_id: int | None = None,
@@ -241,7 +242,7 @@ def cooperating_units_of(tasks: Iterable[KeyTask], *, field: str = "id") -> dict
     return by_task
 
 
-def key_tasks_of_unit(unit) -> QuerySet[KeyTask]:
+def key_tasks_of_unit(unit: Unit) -> QuerySet[KeyTask]:
     """The tasks a unit reports on: those it leads or cooperates on.
 
     The cooperation is tested with a subquery on the unit's own rows of the link table (its

@@ -7,6 +7,9 @@ research trips, which only the office and leaders read."""
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -22,7 +25,7 @@ from campaign.listfilters import (
     on_or_after,
     on_or_before,
 )
-from campaign.models import Campaign
+from campaign.models import Campaign, User
 from tasks.models import (
     Absence,
     CoBuildingProject,
@@ -56,7 +59,7 @@ def records_version(*, campaign_id: int) -> int:
 CITY_RECORDS_PRIVATE = ("ResearchActivity",)
 
 
-def records_visible_to(model: type[Model], user, *, path: str = "") -> QuerySet:
+def records_visible_to(model: type[Model], user: User, *, path: str = "") -> QuerySet:
     """Rows of a unit-or-city record model (or of a child, through `path`) the user may see."""
     rows = model.objects.all()
     if access.reads_everything(user):
@@ -78,7 +81,21 @@ def _count(children: QuerySet, link: str) -> Coalesce:
     return Coalesce(Subquery(per_row, output_field=IntegerField()), 0)
 
 
-def _common(rows: QuerySet, *, campaign: Campaign | None, unit_id: int | None, level: str = "") -> QuerySet:
+def _listed(
+    model: type[Model],
+    user: User,
+    *,
+    campaign: Campaign | None,
+    unit_id: int | None = None,
+    level: str = "",
+    equal: dict[str, object] | None = None,
+    search: str = "",
+    search_in: tuple[str, ...] = (),
+) -> QuerySet:
+    """The one way a record list is cut: the rows of `model` the user may see, of the campaign,
+    of the unit, city- or unit-level (`level`), matching each value of `equal` that was given
+    (an empty one is no filter), and containing `search` in any of the `search_in` fields."""
+    rows = records_visible_to(model, user)
     if campaign is not None:
         rows = rows.filter(campaign=campaign)
     if unit_id:
@@ -87,6 +104,9 @@ def _common(rows: QuerySet, *, campaign: Campaign | None, unit_id: int | None, l
         rows = rows.filter(unit__isnull=True)
     elif level == "unit":
         rows = rows.filter(unit__isnull=False)
+    rows = rows.filter(**{name: value for name, value in (equal or {}).items() if value not in ("", None)})
+    if search:
+        rows = rows.filter(reduce(operator.or_, (Q(**{f"{name}__icontains": search}) for name in search_in)))
     return rows
 
 
@@ -95,7 +115,7 @@ def _common(rows: QuerySet, *, campaign: Campaign | None, unit_id: int | None, l
 
 def study_activity_list(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     kind: str = "",
     unit_id: int | None = None,
@@ -103,11 +123,16 @@ def study_activity_list(
     search: str = "",
     owes_makeup: bool = False,
 ) -> QuerySet[StudyActivity]:
-    rows = _common(records_visible_to(StudyActivity, user), campaign=campaign, unit_id=unit_id, level=level)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(topic__icontains=search) | Q(lecturer__icontains=search))
+    rows = _listed(
+        StudyActivity,
+        user,
+        campaign=campaign,
+        unit_id=unit_id,
+        level=level,
+        equal={"kind": kind},
+        search=search,
+        search_in=("title", "topic", "lecturer"),
+    )
     owed = Absence.objects.filter(made_up_in__isnull=True)
     if owes_makeup:
         rows = rows.filter(Exists(owed.filter(activity=OuterRef("pk"))))
@@ -115,7 +140,7 @@ def study_activity_list(
     return rows.select_related("unit", "work_line").order_by("-date", "-id")
 
 
-def absentees_owed(*, user, campaign: Campaign | None = None, unit_id: int | None = None) -> QuerySet[Absence]:
+def absentees_owed(*, user: User, campaign: Campaign | None = None, unit_id: int | None = None) -> QuerySet[Absence]:
     """Who still owes a make-up ("缺多少补多少"): absentees no make-up session has cleared."""
     rows = Absence.objects.filter(
         made_up_in__isnull=True, activity__in=records_visible_to(StudyActivity, user).values("id")
@@ -132,7 +157,7 @@ def absentees_owed(*, user, campaign: Campaign | None = None, unit_id: int | Non
 
 def research_topic_list(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     level: str = "",
     unit_id: int | None = None,
@@ -140,15 +165,16 @@ def research_topic_list(
     status: str = "",
     search: str = "",
 ) -> QuerySet[ResearchTopic]:
-    rows = _common(records_visible_to(ResearchTopic, user), campaign=campaign, unit_id=unit_id)
-    if level:
-        rows = rows.filter(level=level)
-    if focus_area_id:
-        rows = rows.filter(focus_area_id=focus_area_id)
-    if status:
-        rows = rows.filter(status=status)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(claimed_by__icontains=search))
+    # A topic's level is its own field (a city-level key topic or a unit's), not whether it has a unit.
+    rows = _listed(
+        ResearchTopic,
+        user,
+        campaign=campaign,
+        unit_id=unit_id,
+        equal={"level": level, "focus_area_id": focus_area_id, "status": status},
+        search=search,
+        search_in=("title", "claimed_by"),
+    )
     return (
         rows.select_related("unit", "work_line", "leader", "focus_area")
         .annotate(
@@ -159,7 +185,7 @@ def research_topic_list(
     )
 
 
-def research_topic_chain(*, user, topic_id: int) -> ResearchTopic:
+def research_topic_chain(*, user: User, topic_id: int) -> ResearchTopic:
     """One topic with its chain: activities → findings → measures (with visits) → outcome.
     A fixed number of queries whatever the chain's length."""
     visible_activities = records_visible_to(ResearchActivity, user)
@@ -196,7 +222,7 @@ def research_topic_chain(*, user, topic_id: int) -> ResearchTopic:
 
 def research_activity_list(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     status: str = "",
     unit_id: int | None = None,
@@ -205,15 +231,16 @@ def research_activity_list(
     major: bool | None = None,
     search: str = "",
 ) -> QuerySet[ResearchActivity]:
-    rows = _common(records_visible_to(ResearchActivity, user), campaign=campaign, unit_id=unit_id, level=level)
-    if status:
-        rows = rows.filter(status=status)
-    if topic_id:
-        rows = rows.filter(topic_id=topic_id)
-    if major is not None:
-        rows = rows.filter(is_major=major)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(place__icontains=search) | Q(visited__icontains=search))
+    rows = _listed(
+        ResearchActivity,
+        user,
+        campaign=campaign,
+        unit_id=unit_id,
+        level=level,
+        equal={"status": status, "topic_id": topic_id, "is_major": major},
+        search=search,
+        search_in=("title", "place", "visited"),
+    )
     return (
         rows.select_related("unit", "work_line", "leader", "topic")
         .annotate(
@@ -225,34 +252,39 @@ def research_activity_list(
 
 
 def exchange_meeting_list(
-    *, user, campaign: Campaign | None = None, unit_id: int | None = None, level: str = "", search: str = ""
+    *, user: User, campaign: Campaign | None = None, unit_id: int | None = None, level: str = "", search: str = ""
 ) -> QuerySet[ExchangeMeeting]:
-    rows = _common(records_visible_to(ExchangeMeeting, user), campaign=campaign, unit_id=unit_id, level=level)
-    if search:
-        rows = rows.filter(title__icontains=search)
+    rows = _listed(
+        ExchangeMeeting, user, campaign=campaign, unit_id=unit_id, level=level, search=search, search_in=("title",)
+    )
     return rows.select_related("unit", "work_line").order_by("-date", "-id")
 
 
 def typical_case_list(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     kind: str = "",
     unit_id: int | None = None,
     level: str = "",
     search: str = "",
 ) -> QuerySet[TypicalCase]:
-    rows = _common(records_visible_to(TypicalCase, user), campaign=campaign, unit_id=unit_id, level=level)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(lesson__icontains=search))
+    rows = _listed(
+        TypicalCase,
+        user,
+        campaign=campaign,
+        unit_id=unit_id,
+        level=level,
+        equal={"kind": kind},
+        search=search,
+        search_in=("title", "lesson"),
+    )
     return rows.select_related("unit", "work_line", "topic").order_by("-date", "-id")
 
 
 def innovation_measure_list(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     use: str = "",
     status: str = "",
@@ -261,15 +293,16 @@ def innovation_measure_list(
     topic_id: int | None = None,
     search: str = "",
 ) -> QuerySet[InnovationMeasure]:
-    rows = _common(records_visible_to(InnovationMeasure, user), campaign=campaign, unit_id=unit_id, level=level)
-    if use:
-        rows = rows.filter(use=use)
-    if status:
-        rows = rows.filter(status=status)
-    if topic_id:
-        rows = rows.filter(topic_id=topic_id)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(department__icontains=search))
+    rows = _listed(
+        InnovationMeasure,
+        user,
+        campaign=campaign,
+        unit_id=unit_id,
+        level=level,
+        equal={"use": use, "status": status, "topic_id": topic_id},
+        search=search,
+        search_in=("title", "department"),
+    )
     return (
         rows.select_related("unit", "work_line", "topic", "finding")
         .annotate(visit_count=_count(FollowUpVisit.objects.all(), "measure"))
@@ -280,11 +313,9 @@ def innovation_measure_list(
 # --- Development and institutions ----------------------------------------------------------
 
 
-def indicator_list(*, user, campaign: Campaign | None = None, search: str = "") -> QuerySet[Indicator]:
+def indicator_list(*, user: User, campaign: Campaign | None = None, search: str = "") -> QuerySet[Indicator]:
     """Indicators with their latest value and its period, in one query."""
-    rows = _common(records_visible_to(Indicator, user), campaign=campaign, unit_id=None)
-    if search:
-        rows = rows.filter(Q(name__icontains=search) | Q(key__icontains=search))
+    rows = _listed(Indicator, user, campaign=campaign, search=search, search_in=("name", "key"))
     latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-period_end")
     return rows.annotate(
         latest_value=Subquery(latest.values("value")[:1]),
@@ -295,7 +326,7 @@ def indicator_list(*, user, campaign: Campaign | None = None, search: str = "") 
 
 def livelihood_item_list(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     kind: str = "",
     status: str = "",
@@ -303,22 +334,25 @@ def livelihood_item_list(
     level: str = "",
     search: str = "",
 ) -> QuerySet[LivelihoodItem]:
-    rows = _common(records_visible_to(LivelihoodItem, user), campaign=campaign, unit_id=unit_id, level=level)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if status:
-        rows = rows.filter(status=status)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(responsible__icontains=search))
+    rows = _listed(
+        LivelihoodItem,
+        user,
+        campaign=campaign,
+        unit_id=unit_id,
+        level=level,
+        equal={"kind": kind, "status": status},
+        search=search,
+        search_in=("title", "responsible"),
+    )
     return rows.select_related("unit", "work_line").order_by("-listed_on", "-id")
 
 
 def volunteer_team_list(
-    *, user, campaign: Campaign | None = None, unit_id: int | None = None, search: str = ""
+    *, user: User, campaign: Campaign | None = None, unit_id: int | None = None, search: str = ""
 ) -> QuerySet[VolunteerTeam]:
-    rows = _common(records_visible_to(VolunteerTeam, user), campaign=campaign, unit_id=unit_id)
-    if search:
-        rows = rows.filter(Q(name__icontains=search) | Q(community__icontains=search))
+    rows = _listed(
+        VolunteerTeam, user, campaign=campaign, unit_id=unit_id, search=search, search_in=("name", "community")
+    )
     return (
         rows.select_related("unit", "work_line")
         .annotate(project_count=_count(CoBuildingProject.objects.all(), "team"))
@@ -328,7 +362,7 @@ def volunteer_team_list(
 
 def institution_document_list(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     status: str = "",
     issued_by: str = "",
@@ -336,15 +370,17 @@ def institution_document_list(
     unit_id: int | None = None,
     search: str = "",
 ) -> QuerySet[InstitutionDocument]:
-    rows = _common(records_visible_to(InstitutionDocument, user), campaign=campaign, unit_id=unit_id)
-    if status:
-        rows = rows.filter(status=status)
-    if issued_by:
-        rows = rows.filter(issued_by=issued_by)
+    rows = _listed(
+        InstitutionDocument,
+        user,
+        campaign=campaign,
+        unit_id=unit_id,
+        equal={"status": status, "issued_by": issued_by},
+        search=search,
+        search_in=("title", "institutionalises"),
+    )
     if by_city:
         rows = rows.filter(issued_by__in=InstitutionDocument.CITY_BODIES)
-    if search:
-        rows = rows.filter(Q(title__icontains=search) | Q(institutionalises__icontains=search))
     return rows.select_related("unit", "work_line", "measure").order_by("-started_on", "-id")
 
 
@@ -420,7 +456,7 @@ LIST_FILTERS: dict[type[Model], ListFilters] = {
 }
 
 
-def co_building_project_list(*, user, campaign: Campaign | None = None) -> QuerySet[CoBuildingProject]:
+def co_building_project_list(*, user: User, campaign: Campaign | None = None) -> QuerySet[CoBuildingProject]:
     """Co-building projects of the volunteer teams the user may see."""
     rows = CoBuildingProject.objects.filter(team__in=records_visible_to(VolunteerTeam, user).values("id"))
     if campaign is not None:

@@ -13,14 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign import xlsx
-from campaign.models import Campaign, User
+from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from tasks.models import CoBuildingProject, Indicator, IndicatorValue, LivelihoodItem, VolunteerTeam
-from tasks.services.records import require_unit_writer, save_record
+from tasks.services.records import UNSET, record_delete, record_save, require_unit_writer
 
-INDICATOR_FIELDS = ("key", "name", "measure_unit", "target", "source", "description")
-LIVELIHOOD_FIELDS = ("unit", "kind", "title", "responsible", "listed_on", "status", "solved_on", "result")
-TEAM_FIELDS = ("unit", "name", "community", "formed_on", "volunteers")
+MANAGE_INDICATORS = gettext_lazy("manage indicators")
 
 
 def _check_target(indicator: Indicator, fields: dict) -> None:
@@ -35,19 +33,57 @@ def _check_target(indicator: Indicator, fields: dict) -> None:
         raise ValidationError({"target": problem})
 
 
-@transaction.atomic
-def indicator_create(*, by: User, campaign: Campaign, **fields) -> Indicator:
+def indicator_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    key: str = UNSET,
+    name: str = UNSET,
+    measure_unit: str = UNSET,
+    target: Decimal | None = UNSET,
+    source: str = UNSET,
+    description: str = UNSET,
+) -> Indicator:
     """Indicators are the office's: outside figures it enters from their sources."""
-    require_office(by, _("manage indicators"))
-    _check_target(Indicator(), fields)
-    return save_record(Indicator(), by=by, campaign=campaign, fields=fields, allowed=INDICATOR_FIELDS)
+    values = {"key": key, "name": name, "measure_unit": measure_unit, "target": target, "source": source}
+    values["description"] = description
+    return record_save(
+        model=Indicator,
+        record=None,
+        by=by,
+        campaign=campaign,
+        values=values,
+        office_act=str(MANAGE_INDICATORS),
+        before=_check_target,
+    )
 
 
-@transaction.atomic
-def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
-    require_office(by, _("manage indicators"))
-    _check_target(indicator, fields)
-    return save_record(indicator, by=by, campaign=indicator.campaign, fields=fields, allowed=INDICATOR_FIELDS)
+def indicator_update(
+    *,
+    indicator: Indicator,
+    by: User,
+    key: str = UNSET,
+    name: str = UNSET,
+    measure_unit: str = UNSET,
+    target: Decimal | None = UNSET,
+    source: str = UNSET,
+    description: str = UNSET,
+) -> Indicator:
+    values = {"key": key, "name": name, "measure_unit": measure_unit, "target": target, "source": source}
+    values["description"] = description
+    return record_save(
+        model=Indicator,
+        record=indicator,
+        by=by,
+        values=values,
+        office_act=str(MANAGE_INDICATORS),
+        before=_check_target,
+    )
+
+
+def indicator_delete(*, indicator: Indicator, by: User) -> None:
+    """The office removes an indicator (with its values)."""
+    record_delete(record=indicator, by=by, office_act=str(MANAGE_INDICATORS))
 
 
 @transaction.atomic
@@ -82,7 +118,7 @@ IMPORT_COLUMNS = {
     "value": ("数值", "value", "Value"),
     "source": ("来源", "source", "Source"),
 }
-# The indicator list's export (tasks/views/records.py) read back as values: its latest value of
+# The indicator list's export (tasks/views/kinds/development.py) read back as values: its latest value of
 # each indicator, in either language, so an exported list imports back unchanged.
 EXPORT_HEADERS = {
     "key": gettext_lazy("Indicator"),
@@ -182,43 +218,79 @@ def indicator_values_template(*, campaign: Campaign) -> bytes:
     )
 
 
-@transaction.atomic
-def livelihood_item_create(*, by: User, campaign: Campaign, **fields) -> LivelihoodItem:
+def _solved(item: LivelihoodItem, values: dict) -> None:
+    """A solved item carries the day it was solved; an item not solved has no such day."""
+    if values.get("status") == LivelihoodItem.Status.SOLVED and not values.get("solved_on"):
+        raise ValidationError({"solved_on": _("Give the day it was solved.")})
+    if values.get("status") and values["status"] != LivelihoodItem.Status.SOLVED:
+        values["solved_on"] = None
+
+
+def livelihood_item_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    unit: Unit | None = None,
+    kind: str = UNSET,
+    title: str = UNSET,
+    responsible: str = UNSET,
+    listed_on: dt.date = UNSET,
+    status: str = UNSET,
+    solved_on: dt.date | None = UNSET,
+    result: str = UNSET,
+) -> LivelihoodItem:
     """A unit (or the office, for the city's list) lists a livelihood problem, practical matter
     or business-environment problem; solved ones carry their date."""
-    require_unit_writer(by, fields.get("unit"))
-    return save_record(LivelihoodItem(), by=by, campaign=campaign, fields=_solved(fields), allowed=LIVELIHOOD_FIELDS)
+    values = {"unit": unit, "kind": kind, "title": title, "responsible": responsible, "listed_on": listed_on}
+    values |= {"status": status, "solved_on": solved_on, "result": result}
+    return record_save(model=LivelihoodItem, record=None, by=by, campaign=campaign, values=values, before=_solved)
 
 
-@transaction.atomic
-def livelihood_item_update(*, item: LivelihoodItem, by: User, **fields) -> LivelihoodItem:
-    item = LivelihoodItem.objects.select_for_update().get(pk=item.pk)
-    require_unit_writer(by, item.unit)
-    require_unit_writer(by, fields.get("unit", item.unit))
-    return save_record(item, by=by, campaign=item.campaign, fields=_solved(fields), allowed=LIVELIHOOD_FIELDS)
+def livelihood_item_update(
+    *,
+    item: LivelihoodItem,
+    by: User,
+    unit: Unit | None = UNSET,
+    kind: str = UNSET,
+    title: str = UNSET,
+    responsible: str = UNSET,
+    listed_on: dt.date = UNSET,
+    status: str = UNSET,
+    solved_on: dt.date | None = UNSET,
+    result: str = UNSET,
+) -> LivelihoodItem:
+    values = {"unit": unit, "kind": kind, "title": title, "responsible": responsible, "listed_on": listed_on}
+    values |= {"status": status, "solved_on": solved_on, "result": result}
+    return record_save(model=LivelihoodItem, record=item, by=by, values=values, before=_solved)
 
 
-def _solved(fields: dict) -> dict:
-    if fields.get("status") == LivelihoodItem.Status.SOLVED and not fields.get("solved_on"):
-        raise ValidationError({"solved_on": _("Give the day it was solved.")})
-    if fields.get("status") and fields["status"] != LivelihoodItem.Status.SOLVED:
-        fields["solved_on"] = None
-    return fields
-
-
-@transaction.atomic
-def volunteer_team_create(*, by: User, campaign: Campaign, **fields) -> VolunteerTeam:
+def volunteer_team_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    unit: Unit | None = None,
+    name: str = UNSET,
+    community: str = UNSET,
+    formed_on: dt.date = UNSET,
+    volunteers: int = UNSET,
+) -> VolunteerTeam:
     """A unit's volunteer team (红色志愿服务队), its paired community and volunteer count."""
-    require_unit_writer(by, fields.get("unit"))
-    return save_record(VolunteerTeam(), by=by, campaign=campaign, fields=fields, allowed=TEAM_FIELDS)
+    values = {"unit": unit, "name": name, "community": community, "formed_on": formed_on, "volunteers": volunteers}
+    return record_save(model=VolunteerTeam, record=None, by=by, campaign=campaign, values=values)
 
 
-@transaction.atomic
-def volunteer_team_update(*, team: VolunteerTeam, by: User, **fields) -> VolunteerTeam:
-    team = VolunteerTeam.objects.select_for_update().get(pk=team.pk)
-    require_unit_writer(by, team.unit)
-    require_unit_writer(by, fields.get("unit", team.unit))
-    return save_record(team, by=by, campaign=team.campaign, fields=fields, allowed=TEAM_FIELDS)
+def volunteer_team_update(
+    *,
+    team: VolunteerTeam,
+    by: User,
+    unit: Unit | None = UNSET,
+    name: str = UNSET,
+    community: str = UNSET,
+    formed_on: dt.date = UNSET,
+    volunteers: int = UNSET,
+) -> VolunteerTeam:
+    values = {"unit": unit, "name": name, "community": community, "formed_on": formed_on, "volunteers": volunteers}
+    return record_save(model=VolunteerTeam, record=team, by=by, values=values)
 
 
 def co_building_project_add(

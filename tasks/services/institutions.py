@@ -9,11 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, User
-from tasks.models import InstitutionDocument
-from tasks.services.records import require_unit_writer, save_record
-
-DOCUMENT_FIELDS = ("unit", "title", "issued_by", "doc_number", "started_on", "institutionalises", "measure")
+from campaign.models import Campaign, Unit, User
+from tasks.models import InnovationMeasure, InstitutionDocument
+from tasks.services.records import UNSET, record_save, require_unit_writer
 
 
 def _check(document: InstitutionDocument) -> None:
@@ -28,39 +26,81 @@ def _check(document: InstitutionDocument) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def institution_document_create(*, by: User, campaign: Campaign, **fields) -> InstitutionDocument:
+def institution_document_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    unit: Unit | None = None,
+    title: str = UNSET,
+    issued_by: str = UNSET,
+    doc_number: str = UNSET,
+    started_on: dt.date = UNSET,
+    institutionalises: str = UNSET,
+    measure: InnovationMeasure | None = UNSET,
+) -> InstitutionDocument:
     """A rule being drafted enters the list; a unit enters its own, the office the city's."""
-    require_unit_writer(by, fields.get("unit"))
-    document = InstitutionDocument(campaign=campaign)
-    for name, value in fields.items():
-        if name in DOCUMENT_FIELDS:
-            setattr(document, name, value)
-    _check(document)
-    return save_record(document, by=by, campaign=campaign, fields=fields, allowed=DOCUMENT_FIELDS)
+    return record_save(
+        model=InstitutionDocument,
+        record=None,
+        by=by,
+        campaign=campaign,
+        values={
+            "unit": unit,
+            "title": title,
+            "issued_by": issued_by,
+            "doc_number": doc_number,
+            "started_on": started_on,
+            "institutionalises": institutionalises,
+            "measure": measure,
+        },
+        check=_check,
+    )
 
 
-@transaction.atomic
-def institution_document_update(*, document: InstitutionDocument, by: User, **fields) -> InstitutionDocument:
+def _issued_unchanged(document: InstitutionDocument, values: dict) -> None:
     """A document is edited while it is drafted; once issued it is what was issued."""
-    document = InstitutionDocument.objects.select_for_update().get(pk=document.pk)
-    require_unit_writer(by, document.unit)
-    require_unit_writer(by, fields.get("unit", document.unit))
-    if document.status == InstitutionDocument.Status.ISSUED:
-        changed = [n for n, v in fields.items() if n in DOCUMENT_FIELDS and getattr(document, n) != v]
-        if changed:
-            raise ValidationError(
-                {
-                    name: _("The document was issued on %(date)s; its %(field)s stays as issued.")
-                    % {"date": document.issued_on, "field": InstitutionDocument._meta.get_field(name).verbose_name}
-                    for name in changed
-                }
-            )
-    for name, value in fields.items():
-        if name in DOCUMENT_FIELDS:
-            setattr(document, name, value)
-    _check(document)
-    return save_record(document, by=by, campaign=document.campaign, fields=fields, allowed=DOCUMENT_FIELDS)
+    if document.status != InstitutionDocument.Status.ISSUED:
+        return
+    changed = [name for name, value in values.items() if getattr(document, name) != value]
+    if changed:
+        raise ValidationError(
+            {
+                name: _("The document was issued on %(date)s; its %(field)s stays as issued.")
+                % {"date": document.issued_on, "field": InstitutionDocument._meta.get_field(name).verbose_name}
+                for name in changed
+            }
+        )
+
+
+def institution_document_update(
+    *,
+    document: InstitutionDocument,
+    by: User,
+    unit: Unit | None = UNSET,
+    title: str = UNSET,
+    issued_by: str = UNSET,
+    doc_number: str = UNSET,
+    started_on: dt.date = UNSET,
+    institutionalises: str = UNSET,
+    measure: InnovationMeasure | None = UNSET,
+) -> InstitutionDocument:
+    """A document is edited while it is drafted; once issued it is what was issued."""
+    return record_save(
+        model=InstitutionDocument,
+        record=document,
+        by=by,
+        values={
+            "unit": unit,
+            "title": title,
+            "issued_by": issued_by,
+            "doc_number": doc_number,
+            "started_on": started_on,
+            "institutionalises": institutionalises,
+            "measure": measure,
+        },
+        before=_issued_unchanged,
+        check=_check,
+    )
 
 
 @transaction.atomic

@@ -18,18 +18,7 @@ from campaign.models import Campaign, Unit, User, WorkLine
 from campaign.selectors import is_unit_liaison
 from campaign.services import require_office
 from tasks.models import KeyTask
-
-TASK_FIELDS = (
-    "number",
-    "title",
-    "work_line",
-    "lead_unit",
-    "assigned_on",
-    "deadline",
-    "done_definition",
-    "metric_unit",
-    "metric_target",
-)
+from tasks.services.records import UNSET
 
 
 def _check(task: KeyTask, cooperating: list[Unit], *, dated: bool = True) -> None:
@@ -55,12 +44,36 @@ def _check(task: KeyTask, cooperating: list[Unit], *, dated: bool = True) -> Non
 
 
 @transaction.atomic
-def keytask_create(*, by: User, campaign: Campaign, cooperating_units: list[Unit] | None = None, **fields) -> KeyTask:
+def keytask_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    number: int,
+    title: str,
+    work_line: WorkLine,
+    lead_unit: Unit,
+    deadline: dt.date,
+    cooperating_units: list[Unit] | None = None,
+    assigned_on: dt.date = UNSET,
+    done_definition: str = "",
+    metric_unit: str = "",
+    metric_target: Decimal | None = None,
+) -> KeyTask:
     """The office adds a task to the list; the number is unique in the campaign."""
     require_office(by, _("edit the key-task list"))
     cooperating = list(cooperating_units or [])
-    fields.setdefault("assigned_on", default_start_day(campaign))
-    task = KeyTask(campaign=campaign, **fields)
+    task = KeyTask(
+        campaign=campaign,
+        number=number,
+        title=title,
+        work_line=work_line,
+        lead_unit=lead_unit,
+        assigned_on=default_start_day(campaign) if assigned_on is UNSET else assigned_on,
+        deadline=deadline,
+        done_definition=done_definition,
+        metric_unit=metric_unit,
+        metric_target=metric_target,
+    )
     _check(task, cooperating)
     task.full_clean()
     task.save()
@@ -69,19 +82,36 @@ def keytask_create(*, by: User, campaign: Campaign, cooperating_units: list[Unit
 
 
 @transaction.atomic
-def keytask_update(*, task: KeyTask, by: User, cooperating_units: list[Unit] | None = None, **fields) -> KeyTask:
+def keytask_update(
+    *,
+    task: KeyTask,
+    by: User,
+    cooperating_units: list[Unit] | None = None,
+    number: int = UNSET,
+    title: str = UNSET,
+    work_line: WorkLine = UNSET,
+    lead_unit: Unit = UNSET,
+    assigned_on: dt.date = UNSET,
+    deadline: dt.date = UNSET,
+    done_definition: str = UNSET,
+    metric_unit: str = UNSET,
+    metric_target: Decimal | None = UNSET,
+) -> KeyTask:
+    """The office changes a task; a new lead unit acknowledges it afresh."""
     require_office(by, _("edit the key-task list"))
     task = KeyTask.objects.select_for_update().get(pk=task.pk)
     lead_before = task.lead_unit_id
-    for name, value in fields.items():
-        if name not in TASK_FIELDS:
-            raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
+    values = {"number": number, "title": title, "work_line": work_line, "lead_unit": lead_unit}
+    values |= {"assigned_on": assigned_on, "deadline": deadline, "done_definition": done_definition}
+    values |= {"metric_unit": metric_unit, "metric_target": metric_target}
+    values = {name: value for name, value in values.items() if value is not UNSET}
+    for name, value in values.items():
         setattr(task, name, value)
     if task.lead_unit_id != lead_before:
         # A new lead unit is newly assigned the task: its liaison acknowledges it afresh.
         task.acknowledged_at, task.acknowledged_by = None, None
     cooperating = list(cooperating_units) if cooperating_units is not None else list(task.cooperating_units.all())
-    _check(task, cooperating, dated="assigned_on" in fields)
+    _check(task, cooperating, dated="assigned_on" in values)
     task.full_clean()
     task.save()
     if cooperating_units is not None:

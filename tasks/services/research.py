@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from campaign import selectors as access
 from campaign.dates import default_start_day, start_day_errors
-from campaign.models import Campaign, InspectionGroup, User, WorkLine
-from campaign.services import require_office
+from campaign.models import Campaign, InspectionGroup, Unit, User, WorkLine
 from tasks.models import (
     ExchangeMeeting,
     Finding,
@@ -27,55 +26,47 @@ from tasks.models import (
     TypicalCase,
 )
 from tasks.models.research import Level
-from tasks.services.records import can_write_unit_record, require_unit_writer, save_record
-
-TOPIC_FIELDS = ("focus_area", "level", "title", "unit", "leader", "claimed_by", "status", "conclusion")
-ACTIVITY_FIELDS = (
-    "unit",
-    "topic",
-    "leader",
-    "title",
-    "planned_date",
-    "place",
-    "visited",
-    "people",
-    "is_major",
-    "summary",
-)
-MEETING_FIELDS = ("unit", "date", "title", "participants", "note")
-CASE_FIELDS = ("unit", "kind", "title", "topic", "date", "lesson")
-MEASURE_FIELDS = ("unit", "topic", "finding", "title", "description", "department", "use", "adopted_on")
-
-
-def _update(model, record, *, by: User, fields: dict, allowed: tuple[str, ...]):
-    record = model.objects.select_for_update().get(pk=record.pk)
-    require_unit_writer(by, record.unit)
-    return save_record(record, by=by, campaign=record.campaign, fields=fields, allowed=allowed)
-
+from tasks.services.records import UNSET, can_write_unit_record, record_delete, record_save, require_unit_writer
 
 # --- Focus areas and topics ----------------------------------------------------------
 
 
-def focus_area_save(*, by: User, campaign: Campaign, area: FocusArea | None = None, **fields) -> FocusArea:
-    """The office sets the research plan's focus areas (调研重点), each from the day it was set
-    (`set_on`: today by default; never in the future nor before the campaign began)."""
-    require_office(by, _("set the research focus areas"))
-    if area is None:
-        area = FocusArea(campaign=campaign)
-        fields.setdefault("set_on", default_start_day(campaign))
-    for name, value in fields.items():
-        if name not in ("number", "name", "description", "set_on"):
-            raise ValidationError(_("Unknown field: %(name)s") % {"name": name})
-        setattr(area, name, value)
-    if "set_on" in fields:
-        errors = start_day_errors(area, "set_on", campaign=campaign)
-        if errors:
-            raise ValidationError(errors)
+def _check_focus_area(area: FocusArea) -> None:
+    errors = start_day_errors(area, "set_on", campaign=area.campaign)
+    if errors:
+        raise ValidationError(errors)
     if area.work_line_id is None:
         area.work_line = WorkLine.objects.get(code="research")
-    area.full_clean()
-    area.save()
-    return area
+
+
+def focus_area_save(
+    *,
+    by: User,
+    campaign: Campaign,
+    area: FocusArea | None = None,
+    number: int = UNSET,
+    name: str = UNSET,
+    description: str = UNSET,
+    set_on: dt.date = UNSET,
+) -> FocusArea:
+    """The office sets the research plan's focus areas (调研重点), each from the day it was set
+    (`set_on`: today by default; never in the future nor before the campaign began)."""
+    if area is None and set_on is UNSET:
+        set_on = default_start_day(campaign)
+    return record_save(
+        model=FocusArea,
+        record=area,
+        by=by,
+        campaign=campaign,
+        values={"number": number, "name": name, "description": description, "set_on": set_on},
+        office_act=_("set the research focus areas"),
+        check=_check_focus_area if set_on is not UNSET else None,
+    )
+
+
+def focus_area_delete(*, area: FocusArea, by: User) -> None:
+    """The office removes a focus area of its research plan."""
+    record_delete(record=area, by=by, office_act=_("set the research focus areas"))
 
 
 def _check_topic(topic: ResearchTopic) -> None:
@@ -100,29 +91,43 @@ def _check_topic(topic: ResearchTopic) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def research_topic_create(*, by: User, campaign: Campaign, **fields) -> ResearchTopic:
+def research_topic_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    unit: Unit | None = None,
+    focus_area: FocusArea | None = UNSET,
+    level: str = UNSET,
+    title: str = UNSET,
+    leader: User | None = UNSET,
+    claimed_by: str = UNSET,
+    status: str = UNSET,
+    conclusion: str = UNSET,
+) -> ResearchTopic:
     """City-level key topics (市级重点课题) are set by the office, each led by a leader; a unit
     topic (专项课题) is entered by its unit and claimed by a member of its leadership team."""
-    require_unit_writer(by, fields.get("unit"))
-    topic = ResearchTopic(campaign=campaign)
-    for name, value in fields.items():
-        if name in TOPIC_FIELDS:
-            setattr(topic, name, value)
-    _check_topic(topic)
-    return save_record(topic, by=by, campaign=campaign, fields=fields, allowed=TOPIC_FIELDS)
+    values = {"unit": unit, "focus_area": focus_area, "level": level, "title": title, "leader": leader}
+    values |= {"claimed_by": claimed_by, "status": status, "conclusion": conclusion}
+    return record_save(model=ResearchTopic, record=None, by=by, campaign=campaign, values=values, check=_check_topic)
 
 
-@transaction.atomic
-def research_topic_update(*, topic: ResearchTopic, by: User, **fields) -> ResearchTopic:
-    topic = ResearchTopic.objects.select_for_update().get(pk=topic.pk)
-    require_unit_writer(by, topic.unit)
-    require_unit_writer(by, fields.get("unit", topic.unit))
-    for name, value in fields.items():
-        if name in TOPIC_FIELDS:
-            setattr(topic, name, value)
-    _check_topic(topic)
-    return save_record(topic, by=by, campaign=topic.campaign, fields=fields, allowed=TOPIC_FIELDS)
+def research_topic_update(
+    *,
+    topic: ResearchTopic,
+    by: User,
+    unit: Unit | None = UNSET,
+    focus_area: FocusArea | None = UNSET,
+    level: str = UNSET,
+    title: str = UNSET,
+    leader: User | None = UNSET,
+    claimed_by: str = UNSET,
+    status: str = UNSET,
+    conclusion: str = UNSET,
+) -> ResearchTopic:
+    """A topic is changed by whoever may enter it, under the same rules."""
+    values = {"unit": unit, "focus_area": focus_area, "level": level, "title": title, "leader": leader}
+    values |= {"claimed_by": claimed_by, "status": status, "conclusion": conclusion}
+    return record_save(model=ResearchTopic, record=topic, by=by, values=values, check=_check_topic)
 
 
 # --- The research-trip ledger ----------------------------------------------------------
@@ -130,6 +135,13 @@ def research_topic_update(*, topic: ResearchTopic, by: User, **fields) -> Resear
 
 def _check_activity(activity: ResearchActivity) -> None:
     errors = {}
+    if activity.registered_on and activity.is_major and activity.planned_date < activity.registered_on:
+        raise ValidationError(
+            {
+                "planned_date": _("The trip was registered on %(d)s; it cannot move before that.")
+                % {"d": activity.registered_on}
+            }
+        )
     if activity.topic_id and activity.topic.campaign_id != activity.campaign_id:
         errors["topic"] = _("The topic belongs to another campaign.")
     if activity.topic_id and activity.topic.unit_id and activity.topic.unit_id != activity.unit_id:
@@ -143,15 +155,28 @@ def _check_activity(activity: ResearchActivity) -> None:
 
 
 @transaction.atomic
-def research_activity_create(*, by: User, campaign: Campaign, register: bool = False, **fields) -> ResearchActivity:
+def research_activity_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    register: bool = False,
+    unit: Unit | None = None,
+    topic: ResearchTopic | None = UNSET,
+    leader: User | None = UNSET,
+    title: str = UNSET,
+    planned_date: dt.date = UNSET,
+    place: str = UNSET,
+    visited: str = UNSET,
+    people: str = UNSET,
+    is_major: bool = UNSET,
+    summary: str = UNSET,
+) -> ResearchActivity:
     """Put a research trip in the ledger as planned; `register=True` also registers (报备) it."""
-    require_unit_writer(by, fields.get("unit"))
-    activity = ResearchActivity(campaign=campaign)
-    for name, value in fields.items():
-        if name in ACTIVITY_FIELDS:
-            setattr(activity, name, value)
-    _check_activity(activity)
-    activity = save_record(activity, by=by, campaign=campaign, fields=fields, allowed=ACTIVITY_FIELDS)
+    values = {"unit": unit, "topic": topic, "leader": leader, "title": title, "planned_date": planned_date}
+    values |= {"place": place, "visited": visited, "people": people, "is_major": is_major, "summary": summary}
+    activity = record_save(
+        model=ResearchActivity, record=None, by=by, campaign=campaign, values=values, check=_check_activity
+    )
     if register:
         activity = research_activity_register(activity=activity, by=by)
     return activity
@@ -193,29 +218,42 @@ def _check_major_unchanged(activity: ResearchActivity, changed: set[str]) -> Non
         )
 
 
-@transaction.atomic
-def research_activity_update(*, activity: ResearchActivity, by: User, **fields) -> ResearchActivity:
-    """Change a trip's particulars. A registered major trip keeps its date: registration was
-    for that date, so a new date means registering anew."""
-    activity = ResearchActivity.objects.select_for_update().get(pk=activity.pk)
-    require_unit_writer(by, activity.unit)
-    require_unit_writer(by, fields.get("unit", activity.unit))
-    changed = {name for name, value in fields.items() if getattr(activity, name, None) != value}
+def _activity_may_change(activity: ResearchActivity, values: dict) -> None:
+    """A completed trip is in the ledger as it happened; whether it is major and its date follow
+    the 报备 rule (`_check_major_unchanged`)."""
+    changed = {name for name, value in values.items() if getattr(activity, name, None) != value}
     if activity.status == ResearchActivity.Status.COMPLETED and changed - {"summary"}:
         raise ValidationError(_("A completed trip is in the ledger as it happened; only its summary may change."))
     _check_major_unchanged(activity, changed)
-    for name, value in fields.items():
-        if name in ACTIVITY_FIELDS:
-            setattr(activity, name, value)
-    if activity.registered_on and activity.is_major and activity.planned_date < activity.registered_on:
-        raise ValidationError(
-            {
-                "planned_date": _("The trip was registered on %(d)s; it cannot move before that.")
-                % {"d": activity.registered_on}
-            }
-        )
-    _check_activity(activity)
-    return save_record(activity, by=by, campaign=activity.campaign, fields=fields, allowed=ACTIVITY_FIELDS)
+
+
+def research_activity_update(
+    *,
+    activity: ResearchActivity,
+    by: User,
+    unit: Unit | None = UNSET,
+    topic: ResearchTopic | None = UNSET,
+    leader: User | None = UNSET,
+    title: str = UNSET,
+    planned_date: dt.date = UNSET,
+    place: str = UNSET,
+    visited: str = UNSET,
+    people: str = UNSET,
+    is_major: bool = UNSET,
+    summary: str = UNSET,
+) -> ResearchActivity:
+    """Change a trip's particulars. A registered major trip keeps its date: registration was
+    for that date, so a new date means registering anew."""
+    values = {"unit": unit, "topic": topic, "leader": leader, "title": title, "planned_date": planned_date}
+    values |= {"place": place, "visited": visited, "people": people, "is_major": is_major, "summary": summary}
+    return record_save(
+        model=ResearchActivity,
+        record=activity,
+        by=by,
+        values=values,
+        before=_activity_may_change,
+        check=_check_activity,
+    )
 
 
 @transaction.atomic
@@ -335,30 +373,64 @@ def spot_check_record(
 # --- Results ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def exchange_meeting_create(*, by: User, campaign: Campaign, **fields) -> ExchangeMeeting:
+def exchange_meeting_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    unit: Unit | None = None,
+    date: dt.date = UNSET,
+    title: str = UNSET,
+    participants: int = UNSET,
+    note: str = UNSET,
+) -> ExchangeMeeting:
     """A unit (or, for the city committee, the office) records its results-exchange meeting."""
-    require_unit_writer(by, fields.get("unit"))
-    return save_record(ExchangeMeeting(), by=by, campaign=campaign, fields=fields, allowed=MEETING_FIELDS)
+    values = {"unit": unit, "date": date, "title": title, "participants": participants, "note": note}
+    return record_save(model=ExchangeMeeting, record=None, by=by, campaign=campaign, values=values)
 
 
-@transaction.atomic
-def exchange_meeting_update(*, meeting: ExchangeMeeting, by: User, **fields) -> ExchangeMeeting:
-    require_unit_writer(by, fields.get("unit", meeting.unit))
-    return _update(ExchangeMeeting, meeting, by=by, fields=fields, allowed=MEETING_FIELDS)
+def exchange_meeting_update(
+    *,
+    meeting: ExchangeMeeting,
+    by: User,
+    unit: Unit | None = UNSET,
+    date: dt.date = UNSET,
+    title: str = UNSET,
+    participants: int = UNSET,
+    note: str = UNSET,
+) -> ExchangeMeeting:
+    values = {"unit": unit, "date": date, "title": title, "participants": participants, "note": note}
+    return record_save(model=ExchangeMeeting, record=meeting, by=by, values=values)
 
 
-@transaction.atomic
-def typical_case_create(*, by: User, campaign: Campaign, **fields) -> TypicalCase:
+def typical_case_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    unit: Unit | None = None,
+    kind: str = UNSET,
+    title: str = UNSET,
+    topic: ResearchTopic | None = UNSET,
+    date: dt.date = UNSET,
+    lesson: str = UNSET,
+) -> TypicalCase:
     """A positive or negative typical case, with the lesson drawn from it."""
-    require_unit_writer(by, fields.get("unit"))
-    return save_record(TypicalCase(), by=by, campaign=campaign, fields=fields, allowed=CASE_FIELDS)
+    values = {"unit": unit, "kind": kind, "title": title, "topic": topic, "date": date, "lesson": lesson}
+    return record_save(model=TypicalCase, record=None, by=by, campaign=campaign, values=values)
 
 
-@transaction.atomic
-def typical_case_update(*, case: TypicalCase, by: User, **fields) -> TypicalCase:
-    require_unit_writer(by, fields.get("unit", case.unit))
-    return _update(TypicalCase, case, by=by, fields=fields, allowed=CASE_FIELDS)
+def typical_case_update(
+    *,
+    case: TypicalCase,
+    by: User,
+    unit: Unit | None = UNSET,
+    kind: str = UNSET,
+    title: str = UNSET,
+    topic: ResearchTopic | None = UNSET,
+    date: dt.date = UNSET,
+    lesson: str = UNSET,
+) -> TypicalCase:
+    values = {"unit": unit, "kind": kind, "title": title, "topic": topic, "date": date, "lesson": lesson}
+    return record_save(model=TypicalCase, record=case, by=by, values=values)
 
 
 def _check_measure(measure: InnovationMeasure) -> None:
@@ -375,31 +447,45 @@ def _check_measure(measure: InnovationMeasure) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def innovation_measure_create(*, by: User, campaign: Campaign, **fields) -> InnovationMeasure:
+def innovation_measure_create(
+    *,
+    by: User,
+    campaign: Campaign,
+    unit: Unit | None = None,
+    topic: ResearchTopic | None = UNSET,
+    finding: Finding | None = UNSET,
+    title: str = UNSET,
+    description: str = UNSET,
+    department: str = UNSET,
+    use: str = UNSET,
+    adopted_on: dt.date = UNSET,
+) -> InnovationMeasure:
     """Turn research into an innovation measure (创新举措): a responsible department and a use
     (solve a problem / promote development / build a rule). From a finding, it keeps the
     finding's topic, so the topic page shows the chain."""
-    require_unit_writer(by, fields.get("unit"))
-    measure = InnovationMeasure(campaign=campaign)
-    for name, value in fields.items():
-        if name in MEASURE_FIELDS:
-            setattr(measure, name, value)
-    _check_measure(measure)
-    fields["topic"] = measure.topic
-    return save_record(measure, by=by, campaign=campaign, fields=fields, allowed=MEASURE_FIELDS)
+    values = {"unit": unit, "topic": topic, "finding": finding, "title": title, "description": description}
+    values |= {"department": department, "use": use, "adopted_on": adopted_on}
+    return record_save(
+        model=InnovationMeasure, record=None, by=by, campaign=campaign, values=values, check=_check_measure
+    )
 
 
-@transaction.atomic
-def innovation_measure_update(*, measure: InnovationMeasure, by: User, **fields) -> InnovationMeasure:
-    measure = InnovationMeasure.objects.select_for_update().get(pk=measure.pk)
-    require_unit_writer(by, measure.unit)
-    require_unit_writer(by, fields.get("unit", measure.unit))
-    for name, value in fields.items():
-        if name in MEASURE_FIELDS:
-            setattr(measure, name, value)
-    _check_measure(measure)
-    return save_record(measure, by=by, campaign=measure.campaign, fields=fields, allowed=MEASURE_FIELDS)
+def innovation_measure_update(
+    *,
+    measure: InnovationMeasure,
+    by: User,
+    unit: Unit | None = UNSET,
+    topic: ResearchTopic | None = UNSET,
+    finding: Finding | None = UNSET,
+    title: str = UNSET,
+    description: str = UNSET,
+    department: str = UNSET,
+    use: str = UNSET,
+    adopted_on: dt.date = UNSET,
+) -> InnovationMeasure:
+    values = {"unit": unit, "topic": topic, "finding": finding, "title": title, "description": description}
+    values |= {"department": department, "use": use, "adopted_on": adopted_on}
+    return record_save(model=InnovationMeasure, record=measure, by=by, values=values, check=_check_measure)
 
 
 def can_verify_measure(user: User, measure: InnovationMeasure) -> bool:

@@ -10,25 +10,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, User
+from campaign.models import Campaign, Unit, User
 from campaign.services import require_office
 from tasks.models import Absence, MakeUpSession, StudyActivity
-from tasks.services.records import require_unit_writer, save_record
-
-ACTIVITY_FIELDS = (
-    "unit",
-    "kind",
-    "title",
-    "topic",
-    "session_number",
-    "date",
-    "place",
-    "organiser",
-    "lecturer",
-    "participants",
-    "audience",
-    "note",
-)
+from tasks.services.records import UNSET, record_save, require_unit_writer
 
 
 def _check(activity: StudyActivity) -> None:
@@ -51,11 +36,13 @@ def _check(activity: StudyActivity) -> None:
         raise ValidationError(errors)
 
 
-def _next_session(campaign: Campaign, unit) -> int:
-    top = StudyActivity.objects.filter(campaign=campaign, unit=unit, kind=StudyActivity.Kind.LECTURE).aggregate(
-        n=Max("session_number")
-    )["n"]
-    return (top or 0) + 1
+def _number(activity: StudyActivity, values: dict) -> None:
+    """A new lecture without a session number gets the next one of its unit."""
+    if values.get("kind") == StudyActivity.Kind.LECTURE and values.get("session_number") is None:
+        top = StudyActivity.objects.filter(
+            campaign=activity.campaign, unit=values.get("unit"), kind=StudyActivity.Kind.LECTURE
+        ).aggregate(n=Max("session_number"))["n"]
+        values["session_number"] = (top or 0) + 1
 
 
 def _set_absentees(activity: StudyActivity, names: list[str]) -> None:
@@ -78,36 +65,59 @@ def _set_absentees(activity: StudyActivity, names: list[str]) -> None:
 
 @transaction.atomic
 def study_activity_create(
-    *, by: User, campaign: Campaign, absentees: list[str] | None = None, **fields
+    *,
+    by: User,
+    campaign: Campaign,
+    absentees: list[str] | None = None,
+    unit: Unit | None = None,
+    kind: str = UNSET,
+    title: str = UNSET,
+    topic: str = UNSET,
+    session_number: int | None = None,
+    date: dt.date = UNSET,
+    place: str = UNSET,
+    organiser: str = UNSET,
+    lecturer: str = UNSET,
+    participants: int = UNSET,
+    audience: int | None = UNSET,
+    note: str = UNSET,
 ) -> StudyActivity:
     """A unit (or the office, for city-level activities) records a study activity. Lectures
     get the next session number when none is given; the named absentees are owed a make-up."""
-    require_unit_writer(by, fields.get("unit"))
-    if fields.get("kind") == StudyActivity.Kind.LECTURE and fields.get("session_number") is None:
-        fields["session_number"] = _next_session(campaign, fields.get("unit"))
-    activity = StudyActivity(campaign=campaign)
-    for name, value in fields.items():
-        if name in ACTIVITY_FIELDS:
-            setattr(activity, name, value)
-    _check(activity)
-    activity = save_record(activity, by=by, campaign=campaign, fields=fields, allowed=ACTIVITY_FIELDS)
+    values = {"unit": unit, "kind": kind, "title": title, "topic": topic, "session_number": session_number}
+    values |= {"date": date, "place": place, "organiser": organiser, "lecturer": lecturer}
+    values |= {"participants": participants, "audience": audience, "note": note}
+    activity = record_save(
+        model=StudyActivity, record=None, by=by, campaign=campaign, values=values, before=_number, check=_check
+    )
     _set_absentees(activity, absentees or [])
     return activity
 
 
 @transaction.atomic
 def study_activity_update(
-    *, activity: StudyActivity, by: User, absentees: list[str] | None = None, **fields
+    *,
+    activity: StudyActivity,
+    by: User,
+    absentees: list[str] | None = None,
+    unit: Unit | None = UNSET,
+    kind: str = UNSET,
+    title: str = UNSET,
+    topic: str = UNSET,
+    session_number: int | None = UNSET,
+    date: dt.date = UNSET,
+    place: str = UNSET,
+    organiser: str = UNSET,
+    lecturer: str = UNSET,
+    participants: int = UNSET,
+    audience: int | None = UNSET,
+    note: str = UNSET,
 ) -> StudyActivity:
     """Change an activity; the same people may change it who may enter it."""
-    activity = StudyActivity.objects.select_for_update().get(pk=activity.pk)
-    require_unit_writer(by, activity.unit)
-    require_unit_writer(by, fields.get("unit", activity.unit))
-    for name, value in fields.items():
-        if name in ACTIVITY_FIELDS:
-            setattr(activity, name, value)
-    _check(activity)
-    activity = save_record(activity, by=by, campaign=activity.campaign, fields=fields, allowed=ACTIVITY_FIELDS)
+    values = {"unit": unit, "kind": kind, "title": title, "topic": topic, "session_number": session_number}
+    values |= {"date": date, "place": place, "organiser": organiser, "lecturer": lecturer}
+    values |= {"participants": participants, "audience": audience, "note": note}
+    activity = record_save(model=StudyActivity, record=activity, by=by, values=values, check=_check)
     if absentees is not None:
         _set_absentees(activity, absentees)
     return activity

@@ -19,6 +19,7 @@ from campaign.forms import add_service_error
 from campaign.history import record_history
 from campaign.lights import LIGHT_FILLS, Light
 from campaign.listfilters import parse_day
+from campaign.models import Campaign, User
 from campaign.xlsx import workbook_bytes
 from tasks.forms import KeyTaskFilterForm, KeyTaskForm
 from tasks.models import KeyTask, ProgressItem
@@ -58,7 +59,7 @@ def key_task_list(request):
     )
 
 
-def key_task_list_for(user, campaign, data: dict):
+def key_task_list_for(user: User, campaign: Campaign, data: dict):
     return task_selectors.key_task_list(
         user=user,
         campaign=campaign,

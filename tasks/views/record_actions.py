@@ -22,7 +22,8 @@ from tasks import forms_records as forms
 from tasks.models import InnovationMeasure, ResearchActivity, StudyActivity
 from tasks.selectors.records import absentees_owed
 from tasks.services import development, institutions, research, study
-from tasks.views.records import KINDS, campaign_or_404, visible_record
+from tasks.views.kinds import KINDS
+from tasks.views.kinds.base import campaign_or_404, visible_record
 
 
 def detail_context(request, kind, record) -> dict:
