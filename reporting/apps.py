@@ -11,10 +11,3 @@ class ReportingConfig(AppConfig):
         from reporting.services import versions
 
         versions.connect()
-
-    def figure_rows(self, *, campaign, as_of, lines=()):
-        # TODO(#16): tasks/views/records.py `_figure_rows` still looks for this hook; once it calls
-        # campaign.contributions.figure_rows (helper tasks' split of that module), delete this.
-        from campaign.contributions import figure_rows
-
-        return figure_rows(campaign=campaign, as_of=as_of, lines=lines)

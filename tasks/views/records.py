@@ -8,7 +8,6 @@ visits, issuing a document, indicator values) have their own views in
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaign import contributions
 from campaign import selectors as access
 from campaign.choice import campaign_shown
 from campaign.exports import download, export_caption
@@ -214,9 +214,5 @@ LINE_LABELS = {
 
 def _figure_rows(campaign, day) -> list:
     """The campaign figures of the app that declares them (reporting/figures/), reached through
-    its AppConfig hook: this app does not import the reporting app."""
-    for config in apps.get_app_configs():
-        hook = getattr(config, "figure_rows", None)
-        if hook is not None:
-            return hook(campaign=campaign, as_of=day, lines=tuple(LINE_LABELS))
-    return []
+    campaign's registry: this app does not import the reporting app."""
+    return contributions.figure_rows(campaign=campaign, as_of=day, lines=tuple(LINE_LABELS))
