@@ -1,8 +1,21 @@
+"""Factories of the campaign app: a campaign, its units, people, liaison duties and inspection groups."""
+
 import datetime as dt
 
 import factory
 
-from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Unit, User
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Unit, User, WorkLine
+
+
+def work_line(code: str) -> WorkLine:
+    """One of the six work lines (rows from the data migration campaign/0002)."""
+    return WorkLine.objects.get(code=code)
+
+
+def days_into(campaign: Campaign, days: int) -> dt.date:
+    """A day of the campaign, `days` after it began: before the suite's today, so a date of
+    something that happened passes `HappenedDates`."""
+    return campaign.start_date + dt.timedelta(days=days)
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -66,3 +79,15 @@ class CoverageFactory(factory.django.DjangoModelFactory):
 
     group = factory.SubFactory(InspectionGroupFactory)
     unit = factory.SubFactory(UnitFactory)
+
+
+class InspectorFactory(UserFactory):
+    role = User.Role.INSPECTOR
+
+
+class OfficeUserFactory(UserFactory):
+    role = User.Role.OFFICE
+
+
+class LeaderFactory(UserFactory):
+    role = User.Role.LEADER
