@@ -12,6 +12,7 @@ from campaign.models import User
 from tasks.models import InstitutionDocument, WeeklyProgress
 from tasks.services import institutions
 from tasks.services import progress as services
+from tests.answers import page_text
 from tests.tasks.conftest import MONDAY
 from tests.tasks.test_progress import BEFORE_DEADLINE, open_and_fill
 
@@ -58,8 +59,11 @@ def test_admin_history_never_reverts_a_submitted_weekly_report(tasks_world, subm
 
 def test_admin_shows_a_weekly_report_read_only(tasks_world, submitted, office_admin):
     url = f"/admin/tasks/weeklyprogress/{submitted.pk}/change/"
-    assert office_admin.get(url).status_code == 200
+    page = office_admin.get(url)
+    assert page.status_code == 200
+    assert submitted.highlights in page_text(page) and 'name="_save"' not in page_text(page)
     assert office_admin.post(url, {"highlights": "管理后台改的"}).status_code == 403
+    assert WeeklyProgress.objects.get(pk=submitted.pk).highlights == submitted.highlights
 
 
 def test_database_refuses_to_rewrite_a_submitted_reports_text(tasks_world, submitted):
