@@ -7,7 +7,6 @@ They write rows directly, as a fixture does: the rules a person meets live in th
 (tasks/services/), which the tests of behaviour call."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import factory
 
@@ -36,6 +35,7 @@ from tasks.models import (
     VolunteerTeam,
     WeeklyProgress,
 )
+from tasks.weeks import deadline_for
 from tests.factories.campaign import (
     CampaignFactory,
     InspectionGroupFactory,
@@ -46,8 +46,6 @@ from tests.factories.campaign import (
     days_into,
     work_line,
 )
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def first_monday(day: dt.date) -> dt.date:
@@ -101,28 +99,31 @@ class ReportingRuleFactory(factory.django.DjangoModelFactory):
 
 
 class WeeklyProgressFactory(factory.django.DjangoModelFactory):
-    """A draft of the unit's report for the campaign's first full week, due that Friday 17:00."""
+    """A draft of the unit's report for the campaign's first full week, due when the campaign's
+    reporting rule says (tasks.weeks.deadline_for). `submitted=True` for one sent five hours
+    before its deadline, `submitted=True, late=True` five hours after; pass `status=` for a
+    later state (returned, accepted) of a report once sent."""
 
     class Meta:
         model = WeeklyProgress
 
-    unit = factory.SubFactory(UnitFactory)
-    week_start = factory.LazyAttribute(lambda report: first_monday(report.unit.campaign.start_date))
-    deadline = factory.LazyAttribute(
-        lambda report: dt.datetime.combine(report.week_start + dt.timedelta(days=4), dt.time(17), tzinfo=SHANGHAI)
-    )
-    highlights = "召开专题读书班"
-    next_week_plan = "开展调研"
-    created_by = factory.SubFactory(UserFactory)
-    updated_by = factory.SelfAttribute("created_by")
-
     class Params:
-        # A report the unit has sent: `WeeklyProgressFactory(submitted=True)`.
+        late = False
         submitted = factory.Trait(
             status=WeeklyProgress.Status.SUBMITTED,
-            first_submitted_at=factory.LazyAttribute(lambda report: report.deadline - dt.timedelta(days=1)),
+            first_submitted_at=factory.LazyAttribute(
+                lambda report: report.deadline + dt.timedelta(hours=5 if report.late else -5)
+            ),
             submitted_at=factory.SelfAttribute("first_submitted_at"),
+            is_late=factory.SelfAttribute("late"),
         )
+
+    unit = factory.SubFactory(UnitFactory)
+    week_start = factory.LazyAttribute(lambda report: first_monday(report.unit.campaign.start_date))
+    deadline = factory.LazyAttribute(lambda report: deadline_for(report.unit.campaign, report.week_start))
+    highlights = "本周召开专题会议"
+    created_by = factory.SubFactory(UserFactory)
+    updated_by = factory.SelfAttribute("created_by")
 
 
 class ProgressItemFactory(factory.django.DjangoModelFactory):
