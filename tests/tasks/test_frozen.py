@@ -13,6 +13,7 @@ from tasks.models import InstitutionDocument, WeeklyProgress
 from tasks.services import institutions
 from tasks.services import progress as services
 from tests.answers import page_text
+from tests.factories import ResearchActivityFactory
 from tests.tasks.conftest import MONDAY
 from tests.tasks.test_progress import BEFORE_DEADLINE, open_and_fill
 
@@ -108,19 +109,8 @@ def test_database_refuses_to_redate_an_issued_document(world, issued):
 
 
 def test_admin_keeps_a_research_trips_registration_and_completion_read_only(world, office_admin):
-    from tasks.services import research
-
-    activity = research.research_activity_create(
-        by=world.liaison_a,
-        campaign=world.campaign,
-        unit=world.unit_a,
-        title="走访企业",
-        leader=world.leader,
-        planned_date=dt.date(2026, 11, 25),
-        place="高新区",
-        visited="某企业",
-        people="周强 局长",
-        is_major=True,
+    activity = ResearchActivityFactory(
+        campaign=world.campaign, unit=world.unit_a, created_by=world.liaison_a, leader=world.leader, is_major=True
     )
     page = office_admin.get(f"/admin/tasks/researchactivity/{activity.pk}/change/").content.decode()
     for field in ("status", "is_major", "registered_on", "completed_on"):
