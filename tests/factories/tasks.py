@@ -80,9 +80,8 @@ class KeyTaskFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"重点任务{n + 1}")
     work_line = factory.LazyFunction(lambda: work_line("push"))
     lead_unit = factory.SubFactory(UnitFactory, campaign=factory.SelfAttribute("..campaign"))
-    assigned_on = factory.LazyAttribute(lambda task: task.campaign.start_date)
+    # assigned_on: the model's default, the day it is made (as the key-task list's own entry does)
     deadline = factory.LazyAttribute(lambda task: task.campaign.end_date)
-    done_definition = "按期完成"
 
     @factory.post_generation
     def cooperating_units(task, create, extracted, **kwargs):

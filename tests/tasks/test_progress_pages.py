@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from tasks.models import KeyTask, ProgressItem, ReportAttachment, WeeklyProgress
 from tasks.services import progress as services
 from tests.answers import NOT_ALLOWED, NOT_FOUND, page_text, page_title
+from tests.factories import UnitFactory, WeeklyProgressFactory
 from tests.tasks.conftest import MONDAY
 
 SH = dt.timezone(dt.timedelta(hours=8))
@@ -233,20 +234,12 @@ def test_grid_shows_states_and_is_cut_to_the_inspectors_units(tasks_world, brows
 def test_grid_query_count_does_not_grow_with_units_or_reports(
     tasks_world, browser_as, frozen, django_assert_max_num_queries
 ):
-    from campaign.models import Unit
 
     client = browser_as(tasks_world.office)
     with django_assert_max_num_queries(20):
         client.get("/progress/grid/")
-    for n in range(30):
-        unit = Unit.objects.create(campaign=tasks_world.campaign, name=f"加测{n}", kind="city_organ")
-        WeeklyProgress.objects.create(
-            unit=unit,
-            week_start=MONDAY,
-            deadline=dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC),
-            created_by=tasks_world.office,
-            updated_by=tasks_world.office,
-        )
+    for unit in UnitFactory.create_batch(30, campaign=tasks_world.campaign):
+        WeeklyProgressFactory(unit=unit, week_start=MONDAY, created_by=tasks_world.office)
     with django_assert_max_num_queries(20):
         client.get("/progress/grid/")
 

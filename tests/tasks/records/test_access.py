@@ -6,6 +6,7 @@ import pytest
 
 from tasks.models import ResearchActivity, SpotCheck, StudyActivity
 from tests.answers import API_NOT_FOUND, NOT_ALLOWED, NOT_FOUND, page_text, page_title
+from tests.factories import ResearchActivityFactory
 
 PATHS = [
     "study-activities",
@@ -255,16 +256,9 @@ def test_city_leaders_research_trips_are_read_by_the_office_and_leaders_only(wor
 
 
 def research_trip_of_leader(world, leader, today):
-    from tasks.services import research
-
-    return research.research_activity_create(
-        by=world.office,
-        campaign=world.campaign,
-        leader=leader,
-        title="市领导周末调研",
-        planned_date=today,
-        place="港区",
-        people="市领导",
+    """A city leader's trip the office planned: of no unit."""
+    return ResearchActivityFactory(
+        campaign=world.campaign, unit=None, leader=leader, created_by=world.office, planned_date=today, place="港区"
     )
 
 
