@@ -53,3 +53,13 @@ def test_factories_share_the_campaign_they_are_given():
     assert item.key_task.campaign == campaign
     assert item.key_task.lead_unit == item.report.unit
     assert score.team.rectification.campaign == campaign
+
+
+@pytest.mark.django_db
+def test_many_to_many_rows_given_to_a_factory_are_set():
+    team = factories.WorkTeamFactory()
+    member = factories.UnitFactory(campaign=team.rectification.campaign)
+    task = factories.KeyTaskFactory(cooperating_units=[member])
+    assert list(task.cooperating_units.all()) == [member]
+    assert list(factories.WorkTeamFactory(member_units=[member]).member_units.all()) == [member]
+    assert factories.ArenaRoundFactory(teams=[team]).teams.get() == team

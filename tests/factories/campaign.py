@@ -12,6 +12,18 @@ def work_line(code: str) -> WorkLine:
     return WorkLine.objects.get(code=code)
 
 
+def many_to_many(name: str):
+    """A post-generation declaration that sets the many-to-many field `name` to the rows given:
+    `WorkTeamFactory(member_units=[unit_a, unit_b])`."""
+
+    @factory.post_generation
+    def set_rows(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, name).set(extracted)
+
+    return set_rows
+
+
 def days_into(campaign: Campaign, days: int) -> dt.date:
     """A day of the campaign, `days` after it began: before the suite's today, so a date of
     something that happened passes `HappenedDates`."""

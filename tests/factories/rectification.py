@@ -41,6 +41,7 @@ from tests.factories.campaign import (
     UnitFactory,
     UserFactory,
     days_into,
+    many_to_many,
 )
 
 # --- problems and measures --------------------------------------------------------------------
@@ -192,10 +193,7 @@ class SiteVisitFactory(factory.django.DjangoModelFactory):
     visited_on = factory.LazyAttribute(lambda visit: days_into(visit.campaign, 14))
     findings = "台账齐全，整改到位"
 
-    @factory.post_generation
-    def problems(visit, create, extracted, **kwargs):
-        if create and extracted:
-            visit.problems.set(extracted)
+    problems = many_to_many("problems")
 
 
 class SpecialRectificationFactory(factory.django.DjangoModelFactory):
@@ -218,10 +216,7 @@ class WorkTeamFactory(factory.django.DjangoModelFactory):
     lead_unit = factory.SubFactory(UnitFactory, campaign=factory.SelfAttribute("..rectification.campaign"))
     formed_on = factory.LazyAttribute(lambda team: team.rectification.campaign.start_date)
 
-    @factory.post_generation
-    def member_units(team, create, extracted, **kwargs):
-        if create and extracted:
-            team.member_units.set(extracted)
+    member_units = many_to_many("member_units")
 
 
 class SpecialTaskFactory(factory.django.DjangoModelFactory):
@@ -247,15 +242,9 @@ class ArenaRoundFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"擂台比武第{n + 1}场")
     held_on = factory.LazyAttribute(lambda rnd: days_into(rnd.campaign, 30))
 
-    @factory.post_generation
-    def teams(rnd, create, extracted, **kwargs):
-        if create and extracted:
-            rnd.teams.set(extracted)
+    teams = many_to_many("teams")
 
-    @factory.post_generation
-    def attendees(rnd, create, extracted, **kwargs):
-        if create and extracted:
-            rnd.attendees.set(extracted)
+    attendees = many_to_many("attendees")
 
 
 class ArenaCriterionFactory(factory.django.DjangoModelFactory):
@@ -317,10 +306,7 @@ class TvSessionFactory(factory.django.DjangoModelFactory):
     aired_on = factory.LazyAttribute(lambda session: days_into(session.campaign, 21))
     viewers = 1000
 
-    @factory.post_generation
-    def departments(session, create, extracted, **kwargs):
-        if create and extracted:
-            session.departments.set(extracted)
+    departments = many_to_many("departments")
 
 
 class TvQuestionFactory(factory.django.DjangoModelFactory):

@@ -44,6 +44,7 @@ from tests.factories.campaign import (
     UnitFactory,
     UserFactory,
     days_into,
+    many_to_many,
     work_line,
 )
 
@@ -83,10 +84,7 @@ class KeyTaskFactory(factory.django.DjangoModelFactory):
     # assigned_on: the model's default, the day it is made (as the key-task list's own entry does)
     deadline = factory.LazyAttribute(lambda task: task.campaign.end_date)
 
-    @factory.post_generation
-    def cooperating_units(task, create, extracted, **kwargs):
-        if create and extracted:
-            task.cooperating_units.set(extracted)
+    cooperating_units = many_to_many("cooperating_units")
 
 
 class ReportingRuleFactory(factory.django.DjangoModelFactory):
