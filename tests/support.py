@@ -1,6 +1,7 @@
 """Helpers the tests of several apps share: a moment in Shanghai for time_machine, and the
 numeric measure that the roll-up, work-queue and lights tests enter through the services."""
 
+import contextlib
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -21,16 +22,16 @@ def numeric_measure(
     world,
     unit=None,
     *,
-    created: dt.date,
+    created: dt.date | None = None,
     start: dt.date,
     deadline: dt.date,
     found_on: dt.date | None = None,
 ) -> Measure:
     """A measure of `unit` (default unit A) on a new problem “审批环节多”, both entered by the
-    office through the services on `created` (the problem found then, or on `found_on`):
+    office through the services on `created` (default: now; the problem found then, or on `found_on`):
     压减审批环节, owned by 张三, baseline 0 and target 100 %, so a value reached is its percent."""
     unit = unit or world.unit_a
-    with time_machine.travel(at(created), tick=False):
+    with time_machine.travel(at(created), tick=False) if created else contextlib.nullcontext():
         problem = rect.problem_create(
             by=world.office, campaign=world.campaign, unit=unit, title="审批环节多", found_on=found_on
         )

@@ -13,6 +13,7 @@ from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from tasks.services import progress as progress_services
 from tests.answers import API_NOT_AUTHENTICATED, API_NOT_FOUND
+from tests.support import numeric_measure
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"0" * 64
@@ -91,21 +92,7 @@ def test_a_drafts_file_stays_with_its_unit(world, api_as):
 
 @pytest.fixture
 def measure_evidence(world):
-    problem = measure_services.problem_create(
-        by=world.office, campaign=world.campaign, unit=world.unit_a, title="审批环节多", level="unit"
-    )
-    measure = measure_services.measure_create(
-        by=world.office,
-        problem=problem,
-        content="压减审批环节",
-        responsible_unit=world.unit_a,
-        responsible_person="张三",
-        start_date=dt.date(2026, 10, 1),
-        deadline=dt.date(2026, 10, 21),
-        baseline=0,
-        target_value=100,
-        measure_unit="%",
-    )
+    measure = numeric_measure(world, start=dt.date(2026, 10, 1), deadline=dt.date(2026, 10, 21))
     entry = measure_services.measure_progress_record(
         by=world.liaison_a, measure=measure, value_reached=50, files=[png()]
     )
