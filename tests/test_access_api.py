@@ -4,6 +4,7 @@ record is 404, a forbidden write is 403, and nothing changes in the database."""
 import pytest
 
 from campaign.models import Coverage, Liaison, Unit
+from tests.answers import API_NOT_AUTHENTICATED, API_NOT_FOUND
 
 
 def ids(response):
@@ -25,7 +26,8 @@ def ids(response):
 )
 def test_anonymous_caller_is_refused_with_401(client, world, path):
     response = client.get(path)
-    assert response.status_code == 401
+    assert response.status_code == 401 and response.json() == API_NOT_AUTHENTICATED
+    assert world.unit_a.name not in response.content.decode()
 
 
 def test_office_sees_every_unit(world, api_as):
@@ -55,12 +57,14 @@ def test_group_member_sees_the_groups_units_like_its_leader(world, api_as):
 
 def test_liaison_reading_another_units_record_gets_404(world, api_as):
     response = api_as(world.liaison_a).get(f"/api/v1/units/{world.unit_b.pk}/")
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.json() == API_NOT_FOUND
 
 
 def test_inspector_reading_an_uncovered_unit_gets_404(world, api_as):
     response = api_as(world.inspector).get(f"/api/v1/units/{world.unit_c.pk}/")
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.json() == API_NOT_FOUND
+    covered = api_as(world.inspector).get(f"/api/v1/units/{world.unit_a.pk}/")
+    assert covered.status_code == 200 and covered.json()["name"] == "市发展改革委"
 
 
 def test_liaison_updates_their_units_contact_details(world, api_as):

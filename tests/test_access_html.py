@@ -4,6 +4,7 @@ what its role allows; another unit's page is 404, a forbidden change 403, and no
 import pytest
 
 from campaign.models import Unit
+from tests.answers import NOT_ALLOWED, NOT_FOUND, NOT_FOUND_TEXT, page_text, page_title
 
 
 def test_anonymous_visitor_is_sent_to_the_chinese_login_page(client, world):
@@ -49,7 +50,8 @@ def test_unit_list_is_cut_to_the_inspectors_units(world, browser_as):
 @pytest.mark.parametrize("persona", ["liaison_a", "inspector"])
 def test_another_units_page_is_404(world, browser_as, persona):
     response = browser_as(getattr(world, persona)).get(f"/units/{world.unit_b.pk}/")
-    assert response.status_code == 404
+    assert response.status_code == 404 and page_title(response) == NOT_FOUND
+    assert NOT_FOUND_TEXT in page_text(response) and "中山区" not in page_text(response)
 
 
 def test_liaison_edits_their_units_contact_details(world, browser_as):
@@ -113,11 +115,16 @@ def test_office_cannot_put_a_unit_under_its_own_child(world, browser_as):
 
 @pytest.mark.parametrize("persona", ["liaison_a", "inspector", "leader"])
 def test_only_the_office_opens_the_roster_import(world, browser_as, persona):
-    assert browser_as(getattr(world, persona)).get("/roster/").status_code == 403
+    refused = browser_as(getattr(world, persona)).get("/roster/")
+    assert refused.status_code == 403 and page_title(refused) == NOT_ALLOWED
+    assert "只有领导小组办公室可以导入表格。" in page_text(refused)
 
 
 def test_liaison_cannot_open_the_inspection_group_page(world, browser_as):
-    assert browser_as(world.liaison_a).get("/inspection-groups/").status_code == 403
+    refused = browser_as(world.liaison_a).get("/inspection-groups/")
+    assert refused.status_code == 403 and page_title(refused) == NOT_ALLOWED
+    assert "仅办公室、市级领导和巡回指导组可访问此页面。" in page_text(refused)
+    assert "第一巡回指导组" not in page_text(refused)
 
 
 def test_unit_list_filters_by_kind_and_paginates(world, browser_as):

@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from tasks.services import progress as progress_services
+from tests.answers import API_NOT_AUTHENTICATED, API_NOT_FOUND
+from tests.support import numeric_measure
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"0" * 64
@@ -74,34 +76,23 @@ def test_a_report_file_is_for_those_who_may_read_the_report(world, api_as, repor
 
 def test_an_anonymous_caller_gets_no_file(world, report_with_file):
     _report, attachment = report_with_file
-    assert APIClient().get(f"/api/v1/report-attachments/{attachment.pk}/").status_code == 401
+    response = APIClient().get(f"/api/v1/report-attachments/{attachment.pk}/")
+    assert response.status_code == 401 and response.json() == API_NOT_AUTHENTICATED
 
 
 def test_a_drafts_file_stays_with_its_unit(world, api_as):
     with time_machine.travel(WEDNESDAY, tick=False):
         report = progress_services.report_open(unit=world.unit_a, week_start=dt.date(2026, 11, 23), by=world.liaison_a)
         attachment = progress_services.report_attach(report=report, by=world.liaison_a, upload=pdf())
-    assert api_as(world.liaison_a).get(f"/api/v1/report-attachments/{attachment.pk}/").status_code == 200
-    assert api_as(world.office).get(f"/api/v1/report-attachments/{attachment.pk}/").status_code == 404
+    own = api_as(world.liaison_a).get(f"/api/v1/report-attachments/{attachment.pk}/")
+    assert own.status_code == 200 and body_of(own) == PDF
+    office = api_as(world.office).get(f"/api/v1/report-attachments/{attachment.pk}/")
+    assert office.status_code == 404 and office.json() == API_NOT_FOUND
 
 
 @pytest.fixture
 def measure_evidence(world):
-    problem = measure_services.problem_create(
-        by=world.office, campaign=world.campaign, unit=world.unit_a, title="审批环节多", level="unit"
-    )
-    measure = measure_services.measure_create(
-        by=world.office,
-        problem=problem,
-        content="压减审批环节",
-        responsible_unit=world.unit_a,
-        responsible_person="张三",
-        start_date=dt.date(2026, 10, 1),
-        deadline=dt.date(2026, 10, 21),
-        baseline=0,
-        target_value=100,
-        measure_unit="%",
-    )
+    measure = numeric_measure(world, start=dt.date(2026, 10, 1), deadline=dt.date(2026, 10, 21))
     entry = measure_services.measure_progress_record(
         by=world.liaison_a, measure=measure, value_reached=50, files=[png()]
     )

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from campaign.choice import SESSION_KEY
+from tests.answers import API_NOT_FOUND, NOT_FOUND, page_text, page_title
 from tests.factories import CampaignFactory, UnitFactory
 
 
@@ -73,10 +74,16 @@ def test_the_switcher_is_shown_only_when_there_is_more_than_one_campaign(world, 
 
 
 def test_a_campaign_the_person_cannot_see_answers_404_on_pages_api_and_switcher(world, first_batch, browser_as, api_as):
-    assert browser_as(world.liaison_a).get(f"/key-tasks/?campaign={first_batch.pk}").status_code == 404
-    assert browser_as(world.liaison_a).post("/campaign/choose/", {"campaign": first_batch.pk}).status_code == 404
-    assert api_as(world.liaison_a).get(f"/api/v1/units/?campaign={first_batch.pk}").status_code == 404
-    assert browser_as(world.office).get("/units/?campaign=abc").status_code == 404
+    liaison = browser_as(world.liaison_a)
+    page = liaison.get(f"/key-tasks/?campaign={first_batch.pk}")
+    assert page.status_code == 404 and page_title(page) == NOT_FOUND
+    assert "第一批主题教育" not in page_text(page)
+    assert liaison.post("/campaign/choose/", {"campaign": first_batch.pk}).status_code == 404
+    assert "第一批主题教育" not in page_text(liaison.get("/"))  # still in their own campaign
+    answer = api_as(world.liaison_a).get(f"/api/v1/units/?campaign={first_batch.pk}")
+    assert answer.status_code == 404 and answer.json() == API_NOT_FOUND
+    malformed = browser_as(world.office).get("/units/?campaign=abc")
+    assert malformed.status_code == 404 and page_title(malformed) == NOT_FOUND
 
 
 def test_a_liaison_is_offered_no_campaign_but_their_units(world, first_batch, browser_as):

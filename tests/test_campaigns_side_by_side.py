@@ -31,11 +31,17 @@ from rectification.services import special as special_services
 from reporting.models import Summary
 from reporting.services.bulletins import bulletin_create
 from reporting.views.dashboard import RECORD_KINDS
-from tasks.models import WeeklyProgress
 from tasks.services import development, institutions, keytasks, research, study
 from tasks.views.kinds import KINDS
-from tasks.weeks import current_week_start, deadline_for
-from tests.factories import CampaignFactory, CoverageFactory, InspectionGroupFactory, LiaisonFactory, UnitFactory
+from tasks.weeks import current_week_start
+from tests.factories import (
+    CampaignFactory,
+    CoverageFactory,
+    InspectionGroupFactory,
+    LiaisonFactory,
+    UnitFactory,
+    WeeklyProgressFactory,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -167,17 +173,8 @@ def _campaign(world, *, name: str, batch: int, mark: str, monday: dt.date):
         lead_unit=unit,
         deadline=today + dt.timedelta(days=30),
     )
-    submitted = deadline_for(campaign, monday) - dt.timedelta(hours=5)
-    WeeklyProgress.objects.create(
-        unit=unit,
-        week_start=monday,
-        deadline=deadline_for(campaign, monday),
-        status="submitted",
-        first_submitted_at=submitted,
-        submitted_at=submitted,
-        highlights=f"{mark}本周召开专题会议",
-        created_by=office,
-        updated_by=office,
+    WeeklyProgressFactory(
+        unit=unit, week_start=monday, submitted=True, highlights=f"{mark}本周召开专题会议", created_by=office
     )
     problem = rect.problem_create(by=office, campaign=campaign, unit=unit, title=f"{mark}审批环节多")
     rect.measure_create(

@@ -20,6 +20,7 @@ from rectification.services import public as petitions
 from rectification.services import special
 from tasks.models import KeyTask
 from tasks.services import development, institutions, keytasks, research, study
+from tests.factories import AbsenceFactory, InstitutionDocumentFactory, ResearchActivityFactory
 from tests.import_support import run
 
 TODAY = dt.date(2026, 11, 30)
@@ -293,49 +294,23 @@ def test_a_site_visit_is_not_recorded_for_tomorrow(world):
 
 
 def test_a_document_is_not_issued_tomorrow(world):
-    document = institutions.institution_document_create(
-        by=world.liaison_a,
-        campaign=world.campaign,
-        unit=world.unit_a,
-        title="容缺受理办法",
-        issued_by="unit",
-        started_on=dt.date(2026, 10, 1),
-        institutionalises="容缺受理",
-    )
+    document = InstitutionDocumentFactory(campaign=world.campaign, unit=world.unit_a, created_by=world.liaison_a)
     with pytest.raises(ValidationError) as refused:
         institutions.institution_document_issue(document=document, by=world.liaison_a, issued_on=TOMORROW)
     assert "issued_on" in refused.value.message_dict
 
 
 def test_a_research_trip_is_not_completed_tomorrow(world):
-    activity = research.research_activity_create(
-        by=world.liaison_a,
-        campaign=world.campaign,
-        unit=world.unit_a,
-        title="走访企业",
-        leader=world.leader,
-        planned_date=dt.date(2026, 11, 25),
-        place="高新区",
-        visited="某企业",
-        people="周强 局长",
-    )
+    activity = ResearchActivityFactory(campaign=world.campaign, unit=world.unit_a, created_by=world.liaison_a)
     with pytest.raises(ValidationError) as refused:
         research.research_activity_complete(activity=activity, by=world.liaison_a, on=TOMORROW, findings=["融资难"])
     assert "completed_on" in refused.value.message_dict
 
 
 def test_a_make_up_session_is_not_dated_tomorrow(world):
-    activity = study.study_activity_create(
-        by=world.liaison_a,
-        campaign=world.campaign,
-        unit=world.unit_a,
-        kind="reading_class",
-        title="读书班",
-        topic="专题",
-        date=dt.date(2026, 11, 20),
-        participants=20,
-        absentees=["张三"],
-    )
+    activity = AbsenceFactory(
+        activity__campaign=world.campaign, activity__unit=world.unit_a, activity__created_by=world.liaison_a
+    ).activity
     with pytest.raises(ValidationError) as refused:
         study.makeup_record(
             activity=activity, by=world.liaison_a, date=TOMORROW, content="补学", absences=list(activity.absences.all())

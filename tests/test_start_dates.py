@@ -80,6 +80,8 @@ def test_a_sub_unit_cannot_join_before_the_unit_it_sits_under(world, office):
         f"/units/{world.unit_c.pk}/edit/", _unit_form(world.unit_c, parent=world.unit_b.pk, joined_on="2026-09-20")
     )
     assert response.status_code == 200 and "2026-10-01" in response.content.decode()
+    world.unit_c.refresh_from_db()
+    assert world.unit_c.parent_id is None and world.unit_c.joined_on == dt.date(2026, 9, 1)
 
 
 def _key_task_form(world, **changes) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -22,15 +21,11 @@ from rectification.services import measures as rect
 from reporting.models import RollupRun
 from reporting.selectors.work_queue import work_queue
 from tasks.models import WeeklyProgress
-from tasks.weeks import deadline_for
+from tests.factories import WeeklyProgressFactory
+from tests.support import at, numeric_measure
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.date(2026, 11, 23)  # week 2026-W48, reports due Friday 27 November 17:00
 PDF = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"0" * 64, content_type="application/pdf")
-
-
-def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(autouse=True)
@@ -101,36 +96,13 @@ def test_every_number_of_every_home_on_the_demo_equals_its_list(api_as):
 
 
 def _report(world, unit, week_start, status="submitted"):
-    deadline = deadline_for(world.campaign, week_start)
-    sent = deadline - dt.timedelta(hours=5)
-    return WeeklyProgress.objects.create(
-        unit=unit,
-        week_start=week_start,
-        deadline=deadline,
-        status=status,
-        first_submitted_at=sent,
-        submitted_at=sent,
-        highlights="本周召开专题会议",
-        created_by=world.office,
-        updated_by=world.office,
+    return WeeklyProgressFactory(
+        unit=unit, week_start=week_start, submitted=True, status=status, created_by=world.office
     )
 
 
 def _measure(world, unit, *, deadline, start=dt.date(2026, 11, 1)):
-    with time_machine.travel(at(MONDAY - dt.timedelta(days=14)), tick=False):
-        problem = rect.problem_create(by=world.office, campaign=world.campaign, unit=unit, title="审批环节多")
-        return rect.measure_create(
-            by=world.office,
-            problem=problem,
-            content="压减审批环节",
-            responsible_unit=unit,
-            responsible_person="张三",
-            start_date=start,
-            deadline=deadline,
-            baseline=0,
-            target_value=100,
-            measure_unit="%",
-        )
+    return numeric_measure(world, unit, created=MONDAY - dt.timedelta(days=14), start=start, deadline=deadline)
 
 
 @pytest.fixture

@@ -1,22 +1,16 @@
 """Helpers for the rectification tests: measures made through the services, evidence files."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rectification.services import measures as services
+from tests.support import at  # noqa: F401 (the rectification tests import it from here)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"0" * 64
-
-
-def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    """A moment of a day in Shanghai, for time_machine."""
-    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI)
 
 
 def png(name: str = "photo.png") -> SimpleUploadedFile:

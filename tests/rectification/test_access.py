@@ -5,45 +5,67 @@ import pytest
 from rest_framework.test import APIClient
 
 from rectification.models import Closure, Measure, MeasureProgress, Problem
+from tests.answers import API_NOT_AUTHENTICATED, API_NOT_FOUND, NOT_FOUND, page_text, page_title
+from tests.factories import (
+    ArenaRoundFactory,
+    MeasureFactory,
+    PetitionCaseFactory,
+    ProblemFactory,
+    PublicReportFactory,
+    SiteVisitFactory,
+    SpecialRectificationFactory,
+    SpecialTaskFactory,
+    TvSessionFactory,
+)
 from tests.rectification.conftest import png
 
-LISTS = [
-    "/api/v1/problems/",
-    "/api/v1/measures/",
-    "/api/v1/site-visits/",
-    "/api/v1/special-rectifications/",
-    "/api/v1/special-tasks/",
-    "/api/v1/arena-rounds/",
-    "/api/v1/public-reports/",
-    "/api/v1/tv-sessions/",
-    "/api/v1/petition-cases/",
-]
-PAGES = [
-    "/rectification/",
-    "/rectification/problems/",
-    "/rectification/measures/",
-    "/rectification/review/",
-    "/rectification/reports/",
-    "/rectification/tv/",
-    "/rectification/petitions/",
-    "/rectification/special/",
-    "/rectification/import/",
-    "/rectification/problems/new/",
-    "/rectification/site-visits/new/",
-]
+# Each list, with a row of it in the world's campaign.
+LISTS = {
+    "/api/v1/problems/": lambda w: ProblemFactory(campaign=w.campaign, unit=w.unit_a),
+    "/api/v1/measures/": lambda w: MeasureFactory(problem__campaign=w.campaign, problem__unit=w.unit_a),
+    "/api/v1/site-visits/": lambda w: SiteVisitFactory(campaign=w.campaign, unit=w.unit_a, inspector=w.inspector),
+    "/api/v1/special-rectifications/": lambda w: SpecialRectificationFactory(campaign=w.campaign),
+    "/api/v1/special-tasks/": lambda w: SpecialTaskFactory(
+        team__rectification__campaign=w.campaign, team__lead_unit=w.unit_a
+    ),
+    "/api/v1/arena-rounds/": lambda w: ArenaRoundFactory(campaign=w.campaign),
+    "/api/v1/public-reports/": lambda w: PublicReportFactory(campaign=w.campaign),
+    "/api/v1/tv-sessions/": lambda w: TvSessionFactory(campaign=w.campaign),
+    "/api/v1/petition-cases/": lambda w: PetitionCaseFactory(campaign=w.campaign, unit=w.unit_a),
+}
+# Each page, with the title the office sees on it.
+PAGES = {
+    "/rectification/": "整改工作",
+    "/rectification/problems/": "问题清单",
+    "/rectification/measures/": "整改措施",
+    "/rectification/review/": "审核",
+    "/rectification/reports/": "群众举报",
+    "/rectification/tv/": "电视问政",
+    "/rectification/petitions/": "信访案件",
+    "/rectification/special/": "专项整治",
+    "/rectification/import/": "导入问题清单",
+    "/rectification/problems/new/": "列入问题",
+    "/rectification/site-visits/new/": "登记实地查看",
+}
 
 
 @pytest.mark.parametrize("path", LISTS)
 def test_every_list_answers_the_office_and_refuses_anonymous_callers(world, api_as, path):
-    assert APIClient().get(path).status_code == 401
-    assert api_as(world.office).get(path).status_code == 200
+    row = LISTS[path](world)
+    refused = APIClient().get(path)
+    assert refused.status_code == 401 and refused.json() == API_NOT_AUTHENTICATED
+    answer = api_as(world.office).get(path)
+    assert answer.status_code == 200
+    assert [r["id"] for r in answer.json()["results"]] == [row.pk]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_sends_anonymous_visitors_to_login_and_opens_for_the_office(world, client, browser_as, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login/" in response.url
-    assert browser_as(world.office).get(path).status_code == 200
+    page = browser_as(world.office).get(path)
+    assert page.status_code == 200
+    assert page_title(page) == PAGES[path]
 
 
 def test_liaison_lists_only_their_units_problems_and_measures(world, make_measure, api_as):
@@ -64,12 +86,18 @@ def test_inspector_sees_only_the_units_of_their_group(world, make_measure, api_a
 
 
 def test_another_units_measure_is_404_on_pages_and_api(world, make_measure, api_as, browser_as):
-    theirs = make_measure(unit=world.unit_b)
-    assert api_as(world.liaison_a).get(f"/api/v1/measures/{theirs.pk}/").status_code == 404
-    assert api_as(world.liaison_a).get(f"/api/v1/problems/{theirs.problem_id}/").status_code == 404
-    assert browser_as(world.liaison_a).get(f"/rectification/measures/{theirs.pk}/").status_code == 404
-    assert browser_as(world.liaison_a).get(f"/rectification/problems/{theirs.problem_id}/").status_code == 404
-    assert browser_as(world.inspector).get(f"/rectification/measures/{theirs.pk}/").status_code == 404
+    theirs = make_measure(unit=world.unit_b, content="中山区的整改措施")
+    for path in (f"/api/v1/measures/{theirs.pk}/", f"/api/v1/problems/{theirs.problem_id}/"):
+        answer = api_as(world.liaison_a).get(path)
+        assert answer.status_code == 404 and answer.json() == API_NOT_FOUND
+    for person, path in (
+        (world.liaison_a, f"/rectification/measures/{theirs.pk}/"),
+        (world.liaison_a, f"/rectification/problems/{theirs.problem_id}/"),
+        (world.inspector, f"/rectification/measures/{theirs.pk}/"),
+    ):
+        page = browser_as(person).get(path)
+        assert page.status_code == 404 and page_title(page) == NOT_FOUND
+        assert theirs.problem.title not in page_text(page) and "中山区的整改措施" not in page_text(page)
 
 
 @pytest.mark.parametrize(
@@ -178,9 +206,12 @@ def test_evidence_download_is_cut_to_the_unit(world, make_measure, browser_as):
     measure = make_measure(unit=world.unit_a)
     services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=10, files=[png()])
     evidence = Evidence.objects.get()
-    assert browser_as(world.liaison_a).get(f"/rectification/evidence/{evidence.pk}/").status_code == 200
-    assert browser_as(world.liaison_b).get(f"/rectification/evidence/{evidence.pk}/").status_code == 404
-    assert browser_as(world.other_inspector).get(f"/rectification/evidence/{evidence.pk}/").status_code == 404
+    download = browser_as(world.liaison_a).get(f"/rectification/evidence/{evidence.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == png().read()
+    for person in (world.liaison_b, world.other_inspector):
+        refused = browser_as(person).get(f"/rectification/evidence/{evidence.pk}/")
+        assert refused.status_code == 404 and page_title(refused) == NOT_FOUND
 
 
 def test_liaison_pages_flow_progress_then_closure(world, make_measure, browser_as):

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from campaign.models import User
 from rectification import selectors
-from rectification.models import Measure, PetitionCase, Problem, SpecialTask
+from rectification.models import Measure, PetitionCase, Problem, SiteVisit, SpecialTask
 from rectification.services import measures as measure_services
 from rectification.services import public as public_services
 from rectification.services import special as services
+from tests.answers import API_NOT_FOUND, page_text, page_title
 from tests.factories import UserFactory
 from tests.rectification.conftest import pdf
 
@@ -51,11 +52,12 @@ def test_inspector_cannot_record_visits_to_units_outside_their_group(world, api_
     response = api_as(world.inspector).post(
         "/api/v1/site-visits/", {"unit": world.unit_b.pk, "visited_on": "2026-10-20", "findings": "x"}, format="json"
     )
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.json() == API_NOT_FOUND
     response = api_as(world.liaison_a).post(
         "/api/v1/site-visits/", {"unit": world.unit_a.pk, "visited_on": "2026-10-20", "findings": "x"}, format="json"
     )
-    assert response.status_code == 403
+    assert response.status_code == 403 and response.json()["detail"]
+    assert not SiteVisit.objects.exists()
 
 
 @pytest.fixture
@@ -223,14 +225,17 @@ def test_hub_and_detail_pages_render_for_each_role(world, team, browser_as, clos
     measure, _closure = closable()
     for person in (world.office, world.leader, world.inspector, world.liaison_a):
         client = browser_as(person)
-        for url in (
-            "/rectification/",
-            f"/rectification/special/{team.rectification_id}/",
-            f"/rectification/arena/{arena.pk}/",
-            f"/rectification/problems/{measure.problem_id}/",
-            f"/rectification/measures/{measure.pk}/",
+        for url, title in (
+            ("/rectification/", "整改工作"),
+            (f"/rectification/special/{team.rectification_id}/", "营商环境专项整治"),
+            (f"/rectification/arena/{arena.pk}/", "擂台"),
+            (f"/rectification/problems/{measure.problem_id}/", measure.problem.code),
+            (f"/rectification/measures/{measure.pk}/", measure.code),
         ):
-            assert client.get(url).status_code == 200, (person.username, url)
+            page = client.get(url)
+            assert page.status_code == 200, (person.username, url)
+            assert page_title(page) == title, (person.username, url)
+        assert measure.problem.title in page_text(client.get(f"/rectification/problems/{measure.problem_id}/"))
 
 
 def test_office_sets_up_teams_tasks_and_an_arena_round_through_the_api(world, api_as):

@@ -4,21 +4,28 @@ petition cases on pages; nobody else may."""
 import pytest
 
 from rectification.models import ArenaRound, PetitionCase, SpecialRectification, SpecialTask, TvSession, WorkTeam
+from tests.answers import NOT_ALLOWED, page_text, page_title
 
-NEW_PAGES = [
-    "/rectification/petitions/new/",
-    "/rectification/tv/new/",
-    "/rectification/special/new/",
-    "/rectification/arena/new/",
-]
+# Each setup page, with the title the office sees on it.
+NEW_PAGES = {
+    "/rectification/petitions/new/": "登记信访案件",
+    "/rectification/tv/new/": "登记电视问政",
+    "/rectification/special/new/": "新建专项整治",
+    "/rectification/arena/new/": "设立擂台比武轮次",
+}
+SETUP_MODELS = (ArenaRound, PetitionCase, SpecialRectification, TvSession)
 
 
 @pytest.mark.parametrize("url", NEW_PAGES)
 def test_only_the_office_opens_the_setup_pages(world, browser_as, url):
-    assert browser_as(world.office).get(url).status_code == 200
+    page = browser_as(world.office).get(url)
+    assert page.status_code == 200 and page_title(page) == NEW_PAGES[url]
     for person in (world.liaison_a, world.inspector, world.leader):
-        assert browser_as(person).get(url).status_code == 403
+        refused = browser_as(person).get(url)
+        assert refused.status_code == 403 and page_title(refused) == NOT_ALLOWED
+        assert "仅领导小组办公室可访问此页面。" in page_text(refused)
         assert browser_as(person).post(url, {"title": "x"}).status_code == 403
+    assert not any(model.objects.exists() for model in SETUP_MODELS)
 
 
 def test_office_sets_up_a_special_rectification_on_pages(world, browser_as):

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from rectification.models import Problem, PublicReport
 from rectification.services import public as services
+from tests.answers import API_NOT_AUTHENTICATED, NOT_ALLOWED, page_text, page_title
 from tests.rectification.conftest import pdf, png
 
 
@@ -114,12 +115,20 @@ def test_receipt_lookups_are_rate_limited(world, settings):
 
 
 def test_reports_are_staff_only(world, api_as, browser_as):
-    file_report(world)
-    assert APIClient().get("/api/v1/public-reports/").status_code == 401
-    assert api_as(world.liaison_a).get("/api/v1/public-reports/").status_code == 403
-    assert browser_as(world.liaison_a).get("/rectification/reports/").status_code == 403
-    assert api_as(world.office).get("/api/v1/public-reports/").status_code == 200
-    assert api_as(world.inspector).get("/api/v1/public-reports/").status_code == 200
+    report = file_report(world)
+    anonymous = APIClient().get("/api/v1/public-reports/")
+    assert anonymous.status_code == 401 and anonymous.json() == API_NOT_AUTHENTICATED
+    liaison = api_as(world.liaison_a).get("/api/v1/public-reports/")
+    assert liaison.status_code == 403 and "小区路灯不亮" not in liaison.content.decode()
+    page = browser_as(world.liaison_a).get("/rectification/reports/")
+    assert page.status_code == 403 and page_title(page) == NOT_ALLOWED
+    assert "群众举报由办公室处理。" in page_text(page) and "小区路灯不亮" not in page_text(page)
+    office = api_as(world.office).get("/api/v1/public-reports/")
+    assert office.status_code == 200
+    assert [(row["id"], row["subject"]) for row in office.json()["results"]] == [(report.pk, "小区路灯不亮")]
+    # An inspector reads the list too; a report not yet tied to their units is not in it.
+    inspector = api_as(world.inspector).get("/api/v1/public-reports/")
+    assert inspector.status_code == 200 and inspector.json()["results"] == []
 
 
 def test_inspector_sees_only_reports_tied_to_their_units_problems(world, api_as, browser_as, make_problem):

@@ -57,9 +57,13 @@ def test_a_finished_campaign_takes_no_new_report_and_says_where_to_go(world, fin
 def test_a_receipt_is_followed_on_its_own_campaigns_page_and_not_on_anothers(world, finished):
     report = filed(world.campaign, "违规收费")
     code = {"receipt": report.receipt}
-    assert Client().post(f"/report/{world.campaign.pk}/status/", code).status_code == 200
-    assert Client().post(f"/report/{finished.pk}/status/", code).status_code == 404
-    assert Client().post("/report/status/", code).status_code == 200
+    shown = f"<dd>{report.receipt}</dd>"  # the receipt's line in the status found
+    own = Client().post(f"/report/{world.campaign.pk}/status/", code)
+    assert own.status_code == 200 and shown in own.content.decode()
+    other = Client().post(f"/report/{finished.pk}/status/", code)
+    assert other.status_code == 404 and shown not in other.content.decode()
+    today = Client().post("/report/status/", code)
+    assert today.status_code == 200 and shown in today.content.decode()
 
 
 def test_a_finished_campaigns_reports_stay_readable_for_staff(world, finished, browser_as):

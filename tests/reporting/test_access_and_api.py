@@ -7,6 +7,8 @@ from rest_framework.test import APIClient
 
 from reporting.models import RollupRun, Summary
 from reporting.services.rollups import period_lock, rollup_run
+from tests.answers import API_NOT_AUTHENTICATED, NOT_ALLOWED, page_text, page_title
+from tests.factories import BulletinFactory
 from tests.reporting.conftest import MONDAY
 
 LISTS = ["/api/v1/summaries/", "/api/v1/bulletins/", "/api/v1/figures/"]
@@ -22,8 +24,24 @@ def rolled(world, make_report, make_measure):
 
 @pytest.mark.parametrize("path", LISTS)
 def test_every_list_answers_the_office_and_refuses_anonymous_callers(rolled, api_as, path):
-    assert api_as(rolled.office).get(path).status_code == 200
-    assert APIClient().get(path).status_code == 401
+    bulletin = BulletinFactory(campaign=rolled.campaign, created_by=rolled.office)
+    answer = api_as(rolled.office).get(path)
+    assert answer.status_code == 200
+    rows = answer.json()["results"]
+    if path == "/api/v1/summaries/":
+        # the week rolled up: the overall row and one per unit
+        assert sorted((r["period_start"], r["unit_name"] or "") for r in rows) == [
+            ("2026-11-23", ""),
+            ("2026-11-23", "中山区"),
+            ("2026-11-23", "市发展改革委"),
+            ("2026-11-23", "市水务集团"),
+        ]
+    elif path == "/api/v1/bulletins/":
+        assert [r["id"] for r in rows] == [bulletin.pk]
+    else:
+        assert "重点任务清单" in [r["label"] for r in rows]
+    refused = APIClient().get(path)
+    assert refused.status_code == 401 and refused.json() == API_NOT_AUTHENTICATED
 
 
 def test_summaries_filter_by_kind_period_and_unit(rolled, api_as):
@@ -62,9 +80,12 @@ def test_a_dashboard_number_opens_its_records_cut_to_the_viewer(rolled, browser_
 
 
 def test_the_dashboard_is_closed_to_liaisons_and_the_rollups_to_all_but_the_office(rolled, browser_as):
-    assert browser_as(rolled.liaison_a).get("/reporting/").status_code == 403
-    assert browser_as(rolled.inspector).get("/reporting/rollups/").status_code == 403
-    assert browser_as(rolled.office).get("/reporting/rollups/").status_code == 200
+    for person, path in ((rolled.liaison_a, "/reporting/"), (rolled.inspector, "/reporting/rollups/")):
+        refused = browser_as(person).get(path)
+        assert refused.status_code == 403 and page_title(refused) == NOT_ALLOWED
+    page = browser_as(rolled.office).get("/reporting/rollups/")
+    assert page.status_code == 200 and page_title(page) == "汇总"
+    assert "2026-11-23" in page_text(page)  # the week rolled up is listed
 
 
 def test_the_office_reruns_and_locks_a_past_period_from_the_browser(rolled, browser_as, make_report):

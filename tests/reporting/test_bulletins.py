@@ -15,6 +15,7 @@ from reporting.models import Bulletin
 from reporting.services import bulletins as services
 from reporting.services.rollups import rollup_run
 from tasks.models import TypicalCase
+from tests.answers import NOT_ALLOWED, NOT_FOUND, page_text, page_title
 from tests.reporting.conftest import MONDAY
 
 
@@ -194,9 +195,13 @@ def test_drafts_are_the_offices_and_published_bulletins_are_for_staff(world, bro
     hidden = draft(world)
     shown = services.bulletin_publish(by=world.office, bulletin=draft(world, day=MONDAY - dt.timedelta(weeks=1)))
     inspector = browser_as(world.inspector)
-    assert inspector.get(f"/reporting/bulletins/{hidden.pk}/").status_code == 404
-    assert inspector.get(f"/reporting/bulletins/{shown.pk}/").status_code == 200
-    assert browser_as(world.liaison_a).get("/reporting/bulletins/").status_code == 403
+    refused = inspector.get(f"/reporting/bulletins/{hidden.pk}/")
+    assert refused.status_code == 404 and page_title(refused) == NOT_FOUND
+    page = inspector.get(f"/reporting/bulletins/{shown.pk}/")
+    assert page.status_code == 200 and shown.heading in page_text(page)
+    listing = browser_as(world.liaison_a).get("/reporting/bulletins/")
+    assert listing.status_code == 403 and page_title(listing) == NOT_ALLOWED
+    assert shown.heading not in page_text(listing)
 
 
 def test_the_office_drafts_edits_publishes_and_downloads_through_the_api(world, api_as):

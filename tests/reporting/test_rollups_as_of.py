@@ -10,7 +10,7 @@ from django.urls import reverse
 from rectification.services import measures as rect
 from reporting.models import RollupChange, Summary
 from reporting.services.rollups import rollup_run, rollup_scheduled
-from tests.reporting.conftest import at
+from tests.support import at, numeric_measure
 
 W40 = dt.date(2026, 9, 28)  # Monday of ISO week 2026-W40
 OCTOBER = dt.date(2026, 10, 1)
@@ -21,22 +21,7 @@ def stored(campaign, kind, start):
 
 
 def _measure(world, unit, *, found_on, start, deadline, created):
-    with time_machine.travel(at(created), tick=False):
-        problem = rect.problem_create(
-            by=world.office, campaign=world.campaign, unit=unit, title="审批环节多", found_on=found_on
-        )
-        return rect.measure_create(
-            by=world.office,
-            problem=problem,
-            content="压减审批环节",
-            responsible_unit=unit,
-            responsible_person="张三",
-            start_date=start,
-            deadline=deadline,
-            baseline=0,
-            target_value=100,
-            measure_unit="%",
-        )
+    return numeric_measure(world, unit, created=created, start=start, deadline=deadline, found_on=found_on)
 
 
 def _scenario(world, close_measure):
@@ -161,24 +146,19 @@ def test_a_locked_past_period_is_not_changed_by_a_back_entry(world, close_measur
 
 
 def test_a_report_accepted_after_the_week_counts_as_waiting_in_that_week(world):
-    from tasks.models import ReportTransition, WeeklyProgress
-    from tasks.weeks import deadline_for
+    from tasks.models import ReportTransition
+    from tests.factories import WeeklyProgressFactory
 
-    deadline = deadline_for(world.campaign, W40)
-    submitted = deadline - dt.timedelta(hours=5)
     accepted = at(dt.date(2026, 10, 8), 9)
-    report = WeeklyProgress.objects.create(
+    report = WeeklyProgressFactory(
         unit=world.unit_a,
         week_start=W40,
-        deadline=deadline,
+        submitted=True,
         status="accepted",
-        first_submitted_at=submitted,
-        submitted_at=submitted,
         reviewed_at=accepted,
-        highlights="本周召开专题会议",
         created_by=world.office,
-        updated_by=world.office,
     )
+    submitted = report.first_submitted_at
     for action, before, after, moment in (
         ("submit", "draft", "submitted", submitted),
         ("accept", "submitted", "accepted", accepted),

@@ -12,6 +12,8 @@ from campaign.models import User
 from tasks.models import InstitutionDocument, WeeklyProgress
 from tasks.services import institutions
 from tasks.services import progress as services
+from tests.answers import page_text
+from tests.factories import ResearchActivityFactory
 from tests.tasks.conftest import MONDAY
 from tests.tasks.test_progress import BEFORE_DEADLINE, open_and_fill
 
@@ -58,8 +60,11 @@ def test_admin_history_never_reverts_a_submitted_weekly_report(tasks_world, subm
 
 def test_admin_shows_a_weekly_report_read_only(tasks_world, submitted, office_admin):
     url = f"/admin/tasks/weeklyprogress/{submitted.pk}/change/"
-    assert office_admin.get(url).status_code == 200
+    page = office_admin.get(url)
+    assert page.status_code == 200
+    assert submitted.highlights in page_text(page) and 'name="_save"' not in page_text(page)
     assert office_admin.post(url, {"highlights": "管理后台改的"}).status_code == 403
+    assert WeeklyProgress.objects.get(pk=submitted.pk).highlights == submitted.highlights
 
 
 def test_database_refuses_to_rewrite_a_submitted_reports_text(tasks_world, submitted):
@@ -104,19 +109,8 @@ def test_database_refuses_to_redate_an_issued_document(world, issued):
 
 
 def test_admin_keeps_a_research_trips_registration_and_completion_read_only(world, office_admin):
-    from tasks.services import research
-
-    activity = research.research_activity_create(
-        by=world.liaison_a,
-        campaign=world.campaign,
-        unit=world.unit_a,
-        title="走访企业",
-        leader=world.leader,
-        planned_date=dt.date(2026, 11, 25),
-        place="高新区",
-        visited="某企业",
-        people="周强 局长",
-        is_major=True,
+    activity = ResearchActivityFactory(
+        campaign=world.campaign, unit=world.unit_a, created_by=world.liaison_a, leader=world.leader, is_major=True
     )
     page = office_admin.get(f"/admin/tasks/researchactivity/{activity.pk}/change/").content.decode()
     for field in ("status", "is_major", "registered_on", "completed_on"):

@@ -3,19 +3,13 @@ acknowledged (签收) by their lead unit's liaison; an unacknowledged one is a w
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from tasks.models import KeyTask
 from tasks.selectors.keytasks import key_task_list
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
+from tests.support import at
 
 
 @pytest.fixture

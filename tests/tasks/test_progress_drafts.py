@@ -6,6 +6,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tasks.services import progress as services
+from tests.answers import page_text
 from tests.tasks.conftest import MONDAY
 from tests.tasks.test_progress_pages import PNG, THURSDAY
 
@@ -74,7 +75,7 @@ def test_the_units_liaison_sees_and_downloads_their_own_draft(tasks_world, draft
     assert "草稿里的半句话" in client.get(f"/progress/{draft.pk}/").content.decode()
     assert client.get(f"/progress/attachments/{draft.attachment.pk}/").status_code == 200
     page = client.get(f"/progress/{draft.pk}/edit/").content.decode()
-    assert "只有本单位联络员" in page or "only your unit's liaisons" in page
+    assert "只有本单位联络员" in page  # the site speaks Chinese unless the person asks otherwise
     results = api_as(tasks_world.liaison_a).get("/api/v1/progress-reports/").json()["results"]
     assert [r["id"] for r in results] == [draft.pk]
 
@@ -84,5 +85,8 @@ def test_a_returned_report_stays_visible_to_its_reviewers(tasks_world, draft, br
         submit(draft, tasks_world.liaison_a)
         services.report_return(report=draft, by=tasks_world.inspector, comment="请补充")
     client = browser_as(tasks_world.inspector)
-    assert client.get(f"/progress/{draft.pk}/").status_code == 200
-    assert client.get(f"/progress/attachments/{draft.attachment.pk}/").status_code == 200
+    page = client.get(f"/progress/{draft.pk}/")
+    assert page.status_code == 200
+    assert "草稿里的半句话" in page_text(page) and "请补充" in page_text(page)  # the report and why it went back
+    download = client.get(f"/progress/attachments/{draft.attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG

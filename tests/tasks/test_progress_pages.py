@@ -11,6 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from tasks.models import KeyTask, ProgressItem, ReportAttachment, WeeklyProgress
 from tasks.services import progress as services
+from tests.answers import NOT_ALLOWED, NOT_FOUND, page_text, page_title
+from tests.factories import UnitFactory, WeeklyProgressFactory
 from tests.tasks.conftest import MONDAY
 
 SH = dt.timezone(dt.timedelta(hours=8))
@@ -102,6 +104,8 @@ def test_a_value_that_rises_or_stays_is_submitted_without_a_question(tasks_world
         form_data(report, action="submit", **{f"item-{tasks_world.task_a.pk}-value": "4"}),
     )
     assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.items.get(key_task=tasks_world.task_a).value == 4
 
 
 def test_a_finished_task_is_folded_on_the_form_and_still_saved(tasks_world, browser_as, frozen):
@@ -164,9 +168,12 @@ def test_evidence_photo_is_attached_and_downloadable_only_by_those_who_see_the_r
     photo = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
     client.post(f"/progress/{report.pk}/edit/", {**form_data(report, action="save"), "files": [photo]})
     attachment = ReportAttachment.objects.get()
-    assert client.get(f"/progress/attachments/{attachment.pk}/").status_code == 200
-    assert browser_as(tasks_world.liaison_b).get(f"/progress/attachments/{attachment.pk}/").status_code == 404
-    assert browser_as(tasks_world.other_inspector).get(f"/progress/attachments/{attachment.pk}/").status_code == 404
+    assert (attachment.report, attachment.original_name) == (report, "现场.png")
+    download = client.get(f"/progress/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    for persona in (tasks_world.liaison_b, tasks_world.other_inspector):
+        refused = browser_as(persona).get(f"/progress/attachments/{attachment.pk}/")
+        assert refused.status_code == 404 and page_title(refused) == NOT_FOUND
 
 
 def test_inspector_returns_with_a_comment_and_the_liaison_sees_it(tasks_world, browser_as, frozen):
@@ -184,8 +191,14 @@ def test_inspector_returns_with_a_comment_and_the_liaison_sees_it(tasks_world, b
 
 @pytest.mark.parametrize("persona", ["liaison_b", "other_inspector"])
 def test_another_units_report_page_is_404(tasks_world, browser_as, frozen, persona):
-    report = start(browser_as(tasks_world.liaison_a))
-    assert browser_as(getattr(tasks_world, persona)).get(f"/progress/{report.pk}/").status_code == 404
+    client = browser_as(tasks_world.liaison_a)
+    report = start(client)
+    client.post(f"/progress/{report.pk}/edit/", form_data(report, action="save", highlights="本单位的工作亮点"))
+    report.refresh_from_db()
+    assert report.highlights == "本单位的工作亮点"
+    page = browser_as(getattr(tasks_world, persona)).get(f"/progress/{report.pk}/")
+    assert page.status_code == 404 and page_title(page) == NOT_FOUND
+    assert "本单位的工作亮点" not in page_text(page)
 
 
 def test_leader_reads_a_report_but_cannot_review_it(tasks_world, browser_as, frozen):
@@ -221,20 +234,12 @@ def test_grid_shows_states_and_is_cut_to_the_inspectors_units(tasks_world, brows
 def test_grid_query_count_does_not_grow_with_units_or_reports(
     tasks_world, browser_as, frozen, django_assert_max_num_queries
 ):
-    from campaign.models import Unit
 
     client = browser_as(tasks_world.office)
     with django_assert_max_num_queries(20):
         client.get("/progress/grid/")
-    for n in range(30):
-        unit = Unit.objects.create(campaign=tasks_world.campaign, name=f"加测{n}", kind="city_organ")
-        WeeklyProgress.objects.create(
-            unit=unit,
-            week_start=MONDAY,
-            deadline=dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC),
-            created_by=tasks_world.office,
-            updated_by=tasks_world.office,
-        )
+    for unit in UnitFactory.create_batch(30, campaign=tasks_world.campaign):
+        WeeklyProgressFactory(unit=unit, week_start=MONDAY, created_by=tasks_world.office)
     with django_assert_max_num_queries(20):
         client.get("/progress/grid/")
 
@@ -553,4 +558,7 @@ def test_the_exported_key_task_list_imports_back_unchanged(tasks_world, browser_
 
 
 def test_only_the_office_opens_the_key_task_import(tasks_world, browser_as):
-    assert browser_as(tasks_world.inspector).get("/key-tasks/import/").status_code == 403
+    refused = browser_as(tasks_world.inspector).get("/key-tasks/import/")
+    assert refused.status_code == 403 and page_title(refused) == NOT_ALLOWED
+    page = browser_as(tasks_world.office).get("/key-tasks/import/")
+    assert page.status_code == 200 and page_title(page) == "导入重点任务清单"

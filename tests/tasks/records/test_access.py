@@ -4,7 +4,9 @@ and changes nothing."""
 
 import pytest
 
-from tasks.models import ResearchActivity, StudyActivity
+from tasks.models import ResearchActivity, SpotCheck, StudyActivity
+from tests.answers import API_NOT_FOUND, NOT_ALLOWED, NOT_FOUND, page_text, page_title
+from tests.factories import ResearchActivityFactory
 
 PATHS = [
     "study-activities",
@@ -19,6 +21,11 @@ PATHS = [
     "volunteer-teams",
     "institution-documents",
 ]
+
+
+def named(record) -> str:
+    """What a person reads a record by: its title (a volunteer team's name)."""
+    return getattr(record, "title", None) or record.name
 
 
 def ids(response):
@@ -55,11 +62,17 @@ def test_a_liaison_lists_only_their_units_and_the_city_records(world, recs, api_
     ],
 )
 def test_another_units_record_is_404_to_a_liaison_and_an_uncovering_inspector(world, recs, api_as, path, attr):
-    pk = getattr(recs, attr).pk
-    assert api_as(world.liaison_a).get(f"/api/v1/{path}/{pk}/").status_code == 404
-    assert api_as(world.inspector).get(f"/api/v1/{path}/{pk}/").status_code == 404
-    assert api_as(world.liaison_a).patch(f"/api/v1/{path}/{pk}/", {"title": "改"}, format="json").status_code == 404
-    assert api_as(world.other_inspector).get(f"/api/v1/{path}/{pk}/").status_code == 200
+    record = getattr(recs, attr)
+    pk = record.pk
+    for person in (world.liaison_a, world.inspector):
+        refused = api_as(person).get(f"/api/v1/{path}/{pk}/")
+        assert refused.status_code == 404 and refused.json() == API_NOT_FOUND
+    patched = api_as(world.liaison_a).patch(f"/api/v1/{path}/{pk}/", {"title": "改"}, format="json")
+    assert patched.status_code == 404
+    shown = api_as(world.other_inspector).get(f"/api/v1/{path}/{pk}/")
+    assert shown.status_code == 200 and shown.json()["id"] == pk
+    record.refresh_from_db()
+    assert named(record) != "改" and named(record) in shown.content.decode()
 
 
 def test_a_liaison_creating_a_record_for_another_unit_is_403_and_nothing_is_written(world, recs, api_as):
@@ -152,13 +165,16 @@ def test_another_liaisons_spot_check_or_follow_up_is_refused(world, recs, api_as
         {"group": world.group_b.pk, "date": today.isoformat(), "method": "joined", "result": "as_registered"},
         format="json",
     )
-    assert response.status_code == 403
+    assert response.status_code == 403 and response.json()["detail"]
+    assert not SpotCheck.objects.exists()
     response = api_as(world.other_inspector).post(
         f"/api/v1/research-activities/{recs.activity_b.pk}/spot-checks/",
         {"group": world.group_b.pk, "date": today.isoformat(), "method": "joined", "result": "as_registered"},
         format="json",
     )
     assert response.status_code == 201
+    check = SpotCheck.objects.get()
+    assert (check.activity, check.checked_by, check.method) == (recs.activity_b, world.other_inspector, "joined")
 
 
 # --- Pages --------------------------------------------------------------------------------
@@ -175,10 +191,12 @@ def test_another_liaisons_spot_check_or_follow_up_is_refused(world, recs, api_as
     ],
 )
 def test_another_units_record_page_is_404(world, recs, browser_as, slug, attr):
-    pk = getattr(recs, attr).pk
+    record = getattr(recs, attr)
     client = browser_as(world.liaison_a)
-    assert client.get(f"/records/{slug}/{pk}/").status_code == 404
-    assert client.get(f"/records/{slug}/{pk}/edit/").status_code == 404
+    for path in (f"/records/{slug}/{record.pk}/", f"/records/{slug}/{record.pk}/edit/"):
+        page = client.get(path)
+        assert page.status_code == 404 and page_title(page) == NOT_FOUND
+        assert named(record) not in page_text(page)
 
 
 def test_the_liaisons_list_holds_only_their_unit(world, recs, browser_as):
@@ -215,8 +233,13 @@ def test_a_liaison_cannot_register_another_units_trip_from_the_page(world, recs,
 
 
 def test_a_liaison_may_not_open_the_indicator_import(world, browser_as):
-    assert browser_as(world.liaison_a).get("/records/indicators/import/").status_code == 403
-    assert browser_as(world.liaison_a).get("/records/indicators/new/").status_code == 403
+    for path, reason in (
+        ("/records/indicators/import/", "只有领导小组办公室可以导入表格。"),
+        ("/records/indicators/new/", "您无权新增该类记录。"),
+    ):
+        page = browser_as(world.liaison_a).get(path)
+        assert page.status_code == 403 and page_title(page) == NOT_ALLOWED
+        assert reason in page_text(page)
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, world, recs):
@@ -233,16 +256,9 @@ def test_city_leaders_research_trips_are_read_by_the_office_and_leaders_only(wor
 
 
 def research_trip_of_leader(world, leader, today):
-    from tasks.services import research
-
-    return research.research_activity_create(
-        by=world.office,
-        campaign=world.campaign,
-        leader=leader,
-        title="市领导周末调研",
-        planned_date=today,
-        place="港区",
-        people="市领导",
+    """A city leader's trip the office planned: of no unit."""
+    return ResearchActivityFactory(
+        campaign=world.campaign, unit=None, leader=leader, created_by=world.office, planned_date=today, place="港区"
     )
 
 

@@ -1,8 +1,33 @@
+"""Factories of the campaign app: a campaign, its units, people, liaison duties and inspection groups."""
+
 import datetime as dt
 
 import factory
 
-from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Unit, User
+from campaign.models import Campaign, Coverage, InspectionGroup, Liaison, Unit, User, WorkLine
+
+
+def work_line(code: str) -> WorkLine:
+    """One of the six work lines (rows from the data migration campaign/0002)."""
+    return WorkLine.objects.get(code=code)
+
+
+def many_to_many(name: str):
+    """A post-generation declaration that sets the many-to-many field `name` to the rows given:
+    `WorkTeamFactory(member_units=[unit_a, unit_b])`."""
+
+    @factory.post_generation
+    def set_rows(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, name).set(extracted)
+
+    return set_rows
+
+
+def days_into(campaign: Campaign, days: int) -> dt.date:
+    """A day of the campaign, `days` after it began: before the suite's today, so a date of
+    something that happened passes `HappenedDates`."""
+    return campaign.start_date + dt.timedelta(days=days)
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -66,3 +91,15 @@ class CoverageFactory(factory.django.DjangoModelFactory):
 
     group = factory.SubFactory(InspectionGroupFactory)
     unit = factory.SubFactory(UnitFactory)
+
+
+class InspectorFactory(UserFactory):
+    role = User.Role.INSPECTOR
+
+
+class OfficeUserFactory(UserFactory):
+    role = User.Role.OFFICE
+
+
+class LeaderFactory(UserFactory):
+    role = User.Role.LEADER
