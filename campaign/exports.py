@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -162,6 +163,9 @@ def _cell_value(value):
     return value
 
 
+TOP, TOP_WRAPPED = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+
+
 def list_workbook(rows: Iterable, *, title: str, columns: list[Column], caption: str = "") -> bytes:
     """The rows of a list page as a ledger set up to print (`styled_sheet`), numbered from 1."""
     workbook = Workbook()
@@ -169,14 +173,15 @@ def list_workbook(rows: Iterable, *, title: str, columns: list[Column], caption:
     sheet = styled_sheet(workbook, title, headers, [6, *(column.width for column in columns)], caption=caption)
     for number, row in enumerate(rows, start=1):
         sheet.append([number, *(_cell_value(column.value(row)) for column in columns)])
+        sheet.cell(row=sheet.max_row, column=1).alignment = TOP
         for index, column in enumerate(columns, start=2):
             cell = sheet.cell(row=sheet.max_row, column=index)
             if isinstance(cell.value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            if column.wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            # Every cell of a row at its top, so a short cell lines up with a wrapped one's first line.
+            cell.alignment = TOP_WRAPPED if column.wrap else TOP
     return workbook_bytes(workbook)
 
 
@@ -186,3 +191,20 @@ def list_export(request, rows: Iterable, *, campaign, title: str, columns: list[
     ledger's name, the as-of day and the filters printed at the top of each page."""
     content = list_workbook(rows, title=title, columns=columns, caption=export_caption(request, campaign, title))
     return download(content, f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _coverage_group(unit) -> str:
+    coverage = getattr(unit, "coverage", None)  # a unit no group covers has none
+    return coverage.group.name if coverage else ""
+
+
+# The liaison register's ledger: the columns of its page (campaign/liaison_list.html).
+LIAISON_COLUMNS = [
+    Column(gettext_lazy("Name"), 14, lambda li: li.user.display_name),
+    Column(gettext_lazy("Unit"), 28, lambda li: li.unit.name, wrap=True),
+    Column(gettext_lazy("Kind"), 12, lambda li: li.unit.get_kind_display()),
+    Column(gettext_lazy("Mobile phone"), 16, lambda li: li.user.phone),
+    Column(gettext_lazy("Inspection group"), 18, lambda li: _coverage_group(li.unit)),
+    Column(gettext_lazy("Since"), 11, lambda li: li.since),
+    Column(gettext_lazy("Until"), 11, lambda li: li.until),
+]
