@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, re_path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -124,5 +124,6 @@ class ImportConfirmView(APIView):
 urlpatterns = [
     path("imports/<int:pk>/", ImportDetailView.as_view(), name="api-import-detail"),
     path("imports/<int:pk>/confirm/", ImportConfirmView.as_view(), name="api-import-confirm"),
-    path("imports/<str:kind>/", ImportUploadView.as_view(), name="api-import-upload"),
+    # A kind is a word (roster, key_tasks…): "-1" or "1.5" match no route and answer 404, not 405.
+    re_path(r"^imports/(?P<kind>[a-z_]+)/$", ImportUploadView.as_view(), name="api-import-upload"),
 ]
