@@ -10,14 +10,13 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.worksheet import Worksheet
 
 from campaign.listfilters import parse_day
-from campaign.xlsx import CellStyle, workbook_bytes
+from campaign.xlsx import WIDE, CellStyle, print_setup, workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="C00000")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,31 +81,6 @@ def styled_sheet(
     return sheet
 
 
-WIDE = 220  # characters of column width beyond which a ledger prints on A3 to stay legible
-
-
-def print_setup(sheet, caption: str, *, wide: bool = False) -> None:
-    """Landscape (A4, or A3 for a wide ledger), fit to the page's width, the header row on every
-    page, the caption and the day of printing at the top, page numbers at the bottom."""
-    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A3 if wide else Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.8, bottom=0.6, header=0.3, footer=0.3)
-    # "&" starts a code in a page header: a caption's own "&" is doubled.
-    header, footer = sheet.HeaderFooter.oddHeader, sheet.HeaderFooter.oddFooter  # a write-only sheet has no shortcut
-    header.center.text = caption.replace("&", "&&")
-    header.center.size = 12
-    header.center.font = "宋体,Bold"
-    header.right.text = _("Printed &D")
-    header.right.size = 9
-    footer.center.text = _("Page &P of &N")
-    footer.center.size = 9
-
-
 def units_workbook(units, *, caption: str = "") -> bytes:
     """One row per unit with its group and liaisons; `units` should prefetch liaisons__user."""
     workbook = Workbook()
@@ -162,6 +136,9 @@ def _cell_value(value):
     return value
 
 
+TOP, TOP_WRAPPED = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+
+
 def list_workbook(rows: Iterable, *, title: str, columns: list[Column], caption: str = "") -> bytes:
     """The rows of a list page as a ledger set up to print (`styled_sheet`), numbered from 1."""
     workbook = Workbook()
@@ -169,14 +146,15 @@ def list_workbook(rows: Iterable, *, title: str, columns: list[Column], caption:
     sheet = styled_sheet(workbook, title, headers, [6, *(column.width for column in columns)], caption=caption)
     for number, row in enumerate(rows, start=1):
         sheet.append([number, *(_cell_value(column.value(row)) for column in columns)])
+        sheet.cell(row=sheet.max_row, column=1).alignment = TOP
         for index, column in enumerate(columns, start=2):
             cell = sheet.cell(row=sheet.max_row, column=index)
             if isinstance(cell.value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            if column.wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            # Every cell of a row at its top, so a short cell lines up with a wrapped one's first line.
+            cell.alignment = TOP_WRAPPED if column.wrap else TOP
     return workbook_bytes(workbook)
 
 
@@ -186,3 +164,20 @@ def list_export(request, rows: Iterable, *, campaign, title: str, columns: list[
     ledger's name, the as-of day and the filters printed at the top of each page."""
     content = list_workbook(rows, title=title, columns=columns, caption=export_caption(request, campaign, title))
     return download(content, f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _coverage_group(unit) -> str:
+    coverage = getattr(unit, "coverage", None)  # a unit no group covers has none
+    return coverage.group.name if coverage else ""
+
+
+# The liaison register's ledger: the columns of its page (campaign/liaison_list.html).
+LIAISON_COLUMNS = [
+    Column(gettext_lazy("Name"), 14, lambda li: li.user.display_name),
+    Column(gettext_lazy("Unit"), 28, lambda li: li.unit.name, wrap=True),
+    Column(gettext_lazy("Kind"), 12, lambda li: li.unit.get_kind_display()),
+    Column(gettext_lazy("Mobile phone"), 16, lambda li: li.user.phone),
+    Column(gettext_lazy("Inspection group"), 18, lambda li: _coverage_group(li.unit)),
+    Column(gettext_lazy("Since"), 11, lambda li: li.since),
+    Column(gettext_lazy("Until"), 11, lambda li: li.until),
+]

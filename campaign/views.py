@@ -23,7 +23,7 @@ from campaign.forms import (
 )
 from campaign.history import record_history
 from campaign.listfilters import parse_day
-from campaign.listpages import list_context
+from campaign.listpages import list_context, listed_rows
 from campaign.models import ExportJob, InspectionGroup, Liaison, Unit, User
 
 
@@ -171,6 +171,15 @@ def liaison_list(request):
         .order_by("unit__kind", "unit__name", "since", "user__username"),
         request.GET,
     )
+    if request.GET.get("export") == "xlsx":
+        return exports.list_export(
+            request,
+            listed_rows(request, rows, filters=selectors.LIST_FILTERS[Liaison], search=_liaisons_matching),
+            campaign=campaign,
+            title=_("Liaisons"),
+            columns=exports.LIAISON_COLUMNS,
+            filename="liaisons",
+        )
     context = list_context(
         request, rows, filters=selectors.LIST_FILTERS[Liaison], search=_liaisons_matching, per_page=50
     )

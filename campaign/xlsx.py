@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_ROWS = 5000
 # A cell's text quoted back in an error: enough to find the cell, never the whole of it.
@@ -301,7 +303,6 @@ def template_workbook(
 ) -> bytes:
     """A sheet with the header row and an example row (and `more` rows to fill), for the office
     to fill in, set up to print on the page's width like the ledgers (a form handed round on paper)."""
-    from campaign.exports import WIDE, print_setup  # campaign.exports writes its files with this module
 
     workbook = Workbook()
     sheet = workbook.active
@@ -318,3 +319,28 @@ def template_workbook(
     sheet.freeze_panes = "A2"
     print_setup(sheet, title, wide=sum(widths) > WIDE)
     return workbook_bytes(workbook)
+
+
+WIDE = 220  # characters of column width beyond which a ledger prints on A3 to stay legible
+
+
+def print_setup(sheet, caption: str, *, wide: bool = False) -> None:
+    """Landscape (A4, or A3 for a wide ledger), fit to the page's width, the header row on every
+    page, the caption and the day of printing at the top, page numbers at the bottom."""
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A3 if wide else Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.8, bottom=0.6, header=0.3, footer=0.3)
+    # "&" starts a code in a page header: a caption's own "&" is doubled.
+    header, footer = sheet.HeaderFooter.oddHeader, sheet.HeaderFooter.oddFooter  # a write-only sheet has no shortcut
+    header.center.text = caption.replace("&", "&&")
+    header.center.size = 12
+    header.center.font = "宋体,Bold"
+    header.right.text = _("Printed &D")
+    header.right.size = 9
+    footer.center.text = _("Page &P of &N")
+    footer.center.size = 9

@@ -115,6 +115,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
+    path("api/v1/", include("campaign.api_imports")),  # the import pipeline: upload, confirm, progress
     *file_paths(
         "api/v1/",
         [

@@ -194,3 +194,21 @@ SPECIAL_TASK_COLUMNS = [
     Column(gettext_lazy("Closed on"), 11, _closed_day),
     Column(gettext_lazy("Signed off by"), 12, lambda t: t.signed_off_by.display_name if t.signed_off_by_id else ""),
 ]
+
+
+# The site-visit and work-team ledgers: the columns of their pages (rectification/views/lists.py).
+SITE_VISIT_COLUMNS = [
+    Column(gettext_lazy("Date"), 11, lambda v: v.visited_on),
+    Column(gettext_lazy("Unit"), 24, lambda v: v.unit.name, wrap=True),
+    Column(gettext_lazy("Inspector"), 12, lambda v: v.inspector.display_name if v.inspector_id else ""),
+    Column(gettext_lazy("Findings"), 60, lambda v: v.findings, wrap=True),
+    Column(gettext_lazy("Problems seen"), 20, lambda v: " ".join(p.code for p in v.problems.all()), wrap=True),
+]
+WORK_TEAM_COLUMNS = [
+    Column(gettext_lazy("Work team"), 24, lambda t: t.name, wrap=True),
+    Column(gettext_lazy("Special rectification"), 30, lambda t: t.rectification.title, wrap=True),
+    Column(gettext_lazy("Lead unit"), 24, lambda t: t.lead_unit.name, wrap=True),
+    Column(gettext_lazy("Member units"), 10, lambda t: t.member_count),
+    Column(gettext_lazy("Formed on"), 11, lambda t: t.formed_on),
+    Column(gettext_lazy("Tasks"), 8, lambda t: t.task_count),
+]

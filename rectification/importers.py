@@ -20,6 +20,7 @@ class ProblemImporter(Importer):
     summary_labels = {
         "problems": _("Problems to create"),
         "measures": _("Measures to create"),
+        "updated": _("Problems to update"),
         "unchanged": _("Rows already in the list"),
     }
 

@@ -20,6 +20,12 @@ def load() -> str:
     schedule.install_now()
     campaign = demo_campaign()
     office = User.objects.get(username="office")
+    if not (campaign.distribution_report or campaign.distribution_send or campaign.distribution_issue):
+        # The bulletins' 版记 (报/送/发), as a city's office fills it in under the campaign's settings.
+        campaign.distribution_report = "省委主题教育领导小组办公室"
+        campaign.distribution_send = "市委、市政府领导同志"
+        campaign.distribution_issue = "各区县（市）委，市直各部门党组（党委）"
+        campaign.save(update_fields=["distribution_report", "distribution_send", "distribution_issue"])
     today = min(timezone.localdate(), campaign.end_date)
     yesterday = today - dt.timedelta(days=1)
     done = set(Summary.objects.filter(campaign=campaign, unit__isnull=True).values_list("kind", "period_start"))

@@ -9,7 +9,7 @@ import re
 from io import BytesIO
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -88,7 +88,9 @@ SECOND_LEVEL = re.compile(r"^（[一二三四五六七八九十]+）")
 
 def body(document, text: str) -> None:
     """The text, a paragraph per line: a line opening with 一、 is a first-level heading (黑体),
-    one opening with （一） a second-level one (楷体), the rest body text (仿宋)."""
+    one opening with （一） a second-level one (楷体; when its sentence, up to the first 。, is
+    followed by more text, that text runs on in 仿宋 in the same paragraph), the rest body
+    text (仿宋)."""
     for line in text.splitlines():
         line = line.strip()
         if not line:
@@ -101,8 +103,16 @@ def body(document, text: str) -> None:
             set_font(paragraph.add_run(line), HEADING_FONT, 16)
             continue
         if SECOND_LEVEL.match(line):
-            _keep_with_next(paragraph)
-            set_font(paragraph.add_run(line), SUBHEADING_FONT, 16, bold=True)
+            heading_text, stop, rest = line.partition("。")
+            if not rest:
+                _keep_with_next(paragraph)
+                set_font(paragraph.add_run(line), SUBHEADING_FONT, 16, bold=True)
+                continue
+            # A run-in heading, "（一）…。" then its text in the same paragraph, as official
+            # documents write a short point: one line saved per point.
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            set_font(paragraph.add_run(heading_text + stop), SUBHEADING_FONT, 16, bold=True)
+            set_font(paragraph.add_run(rest), BODY_FONT, 16)
             continue
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         set_font(paragraph.add_run(line), BODY_FONT, 16)
@@ -142,25 +152,82 @@ def page_numbers(document) -> None:
         set_font(paragraph.add_run(" —"), "宋体", 14)
 
 
-def distribution(document, lines: list[str], printed_by: str) -> None:
-    """The 版记 at the end: who it is reported, sent and issued to, between rules, then the
-    issuer and the printing date, kept together on one page (never split by a page break)."""
-    _keep_with_next(document.add_paragraph())
-    block = [*lines, printed_by]
-    for number, text in enumerate(block):
-        paragraph = document.add_paragraph()
-        _spacing(paragraph)
-        paragraph.paragraph_format.keep_together = True
-        if number < len(block) - 1:
-            paragraph.paragraph_format.keep_with_next = True
+def _rule(edge: str, size: int) -> OxmlElement:
+    rule = OxmlElement(f"w:{edge}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "0"), ("w:color", "000000")):
+        rule.set(qn(key), value)
+    return rule
+
+
+TEXT_WIDTH = Cm(21.0 - 2.8 - 2.6)  # the type area's width, between new_document's margins
+LEFT_MARGIN = Cm(2.8)
+THICK, THIN = 8, 4  # eighths of a point: the 版记's outer rules 0.35 mm, the rules between its lines 0.25 mm
+
+
+def distribution(document, lines: list[str], printed_by: str, printed_on: str) -> None:
+    """The 版记: who the bulletin is reported, sent and issued to, then the issuer and the
+    printing date, between rules, at the FOOT of the last page (GB/T 9704 §9), not straight
+    after the text. It is a one-column table positioned on its page (w:tblpPr, anchored to the
+    margin, at the bottom), which Word and LibreOffice both place at the foot of the type area
+    of the page holding its anchor, the document's last paragraph; the text flows around it,
+    so a text reaching that far pushes anchor and block onto a new page together."""
+    block = [*lines, f"{printed_by}\t{printed_on}印发"]
+    table = document.add_table(rows=len(block), cols=1)
+    properties = table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    for key, value in (
+        ("w:leftFromText", "0"),
+        ("w:rightFromText", "0"),
+        ("w:topFromText", "0"),
+        ("w:bottomFromText", "0"),
+        ("w:vertAnchor", "margin"),
+        # Across from the page's edge, at the left margin: LibreOffice (before 7.6) floats only a
+        # table narrower than the space it is measured in, and the type area is exactly as wide.
+        ("w:horzAnchor", "page"),
+        ("w:tblpX", str(int(LEFT_MARGIN.twips))),
+        ("w:tblpYSpec", "bottom"),
+    ):
+        position.set(qn(key), value)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    style = properties.find(qn("w:tblStyle"))
+    at = 0 if style is None else list(properties).index(style) + 1
+    properties.insert(at, position)
+    properties.insert(at + 1, overlap)
+    table.autofit = False
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(TEXT_WIDTH.twips)))
+    width.set(qn("w:type"), "dxa")
+    old = properties.find(qn("w:tblW"))
+    if old is not None:
+        properties.remove(old)
+    properties.append(width)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties.append(margins)
+    for number, (row, text) in enumerate(zip(table.rows, block, strict=True)):
+        cell = row.cells[0]
+        cell.width = TEXT_WIDTH
+        borders = OxmlElement("w:tcBorders")
+        if number == 0:
+            borders.append(_rule("top", THICK))
+        borders.append(_rule("bottom", THICK if number == len(block) - 1 else THIN))
+        cell._tc.get_or_add_tcPr().append(borders)
+        paragraph = cell.paragraphs[0]
+        _spacing(paragraph, 22)
+        # One character in from each side, the date flush with the right-hand indent.
+        paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Pt(14)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
         set_font(paragraph.add_run(text), BODY_FONT, 14)
-        borders = OxmlElement("w:pBdr")
-        for edge in ("top", "bottom") if number == 0 else ("bottom",):
-            rule = OxmlElement(f"w:{edge}")
-            for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-                rule.set(qn(key), value)
-            borders.append(rule)
-        paragraph._p.get_or_add_pPr().append(borders)
+    # The anchor: a floating table belongs to the paragraph after it, and a document ends with
+    # a paragraph. Kept one point high, so it never needs a page of its own.
+    anchor = document.add_paragraph()
+    _spacing(anchor, 1)
+    set_font(anchor.add_run(""), BODY_FONT, 1)
 
 
 def red_rule(document) -> None:

@@ -1,12 +1,14 @@
-"""Spreadsheets of the tasks app that are not a record list: the unit × week reporting grid."""
+"""Spreadsheets of the tasks app that are not a record list: the unit × week reporting grid, and
+the co-building projects' ledger columns (printed by campaign.exports.list_export)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
-from campaign.exports import styled_sheet
+from campaign.exports import Column, styled_sheet
 from campaign.xlsx import workbook_bytes
 from tasks import weeks
 from tasks.selectors.progress import Cell
@@ -45,3 +47,14 @@ def grid_workbook(rows, week_starts, *, caption: str = "") -> bytes:
             if state in fills:
                 cell.fill = fills[state]
     return workbook_bytes(workbook)
+
+
+# The co-building projects' ledger: the columns of its page (tasks/records/co_building_list.html).
+CO_BUILDING_COLUMNS = [
+    Column(gettext_lazy("Agreed on"), 11, lambda p: p.agreed_on),
+    Column(gettext_lazy("Project"), 30, lambda p: p.title, wrap=True),
+    Column(gettext_lazy("Volunteer team"), 32, lambda p: p.team.name, wrap=True),
+    Column(gettext_lazy("Unit"), 24, lambda p: p.team.unit.name if p.team.unit_id else _("City level"), wrap=True),
+    Column(gettext_lazy("Paired community"), 18, lambda p: p.team.community),
+    Column(gettext_lazy("Status"), 10, lambda p: _("Done") if p.done else _("Under way")),
+]

@@ -327,7 +327,7 @@ def test_the_exported_problem_ledger_imports_back_unchanged(world, browser_as, l
     )
     batch = run(world, "problems", exported)
     assert batch.status == "applied", batch.errors
-    assert batch.summary == {"problems": 0, "measures": 0, "unchanged": 2}
+    assert batch.summary == {"problems": 0, "measures": 0, "updated": 0, "unchanged": 2}
     after = (list(Problem.objects.order_by("pk").values()), list(Measure.objects.order_by("pk").values()))
     assert after == before
 

@@ -24,7 +24,7 @@ from campaign.xlsx import CellStyle, safe_value, template_workbook, workbook_byt
 from rectification import forms, selectors
 from rectification.models import Measure, Problem
 from rectification.services.measuring import measure_check, measure_create
-from rectification.services.problems import problem_create, problem_found_on_check
+from rectification.services.problems import problem_create, problem_found_on_check, problem_update
 
 
 def missed_deadline(measure: Measure) -> dt.date:
@@ -371,17 +371,29 @@ def problem_import_template() -> bytes:
 
 def problem_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
     """Every bad row by row and column (into `check`, an imports.Check) against the campaign as it
-    is now, and what the import would do. Rows sharing a code are one problem. A row naming a
-    problem already in the list (same code, same problem) with a measure it already has is left
-    as it is, so an exported ledger imports back unchanged; anything else about a listed problem
-    is changed on its page, not by an import."""
+    is now, and what the import would do. Rows sharing a code are one problem.
+
+    A row whose code is a problem already in this campaign's list is that problem: the columns
+    the sheet has among its wording and classification (title, description, source, category,
+    severity, day found) UPDATE it, through problem_update as an edit on its page would, so an
+    exported ledger with a few cells changed comes back as those changes and nothing added; a
+    ledger imported unchanged changes nothing. What an import does not do is listed as an error
+    on the row: move a problem to another unit or level (a code of another unit's problem, e.g.
+    a ledger of another campaign, is caught here), change a rectified problem, or change a listed
+    problem's measures (a measure is changed or added on the problem's page). Rows without a
+    code are new problems."""
     units = {u.name: u.pk for u in Unit.objects.filter(campaign=campaign)}
     listed = {
-        p.code: p for p in Problem.objects.filter(campaign=campaign).exclude(code="").prefetch_related("measures")
+        p.code: p
+        for p in Problem.objects.filter(campaign=campaign)
+        .exclude(code="")
+        .select_related("unit")
+        .prefetch_related("measures")
     }
     error = check.error
     seen: dict[str, dict] = {}
     new_problems: set[str] = set()
+    updated: set[str] = set()
     measures = unchanged = 0
     for row in rows:
         number = row["row"]
@@ -401,8 +413,25 @@ def problem_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
                     field,
                     _("“%(value)s” is not a valid %(field)s.") % {"value": row[field], "field": COLUMNS[field][1]},
                 )
-        if old is not None and (old.title != row.get("title", "") or old.unit_id != unit_id):
-            error(row, "code", _("The code %(code)s is already in the problem list.") % {"code": code})
+        changes: dict = {}
+        if old is not None and unit_id is not None and old.unit_id != unit_id:
+            error(
+                row,
+                "unit",
+                _("Problem %(code)s is %(unit)s's: an import does not move a problem to another unit.")
+                % {"code": code, "unit": old.unit.name},
+            )
+        elif old is not None and "level" in row and row["level"] and level != old.level:
+            error(row, "level", _("Problem %(code)s keeps its level: an import does not change it.") % {"code": code})
+        elif old is not None:
+            changes = _problem_changes(old, row, source=source, severity=severity)
+            if changes and old.status == Problem.Status.CLOSED:
+                error(
+                    row,
+                    "code",
+                    _("Problem %(code)s is rectified: the office reopens a measure before it changes.")
+                    % {"code": code},
+                )
         if code and code in seen and seen[code]["title"] != row.get("title"):
             error(row, "code", _("The code %(code)s is used for two different problems.") % {"code": code})
         found_on = _date(row.get("found_on", "")) if row.get("found_on") else None
@@ -478,18 +507,44 @@ def problem_rows_check(*, campaign: Campaign, rows: list[dict], check) -> None:
             "found_on": found_on,
             "measure": measure,
             "listed": old is not None,
+            "changes": changes,
         }
         if code:
             seen.setdefault(code, record)
         if len(check.errors) > bad:
             continue
-        if old is not None:
+        if old is not None and changes:
+            updated.add(code)
+        elif old is not None:
             unchanged += 1
         else:
             new_problems.add(code or f"row{number}")
             measures += 1 if measure else 0
         check.rows.append(record)
-    check.summary = {"problems": len(new_problems), "measures": measures, "unchanged": unchanged}
+    check.summary = {
+        "problems": len(new_problems),
+        "measures": measures,
+        "updated": len(updated),
+        "unchanged": unchanged,
+    }
+
+
+def _problem_changes(problem: Problem, row: dict, *, source: str, severity: str) -> dict:
+    """The problem's fields the row sets to something else (problem_update's `data`): only the
+    columns the sheet has, so a ledger without a description column leaves descriptions alone."""
+    wanted = {
+        "title": row.get("title", "").strip(),
+        "description": row.get("description", "").strip(),
+        "category": row.get("category", "").strip(),
+        "source": source,
+        "severity": severity,
+        "found_on": _date(row.get("found_on", "")),
+    }
+    return {
+        name: value
+        for name, value in wanted.items()
+        if name in row and (name != "found_on" or value is not None) and getattr(problem, name) != value
+    }
 
 
 MEASURE_FIELD_COLUMNS = {
@@ -509,8 +564,9 @@ def problem_rows_apply(
 ) -> None:
     """Write checked rows (problem_rows_check): each new problem once, each of its measures,
     through problem_create and measure_create, so an imported row obeys the rules a typed one
-    does. Rows about problems already listed are left alone. Called inside the import's
-    transaction."""
+    does. A listed problem the rows change is updated once, through problem_update (its history
+    records the change); other rows about listed problems are left alone. Called inside the
+    import's transaction."""
     require_office(by, _("import problem lists"))
     units = {u.pk: u for u in Unit.objects.filter(campaign=campaign)}
     made: dict[str, Problem] = {}
@@ -518,6 +574,9 @@ def problem_rows_apply(
         if progress is not None:
             progress(done)
         if row["listed"]:
+            if row["changes"] and row["code"] not in made:
+                problem = Problem.objects.get(campaign=campaign, code=row["code"])
+                made[row["code"]] = problem_update(problem=problem, by=by, **row["changes"])
             continue
         key = row["code"] or f"row{row['row']}"
         problem = made.get(key)

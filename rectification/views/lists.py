@@ -52,6 +52,17 @@ def site_visit_list(request):
         .annotate(problem_count=Count("problems", distinct=True))
         .order_by("-visited_on", "-id")
     )
+    if request.GET.get("export") == "xlsx":
+        return list_export(
+            request,
+            listed_rows(request, rows, filters=selectors.LIST_FILTERS[SiteVisit], search=_visits_matching)
+            .select_related("unit", "inspector")
+            .prefetch_related("problems"),
+            campaign=campaign,
+            title=_("Site visits"),
+            columns=exports.SITE_VISIT_COLUMNS,
+            filename="site-visits",
+        )
     context = list_context(request, rows, filters=selectors.LIST_FILTERS[SiteVisit], search=_visits_matching)
     context.update(campaign=campaign, can_visit=is_office(request.user) or is_inspector(request.user))
     return render(request, "rectification/site_visit_list.html", context)
@@ -68,6 +79,17 @@ def work_team_list(request):
         .annotate(member_count=Count("member_units", distinct=True))
         .order_by("rectification_id", "id")
     )
+    if request.GET.get("export") == "xlsx":
+        return list_export(
+            request,
+            listed_rows(request, rows, filters=selectors.LIST_FILTERS[WorkTeam], search=_teams_matching).select_related(
+                "rectification", "lead_unit"
+            ),
+            campaign=campaign,
+            title=_("Work teams"),
+            columns=exports.WORK_TEAM_COLUMNS,
+            filename="work-teams",
+        )
     context = list_context(request, rows, filters=selectors.LIST_FILTERS[WorkTeam], search=_teams_matching)
     context["campaign"] = campaign
     return render(request, "rectification/work_team_list.html", context)

@@ -203,12 +203,20 @@ def briefing_text(*, campaign: Campaign, start: dt.date, end: dt.date, case_ids:
         for number, case in enumerate((c for c in cases if c.kind == kind), start=1):
             who = case.unit.name if case.unit_id else "市级"
             # A title that already opens with its unit ("市水务管理局：…") does not name it twice.
-            title = case.title.strip().removeprefix(f"{who}：")
-            lines += [f"（{NUMERALS[min(number, 10) - 1]}）{who}：{title}", case.lesson.strip()]
+            title = case.title.strip().removeprefix(f"{who}：").rstrip("。")
+            lesson = " ".join(case.lesson.split())
+            if lesson and not lesson.endswith(("。", "！", "？", "；")):
+                lesson += "。"
+            # The point and its lesson in one paragraph (a run-in heading): a line each would
+            # take a 简报 of four cases onto a second page.
+            lines.append(f"（{NUMERALS[min(number, 10) - 1]}）{who}：{title}。{lesson}")
         return lines
 
     sections = [("典型做法", featured(TypicalCase.Kind.POSITIVE)), ("存在问题", featured(TypicalCase.Kind.NEGATIVE))]
-    lines, number = [f"现将{start:%m月%d日}至{end:%m月%d日}主题教育中的典型做法和存在问题通报如下。"], 0
+    # One line under the title: a 简报 is meant to fit a page.
+    featured_kinds = "和".join(heading for heading, featured_lines in sections if featured_lines)
+    until = f"{end:%d日}" if end.month == start.month else f"{end:%m月%d日}"
+    lines, number = [f"现将{start:%m月%d日}至{until}{featured_kinds}通报如下。"], 0
     for heading, featured_lines in sections:
         if featured_lines:
             lines += [f"{NUMERALS[number]}、{heading}", *featured_lines]
@@ -244,10 +252,17 @@ def bulletin_create(
         body = briefing_text(campaign=campaign, start=start, end=end, case_ids=case_ids)
     else:
         body = draft_text(campaign=campaign, start=start, end=end)
+    period = f"（{start:%m月%d日}—{end:%m月%d日}）"
+    if kind == Bulletin.Kind.BRIEFING:
+        # The masthead already says 主题教育简报 and the opening line the period: the title says
+        # what this one features, on one line.
+        title = "和".join(h for h in ("典型做法", "存在问题") if f"、{h}\n" in body)
+    else:
+        title = f"{campaign.name}{NAMES[kind]}{period}"
     return Bulletin.objects.create(
         campaign=campaign,
         kind=kind,
-        title=f"{campaign.name}{NAMES[kind]}（{start:%m月%d日}—{end:%m月%d日}）",
+        title=title,
         period_start=start,
         period_end=end,
         body=body,
@@ -328,6 +343,6 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         )
         if names.strip()
     ]
-    docx.distribution(document, lines, f"{campaign.issuer}　　　　{day:%Y年%m月%d日}印发")
+    docx.distribution(document, lines, campaign.issuer, f"{day:%Y年%m月%d日}")
     docx.page_numbers(document)
     return docx.to_bytes(document)

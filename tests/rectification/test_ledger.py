@@ -149,7 +149,7 @@ def check(world, rows) -> ImportBatch:
 def test_dry_run_changes_nothing_and_counts_what_would_be_imported(world):
     record = check(world, GOOD)
     assert record.status == ImportBatch.Status.CHECKED, record.errors
-    assert record.summary == {"problems": 2, "measures": 2, "unchanged": 0}
+    assert record.summary == {"problems": 2, "measures": 2, "updated": 0, "unchanged": 0}
     assert not Problem.objects.exists()
     imports.import_confirm(batch=record, by=world.office)
     record = imports.import_apply(batch_id=record.pk)

@@ -3,17 +3,21 @@ downloaded as a Word file with Chinese fonts."""
 
 import datetime as dt
 import re
+import shutil
 from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from docx import Document
 from docx.oxml.ns import qn
 
+from campaign.models import User
 from reporting.models import Bulletin
 from reporting.services import bulletins as services
 from reporting.services.rollups import rollup_run
+from scripts import render_exports
 from tasks.models import TypicalCase
 from tests.answers import NOT_ALLOWED, NOT_FOUND, page_text, page_title
 from tests.reporting.conftest import MONDAY
@@ -96,8 +100,12 @@ def test_a_briefing_features_the_typical_cases_the_office_picked(world, typical_
         by=world.office, campaign=world.campaign, kind="briefing", day=MONDAY, case_ids=[good.pk, bad.pk]
     )
     lines = briefing.body.splitlines()
-    assert lines[1] == "一、典型做法" and lines[2] == "（一）市发展改革委：“一线工作法”破解审批难题"
-    assert "二、存在问题" in lines and "以文件落实文件。" in lines and "另一个做法" not in briefing.body
+    # Each case is a run-in heading with its lesson in the same paragraph.
+    assert lines[1] == "一、典型做法"
+    assert lines[2] == "（一）市发展改革委：“一线工作法”破解审批难题。把审批窗口搬到园区。"
+    assert "二、存在问题" in lines and "（一）市发展改革委：整改表态多、行动少。以文件落实文件。" in lines
+    assert "另一个做法" not in briefing.body
+    assert briefing.title == "典型做法和存在问题"  # the masthead already says 主题教育简报
     assert briefing.body != draft(world).body  # the 简报 is not the 周报
 
 
@@ -168,7 +176,7 @@ def test_the_word_file_has_headings_page_numbers_and_the_distribution_block(worl
     assert (
         after.text.startswith("本周应报送") and after.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     )
-    texts = [p.text for p in document.paragraphs]
+    texts = [row.cells[0].text for row in document.tables[-1].rows]  # the 版记 is a table at the page's foot
     assert (
         "报：省委主题教育领导小组办公室" in texts
         and "送：市委、市政府领导同志" in texts
@@ -255,8 +263,44 @@ def test_headings_never_end_a_page_and_the_distribution_block_stays_together(wor
     assert all(p.paragraph_format.keep_with_next for p in headings)
     body = [p for p in paragraphs if p.text.startswith(("本周", "各单位"))]
     assert body and all(p.paragraph_format.widow_control for p in body)
-    block_start = next(n for n, p in enumerate(paragraphs) if p.text.startswith("报："))
-    block = paragraphs[block_start:]
+    block = [row.cells[0].paragraphs[0] for row in document.tables[-1].rows]
     assert [p.text[:2] for p in block[:2]] == ["报：", "发："] and block[-1].text.endswith("印发")
-    assert all(p.paragraph_format.keep_with_next for p in block[:-1])
-    assert all(p.paragraph_format.keep_together for p in block)
+    # One table (a table row never splits) that floats as a whole: one block, never broken.
+    assert document.tables[-1]._tbl.tblPr.find(qn("w:tblpPr")) is not None
+
+
+def test_the_distribution_block_sits_at_the_foot_of_the_last_page(world, browser_as):
+    """GB/T 9704: the 版记 is at the bottom of the last page, not straight after the text: a
+    table positioned against the bottom of the type area, anchored by the document's last
+    paragraph, so it goes where the text ends."""
+    world.campaign.distribution_report = "省委主题教育领导小组办公室"
+    world.campaign.save()
+    bulletin = services.bulletin_publish(by=world.office, bulletin=draft(world))
+    document = Document(BytesIO(browser_as(world.office).get(f"/reporting/bulletins/{bulletin.pk}/docx/").content))
+    block = document.tables[-1]
+    position = block._tbl.tblPr.find(qn("w:tblpPr"))
+    assert position.get(qn("w:vertAnchor")) == "margin" and position.get(qn("w:tblpYSpec")) == "bottom"
+    assert block._tbl.tblPr.find(qn("w:tblOverlap")).get(qn("w:val")) == "never"
+    body = document.element.body
+    assert body.index(block._tbl) == len(body) - 3  # then the anchoring paragraph, then the section
+    lines = [row.cells[0].text.split("\t")[0] for row in block.rows]
+    assert lines == ["报：省委主题教育领导小组办公室", "市委主题教育领导小组办公室"]
+    assert not any(p.text.startswith("报：") for p in document.paragraphs)  # not also in the text flow
+
+
+@pytest.mark.skipif(
+    render_exports.soffice() is None or shutil.which("pdfinfo") is None,
+    reason="LibreOffice (soffice) and poppler-utils (pdfinfo) are not installed: "
+    "apt-get install libreoffice-writer-nogui poppler-utils",
+)
+def test_the_demo_briefing_prints_on_one_page_with_its_distribution_block(db, browser_as, tmp_path):
+    call_command("load_demo")
+    briefing = Bulletin.objects.get(kind="briefing")
+    office = User.objects.get(username="office")
+    path = tmp_path / "briefing.docx"
+    path.write_bytes(browser_as(office).get(f"/reporting/bulletins/{briefing.pk}/docx/").content)
+    render_exports.to_pdf([path], tmp_path)
+    pages, paper, orientation = render_exports.pdf_facts(tmp_path / "briefing.pdf")
+    assert (pages, paper, orientation) == (1, "A4", "portrait")
+    page = "".join(render_exports.page_texts(tmp_path / "briefing.pdf")[0].split())
+    assert "报：" in page and page.index("二、存在问题") < page.index("印发")
