@@ -9,7 +9,7 @@ One meaning for every kind, in order of precedence:
 - green: on track.
 
 Each kind declares its light once, as a `Q` builder `light_q(light, day)` beside its other
-reads (rectification/selectors.py, tasks/selectors/keytasks.py, rectification/lights.py), and
+reads (rectification/selectors/conditions.py, tasks/selectors/keytasks.py, rectification/lights.py), and
 registers it as a `Commitment` in its `<app>/contributions.py` (campaign/contributions.py), which
 is how the escalation job (campaign/escalation.py) finds every kind without importing the other apps.
 
