@@ -179,7 +179,7 @@ def test_a_file_with_bad_rows_lists_every_bad_row_by_row_and_column_and_writes_n
 
 CRASH_POINTS = {
     "roster": "campaign.services._roster_duty",
-    "problems": "rectification.services.ledger.measure_create",
+    "problems": "rectification.services.problem_import.measure_create",
     "key_tasks": "tasks.services.keytasks.keytask_create",
     "indicator_values": "tasks.services.development.indicator_value_set",
 }
