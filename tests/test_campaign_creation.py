@@ -137,7 +137,7 @@ def test_api_refuses_a_campaign_the_caller_may_not_see_naming_the_field(world, f
         "/api/v1/special-rectifications/", {"title": "x", "plan_document": "y", "campaign": 999999}, format="json"
     )
     assert response.status_code == 400
-    assert "活动" in str(response.json()["campaign"])
+    assert "主题教育" in str(response.json()["campaign"])
     assert not SpecialRectification.objects.exists()
 
 

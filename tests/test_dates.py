@@ -67,7 +67,7 @@ def test_a_key_task_is_due_before_the_campaign_ends(world, api_as):
         format="json",
     )
     assert response.status_code == 400
-    assert "截止日期：活动于2027-02-28结束" in response.json()["deadline"][0]
+    assert "截止日期：主题教育于2027-02-28结束" in response.json()["deadline"][0]
     assert not KeyTask.objects.exists()
 
 
@@ -105,7 +105,7 @@ def test_the_key_task_import_refuses_a_late_deadline_and_a_negative_target(world
     )
     batch = run(world, "key_tasks", data)
     messages = " ".join(e["message"] for e in batch.errors)
-    assert "活动于2027-02-28结束" in messages and "不能为负数" in messages
+    assert "主题教育于2027-02-28结束" in messages and "不能为负数" in messages
     assert {e["column"] for e in batch.errors} == {"完成时限", "目标值"}
     assert batch.status == "invalid" and not KeyTask.objects.exists()
 
@@ -332,5 +332,5 @@ def test_a_case_resolved_late_stays_marked_and_its_page_shows_why_and_when(world
         by=world.office, case=case, stage="resolved", on=dt.date(2026, 11, 28), resolution="达成协议"
     )
     page = client.get(f"/rectification/petitions/{case.pk}/").content.decode()
-    assert "逾期办结" in page
+    assert "逾期化解" in page
     assert "变更记录" in page and "<ins>已化解</ins>" in page

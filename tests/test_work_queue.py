@@ -183,11 +183,11 @@ def test_an_office_with_nothing_waiting_reads_that_there_is_nothing_to_do_today(
 def test_the_liaison_sees_this_week_s_report_with_its_due_time_on_the_phone_home(world, browser_as):
     with time_machine.travel(at(MONDAY + dt.timedelta(days=2)), tick=False):
         page = browser_as(world.liaison_a).get("/").content.decode()
-    assert "本周周报还没有报送" in page and "11-27 17:00" in page
+    assert "本周报告尚未报送" in page and "11-27 17:00" in page
     _report(world, world.unit_a, MONDAY)
     with time_machine.travel(at(MONDAY + dt.timedelta(days=2)), tick=False):
         page = browser_as(world.liaison_a).get("/").content.decode()
-    assert "本周周报已报送" in page
+    assert "本周报告已报送" in page
 
 
 def test_the_work_queue_api_answers_only_the_caller_s_own_lines(busy, api_as):
