@@ -120,6 +120,7 @@ def reset_week() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         for table, column in (
             ("tasks_similarityband", "report_id"),
+            ("tasks_reportsentence", "report_id"),
             ("tasks_similarityflag", "report_id"),
             ("tasks_similarityflag", "other_id"),
             ("tasks_progressitem", "report_id"),

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -362,8 +361,31 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
 
 def change_counter_bump(*, campaign_id: int, scope: str) -> None:
     """Move the campaign's counter of `scope` now (callers queue it with `changes_committed`)."""
-    ChangeCounter.objects.get_or_create(campaign_id=campaign_id, scope=scope)
-    ChangeCounter.objects.filter(campaign_id=campaign_id, scope=scope).update(value=F("value") + 1)
+    _bump_counters({(campaign_id, scope)})
+
+
+def _bump_counters(keys: set[tuple[int, str]]) -> None:
+    """One statement for every (campaign, scope) counter: created at 1 or moved by one."""
+    rows = sorted(keys)  # a fixed order, so two writers never lock the same rows in turn
+    table = connection.ops.quote_name(ChangeCounter._meta.db_table)
+    values = ", ".join(["(%s, %s, 1)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, scope, value) VALUES {values}"  # noqa: S608 - no user input
+            f" ON CONFLICT (campaign_id, scope) DO UPDATE SET value = {table}.value + 1",
+            [value for row in rows for value in row],
+        )
+
+
+class _PendingBumps:
+    """The counters a transaction will move when it commits, each once however many of its
+    writes asked (a report saved twice in one transaction: one bump, not two)."""
+
+    def __init__(self):
+        self.keys: set[tuple[int, str]] = set()
+
+    def __call__(self) -> None:
+        _bump_counters(self.keys)
 
 
 def changes_committed(*, campaign_id: int | None, scope: str) -> None:
@@ -373,9 +395,23 @@ def changes_committed(*, campaign_id: int | None, scope: str) -> None:
     when rows are written, not when they commit, so a change could commit after a later one,
     under a version already read and cached with counts that did not see it; a counter moved
     inside the transaction would make every writer of a campaign wait on one row until commit.
-    Moved after each commit, any value is read after every change it stands for."""
-    if campaign_id is not None:
-        transaction.on_commit(lambda: change_counter_bump(campaign_id=campaign_id, scope=scope))
+    Moved after each commit, any value is read after every change it stands for.
+
+    A transaction's counters are gathered in one after-commit callback and moved in one
+    statement. The callback lives in the transaction's list, so a rollback drops it with the
+    counters its writes asked for; a savepoint rolled back drops it only if it was registered
+    inside it, and then every write that asked since was inside it too."""
+    if campaign_id is None:
+        return
+    current = transaction.get_connection()
+    if not current.in_atomic_block:
+        _bump_counters({(campaign_id, scope)})
+        return
+    pending = next((func for _sids, func, _robust in current.run_on_commit if isinstance(func, _PendingBumps)), None)
+    if pending is None:
+        pending = _PendingBumps()
+        transaction.on_commit(pending)
+    pending.keys.add((campaign_id, scope))
 
 
 # --- Deletes ---------------------------------------------------------------------------------

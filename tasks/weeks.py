@@ -38,6 +38,9 @@ def rule_of(campaign: Campaign):
     """The campaign's reporting rule, created with the defaults (Friday 17:00) when missing."""
     from tasks.models import ReportingRule
 
+    loaded = campaign._state.fields_cache.get("reporting_rule")  # read with the campaign (select_related)
+    if loaded is not None:
+        return loaded
     rule, _created = ReportingRule.objects.get_or_create(campaign=campaign)
     return rule
 

@@ -252,7 +252,7 @@ def test_an_api_submission_sent_again_after_a_lost_answer_goes_through(world, ap
         body = {"version": report.version, **{name: getattr(report, name) for name in services.TEXT_FIELDS}}
         caller = api_as(world.liaison_a)
         # the submission step of report_save_and_submit (its right checked once, for the save)
-        with mock.patch("tasks.services.progress._submit", side_effect=OperationalError("server closed")):
+        with mock.patch("tasks.services.progress._submit_locked", side_effect=OperationalError("server closed")):
             answer = caller.post(f"/api/v1/progress-reports/{report.pk}/submit/", body, format="json")
         assert answer.status_code == 503 and answer.json()["detail"]
         again = caller.post(f"/api/v1/progress-reports/{report.pk}/submit/", body, format="json")

@@ -1,6 +1,7 @@
 """Weekly progress over HTTP: the same rules as the pages, through the same services."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,14 +9,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from campaign import selectors as access
 from campaign.api import query_int
 from campaign.models import Unit
 from campaign.text import LONG_TEXT
 from config.files import FileDownloadViewSet, file_url
 from tasks import weeks
 from tasks.models import ProgressItem, ReportAttachment, ReportTransition, SimilarityFlag, WeeklyProgress
-from tasks.selectors.progress import REPORT_FILTERS, report_detail, reports_visible_to
+from tasks.selectors.progress import REPORT_DETAIL_PREFETCHES, REPORT_FILTERS, report_detail, reports_visible_to
 from tasks.services import progress as services
 
 
@@ -195,16 +195,18 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def create(self, request):
         data = OpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = Unit.objects.filter(pk=data.validated_data["unit"]).first()
+        # The unit with what the new report's deadline needs; whether the caller is its liaison
+        # is the service's check (a unit not theirs is refused as one that does not exist).
+        unit = Unit.objects.select_related("campaign__reporting_rule").filter(pk=data.validated_data["unit"]).first()
         week_start = weeks.parse_week(data.validated_data["week"])
-        if unit is None or not access.units_visible_to(request.user).filter(pk=unit.pk).exists():
+        if unit is None:
             raise PermissionDenied(_("Only the unit's liaison may write its weekly report."))
         if week_start is None:
             raise serializers.ValidationError({"week": _("Use an ISO week like 2026-W48 or a date.")})
         report = services.report_open(unit=unit, week_start=week_start, by=request.user)
-        return Response(
-            ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data, status=status.HTTP_201_CREATED
-        )
+        # A report just created comes with its lines; one opened before is read like the detail.
+        prefetch_related_objects([report], *REPORT_DETAIL_PREFETCHES)
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SaveSerializer, responses=ReportSerializer)
     def partial_update(self, request, pk=None):
@@ -252,10 +254,15 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             return self._move(request, services.report_submit)
         report = self.get_object()
         try:
-            services.report_save_and_submit(report=report, by=request.user, **self._changes(request, SaveSerializer))
+            report = services.report_save_and_submit(
+                report=report, by=request.user, **self._changes(request, SaveSerializer)
+            )
         except services.StaleReport as stale:
             return self._stale(request, stale)
-        return Response(ReportSerializer(report_detail(user=request.user, report_id=report.pk)).data)
+        # The service answers the report it wrote, with its lines: the rest of the detail is read
+        # onto it rather than the whole report again.
+        prefetch_related_objects([report], *REPORT_DETAIL_PREFETCHES)
+        return Response(ReportSerializer(report).data)
 
     @staticmethod
     def _comment(request) -> str:

@@ -44,17 +44,24 @@ def reports_visible_to(user) -> QuerySet[WeeklyProgress]:
     return reports.filter(submitted_only())
 
 
+# What a report's detail shows besides the report: its lines, moves, flags and files. A write
+# that already holds the report applies these to it (prefetch_related_objects), skipping any the
+# service handed back already loaded, instead of reading the report again.
+REPORT_ITEMS = Prefetch("items", queryset=ProgressItem.objects.select_related("key_task__work_line"))
+REPORT_DETAIL_PREFETCHES = (
+    REPORT_ITEMS,
+    Prefetch("transitions", queryset=ReportTransition.objects.select_related("by")),
+    Prefetch("similarity_flags", queryset=SimilarityFlag.objects.select_related("other__unit")),
+    "attachments",
+)
+
+
 def report_detail(*, user, report_id: int) -> WeeklyProgress:
     """One report the user may see (WeeklyProgress.DoesNotExist otherwise, shown as 404)."""
     return (
         reports_visible_to(user)
         .select_related("unit__campaign", "unit__coverage__group", "created_by", "updated_by")
-        .prefetch_related(
-            Prefetch("items", queryset=ProgressItem.objects.select_related("key_task__work_line")),
-            Prefetch("transitions", queryset=ReportTransition.objects.select_related("by")),
-            Prefetch("similarity_flags", queryset=SimilarityFlag.objects.select_related("other__unit")),
-            "attachments",
-        )
+        .prefetch_related(*REPORT_DETAIL_PREFETCHES)
         .get(pk=report_id)
     )
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from tasks.models import (
     WeeklyProgress,
 )
 from tasks.selectors.keytasks import key_tasks_of_unit
+from tasks.selectors.progress import REPORT_ITEMS
 from tasks.services import similarity
 
 Status = WeeklyProgress.Status
@@ -79,19 +80,32 @@ def _require_reviewer(user: User, unit: Unit) -> None:
         raise PermissionDenied(_("Only the office or the unit's inspection group may review this report."))
 
 
-@transaction.atomic
 def report_open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
     """The unit's report for a week, created as a draft the first time it is opened, pre-filled
     with what the system already knows: last week's plan as this week's expectation and each
-    key task's last reported status and value. Future weeks cannot be opened."""
+    key task's last reported status and value. Future weeks cannot be opened. Two liaisons of
+    the unit opening it at the same moment get the same report.
+
+    A report created here comes back with its lines (and their key tasks) loaded and no
+    transitions, files or flags, so the caller can show it without reading it again."""
+    try:
+        return _open(unit=unit, week_start=week_start, by=by)
+    except IntegrityError:  # a colleague's open created it between our read and our write
+        return _open(unit=unit, week_start=week_start, by=by)
+
+
+@transaction.atomic
+def _open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
     _require_liaison(by, unit)
     week_start = weeks.week_start_of(week_start)
     if week_start > weeks.current_week_start():
         raise ValidationError(_("A report cannot be written for a week that has not begun."))
-    report = WeeklyProgress.objects.filter(unit=unit, week_start=week_start).first()
-    if report is not None:
-        return report
-    previous = WeeklyProgress.objects.filter(unit=unit, week_start__lt=week_start).order_by("-week_start").first()
+    # This week's report if it exists, else the latest before it (the pre-fill): one read.
+    latest = WeeklyProgress.objects.filter(unit=unit, week_start__lte=week_start).order_by("-week_start").first()
+    if latest is not None and latest.week_start == week_start:
+        latest.unit = unit
+        return latest
+    previous = latest
     report = WeeklyProgress.objects.create(
         unit=unit,
         week_start=week_start,
@@ -101,7 +115,7 @@ def report_open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
         updated_by=by,
     )
     last_items = {item.key_task_id: item for item in previous.items.all()} if previous else {}
-    ProgressItem.objects.bulk_create(
+    items = ProgressItem.objects.bulk_create(
         [
             ProgressItem(
                 report=report,
@@ -112,7 +126,17 @@ def report_open(*, unit: Unit, week_start: dt.date, by: User) -> WeeklyProgress:
             for task in key_tasks_of_unit(unit)
         ]
     )
+    for name, rows in (("items", items), ("transitions", []), ("attachments", []), ("similarity_flags", [])):
+        _known(report, name, rows)
     return report
+
+
+def _known(report: WeeklyProgress, relation: str, rows: list) -> None:
+    """Hand the report the rows of one of its relations that this service already holds, as a
+    prefetch would, so that reading them (`report.items.all()`, the API's answer) sends no query."""
+    known = getattr(report, relation).get_queryset()
+    known._result_cache, known._prefetch_done = list(rows), True
+    report.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = known
 
 
 @transaction.atomic
@@ -123,33 +147,51 @@ def report_save(
     read) with StaleReport carrying the current text, so nobody overwrites a colleague; the same
     text sent again against the version it replaced is no conflict (a retry after a lost answer)."""
     _require_liaison(by, report.unit)
-    return _save(report=report, by=by, version=version, data=data, items=items)
+    _check_text(data=data, items=items)
+    report = _locked(report)
+    if not report.is_editable:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+    changed = _apply(report, by=by, version=version, data=data, items=items)
+    if changed is not None:
+        _write(report, changed=changed, by=by)
+    return report
 
 
-def _save(
-    *, report: WeeklyProgress, by: User, version: int, data: ReportText, items: dict[int, ItemChange]
-) -> WeeklyProgress:
-    """report_save once the writer's right is checked."""
+def _check_text(*, data: ReportText, items: dict[int, ItemChange]) -> None:
     labels = {"highlights": _("Highlights"), "problems": _("Problems met"), "next_week_plan": _("Next week's plan")}
     check_lengths({name: (labels[name], data[name]) for name in TEXT_FIELDS if name in data})
     check_lengths(
         {f"item-{task_id}-note": (_("Progress this week"), values.get("note")) for task_id, values in items.items()}
     )
-    report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
-    if not report.is_editable:
-        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+
+
+def _locked(report: WeeklyProgress) -> WeeklyProgress:
+    """The report read again under its row lock, with its lines and their key tasks, and the
+    unit the caller already holds (no second read of it)."""
+    locked = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
+    if "unit" in report._state.fields_cache:
+        locked.unit = report.unit
+    prefetch_related_objects([locked], REPORT_ITEMS)
+    return locked
+
+
+def _apply(
+    report: WeeklyProgress, *, by: User, version: int, data: ReportText, items: dict[int, ItemChange]
+) -> list[ProgressItem] | None:
+    """Put the typed text on the locked report and its lines, in memory; the lines that changed,
+    or None when there is nothing to write (the same save sent again). StaleReport when a
+    colleague saved since `version`."""
     if report.version != version:
         if _is_saved_already(report, data=data, items=items):
             # What was typed is what is saved: the same save sent again (its answer lost to an
             # outage, a double click), so there is no colleague's text to protect.
-            return report
+            return None
         raise StaleReport(report)
     for name in TEXT_FIELDS:
         if name in data:
             setattr(report, name, (data[name] or "").strip())
     report.updated_by = by
     report.version += 1
-    report.save()
     existing = {item.key_task_id: item for item in report.items.all()}
     changed = []
     for task_id, values in items.items():
@@ -163,9 +205,13 @@ def _save(
             if item.status not in ProgressItem.Status.values:
                 raise ValidationError(_("Unknown task status “%(s)s”.") % {"s": item.status})
             changed.append(item)
+    return changed
+
+
+def _write(report: WeeklyProgress, *, changed: list[ProgressItem], by: User) -> None:
+    report.save()
     # One UPDATE and one history INSERT for all changed lines, not two statements per line.
     bulk_update_with_history(changed, ProgressItem, list(ITEM_FIELDS), default_user=by)
-    return report
 
 
 def _is_saved_already(report: WeeklyProgress, *, data: ReportText, items: dict[int, ItemChange]) -> bool:
@@ -183,18 +229,29 @@ def report_save_and_submit(
     *, report: WeeklyProgress, by: User, version: int, data: ReportText, items: dict[int, ItemChange]
 ) -> WeeklyProgress:
     """The liaison's last changes and the submission in one step, as the form's Submit button
-    does: the text is saved first (and kept as a draft if the submission is then refused for
-    a missing field); a stale version refuses both (StaleReport). The same submission sent again
-    once it went through (its answer lost to an outage) answers the submitted report. The
-    writer's right is checked once, for both steps."""
+    does: one transaction that saves the text and submits it, written as one change of the
+    report (one history row beside the submission's transition). When the submission is refused
+    for a missing field, the text is saved as a draft and the refusal raised; a stale version
+    refuses both (StaleReport). The same submission sent again once it went through (its answer
+    lost to an outage) answers the submitted report. The writer's right is checked once."""
     _require_liaison(by, report.unit)
-    current = WeeklyProgress.objects.get(pk=report.pk)
-    if not current.is_editable and _is_saved_already(current, data=data, items=items):
-        return current
-    with transaction.atomic():  # committed on its own: the save stays when the submission is refused
-        report = _save(report=report, by=by, version=version, data=data, items=items)
+    _check_text(data=data, items=items)
     with transaction.atomic():
-        return _submit(report=report, by=by)
+        locked = _locked(report)
+        if not locked.is_editable:
+            if _is_saved_already(locked, data=data, items=items):
+                return locked
+            raise ValidationError(_("This report has been submitted and can no longer be changed."))
+        changed = _apply(locked, by=by, version=version, data=data, items=items)
+        missing = _missing_for_submission(locked)
+        if missing:  # the text is kept as a draft; the refusal is raised once it has committed
+            if changed is not None:
+                _write(locked, changed=changed, by=by)
+        else:
+            _submit_locked(locked, changed=changed or [], by=by)
+    if missing:
+        raise ValidationError(_("Fill in before submitting: %(fields)s.") % {"fields": "；".join(missing)})
+    return locked
 
 
 def _missing_for_submission(report: WeeklyProgress) -> list[str]:
@@ -213,21 +270,24 @@ def report_submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     check (services/similarity.py) runs in a worker once the submission has committed, so
     the liaison does not wait for it."""
     _require_liaison(by, report.unit)
-    return _submit(report=report, by=by)
-
-
-def _submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
-    """report_submit once the writer's right is checked."""
-    report = WeeklyProgress.objects.select_for_update().get(pk=report.pk)
+    report = _locked(report)
     if not report.is_editable:
         raise ValidationError(_("This report is already submitted."))
     missing = _missing_for_submission(report)
     if missing:
         raise ValidationError(_("Fill in before submitting: %(fields)s.") % {"fields": "；".join(missing)})
+    _submit_locked(report, changed=[], by=by)
+    return report
+
+
+def _submit_locked(report: WeeklyProgress, *, changed: list[ProgressItem], by: User) -> None:
+    """Mark the locked, editable, complete report submitted and write it with its changed lines,
+    its transition, its copy-paste index and the check's job."""
     now = timezone.now()
     action = ReportTransition.Action.RESUBMIT if report.status == Status.RETURNED else ReportTransition.Action.SUBMIT
     previous_status = report.status
-    if report.first_submitted_at is None:
+    first_submission = report.first_submitted_at is None
+    if first_submission:
         report.first_submitted_at = now
         report.is_late = weeks.submission_is_late(submitted_at=now, deadline=report.deadline)
     elif (
@@ -241,15 +301,19 @@ def _submit(*, report: WeeklyProgress, by: User) -> WeeklyProgress:
     report.status = Status.SUBMITTED
     report.updated_by = by
     report.version += 1
-    report.save()
-    ReportTransition.objects.create(
+    _write(report, changed=changed, by=by)
+    transition = ReportTransition.objects.create(
         report=report, action=action, from_status=previous_status, to_status=Status.SUBMITTED, by=by
     )
-    similarity.report_index(report=report)
+    if first_submission:
+        # A report never submitted before has no earlier moves, no copy-paste flags (only
+        # reported reports are compared) and no index rows to replace.
+        _known(report, "transitions", [transition])
+        _known(report, "similarity_flags", [])
+    similarity.report_index(report=report, fresh=first_submission)
     # The check is recorded with the submission and sent from that record (campaign/outbox.py):
     # a broker outage delays it and cannot lose it, nor turn the committed submission into an error.
     outbox_enqueue(task="tasks.tasks.flag_similar_reports", report_id=report.pk)
-    return report
 
 
 @transaction.atomic

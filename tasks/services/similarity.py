@@ -35,7 +35,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from campaign.models import Unit
 from tasks.models import ProgressItem, ReportSentence, SimilarityBand, SimilarityFlag, WeeklyProgress
 
 Status = WeeklyProgress.Status
@@ -258,18 +257,20 @@ def _insert_bands(rows: list[tuple[int, dt.date, int]], chunk: int = 1000) -> No
             )
 
 
-@transaction.atomic
-def report_index(*, report: WeeklyProgress, texts: dict[str, str] | None = None) -> set[int]:
+@transaction.atomic(savepoint=False)
+def report_index(*, report: WeeklyProgress, texts: dict[str, str] | None = None, fresh: bool = False) -> set[int]:
     """Replace the report's band rows: its bands when it counts as reported, none otherwise.
     `report_submit` calls it in the submission's transaction, so every reported report of a
-    week can be found by the check, whether or not its own check has run yet."""
+    week can be found by the check, whether or not its own check has run yet. `fresh`: the
+    report has no rows to replace (its first submission), so none are deleted."""
     texts = report_texts(report) if texts is None else texts
-    campaign_id = Unit.objects.filter(pk=report.unit_id).values_list("campaign_id", flat=True).get()
+    campaign_id = report.unit.campaign_id
     reported = report.status in REPORTED
     bands = text_bands(texts, campaign_id=campaign_id) if reported else set()
-    SimilarityBand.objects.filter(report=report).delete()
+    if not fresh:
+        SimilarityBand.objects.filter(report=report).delete()
+        ReportSentence.objects.filter(report=report).delete()
     _insert_bands([(report.pk, report.week_start, band) for band in bands])
-    ReportSentence.objects.filter(report=report).delete()
     keys = text_sentences(texts, campaign_id=campaign_id) if reported else set()
     _insert_sentences([(report.pk, report.unit_id, report.week_start, key) for key in keys])
     return bands
