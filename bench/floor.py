@@ -118,10 +118,14 @@ def submit_report(request):
     return JsonResponse(row)
 
 
-def submitted_units(week: str) -> list[int]:
+def submitted_pairs(week: str) -> set[tuple[int, str]]:
+    """(unit, week) of the submitted rows of the week and of its later rounds ("2026-W49r1", …)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT unit_id FROM {TABLE} WHERE week = %s AND status = 'submitted'", [week])  # noqa: S608
-        return [r[0] for r in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT unit_id, week FROM {TABLE} WHERE week LIKE %s AND status = 'submitted'",  # noqa: S608
+            [week + "%"],
+        )
+        return {(unit_id, row_week) for unit_id, row_week in cursor.fetchall()}
 
 
 urlpatterns = [path("floor/open/", open_report), path("floor/submit/", submit_report)]

@@ -43,8 +43,9 @@ from bench.common import ROOT, emit, machine, setup_django
 from bench.load_report import TARGET_P95_MS, TARGET_SUBMISSIONS_PER_S, print_result
 
 
-def plan(*, inspectors: int = 10, limit: int | None = None) -> dict:
-    """Tokens, sessions and units for the run, on the latest campaign; the week is this one."""
+def plan(*, inspectors: int = 10, limit: int | None = None, every_unit: bool = False) -> dict:
+    """Tokens, sessions and units for the run, on the latest campaign; the week is this one.
+    The units are those without a report this week, or all of them (`every_unit`, the floor)."""
     from importlib import import_module
 
     from django.conf import settings
@@ -58,11 +59,9 @@ def plan(*, inspectors: int = 10, limit: int | None = None) -> dict:
 
     campaign = Campaign.objects.order_by("-start_date", "-batch", "-pk").first()
     week_start = weeks.current_week_start()
-    units = (
-        Unit.objects.filter(campaign=campaign, is_active=True)
-        .exclude(Exists(WeeklyProgress.objects.filter(unit=OuterRef("pk"), week_start=week_start)))
-        .order_by("pk")
-    )
+    units = Unit.objects.filter(campaign=campaign, is_active=True).order_by("pk")
+    if not every_unit:
+        units = units.exclude(Exists(WeeklyProgress.objects.filter(unit=OuterRef("pk"), week_start=week_start)))
     unit_ids = list(units.values_list("pk", flat=True)[:limit] if limit else units.values_list("pk", flat=True))
     first_liaison = {}
     for unit_id, user_id in Liaison.objects.filter(unit_id__in=unit_ids).order_by("-pk").values_list("unit", "user"):
@@ -254,7 +253,8 @@ def _wait_http(url: str, timeout: float = 30) -> None:
 
 
 BENCH_BROKER = "redis://127.0.0.1:6379/15"
-_SUCCEEDED = re.compile(r"flag_similar_reports\[[^\]]+\] succeeded in ([0-9.]+)s")
+# The check runs as the outbox's job (campaign.tasks.run_outbox_message), or as its own task.
+_SUCCEEDED = re.compile(r"(?:flag_similar_reports|run_outbox_message)\[[^\]]+\] succeeded in ([0-9.]+)s")
 _COMPARED = re.compile(r"copy-paste check of report \d+: (\d+) reports compared, (\d+) flags")
 
 
@@ -274,6 +274,22 @@ def _cpu_of_tree(pid: int) -> float:
             total += t.user + t.system + t.children_user + t.children_system
         except psutil.NoSuchProcess:
             pass
+    return total
+
+
+def _cpu_of_named(*prefixes: str) -> float:
+    """CPU seconds used so far by every process whose name starts with one of `prefixes`
+    (PostgreSQL's backends and helpers, Redis), alive now."""
+    import psutil
+
+    total = 0.0
+    for proc in psutil.process_iter(["name"]):
+        if (proc.info["name"] or "").startswith(prefixes):
+            try:
+                t = proc.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
     return total
 
 
@@ -365,6 +381,7 @@ def run(
         time.sleep(3)  # the worker's start-up, so its CPU is not counted as the run's
         cpu_before = {"gunicorn": _cpu_of_tree(gunicorn.pid), "worker": _cpu_of_tree(worker.pid)}
         busy_before, children_before = _busy_cpu(), os.times()
+        services_before = {"postgresql": _cpu_of_named("postgres"), "redis": _cpu_of_named("redis")}
         started = time.monotonic()
         locust = subprocess.run(
             [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
@@ -382,6 +399,10 @@ def run(
             - (children_before.children_user + children_before.children_system),
         }
         cpu["machine"] = _busy_cpu() - busy_before
+        # Backends that ended during the run are not counted: gunicorn's and the worker's
+        # connections are persistent (DB_CONN_MAX_AGE), so these are nearly all of it.
+        cpu["postgresql"] = _cpu_of_named("postgres") - services_before["postgresql"]
+        cpu["redis"] = _cpu_of_named("redis") - services_before["redis"]
         # PostgreSQL's backends, the kernel's loopback traffic, Redis, autovacuum, the driver:
         cpu["postgresql_and_rest"] = cpu["machine"] - cpu["gunicorn"] - cpu["worker"] - cpu["locust"]
     finally:
@@ -478,7 +499,7 @@ def run_floor(
 
     floor.prepare()
     out_dir.mkdir(parents=True, exist_ok=True)
-    p = plan()
+    p = plan(every_unit=True)  # the floor's rows are its own: every unit can submit to it
     plan_file = out_dir / "floor-plan.json"
     plan_file.write_text(json.dumps(p))
     result_file = out_dir / "floor-submitted.json"
@@ -515,14 +536,14 @@ def run_floor(
     stats = _parse_stats(out_dir / "floor_stats.csv")
     total = next((s for s in stats if s["Name"] == "Aggregated"), None)
     submitted = json.loads(result_file.read_text())["submitted_units"] if result_file.exists() else []
-    in_db = set(floor.submitted_units(p["week"]))
+    in_db = floor.submitted_pairs(p["week"])
     seconds = _run_seconds(run_time)
     return {
         "submissions": len(submitted),
         "submissions_per_s": round(len(submitted) / seconds, 1),
         "all_p95_ms": float(total["95%"]) if total and total.get("95%") not in (None, "N/A") else None,
         "errors": int(total["Failure Count"]) if total else None,
-        "lost": len(set(submitted) - in_db),
+        "lost": len({(unit_id, week) for unit_id, week in submitted} - in_db),
         "cpu_ms_per_submission": {k: round(v * 1000 / max(len(submitted), 1), 1) for k, v in cpu.items()},
     }
 

@@ -33,7 +33,11 @@ def print_result(res: dict) -> None:
     cpu = res["cpu_ms_per_submission"]
     print(
         "CPU per submission (ms): "
-        + ", ".join(f"{k} {cpu[k]}" for k in ("gunicorn", "worker", "locust", "postgresql_and_rest", "machine"))
+        + ", ".join(
+            f"{k} {cpu[k]}"
+            for k in ("gunicorn", "worker", "locust", "postgresql", "redis", "postgresql_and_rest", "machine")
+            if k in cpu
+        )
         + f" — the machine has {os.cpu_count()} cores = {os.cpu_count() * 1000} CPU-ms per second"
     )
     floor = res.get("floor")

@@ -1,6 +1,8 @@
 """Shared pieces of the HTTP API: pagination, body parsing, the schema's shape and error bodies
 people can act on (README, "API": every error is JSON with a `detail` or per-field messages)."""
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -13,6 +15,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DATABASE_ERRORS, unavailable_response
+
+
+class BuiltOnceFields:
+    """For a ModelSerializer on a hot path: its fields are worked out from the model once per
+    process and each instance gets a deep copy, as DRF copies declared fields (the model
+    introspection was a third of serialising a weekly report; bench/README.md, section 5)."""
+
+    _built_fields: dict = {}
+
+    def get_fields(self):
+        built = BuiltOnceFields._built_fields.get(type(self))
+        if built is None:
+            built = BuiltOnceFields._built_fields[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
 
 
 class Pagination(PageNumberPagination):

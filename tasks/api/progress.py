@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from campaign.api import query_int
 from campaign.models import Unit
 from campaign.text import LONG_TEXT
+from config.api import BuiltOnceFields
 from config.files import FileDownloadViewSet, file_url
 from tasks import weeks
 from tasks.models import ProgressItem, ReportAttachment, ReportTransition, SimilarityFlag, WeeklyProgress
@@ -19,7 +20,7 @@ from tasks.selectors.progress import REPORT_DETAIL_PREFETCHES, REPORT_FILTERS, r
 from tasks.services import progress as services
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(BuiltOnceFields, serializers.ModelSerializer):
     key_task_number = serializers.IntegerField(source="key_task.number", read_only=True)
     key_task_title = serializers.CharField(source="key_task.title", read_only=True)
 
@@ -29,7 +30,7 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["key_task"]
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(BuiltOnceFields, serializers.ModelSerializer):
     by = serializers.CharField(source="by.display_name", read_only=True)
 
     class Meta:
@@ -37,7 +38,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "by", "at", "comment"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(BuiltOnceFields, serializers.ModelSerializer):
     file = serializers.SerializerMethodField(help_text="Where to download the file with your token.")
 
     class Meta:
@@ -59,7 +60,7 @@ class ReportAttachmentViewSet(FileDownloadViewSet):
         return ReportAttachment.objects.filter(report__in=reports_visible_to(user))
 
 
-class FlagSerializer(serializers.ModelSerializer):
+class FlagSerializer(BuiltOnceFields, serializers.ModelSerializer):
     other_unit = serializers.CharField(source="other.unit.name", read_only=True)
     other_week = serializers.DateField(source="other.week_start", read_only=True)
 
@@ -68,7 +69,7 @@ class FlagSerializer(serializers.ModelSerializer):
         fields = ["other", "other_unit", "other_week", "score", "passage", "same_unit"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(BuiltOnceFields, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     week = serializers.CharField(source="week_label", read_only=True)
     items = ItemSerializer(many=True, read_only=True)
