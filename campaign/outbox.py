@@ -13,7 +13,15 @@ The rules:
   delivery does nothing (the jobs themselves are idempotent too, as every task here must be);
   a job that fails is tried again with a backoff, and given up after `MAX_RUN_ATTEMPTS`, its
   error kept on the row (Admin → queued jobs), and `job_given_up` sent (campaign/jobs.py tells
-  the office).
+  the office);
+- a task that declares `outbox_batch = N` (the copy-paste check) is run with up to N - 1 other
+  rows of the same task that are waiting: sent, never failed, not held by another worker. The
+  task is called once with `batch=[kwargs, …]` (the row's own first) in one transaction that
+  holds the rows (FOR UPDATE SKIP LOCKED) and marks them all done, so under a burst the shared
+  work is done once per batch. A crash rolls the whole batch back: every row is still waiting,
+  its own message or the sweep runs it again. A delivery of a row another worker's batch holds
+  does nothing (that batch runs it, or leaves it to be run again); a batch that fails leaves the
+  others waiting and runs its own row alone, which records the failure as above.
 
 This module sits under everything that queues work (services, notices, imports, exports), so it
 imports none of them: it reaches the Celery tasks by their registered names.
@@ -27,7 +35,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -133,7 +141,12 @@ def outbox_run(*, message_id: int) -> bool:
     if message is None:
         return False
     try:
-        registered_task(message.task)(**message.kwargs)
+        task = registered_task(message.task)
+        if getattr(task, "outbox_batch", 1) > 1 and message.run_attempts == 0:
+            ran = _run_batch(message=message, task=task, size=task.outbox_batch)
+            if ran is not None:
+                return ran
+        task(**message.kwargs)
     except Exception as exc:
         attempts = message.run_attempts + 1
         now = timezone.now()
@@ -151,4 +164,36 @@ def outbox_run(*, message_id: int) -> bool:
             job_given_up.send(sender=OutboxMessage, message=message, attempts=attempts)
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(done_at=timezone.now(), last_error="")
+    return True
+
+
+def _run_batch(*, message: OutboxMessage, task, size: int) -> bool | None:
+    """Run the row with up to `size` - 1 other rows of its task that are waiting, in one call of
+    the task and one transaction (the module's docstring). True when the batch ran, False when
+    another worker's batch holds the row, None when the batch failed: nothing of it was kept,
+    and the caller runs the row alone.
+
+    Only rows already sent are taken: the request that sent a row marks it sent right after,
+    and must never wait for a worker's lock to do so."""
+    own_first = ExpressionWrapper(Q(pk=message.pk), output_field=BooleanField())
+    try:
+        with transaction.atomic():
+            rows = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(done_at__isnull=True, failed_at__isnull=True)
+                .filter(Q(pk=message.pk) | Q(task=message.task, run_attempts=0, sent_at__isnull=False))
+                .order_by(own_first.desc(), "pk")
+                .values_list("pk", "kwargs")[:size]
+            )
+            if not rows or rows[0][0] != message.pk:
+                return False
+            task(batch=[kwargs for _pk, kwargs in rows])
+            OutboxMessage.objects.filter(pk__in=[pk for pk, _kwargs in rows]).update(
+                done_at=timezone.now(), last_error=""
+            )
+    except Exception:
+        logger.exception("Outbox: a batch of %s jobs failed; #%s runs alone.", message.task, message.pk)
+        return None
+    if len(rows) > 1:
+        logger.info("Outbox: job %s #%s ran with %d others waiting.", message.task, message.pk, len(rows) - 1)
     return True
