@@ -19,9 +19,10 @@ The rules:
   task is called once with `batch=[kwargs, …]` (the row's own first) in one transaction that
   holds the rows (FOR UPDATE SKIP LOCKED) and marks them all done, so under a burst the shared
   work is done once per batch. A crash rolls the whole batch back: every row is still waiting,
-  its own message or the sweep runs it again. A delivery of a row another worker's batch holds
-  does nothing (that batch runs it, or leaves it to be run again); a batch that fails leaves the
-  others waiting and runs its own row alone, which records the failure as above.
+  for the next batch, its own message or the sweep. A delivery of a row another worker's batch
+  holds does nothing (that batch runs it, or leaves it to be run again); a batch that fails
+  runs its own row alone, which records the failure as above, and hands the others back to the
+  sweep (one of them may be the cause: alone, it fails on its own row and is batched no more).
 
 This module sits under everything that queues work (services, notices, imports, exports), so it
 imports none of them: it reaches the Celery tasks by their registered names.
@@ -176,6 +177,7 @@ def _run_batch(*, message: OutboxMessage, task, size: int) -> bool | None:
     Only rows already sent are taken: the request that sent a row marks it sent right after,
     and must never wait for a worker's lock to do so."""
     own_first = ExpressionWrapper(Q(pk=message.pk), output_field=BooleanField())
+    rows: list[tuple[int, dict]] = []
     try:
         with transaction.atomic():
             rows = list(
@@ -193,6 +195,12 @@ def _run_batch(*, message: OutboxMessage, task, size: int) -> bool | None:
             )
     except Exception:
         logger.exception("Outbox: a batch of %s jobs failed; #%s runs alone.", message.task, message.pk)
+        # The others' messages may have come while the batch held them, and done nothing: the
+        # sweep sends them again within a minute (a message still queued then finds them done).
+        others = [pk for pk, _kwargs in rows if pk != message.pk]
+        OutboxMessage.objects.filter(pk__in=others, done_at__isnull=True).update(
+            sent_at=None, next_attempt_at=timezone.now()
+        )
         return None
     if len(rows) > 1:
         logger.info("Outbox: job %s #%s ran with %d others waiting.", message.task, message.pk, len(rows) - 1)

@@ -172,12 +172,30 @@ def test_a_batch_that_fails_keeps_nothing_and_leaves_the_other_checks_waiting(wo
     waiting = OutboxMessage.objects.filter(task=CHECK, done_at__isnull=True)
     assert set(waiting.values_list("pk", flat=True)) == {jobs[1].pk, jobs[2].pk}
     assert all(job.run_attempts == 0 and job.last_error == "" for job in waiting)
+    assert set(outbox_due()) == set(waiting)  # sent again by the next sweep, in case their messages came and went
 
-    monkeypatch.undo()  # the next delivery of the second runs both waiting checks
-    assert outbox_run(message_id=jobs[1].pk) is True
+    monkeypatch.undo()  # once sent again, each runs
+    assert [outbox_run(message_id=job.pk) for job in jobs[1:]] == [True, True]
     assert not OutboxMessage.objects.filter(task=CHECK, done_at__isnull=True).exists()
     assert flagged_pairs() == {(first.pk, second.pk), (second.pk, first.pk)}
-    assert outbox_run(message_id=jobs[2].pk) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_of_a_check_another_workers_batch_holds_does_nothing_and_waits_for_no_one(world, thursday):
+    import psycopg2
+    from django.db import connection
+
+    _reports, (job,) = submitted_checks(world, [COPIED])
+    other_worker = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other_worker.cursor() as cursor:  # its batch holds the row
+            cursor.execute("SELECT id FROM campaign_outboxmessage WHERE id = %s FOR UPDATE", [job.pk])
+        assert outbox_run(message_id=job.pk) is False
+        job.refresh_from_db()
+        assert job.done_at is None and job.run_attempts == 0
+    finally:
+        other_worker.close()  # and dies: the check is still waiting, for a delivery or the sweep
+    assert outbox_run(message_id=job.pk) is True
 
 
 def test_a_failing_job_is_retried_with_backoff_then_given_up_with_its_error(world):

@@ -19,6 +19,11 @@ week in the reports of at least `OFFICIAL_PHRASE_UNITS` units (the words of a do
 everyone quotes) are left out of both texts. Two reports sharing only such phrases then score
 low, and what they copied besides still scores high. One more query per check, whatever the
 size of the week (the sentences of the report and its candidates, looked up by index).
+
+The check costs three reads whatever it finds (`reports_flag_similar`): the report's own rows,
+what it is compared with and their texts, the official phrases; then a delete when it was
+flagged before and an insert when it flags. The worker checks the reports waiting together
+(campaign/outbox.py, `outbox_batch`), the same three reads for the whole batch.
 """
 
 from __future__ import annotations
