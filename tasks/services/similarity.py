@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection, transaction
 
+from campaign.models import Unit
 from tasks.models import ProgressItem, ReportSentence, SimilarityBand, SimilarityFlag, WeeklyProgress
 
 Status = WeeklyProgress.Status
@@ -499,10 +500,11 @@ def reports_flag_similar(*, report_ids: list[int]) -> dict[int, list[SimilarityF
         order = list(dict.fromkeys(pk for pk in report_ids if pk in own))
         texts_of: dict[int, dict[str, str]] = {}
         for pk in order:
-            _pk, unit_id, week, status, _campaign, *fields, notes, has_bands, has_sentences, _flagged = own[pk]
+            _pk, unit_id, week, status, campaign_id, *fields, notes, has_bands, has_sentences, _flagged = own[pk]
             texts_of[pk] = _texts(dict(zip(TEXT_FIELDS, fields, strict=True)), notes)
             if not has_bands or status not in REPORTED or not has_sentences:
-                report = WeeklyProgress(pk=pk, unit_id=unit_id, week_start=week, status=status)
+                unit = Unit(pk=unit_id, campaign_id=campaign_id)
+                report = WeeklyProgress(pk=pk, unit=unit, week_start=week, status=status)
                 report_index(report=report, texts=texts_of[pk])
         compared = [own[pk] for pk in order if len(texts_of[pk]["all"]) >= SIMILARITY_MIN_CHARS]
         others = _others_of_reports(compared)
