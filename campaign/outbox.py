@@ -20,7 +20,7 @@ The rules:
   holds the rows (FOR UPDATE SKIP LOCKED) and marks them all done, so under a burst the shared
   work is done once per batch. A crash rolls the whole batch back: every row is still waiting,
   for the next batch, its own message or the sweep. A delivery of a row another worker's batch
-  holds does nothing (that batch runs it, or leaves it to be run again); a batch that fails
+  holds waits for that batch, and then finds the row done (or runs it); a batch that fails
   runs its own row alone, which records the failure as above, and hands the others back to the
   sweep (one of them may be the cause: alone, it fails on its own row and is batched no more).
 
@@ -36,7 +36,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -171,24 +171,28 @@ def outbox_run(*, message_id: int) -> bool:
 def _run_batch(*, message: OutboxMessage, task, size: int) -> bool | None:
     """Run the row with up to `size` - 1 other rows of its task that are waiting, in one call of
     the task and one transaction (the module's docstring). True when the batch ran, False when
-    another worker's batch holds the row, None when the batch failed: nothing of it was kept,
-    and the caller runs the row alone.
+    the row was done meanwhile (by another worker's batch, which this one waited for), None when
+    the batch failed: nothing of it was kept, and the caller runs the row alone.
 
-    Only rows already sent are taken: the request that sent a row marks it sent right after,
-    and must never wait for a worker's lock to do so."""
-    own_first = ExpressionWrapper(Q(pk=message.pk), output_field=BooleanField())
+    The row's own lock is waited for (a request may be marking it sent, another batch running
+    it); the others are taken only if free, and only once sent: the request that sent a row
+    marks it sent right after, and must never wait for a worker's lock to do so."""
     rows: list[tuple[int, dict]] = []
     try:
         with transaction.atomic():
-            rows = list(
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(done_at__isnull=True, failed_at__isnull=True)
-                .filter(Q(pk=message.pk) | Q(task=message.task, run_attempts=0, sent_at__isnull=False))
-                .order_by(own_first.desc(), "pk")
-                .values_list("pk", "kwargs")[:size]
-            )
-            if not rows or rows[0][0] != message.pk:
+            waiting = OutboxMessage.objects.filter(done_at__isnull=True, failed_at__isnull=True)
+            own = waiting.select_for_update().filter(pk=message.pk).values_list("pk", "kwargs")
+            rows = list(own)
+            if not rows:
                 return False
+            others = (
+                waiting.select_for_update(skip_locked=True)
+                .filter(task=message.task, run_attempts=0, sent_at__isnull=False)
+                .exclude(pk=message.pk)
+                .order_by("pk")
+                .values_list("pk", "kwargs")[: size - 1]
+            )
+            rows += list(others)
             task(batch=[kwargs for _pk, kwargs in rows])
             OutboxMessage.objects.filter(pk__in=[pk for pk, _kwargs in rows]).update(
                 done_at=timezone.now(), last_error=""

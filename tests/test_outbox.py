@@ -181,21 +181,41 @@ def test_a_batch_that_fails_keeps_nothing_and_leaves_the_other_checks_waiting(wo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_delivery_of_a_check_another_workers_batch_holds_does_nothing_and_waits_for_no_one(world, thursday):
+def test_a_delivery_of_a_check_another_workers_batch_is_running_waits_for_it_and_runs_nothing_twice(
+    world, thursday, monkeypatch
+):
+    import threading
+    import time
+
     import psycopg2
     from django.db import connection
 
+    from tasks.services import similarity
+
     _reports, (job,) = submitted_checks(world, [COPIED])
+    checked = []
+    monkeypatch.setattr(similarity, "reports_flag_similar", lambda *, report_ids: checked.extend(report_ids) or {})
     other_worker = psycopg2.connect(**connection.get_connection_params())
+    with other_worker.cursor() as cursor:  # its batch holds the row, and is running the check
+        cursor.execute("SELECT id FROM campaign_outboxmessage WHERE id = %s FOR UPDATE", [job.pk])
+
+    def other_batch_done():
+        with other_worker.cursor() as cursor:
+            cursor.execute("UPDATE campaign_outboxmessage SET done_at = now() WHERE id = %s", [job.pk])
+        other_worker.commit()
+
+    finishing = threading.Timer(0.5, other_batch_done)
+    started = time.monotonic()
+    finishing.start()
     try:
-        with other_worker.cursor() as cursor:  # its batch holds the row
-            cursor.execute("SELECT id FROM campaign_outboxmessage WHERE id = %s FOR UPDATE", [job.pk])
         assert outbox_run(message_id=job.pk) is False
-        job.refresh_from_db()
-        assert job.done_at is None and job.run_attempts == 0
+        assert time.monotonic() - started >= 0.5  # it waited for the other batch, then found the job done
     finally:
-        other_worker.close()  # and dies: the check is still waiting, for a delivery or the sweep
-    assert outbox_run(message_id=job.pk) is True
+        finishing.join()
+        other_worker.close()
+    assert checked == []  # the check ran once, in the other worker
+    job.refresh_from_db()
+    assert job.done_at is not None and job.run_attempts == 0
 
 
 def test_a_failing_job_is_retried_with_backoff_then_given_up_with_its_error(world):
