@@ -30,6 +30,7 @@ if __package__ in (None, ""):
 from bench.common import emit, machine, setup_django, stats, table
 
 TARGET_DB_MS = 20
+CHECK_TASK = "tasks.tasks.flag_similar_reports"
 
 
 class StatementTimer:
@@ -44,7 +45,7 @@ class StatementTimer:
 
     def __call__(self, execute, sql, params, many, context):
         server = None
-        if self.explain and not many and context["connection"].vendor == "postgresql":
+        if self.explain and not many and context["connection"].vendor == "postgresql" and _explainable(sql):
             server = self._server_ms(context["connection"].connection, sql, params)
         started = time.perf_counter()
         try:
@@ -62,6 +63,11 @@ class StatementTimer:
         return plan.get("Planning Time", 0.0) + plan["Execution Time"]
 
 
+def _explainable(sql: str) -> bool:
+    """A statement EXPLAIN takes (not a SAVEPOINT or its release)."""
+    return sql.lstrip().split(None, 1)[0].upper() in {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"}
+
+
 def backend_cpu_ms() -> float:
     """CPU time (user + system) of this connection's PostgreSQL backend process so far."""
     import psutil
@@ -75,7 +81,7 @@ def backend_cpu_ms() -> float:
 
 
 def is_candidate_lookup(sql: str) -> bool:
-    return "tasks_similarityband" in sql and "tasks_weeklyprogress" in sql and sql.lstrip().startswith("SELECT")
+    return "tasks_similarityband" in sql and "tasks_weeklyprogress" in sql and "LATERAL" in sql
 
 
 def pick_reports(*, n: int, seed: int) -> tuple[str, list[int]]:
@@ -97,34 +103,50 @@ def pick_reports(*, n: int, seed: int) -> tuple[str, list[int]]:
     return week.isoformat(), sorted(random.Random(seed).sample(ids, k=min(n, len(ids))))
 
 
-def _check(pk: int, *, explain: bool) -> tuple[StatementTimer, float]:
-    """One check of report `pk`, rolled back; its statements and its wall milliseconds."""
+def _check(ids: list[int], *, explain: bool) -> tuple[StatementTimer, float, float]:
+    """What the check worker does for the reports `ids` submitted together, rolled back: one
+    queued job (outbox row) per report, then each job's message handled by `outbox_run` in
+    turn, as the worker receives them. Its statements (the savepoints the surrounding rollback
+    adds left out), its wall milliseconds and this process's CPU milliseconds (Python, the
+    driver: what the worker spends)."""
     from django.db import connection, transaction
+    from django.utils import timezone
 
-    from tasks.models import WeeklyProgress
-    from tasks.services import similarity
+    from campaign.models import OutboxMessage
+    from campaign.outbox import outbox_run
 
     timer = StatementTimer(explain=explain)
     with transaction.atomic():
-        report = WeeklyProgress.objects.select_related("unit").get(pk=pk)
-        started = time.perf_counter()
+        # Jobs left waiting in the database by other runs are not this measure's.
+        OutboxMessage.objects.filter(done_at__isnull=True).update(done_at=timezone.now())
+        now = timezone.now()
+        jobs = OutboxMessage.objects.bulk_create(
+            [OutboxMessage(task=CHECK_TASK, kwargs={"report_id": pk}, sent_at=now) for pk in ids]
+        )
+        started, cpu = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(timer):
-            similarity.report_flag_similar(report=report)
+            for job in jobs:
+                outbox_run(message_id=job.pk)
+        cpu = (time.process_time() - cpu) * 1000
         wall = (time.perf_counter() - started) * 1000
+        timer.statements = [s for s in timer.statements if _explainable(s[0])]
         transaction.set_rollback(True)
-    return timer, wall
+    return timer, wall, cpu
 
 
-def measure(*, reports: int = 30, seed: int = 3) -> dict:
-    """Two passes over the same reports: the first times the checks as they run (wall time,
-    client-side statement time, and the PostgreSQL backend's CPU time over the pass, divided
-    by the checks), the second asks PostgreSQL for each statement's own time (EXPLAIN ANALYZE)."""
+def measure(*, reports: int = 30, seed: int = 3, batch: int = 1) -> dict:
+    """Two passes over the same reports, `batch` submitted together at a time (1: one by one):
+    the first times the checks as they run (wall time, client-side statement time, this
+    process's CPU, and the PostgreSQL backend's CPU time over the pass), the second asks
+    PostgreSQL for each statement's own time (EXPLAIN ANALYZE). Every figure is per report
+    (a batch's divided by its reports)."""
     from django.db import connection
 
-    from tasks.models import SimilarityBand, WeeklyProgress
+    from tasks.models import SimilarityBand
     from tasks.services import similarity
 
     week, ids = pick_reports(n=reports, seed=seed)
+    chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
     compared: list[int] = []
     original = similarity.log.info
 
@@ -137,51 +159,54 @@ def measure(*, reports: int = 30, seed: int = 3) -> dict:
     rows = []
     similarity.log.info = count_compared
     try:
-        _check(ids[0], explain=False)  # warm-up
+        _check(chunks[0], explain=False)  # warm-up
+        compared.clear()
         cpu_before = backend_cpu_ms() if pg else 0.0
-        for pk in ids:
-            timer, wall = _check(pk, explain=False)
+        for chunk in chunks:
+            timer, wall, cpu = _check(chunk, explain=False)
+            n = len(chunk)
             rows.append(
                 {
-                    "report": pk,
-                    "statements": len(timer.statements),
-                    "client_ms": sum(ms for _sql, ms, _server in timer.statements),
-                    "wall_ms": wall,
-                    "compared": compared[-1] if compared else 0,
+                    "reports": chunk,
+                    "statements": len(timer.statements) / n,
+                    "client_ms": sum(ms for _sql, ms, _server in timer.statements) / n,
+                    "wall_ms": wall / n,
+                    "cpu_ms": cpu / n,
                 }
             )
         cpu_ms = (backend_cpu_ms() - cpu_before) / len(ids) if pg and ids else None
         per_statement: dict[tuple[int, str], list[float]] = {}
         for row in rows if pg else []:
-            timer, _wall = _check(row["report"], explain=True)
-            row["server_ms"] = sum(server or 0.0 for _sql, _ms, server in timer.statements)
-            row["lookup_ms"] = sum(server or 0.0 for sql, _ms, server in timer.statements if is_candidate_lookup(sql))
-            for n, (sql, _ms, server) in enumerate(timer.statements):
-                per_statement.setdefault((n, " ".join(sql.split())[:80]), []).append(server or 0.0)
+            timer, _wall, _cpu = _check(row["reports"], explain=True)
+            n = len(row["reports"])
+            row["server_ms"] = sum(server or 0.0 for _sql, _ms, server in timer.statements) / n
+            row["lookup_ms"] = (
+                sum(server or 0.0 for sql, _ms, server in timer.statements if is_candidate_lookup(sql)) / n
+            )
+            for i, (sql, _ms, server) in enumerate(timer.statements):
+                per_statement.setdefault((i, " ".join(sql.split())[:80]), []).append(server or 0.0)
     finally:
         similarity.log.info = original
-    explained = ""
-    if pg and ids:
-        report = WeeklyProgress.objects.select_related("unit").get(pk=ids[0])
-        explained = explain_lookup(
-            report, set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
-        )
+    explained = explain_lookup(chunks[0]) if pg and ids and hasattr(similarity, "_OTHERS_SQL") else ""
 
     def summary(key):
         values = [r[key] for r in rows if key in r]
         return stats(values) if values else {}
 
+    counts = sorted(r["statements"] for r in rows)
     return {
         "week": week,
         "band_rows": SimilarityBand.objects.count(),
-        "checks": len(rows),
+        "checks": len(ids),
+        "batch": batch,
         "server_ms": summary("server_ms"),
         "lookup_ms": summary("lookup_ms"),
         "client_ms": summary("client_ms"),
         "wall_ms": summary("wall_ms"),
+        "cpu_ms": summary("cpu_ms"),
         "backend_cpu_ms_per_check": round(cpu_ms, 2) if cpu_ms is not None else None,
-        "statements": max((r["statements"] for r in rows), default=0),
-        "compared_median": sorted(r["compared"] for r in rows)[len(rows) // 2] if rows else 0,
+        "statements": {"median": counts[len(counts) // 2], "max": counts[-1]} if counts else {},
+        "compared_median": sorted(compared)[len(compared) // 2] if compared else 0,
         "target_db_ms": TARGET_DB_MS,
         "explain": explained,
         "statements_ms": [
@@ -191,21 +216,25 @@ def measure(*, reports: int = 30, seed: int = 3) -> dict:
     }
 
 
-def explain_lookup(report, bands: list[int]) -> str:
-    """EXPLAIN ANALYZE of the candidate lookup as the check sends it."""
+def explain_lookup(report_ids: list[int]) -> str:
+    """EXPLAIN ANALYZE of the read of what the reports are compared with (the candidate lookup
+    and the earlier weeks, with their texts), as the check sends it."""
     from django.db import connection
 
-    from tasks.services.similarity import ranked_candidates
+    from tasks.services import similarity
 
-    sql, params = ranked_candidates(report=report, bands=set(bands)).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        cursor.execute(similarity._OWN_SQL, [report_ids])
+        own = cursor.fetchall()
+        params = [[row[0] for row in own], [row[1] for row in own], [row[2] for row in own], [row[4] for row in own]]
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {similarity._OTHERS_SQL}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def print_result(result: dict) -> None:
+    together = "one by one" if result["batch"] == 1 else f"submitted {result['batch']} at a time"
     print(
-        f"copy-paste check, week {result['week']}, {result['checks']} reports, "
+        f"copy-paste check, week {result['week']}, {result['checks']} reports {together}, "
         f"{result['band_rows']:,} band rows in the index"
     )
     rows = []
@@ -214,25 +243,27 @@ def print_result(result: dict) -> None:
         ("  the candidate lookup", "lookup_ms"),
         ("statements' time seen by the client", "client_ms"),
         ("whole check (database + Python)", "wall_ms"),
+        ("worker CPU (this process: Python, the driver)", "cpu_ms"),
     ):
         s = result[key]
         rows.append([label, s.get("median_ms", "-"), s.get("p95_ms", "-"), s.get("max_ms", "-")])
-    print(table(["per check", "median ms", "p95 ms", "max ms"], rows))
+    print(table(["per report", "median ms", "p95 ms", "max ms"], rows))
     server = result["server_ms"]
     met = bool(server) and server["median_ms"] < result["target_db_ms"]
     print(
-        f"PostgreSQL backend CPU per check: {result['backend_cpu_ms_per_check']} ms; "
-        f"statements per check: {result['statements']}; reports compared (median): {result['compared_median']}; "
+        f"PostgreSQL backend CPU per report: {result['backend_cpu_ms_per_check']} ms; "
+        f"statements per report: {result['statements']}; reports compared (median): {result['compared_median']}; "
         f"target, PostgreSQL time under {result['target_db_ms']} ms per report: {'met' if met else 'NOT met'}"
     )
-    print(
-        table(
-            ["#", "statement", "PostgreSQL median ms", "checks"],
-            [[s["n"], s["sql"], s["median_ms"], s["runs"]] for s in result["statements_ms"]],
+    if result["batch"] == 1:  # a batch's list is the same statements, one after the other
+        print(
+            table(
+                ["#", "statement", "PostgreSQL median ms", "runs"],
+                [[s["n"], s["sql"], s["median_ms"], s["runs"]] for s in result["statements_ms"]],
+            )
         )
-    )
     if result["explain"]:
-        print("\nEXPLAIN ANALYZE of one candidate lookup:\n" + result["explain"])
+        print("\nEXPLAIN ANALYZE of the read of what the reports are compared with:\n" + result["explain"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -243,6 +274,9 @@ def main(argv: list[str] | None = None) -> None:
         "--reset-week", action="store_true", help="Empty the current week first (bench databases only)."
     )
     parser.add_argument("--prefill", type=float, default=0.0, help="Share of units whose report of this week is in.")
+    parser.add_argument(
+        "--batch", type=int, nargs="+", default=[1], help="Reports submitted together (one run for each value)."
+    )
     args = parser.parse_args(argv)
     setup_django()
     from bench.load import prefill_week, reset_week
@@ -251,9 +285,14 @@ def main(argv: list[str] | None = None) -> None:
         reset_week()
     if args.prefill:
         prefill_week(share=args.prefill)
-    result = measure(reports=args.reports, seed=args.seed)
-    print_result(result)
-    emit("check", {"machine": machine(), **result})
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # the official-phrase lookup is planned on its row count
+            cursor.execute("ANALYZE tasks_reportsentence")
+    for batch in args.batch:
+        result = measure(reports=args.reports, seed=args.seed, batch=batch)
+        print_result(result)
+        emit("check", {"machine": machine(), **result})
 
 
 if __name__ == "__main__":

@@ -13,7 +13,16 @@ The rules:
   delivery does nothing (the jobs themselves are idempotent too, as every task here must be);
   a job that fails is tried again with a backoff, and given up after `MAX_RUN_ATTEMPTS`, its
   error kept on the row (Admin → queued jobs), and `job_given_up` sent (campaign/jobs.py tells
-  the office).
+  the office);
+- a task that declares `outbox_batch = N` (the copy-paste check) is run with up to N - 1 other
+  rows of the same task that are waiting: sent, never failed, not held by another worker. The
+  task is called once with `batch=[kwargs, …]` (the row's own first) in one transaction that
+  holds the rows (FOR UPDATE SKIP LOCKED) and marks them all done, so under a burst the shared
+  work is done once per batch. A crash rolls the whole batch back: every row is still waiting,
+  for the next batch, its own message or the sweep. A delivery of a row another worker's batch
+  holds waits for that batch, and then finds the row done (or runs it); a batch that fails
+  runs its own row alone, which records the failure as above, and hands the others back to the
+  sweep (one of them may be the cause: alone, it fails on its own row and is batched no more).
 
 This module sits under everything that queues work (services, notices, imports, exports), so it
 imports none of them: it reaches the Celery tasks by their registered names.
@@ -133,7 +142,12 @@ def outbox_run(*, message_id: int) -> bool:
     if message is None:
         return False
     try:
-        registered_task(message.task)(**message.kwargs)
+        task = registered_task(message.task)
+        if getattr(task, "outbox_batch", 1) > 1 and message.run_attempts == 0:
+            ran = _run_batch(message=message, task=task, size=task.outbox_batch)
+            if ran is not None:
+                return ran
+        task(**message.kwargs)
     except Exception as exc:
         attempts = message.run_attempts + 1
         now = timezone.now()
@@ -151,4 +165,47 @@ def outbox_run(*, message_id: int) -> bool:
             job_given_up.send(sender=OutboxMessage, message=message, attempts=attempts)
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(done_at=timezone.now(), last_error="")
+    return True
+
+
+def _run_batch(*, message: OutboxMessage, task, size: int) -> bool | None:
+    """Run the row with up to `size` - 1 other rows of its task that are waiting, in one call of
+    the task and one transaction (the module's docstring). True when the batch ran, False when
+    the row was done meanwhile (by another worker's batch, which this one waited for), None when
+    the batch failed: nothing of it was kept, and the caller runs the row alone.
+
+    The row's own lock is waited for (a request may be marking it sent, another batch running
+    it); the others are taken only if free, and only once sent: the request that sent a row
+    marks it sent right after, and must never wait for a worker's lock to do so."""
+    rows: list[tuple[int, dict]] = []
+    try:
+        with transaction.atomic():
+            waiting = OutboxMessage.objects.filter(done_at__isnull=True, failed_at__isnull=True)
+            own = waiting.select_for_update().filter(pk=message.pk).values_list("pk", "kwargs")
+            rows = list(own)
+            if not rows:
+                return False
+            others = (
+                waiting.select_for_update(skip_locked=True)
+                .filter(task=message.task, run_attempts=0, sent_at__isnull=False)
+                .exclude(pk=message.pk)
+                .order_by("pk")
+                .values_list("pk", "kwargs")[: size - 1]
+            )
+            rows += list(others)
+            task(batch=[kwargs for _pk, kwargs in rows])
+            OutboxMessage.objects.filter(pk__in=[pk for pk, _kwargs in rows]).update(
+                done_at=timezone.now(), last_error=""
+            )
+    except Exception:
+        logger.exception("Outbox: a batch of %s jobs failed; #%s runs alone.", message.task, message.pk)
+        # The others' messages may have come while the batch held them, and done nothing: the
+        # sweep sends them again within a minute (a message still queued then finds them done).
+        others = [pk for pk, _kwargs in rows if pk != message.pk]
+        OutboxMessage.objects.filter(pk__in=others, done_at__isnull=True).update(
+            sent_at=None, next_attempt_at=timezone.now()
+        )
+        return None
+    if len(rows) > 1:
+        logger.info("Outbox: job %s #%s ran with %d others waiting.", message.task, message.pk, len(rows) - 1)
     return True

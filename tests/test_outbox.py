@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaign.models import OutboxMessage
 from campaign.outbox import MAX_RUN_ATTEMPTS, outbox_due, outbox_enqueue, outbox_run, outbox_sweep
-from tasks.models import WeeklyProgress
+from tasks.models import SimilarityFlag, WeeklyProgress
 from tasks.services import progress as services
 from tests.factories import LiaisonFactory, UnitFactory
 from tests.job_support import DEAD_BROKER, OwnRedis, broker, wait_until, worker
@@ -108,6 +108,114 @@ def test_a_job_runs_once_however_often_it_is_delivered(world, thursday):
     assert outbox_run(message_id=message.pk) is False  # a second delivery does nothing
     message.refresh_from_db()
     assert message.done_at is not None and message.run_attempts == 0
+
+
+COPIED = "本周召开专题读书班一期，完成调研走访三次，形成调研报告两篇并报送。"
+OWN_WORDS = "本周走访企业二十家，协调解决融资、用地等难题六项，形成典型案例。"
+
+
+def submitted_checks(world, texts: list[str]) -> tuple[list[WeeklyProgress], list[OutboxMessage]]:
+    """One unit's submission per text, each queued check sent to the broker by its request."""
+    reports = []
+    for n, text in enumerate(texts):
+        unit = UnitFactory(campaign=world.campaign, name=f"报送单位{n}")
+        user = LiaisonFactory(unit=unit).user
+        reports.append(services.report_submit(report=filled_report(unit, user, text=text), by=user))
+    OutboxMessage.objects.filter(task=CHECK).update(sent_at=timezone.now(), send_attempts=1)
+    return reports, list(OutboxMessage.objects.filter(task=CHECK).order_by("pk"))
+
+
+def flagged_pairs() -> set[tuple[int, int]]:
+    return set(SimilarityFlag.objects.values_list("report", "other"))
+
+
+def test_a_worker_checks_the_reports_waiting_with_its_own_and_marks_their_jobs_done(world, thursday):
+    reports, jobs = submitted_checks(world, [COPIED, COPIED, OWN_WORDS])
+
+    assert outbox_run(message_id=jobs[-1].pk) is True
+
+    assert not OutboxMessage.objects.filter(task=CHECK, done_at__isnull=True).exists()
+    first, second, _own_words = reports
+    assert flagged_pairs() == {(first.pk, second.pk), (second.pk, first.pk)}
+    # Their own messages arrive later and find the job done.
+    assert [outbox_run(message_id=job.pk) for job in jobs[:-1]] == [False, False]
+    assert all(job.run_attempts == 0 for job in OutboxMessage.objects.filter(task=CHECK))
+
+
+def test_a_batch_leaves_a_check_not_yet_sent_or_failed_before_to_its_own_run(world, thursday):
+    reports, jobs = submitted_checks(world, [COPIED, COPIED, COPIED])
+    OutboxMessage.objects.filter(pk=jobs[0].pk).update(sent_at=None)  # its request has not marked it sent yet
+    OutboxMessage.objects.filter(pk=jobs[1].pk).update(run_attempts=1)  # waiting for its backoff
+
+    assert outbox_run(message_id=jobs[2].pk) is True
+
+    waiting = OutboxMessage.objects.filter(task=CHECK, done_at__isnull=True)
+    assert set(waiting.values_list("pk", flat=True)) == {jobs[0].pk, jobs[1].pk}
+
+
+def test_a_batch_that_fails_keeps_nothing_and_leaves_the_other_checks_waiting(world, thursday, monkeypatch):
+    from tasks.services import similarity
+
+    reports, jobs = submitted_checks(world, [COPIED, COPIED, OWN_WORDS])
+    first, second, _own_words = reports
+    flag_one = similarity._flag_one
+
+    def crash_on_the_second(pk, *args):
+        if pk == second.pk:
+            raise RuntimeError("the worker lost its database")
+        return flag_one(pk, *args)
+
+    monkeypatch.setattr(similarity, "_flag_one", crash_on_the_second)
+    # The batch fails whole; the worker's own job then runs alone and succeeds.
+    assert outbox_run(message_id=jobs[0].pk) is True
+    assert flagged_pairs() == {(first.pk, second.pk), (second.pk, first.pk)}  # the first's own check
+    waiting = OutboxMessage.objects.filter(task=CHECK, done_at__isnull=True)
+    assert set(waiting.values_list("pk", flat=True)) == {jobs[1].pk, jobs[2].pk}
+    assert all(job.run_attempts == 0 and job.last_error == "" for job in waiting)
+    assert set(outbox_due()) == set(waiting)  # sent again by the next sweep, in case their messages came and went
+
+    monkeypatch.undo()  # once sent again, each runs
+    assert [outbox_run(message_id=job.pk) for job in jobs[1:]] == [True, True]
+    assert not OutboxMessage.objects.filter(task=CHECK, done_at__isnull=True).exists()
+    assert flagged_pairs() == {(first.pk, second.pk), (second.pk, first.pk)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_of_a_check_another_workers_batch_is_running_waits_for_it_and_runs_nothing_twice(
+    world, thursday, monkeypatch
+):
+    import threading
+    import time
+
+    import psycopg2
+    from django.db import connection
+
+    from tasks.services import similarity
+
+    _reports, (job,) = submitted_checks(world, [COPIED])
+    checked = []
+    monkeypatch.setattr(similarity, "reports_flag_similar", lambda *, report_ids: checked.extend(report_ids) or {})
+    other_worker = psycopg2.connect(**connection.get_connection_params())
+    with other_worker.cursor() as cursor:  # its batch holds the row, and is running the check
+        cursor.execute("SELECT id FROM campaign_outboxmessage WHERE id = %s FOR UPDATE", [job.pk])
+
+    def other_batch_done():
+        with other_worker.cursor() as cursor:
+            cursor.execute("UPDATE campaign_outboxmessage SET done_at = now() WHERE id = %s", [job.pk])
+        other_worker.commit()
+
+    finishing = threading.Timer(0.5, other_batch_done)
+    started = time.monotonic()
+    finishing.start()
+    try:
+        assert outbox_run(message_id=job.pk) is False
+        assert time.monotonic() - started >= 0.5  # it waited for the other batch, then found the job done
+    finally:
+        finishing.join()
+        other_worker.close()
+    assert checked == []  # the check ran once, in the other worker
+    job.refresh_from_db()
+    assert job.done_at is not None and job.run_attempts == 0
 
 
 def test_a_failing_job_is_retried_with_backoff_then_given_up_with_its_error(world):

@@ -19,12 +19,18 @@ week in the reports of at least `OFFICIAL_PHRASE_UNITS` units (the words of a do
 everyone quotes) are left out of both texts. Two reports sharing only such phrases then score
 low, and what they copied besides still scores high. One more query per check, whatever the
 size of the week (the sentences of the report and its candidates, looked up by index).
+
+The check costs three reads whatever it finds (`reports_flag_similar`): the report's own rows,
+what it is compared with and their texts, the official phrases; then a delete when it was
+flagged before and an insert when it flags. The worker checks the reports waiting together
+(campaign/outbox.py, `outbox_batch`), the same three reads for the whole batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import logging
 import random
@@ -33,8 +39,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
 
+from campaign.models import Unit
 from tasks.models import ProgressItem, ReportSentence, SimilarityBand, SimilarityFlag, WeeklyProgress
 
 Status = WeeklyProgress.Status
@@ -99,26 +105,6 @@ def matching_passage(a: str, b: str) -> str:
     return a[match.a : match.a + match.size]
 
 
-def _closest(
-    mine: dict[str, str], theirs: dict[str, str], sizes: dict[str, int] | None = None
-) -> tuple[float, str, str]:
-    """The best-matching field pair (the whole text included) with its score. `sizes` (the
-    number of distinct shingles of each of `mine`) lets a field be skipped without shingling
-    the other text when that text is too short to reach the threshold: a text of n characters
-    has at most n - 2 shingles, and a Jaccard score cannot exceed the smaller set over the larger."""
-    best = (0.0, "", "")
-    for name, text in mine.items():
-        other = theirs[name]
-        if len(text) < SIMILARITY_MIN_CHARS or len(other) < SIMILARITY_MIN_CHARS:
-            continue
-        if sizes is not None and max(len(other) - 2, 0) < SIMILARITY_THRESHOLD * sizes[name]:
-            continue
-        score = similarity(text, other)
-        if score > best[0]:
-            best = (score, text, other)
-    return best
-
-
 # --- Official phrases ----------------------------------------------------------------------
 
 
@@ -127,8 +113,10 @@ def sentences(text: str) -> list[str]:
     return _SENTENCE.findall(text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def sentence_key(sentence: str, *, campaign_id: int) -> int:
-    """A sentence's 64-bit key, per campaign (a chance collision only discounts a sentence)."""
+    """A sentence's 64-bit key, per campaign (a chance collision only discounts a sentence).
+    Remembered: a week's reports are compared with the same candidates again and again."""
     digest = hashlib.blake2b(f"{campaign_id}|{sentence}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -142,21 +130,6 @@ def text_sentences(texts: dict[str, str], *, campaign_id: int) -> set[int]:
         for sentence in sentences(text)
         if len(sentence) >= SENTENCE_MIN_CHARS
     }
-
-
-def official_phrases(keys: set[int], *, weeks: tuple[dt.date, dt.date]) -> set[int]:
-    """Of the sentence keys, those found in the reports of at least OFFICIAL_PHRASE_UNITS units
-    in one week between the two Mondays."""
-    if not keys:
-        return set()
-    rows = (
-        ReportSentence.objects.filter(week_start__range=weeks, sentence__in=list(keys))
-        .values("sentence", "week_start")
-        .annotate(units=Count("unit", distinct=True))
-        .filter(units__gte=settings.OFFICIAL_PHRASE_UNITS)
-        .values_list("sentence", flat=True)
-    )
-    return set(rows)
 
 
 def without_phrases(texts: dict[str, str], official: set[int], *, campaign_id: int) -> dict[str, str]:
@@ -308,33 +281,304 @@ def reports_fingerprint(*, reports) -> int:
 
 
 # --- The check ----------------------------------------------------------------------------
+#
+# A check is two reads, the official-phrase lookup, and a write only when there is something to
+# write, for one report or a batch of them (the worker takes the checks that are waiting along
+# with its own: campaign/outbox.py). Plain SQL returning values: the ORM's query building cost
+# the worker more CPU than the comparison itself.
+
+_REPORTED_SQL = "(" + ", ".join(f"'{status}'" for status in REPORTED) + ")"  # the choices' own values
+
+# The texts of a report as `_texts` takes them: its narrative fields and its task notes in task order.
+_TEXT_COLUMNS = """r.highlights, r.problems, r.next_week_plan,
+    ARRAY(SELECT i.note FROM tasks_progressitem i JOIN tasks_keytask k ON k.id = i.key_task_id
+          WHERE i.report_id = r.id AND i.note <> '' ORDER BY k.number)"""
+
+# The reports of the batch: where they stand, their texts, and whether their band and sentence
+# rows exist and they carry flags (a report checked before).
+_OWN_SQL = f"""
+SELECT r.id, r.unit_id, r.week_start, r.status, u.campaign_id, {_TEXT_COLUMNS},
+    EXISTS (SELECT 1 FROM tasks_similarityband b WHERE b.report_id = r.id),
+    EXISTS (SELECT 1 FROM tasks_reportsentence s WHERE s.report_id = r.id),
+    EXISTS (SELECT 1 FROM tasks_similarityflag f WHERE f.report_id = r.id)
+        OR EXISTS (SELECT 1 FROM tasks_similarityflag f WHERE f.other_id = r.id)
+FROM tasks_weeklyprogress r JOIN campaign_unit u ON u.id = r.unit_id
+WHERE r.id = ANY(%s)
+"""  # noqa: S608 - no user input
+
+# What each report of the batch is compared with, and their texts, each read once: the unit's
+# EARLIER_WEEKS_COMPARED latest reported weeks before it, and the other units' reported reports
+# of its week sharing the most bands with it (MAX_CANDIDATES at most; a near-copy shares ~6 of a
+# field's 25 bands, chance one), found through the (week, band) index.
+_OTHERS_SQL = f"""
+WITH me (id, unit_id, week_start, campaign_id) AS (
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[])
+), pairs (mine, other) AS (
+    SELECT m.id, e.id FROM me m CROSS JOIN LATERAL (
+        SELECT r.id FROM tasks_weeklyprogress r
+        WHERE r.unit_id = m.unit_id AND r.week_start < m.week_start AND r.status IN {_REPORTED_SQL}
+        ORDER BY r.week_start DESC LIMIT {EARLIER_WEEKS_COMPARED}
+    ) e
+    UNION ALL
+    SELECT m.id, c.report_id FROM me m CROSS JOIN LATERAL (
+        SELECT b.report_id FROM tasks_similarityband b
+        JOIN tasks_weeklyprogress r ON r.id = b.report_id
+        JOIN campaign_unit u ON u.id = r.unit_id
+        WHERE b.week_start = m.week_start
+          AND b.band IN (SELECT x.band FROM tasks_similarityband x WHERE x.report_id = m.id)
+          AND u.campaign_id = m.campaign_id AND r.status IN {_REPORTED_SQL}
+          AND b.report_id <> m.id AND r.unit_id <> m.unit_id
+        GROUP BY b.report_id ORDER BY count(*) DESC, b.report_id LIMIT {MAX_CANDIDATES}
+    ) c
+)
+SELECT r.id, r.unit_id, {_TEXT_COLUMNS}, array_agg(p.mine)
+FROM pairs p JOIN tasks_weeklyprogress r ON r.id = p.other
+GROUP BY r.id
+"""  # noqa: S608 - no user input
 
 
-def candidate_reports(*, report: WeeklyProgress, bands: set[int], campaign_id: int | None = None):
-    """Other units' reported reports of the same week that share a band with `bands`, at most
-    MAX_CANDIDATES of them, those sharing the most bands first (a near-copy shares several:
-    ~6 of a field's 25 at a score of 0.8, against one by chance). One grouped read of the band
-    index (week, band) joined to the reports, in SQL; the texts are then read for these ids only."""
-    ranked = ranked_candidates(report=report, bands=bands, campaign_id=campaign_id)
-    return WeeklyProgress.objects.filter(pk__in=[row["report_id"] for row in ranked]).order_by()
+def _mondays(week: dt.date) -> list[dt.date]:
+    """The weeks whose official phrases count for a report of `week`: it and the
+    EARLIER_WEEKS_COMPARED before (every week_start is a Monday, tasks/weeks.py)."""
+    return [week - dt.timedelta(weeks=n) for n in range(EARLIER_WEEKS_COMPARED + 1)]
 
 
-def ranked_candidates(*, report: WeeklyProgress, bands: set[int], campaign_id: int | None = None):
-    """The candidate lookup itself: `{"report_id", "shared"}` rows, most shared bands first."""
-    campaign_id = report.unit.campaign_id if campaign_id is None else campaign_id
-    return (
-        SimilarityBand.objects.filter(
-            week_start=report.week_start,
-            band__in=sorted(bands),
-            report__unit__campaign=campaign_id,
-            report__status__in=REPORTED,
+def _official_by_week(keys: Iterable[int], weeks: Iterable[dt.date]) -> set[tuple[int, dt.date]]:
+    """(sentence, week) for the sentence keys found in one of the weeks in the reports of at
+    least OFFICIAL_PHRASE_UNITS units. The weeks are listed, not given as a range: on the
+    (week, sentence) index a range is scanned whole once per key, a list is looked up."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sentence, week_start FROM tasks_reportsentence"
+            " WHERE week_start = ANY(%s::date[]) AND sentence = ANY(%s::bigint[])"
+            " GROUP BY sentence, week_start HAVING count(DISTINCT unit_id) >= %s",
+            # The keys as one array literal: the driver adapts a list element by element.
+            [sorted(set(weeks)), "{" + ",".join(map(str, keys)) + "}", settings.OFFICIAL_PHRASE_UNITS],
         )
-        .exclude(report_id=report.pk)
-        .exclude(report__unit=report.unit_id)
-        .values("report_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "report_id")[:MAX_CANDIDATES]
+        return set(cursor.fetchall())
+
+
+def official_phrases(keys: set[int], *, weeks: tuple[dt.date, dt.date]) -> set[int]:
+    """Of the sentence keys, those found in the reports of at least OFFICIAL_PHRASE_UNITS units
+    in one week between the two Mondays."""
+    first, last = weeks
+    mondays = [last - dt.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    return {key for key, _week in _official_by_week(keys, mondays)}
+
+
+_CHUNK = 32  # shingles taken at a time from a text compared, between looks at the score's bound
+
+
+class _Memo:
+    """What a check (or a batch of them) computes once: each text's sentences with their keys,
+    and each text's shingle set (a report's fields are compared with each of its candidates,
+    and a candidate may be one of several reports of a batch)."""
+
+    def __init__(self):
+        self.pieces: dict[tuple[int, str], list[tuple[str, int | None]]] = {}
+        self.shingles: dict[str, set[str]] = {}
+
+    def sentences(self, text: str, campaign_id: int) -> list[tuple[str, int | None]]:
+        """The text's sentences, each with its key (None for one too short to count)."""
+        found = self.pieces.get((campaign_id, text))
+        if found is None:
+            found = self.pieces[(campaign_id, text)] = [
+                (piece, sentence_key(piece, campaign_id=campaign_id) if len(piece) >= SENTENCE_MIN_CHARS else None)
+                for piece in sentences(text)
+            ]
+        return found
+
+    def text_sentences(self, texts: dict[str, str], campaign_id: int) -> set[int]:
+        """`text_sentences`."""
+        return {
+            key
+            for name, text in texts.items()
+            if name != "all"
+            for _piece, key in self.sentences(text, campaign_id)
+            if key is not None
+        }
+
+    def without_phrases(self, texts: dict[str, str], official: set[int], campaign_id: int) -> dict[str, str]:
+        """`without_phrases`."""
+        if not official:
+            return texts
+        kept = {
+            name: "".join(piece for piece, key in self.sentences(text, campaign_id) if key not in official)
+            for name, text in texts.items()
+            if name != "all"
+        }
+        kept["all"] = "".join(kept.values())
+        return kept
+
+    def shingle_set(self, text: str) -> set[str]:
+        found = self.shingles.get(text)
+        if found is None:
+            found = self.shingles[text] = _shingles(text)
+        return found
+
+    def score(self, mine: set[str], other: str, floor: float) -> float | None:
+        """The Jaccard score of the shingle set `mine` and the text `other`, or None as soon as
+        it is certainly below `floor`: the other text is shingled a chunk at a time, and each
+        shingle it has that `mine` lacks adds to the union and not to the intersection, so the
+        score is at most |mine| / (|mine| + those). A chance candidate is dropped a third of the
+        way in; a text shingled whole is kept for the next comparison."""
+        theirs = self.shingles.get(other)
+        if theirs is None:
+            theirs, missing, end = set(), set(), len(other) - 2
+            for start in range(0, end, _CHUNK):
+                chunk = {other[i : i + 3] for i in range(start, min(start + _CHUNK, end))}
+                theirs |= chunk
+                missing |= chunk - mine
+                if len(mine) / (len(mine) + len(missing)) < floor:
+                    return None
+            self.shingles[other] = theirs
+        else:
+            missing = theirs - mine
+        if not theirs:
+            return None
+        return (len(theirs) - len(missing)) / (len(mine) + len(missing))
+
+
+def _closest(mine: dict[str, str], theirs: dict[str, str], memo: _Memo) -> tuple[float, str, str]:
+    """The best-matching field pair (the whole text included) with its score, when that is at
+    least SIMILARITY_THRESHOLD (else the score may be any lower one). A field that cannot beat
+    the best so far or the threshold is left before it is scored: by its length (n characters
+    make at most n - 2 shingles, and a Jaccard score cannot exceed the smaller set over the
+    larger) or part-way through (`_Memo.score`); the fields scored get the same score as
+    `similarity`, so the pairs flagged and their scores are those of comparing every field."""
+    best = (0.0, "", "")
+    for name, text in mine.items():
+        other = theirs[name]
+        if len(text) < SIMILARITY_MIN_CHARS or len(other) < SIMILARITY_MIN_CHARS:
+            continue
+        sa = memo.shingle_set(text)
+        if not sa:
+            continue
+        floor = max(best[0], SIMILARITY_THRESHOLD)
+        if (len(other) - 2) < floor * len(sa):
+            continue
+        score = memo.score(sa, other, floor)
+        if score is not None and score > best[0]:
+            best = (score, text, other)
+    return best
+
+
+def _others_of_reports(own: list[tuple]) -> dict[int, tuple[int, dict[str, str], list[int]]]:
+    """What the reports (rows of `_OWN_SQL`) are compared with, in one read: for each other
+    report, its unit, its texts, and the reports of `own` it is compared with."""
+    if not own:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OTHERS_SQL,
+            [[row[0] for row in own], [row[1] for row in own], [row[2] for row in own], [row[4] for row in own]],
+        )
+        return {
+            other: (unit_id, _texts(dict(zip(TEXT_FIELDS, fields, strict=True)), notes), mines)
+            for other, unit_id, *fields, notes, mines in cursor.fetchall()
+        }
+
+
+def reports_flag_similar(*, report_ids: list[int]) -> dict[int, list[SimilarityFlag]]:
+    """`report_flag_similar` for several reports, with the same result as running it on each in
+    turn: the flags of the pairs a later report of the batch finds replace those an earlier one
+    found, and a report that no longer exists is left out. Three statements whatever the number
+    of reports (their own rows; what they are compared with; the official phrases), then one to
+    delete the flags of those checked before and one to write the flags found, if any; a report
+    without its band or sentence rows (e.g. loaded in bulk) is indexed first.
+
+    Returns each report's own flags (not saved instances: the rows are written in one statement)."""
+    memo = _Memo()
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(_OWN_SQL, [list(report_ids)])
+            own = {row[0]: row for row in cursor.fetchall()}
+        order = list(dict.fromkeys(pk for pk in report_ids if pk in own))
+        texts_of: dict[int, dict[str, str]] = {}
+        for pk in order:
+            _pk, unit_id, week, status, campaign_id, *fields, notes, has_bands, has_sentences, _flagged = own[pk]
+            texts_of[pk] = _texts(dict(zip(TEXT_FIELDS, fields, strict=True)), notes)
+            if not has_bands or status not in REPORTED or not has_sentences:
+                unit = Unit(pk=unit_id, campaign_id=campaign_id)
+                report = WeeklyProgress(pk=pk, unit=unit, week_start=week, status=status)
+                report_index(report=report, texts=texts_of[pk])
+        compared = [own[pk] for pk in order if len(texts_of[pk]["all"]) >= SIMILARITY_MIN_CHARS]
+        others = _others_of_reports(compared)
+        compared_with: dict[int, list[int]] = {pk: [] for pk in order}
+        for other, (_unit, _other_texts, mines) in others.items():
+            for mine in mines:
+                compared_with[mine].append(other)
+        # The official phrases among the sentences of each report and of what it is compared with.
+        keys: set[int] = set()
+        for row in compared:
+            keys |= memo.text_sentences(texts_of[row[0]], row[4])
+        for _unit, texts, mines in others.values():
+            for campaign_id in {own[mine][4] for mine in mines}:
+                keys |= memo.text_sentences(texts, campaign_id)
+        official_weeks = _official_by_week(keys, {w for row in compared for w in _mondays(row[2])})
+        found: dict[int, list[tuple[int, float, str, bool]]] = {}
+        for pk, unit_id, week, _status, campaign_id, *_rest in compared:
+            first_week = week - dt.timedelta(weeks=EARLIER_WEEKS_COMPARED)
+            official = {key for key, at in official_weeks if first_week <= at <= week}
+            found[pk] = _flag_one(pk, unit_id, campaign_id, texts_of[pk], official, compared_with[pk], others, memo)
+        # As if checked one after the other: each check replaces the flags of its report's pairs.
+        pairs: dict[tuple[int, int], tuple[float, str, bool]] = {}
+        for pk in order:
+            pairs = {pair: flag for pair, flag in pairs.items() if pk not in pair}
+            for other, score, passage, same_unit in found.get(pk, []):
+                pairs[(pk, other)] = pairs[(other, pk)] = (score, passage, same_unit)
+        _write_flags(replace=[pk for pk in order if own[pk][-1]], pairs=pairs)
+    return {
+        pk: [
+            SimilarityFlag(report_id=pk, other_id=other, score=score, passage=passage, same_unit=same_unit)
+            for other, score, passage, same_unit in found.get(pk, [])
+        ]
+        for pk in order
+    }
+
+
+def _flag_one(pk, unit_id, campaign_id, texts, official, others_ids, others, memo) -> list[tuple]:
+    """The exact scores of one report against what it is compared with: (other, score,
+    passage, same unit) for each pair at the threshold or above."""
+    texts = memo.without_phrases(texts, official, campaign_id)
+    if len(texts["all"]) < SIMILARITY_MIN_CHARS:
+        return []
+    flags = []
+    for other in others_ids:
+        other_unit, other_texts, _mines = others[other]
+        score, mine, theirs = _closest(texts, memo.without_phrases(other_texts, official, campaign_id), memo)
+        if score >= SIMILARITY_THRESHOLD:
+            flags.append((other, round(score, 3), matching_passage(mine, theirs)[:500], other_unit == unit_id))
+    log.info(
+        "copy-paste check of report %s: %s reports compared, %s official phrases left out, %s flags",
+        pk,
+        len(others_ids),
+        len(official),
+        len(flags),
     )
+    return flags
+
+
+def _write_flags(*, replace: list[int], pairs: dict[tuple[int, int], tuple[float, str, bool]]) -> None:
+    """Delete the flags of the reports in `replace` (both of each pair) and write `pairs`: two
+    statements at most, none for a report never flagged that matches nothing."""
+    table = connection.ops.quote_name(SimilarityFlag._meta.db_table)
+    with connection.cursor() as cursor:
+        if replace:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE report_id = ANY(%s) OR other_id = ANY(%s)",  # noqa: S608 - no user input
+                [replace, replace],
+            )
+        if pairs:
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(pairs))
+            cursor.execute(
+                f"INSERT INTO {table} (report_id, other_id, score, passage, same_unit) VALUES {values}"  # noqa: S608
+                " ON CONFLICT (report_id, other_id) DO NOTHING",
+                [value for (report, other), flag in pairs.items() for value in (report, other, *flag)],
+            )
 
 
 def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
@@ -346,61 +590,4 @@ def report_flag_similar(*, report: WeeklyProgress) -> list[SimilarityFlag]:
     A submission writes its bands in its own transaction and the check runs after that has
     committed, so of two reports submitted at the same moment at least one finds the other
     (as before, the later check flags)."""
-    # Its flags, and the flags it put on the reports it matched (each pair is flagged on both).
-    SimilarityFlag.objects.filter(Q(report=report) | Q(other=report)).delete()
-    texts = report_texts(report)
-    campaign_id = report.unit.campaign_id
-    bands = set(SimilarityBand.objects.filter(report=report).values_list("band", flat=True))
-    if not bands or report.status not in REPORTED or not ReportSentence.objects.filter(report=report).exists():
-        bands = report_index(report=report, texts=texts)
-    if len(texts["all"]) < SIMILARITY_MIN_CHARS:
-        return []
-    earlier = WeeklyProgress.objects.filter(
-        unit=report.unit, week_start__lt=report.week_start, status__in=REPORTED
-    ).order_by("-week_start")[:EARLIER_WEEKS_COMPARED]
-    same_week = candidate_reports(report=report, bands=bands, campaign_id=campaign_id) if bands else None
-    groups = [
-        (True, _texts_of_reports(earlier)),
-        (False, _texts_of_reports(same_week) if same_week is not None else {}),
-    ]
-    # The official phrases among the sentences of the report and of its candidates, left out of both.
-    keys = text_sentences(texts, campaign_id=campaign_id)
-    for _same_unit, others in groups:
-        for other_texts in others.values():
-            keys |= text_sentences(other_texts, campaign_id=campaign_id)
-    first_week = report.week_start - dt.timedelta(weeks=EARLIER_WEEKS_COMPARED)
-    official = official_phrases(keys, weeks=(first_week, report.week_start))
-    texts = without_phrases(texts, official, campaign_id=campaign_id)
-    if len(texts["all"]) < SIMILARITY_MIN_CHARS:
-        return []
-    sizes = {name: len(_shingles(text)) for name, text in texts.items()}
-    flags, compared = [], 0
-    for same_unit, others in groups:
-        for other_id, other_texts in others.items():
-            compared += 1
-            other_texts = without_phrases(other_texts, official, campaign_id=campaign_id)
-            score, mine, theirs = _closest(texts, other_texts, sizes)
-            if score >= SIMILARITY_THRESHOLD:
-                flags.append(
-                    SimilarityFlag(
-                        report=report,
-                        other_id=other_id,
-                        score=round(score, 3),
-                        passage=matching_passage(mine, theirs)[:500],
-                        same_unit=same_unit,
-                    )
-                )
-    log.info(
-        "copy-paste check of report %s: %s reports compared, %s official phrases left out, %s flags",
-        report.pk,
-        compared,
-        len(official),
-        len(flags),
-    )
-    # The report it matched is flagged too, so a reviewer opening either one sees the pair.
-    mirrors = [
-        SimilarityFlag(report_id=f.other_id, other=report, score=f.score, passage=f.passage, same_unit=f.same_unit)
-        for f in flags
-    ]
-    SimilarityFlag.objects.bulk_create(mirrors, ignore_conflicts=True)
-    return SimilarityFlag.objects.bulk_create(flags)
+    return reports_flag_similar(report_ids=[report.pk]).get(report.pk, [])

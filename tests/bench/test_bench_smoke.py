@@ -15,7 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from bench import load, pages, rollups
+from bench import check, load, pages, rollups
 from campaign.models import Campaign, Unit, User
 from rectification.models import Measure, Problem
 from scale.generate import generate
@@ -148,3 +148,16 @@ def test_generated_measures_obey_the_rules_the_services_keep():
     last = MeasureProgress.objects.filter(measure=OuterRef("pk")).order_by("-reported_on", "-id").values("percent")[:1]
     closed = measures.filter(status="closed").annotate(last_percent=Subquery(last))
     assert closed.exists() and set(closed.values_list("last_percent", flat=True)) == {100}
+
+
+@pytest.mark.django_db
+def test_the_check_benchmark_times_the_worker_per_report_one_by_one_and_in_a_batch():
+    call_command("generate_scale", units=20, weeks=3, quiet=True, stdout=io.StringIO())
+    one_by_one = check.measure(reports=4)
+    together = check.measure(reports=4, batch=4)
+    assert one_by_one["checks"] == together["checks"] == 4
+    assert one_by_one["cpu_ms"]["runs"] == 4 and together["cpu_ms"]["runs"] == 1
+    assert one_by_one["server_ms"]["runs"] == 4 and one_by_one["explain"]  # PostgreSQL's own times, the plan
+    # The batch's reads are shared: fewer statements per report than a check alone.
+    assert together["statements"]["max"] < one_by_one["statements"]["median"]
+    check.print_result(together)

@@ -98,8 +98,8 @@ def test_the_check_reads_only_the_reports_that_share_a_band_and_still_flags_the_
     theirs = submit(w.unit_b, w.liaison_b, original)
     mine = submit(w.unit_a, w.liaison_a, edited(rng, original, 4))  # a copy with a few words changed
     read = []
-    texts_of = similarity._texts_of_reports
-    monkeypatch.setattr(similarity, "_texts_of_reports", lambda reports: read.append(r := texts_of(reports)) or r)
+    texts_of = similarity._others_of_reports
+    monkeypatch.setattr(similarity, "_others_of_reports", lambda reports: read.append(r := texts_of(reports)) or r)
 
     assert flag_similar_reports(mine.pk) == 1
 
@@ -155,3 +155,97 @@ def test_reports_loaded_without_bands_get_them_from_the_command_and_are_then_fou
 
     assert SimilarityBand.objects.filter(report=theirs).exists()
     assert flag_similar_reports(mine.pk) == 1
+
+
+def flags_now() -> set[tuple]:
+    return set(SimilarityFlag.objects.values_list("report", "other", "score", "passage", "same_unit"))
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_reports_checked_together_get_the_flags_they_get_checked_one_after_the_other(tasks_world):
+    w = tasks_world
+    rng = random.Random(21)
+    originals = [random_text(rng, 300) for _ in range(3)]
+    reports = []
+    for i in range(9):  # near-copies of three texts (three, two and two reports) and two of their own
+        unit = UnitFactory(campaign=w.campaign, name=f"批量单位{i}")
+        liaison = LiaisonFactory(unit=unit, user__role=User.Role.LIAISON).user
+        text = edited(rng, originals[i % 3], 3) if i < 7 else random_text(rng, 300)
+        reports.append(submit(unit, liaison, text))
+    ids = [r.pk for r in reports]
+    for pk in ids:
+        flag_similar_reports(pk)
+    one_by_one = flags_now()
+    assert len(one_by_one) == 10  # each of the five pairs, both ways
+
+    SimilarityFlag.objects.all().delete()
+    assert flag_similar_reports(batch=[{"report_id": pk} for pk in ids]) == sum(
+        1 for report, *_rest in one_by_one if report in ids
+    )
+    assert flags_now() == one_by_one
+    # And once more, over flags that are already there: replaced, never doubled.
+    flag_similar_reports(batch=[{"report_id": pk} for pk in reversed(ids)])
+    assert {f[:2] for f in flags_now()} == {f[:2] for f in one_by_one}
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_a_check_costs_three_reads_and_writes_only_when_it_has_flags_to_replace_or_found(
+    tasks_world, django_assert_num_queries
+):
+    w = tasks_world
+    rng = random.Random(8)
+    original = random_text(rng, 300)
+    theirs = submit(w.unit_b, w.liaison_b, original)
+    mine = submit(w.unit_a, w.liaison_a, random_text(rng, 300))
+    with django_assert_num_queries(3):  # its rows; what it is compared with; the official phrases
+        assert flag_similar_reports(mine.pk) == 0
+    unit = UnitFactory(campaign=w.campaign, name="抄写单位")
+    copy = submit(unit, LiaisonFactory(unit=unit, user__role=User.Role.LIAISON).user, edited(rng, original, 2))
+    with django_assert_num_queries(4):  # + the flags found
+        assert flag_similar_reports(copy.pk) == 1
+    with django_assert_num_queries(5):  # + the flags of its earlier check deleted first
+        assert flag_similar_reports(copy.pk) == 1
+    assert SimilarityFlag.objects.get(report=theirs).other == copy
+
+
+@time_machine.travel(BEFORE_DEADLINE, tick=False)
+def test_twenty_reports_checked_together_cost_the_statements_of_one(tasks_world, django_assert_num_queries):
+    w = tasks_world
+    rng = random.Random(9)
+    ids = []
+    for i in range(20):
+        unit = UnitFactory(campaign=w.campaign, name=f"一批单位{i}")
+        ids.append(submit(unit, LiaisonFactory(unit=unit, user__role=User.Role.LIAISON).user, random_text(rng, 300)).pk)
+    with django_assert_num_queries(3):
+        assert flag_similar_reports(batch=[{"report_id": pk} for pk in ids]) == 0
+
+
+def test_the_scoring_that_stops_early_flags_the_same_pairs_with_the_same_scores_as_scoring_every_field():
+    rng = random.Random(13)
+
+    def every_field(mine, theirs):
+        best = (0.0, "", "")
+        for name, text in mine.items():
+            if min(len(text), len(theirs[name])) >= similarity.SIMILARITY_MIN_CHARS:
+                score = similarity.similarity(text, theirs[name])
+                best = (score, text, theirs[name]) if score > best[0] else best
+        return best
+
+    flagged = 0
+    for _ in range(400):
+        fields = {name: random_text(rng, rng.randrange(0, 400)) for name in similarity.TEXT_FIELDS}
+        notes = [random_text(rng, rng.randrange(1, 100)) for _ in range(rng.randrange(0, 3))]
+        mine = similarity._texts(fields, notes)
+        changes = rng.choice([1, 5, 20, 80])
+        other = similarity._texts(
+            {name: edited(rng, t, changes) if t else t for name, t in fields.items()},
+            [edited(rng, note, changes) for note in notes],
+        )
+        expected = every_field(mine, other)
+        got = similarity._closest(mine, other, similarity._Memo())
+        if expected[0] >= similarity.SIMILARITY_THRESHOLD:
+            flagged += 1
+            assert got == expected
+        else:
+            assert got[0] < similarity.SIMILARITY_THRESHOLD
+    assert 50 < flagged < 350
