@@ -1,6 +1,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
@@ -44,6 +45,8 @@ class TokenView(ObtainAuthToken):
             return Response(
                 {"detail": _("Too many failed logins for this account; try again later.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+                # The lock lifts the cool-off after the last failure: at the latest, this long.
+                headers={"Retry-After": str(round(settings.AXES_COOLOFF_TIME * 3600))},
             )
         return super().post(request, *args, **kwargs)
 

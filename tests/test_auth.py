@@ -60,6 +60,8 @@ def test_token_endpoint_is_locked_after_repeated_guesses(world, client):
     # the token throttle (20/min), so this is the lockout speaking, and it says so.
     assert response.status_code == 429
     assert response.json() == {"detail": "该账号登录失败次数过多，请稍后再试。"}
+    # How long to wait, as the schema's 429 promises: the cool-off, in seconds.
+    assert response["Retry-After"] == str(round(settings.AXES_COOLOFF_TIME * 3600))
 
 
 def test_inactive_account_cannot_log_in(world, client):
