@@ -147,19 +147,20 @@ def problem_update(
     problem = Problem.objects.select_for_update().select_related("campaign").get(pk=problem.pk)
     if "found_on" in data:
         data["found_on"] = problem_found_on_check(campaign=problem.campaign, found_on=data["found_on"])
+    changed = [name for name, value in data.items() if getattr(problem, name) != value]
+    if not changed:
+        return problem  # the same values sent again: no change, so no history row either
     if problem.status == Problem.Status.CLOSED:
-        changed = [name for name, value in data.items() if getattr(problem, name) != value]
-        if changed:
-            raise ValidationError(
-                {
-                    name: _(
-                        "The problem is rectified, so its %(field)s stays as it was closed; "
-                        "the office reopens a measure (with a reason) before anything changes."
-                    )
-                    % {"field": Problem._meta.get_field(name).verbose_name}
-                    for name in changed
-                }
-            )
+        raise ValidationError(
+            {
+                name: _(
+                    "The problem is rectified, so its %(field)s stays as it was closed; "
+                    "the office reopens a measure (with a reason) before anything changes."
+                )
+                % {"field": Problem._meta.get_field(name).verbose_name}
+                for name in changed
+            }
+        )
     for name, value in data.items():
         setattr(problem, name, value)
     problem.full_clean()

@@ -59,11 +59,13 @@ def test_liaison_cannot_patch_a_rectified_problems_title_source_or_severity(worl
 def test_patching_a_rectified_problem_with_its_own_values_changes_nothing_and_passes(world, closed, api_as):
     problem = closed.problem
     before = (problem.title, problem.status, problem.closed_at)
+    history = problem.history.count()
     response = api_as(world.office).patch(f"/api/v1/problems/{problem.pk}/", {"title": problem.title}, format="json")
     assert response.status_code == 200
     assert response.json()["title"] == problem.title and response.json()["status"] == "closed"
     problem.refresh_from_db()
     assert (problem.title, problem.status, problem.closed_at) == before
+    assert problem.history.count() == history  # nothing changed, so the history shows no change
 
 
 def test_a_rectified_problems_page_offers_no_edit_and_the_edit_form_refuses(world, closed, browser_as):
