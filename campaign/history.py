@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import models
 from django.utils import timezone
@@ -153,3 +156,19 @@ def with_reason(record: models.Model, reason: str) -> models.Model:
     history column holds 100 characters; the full text stays on the act's own row."""
     record._change_reason = (reason or "").strip()[:100]
     return record
+
+
+@contextmanager
+def written_by(user) -> Iterator[None]:
+    """History rows written inside are signed by `user`: for work done outside a request (a job
+    applying an import someone confirmed), where no request names the person. simple_history
+    reads the user from its per-thread request; this lends it one for the duration."""
+    context = HistoricalRecords.context
+    lent = not hasattr(context, "request")
+    if lent:
+        context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if lent:
+            del context.request

@@ -32,6 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from campaign import xlsx
+from campaign.history import written_by
 from campaign.models import Campaign, ImportBatch, User
 from campaign.outbox import outbox_enqueue
 from campaign.services import require_office
@@ -239,9 +240,9 @@ def import_apply(*, batch_id: int) -> ImportBatch:
             check = check_file(kind=batch.kind, campaign=batch.campaign, data=data)
             if not check.ok:
                 raise _Rejected(check.errors)
-            importer.apply_rows(
-                campaign=batch.campaign, by=batch.confirmed_by or batch.created_by, check=check, progress=progress
-            )
+            by = batch.confirmed_by or batch.created_by
+            with written_by(by):  # the history of every row it writes names who confirmed the file
+                importer.apply_rows(campaign=batch.campaign, by=by, check=check, progress=progress)
             batch.status = ImportBatch.Status.APPLIED
             batch.row_count = check.row_count
             batch.progress = check.row_count

@@ -145,6 +145,13 @@ def test_a_good_file_is_checked_confirmed_and_applied_with_its_progress(world, i
     assert records(kind) != before
 
 
+def test_the_history_of_what_an_import_writes_names_who_confirmed_it(world, indicator):
+    header, rows = GOOD["roster"]
+    assert run(world, "roster", sheet(header, rows)).status == "applied"
+    unit = Unit.objects.get(name="市审计局数据中心")
+    assert {row.history_user for row in unit.history.all()} == {world.office}
+
+
 def test_each_kind_writes_what_its_file_says(world, indicator):
     for kind in KINDS:
         header, rows = GOOD[kind]
