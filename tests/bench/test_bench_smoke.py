@@ -161,3 +161,40 @@ def test_the_check_benchmark_times_the_worker_per_report_one_by_one_and_in_a_bat
     # The batch's reads are shared: fewer statements per report than a check alone.
     assert together["statements"]["max"] < one_by_one["statements"]["median"]
     check.print_result(together)
+
+
+@pytest.mark.django_db
+def test_the_profiling_loop_repeats_a_page_and_open_and_submit_and_leaves_the_week_as_it_was():
+    from bench import profile_requests
+    from tasks import weeks
+
+    generate(units=10, weeks=3, seed=5)
+    week = WeeklyProgress.objects.filter(week_start=weeks.current_week_start())
+    before = week.count()
+    for name in ("figures", profile_requests.WRITES):
+        result = profile_requests.run(name, seconds=0.05, warmup=1)
+        assert result["calls"] >= 1 and result["cpu_ms_per_call"] > 0
+    assert profile_requests.run("figures", seconds=0.01, warmup=0, cache_miss=True)["calls"] >= 1
+    assert week.count() == before  # the reports opened and submitted are removed after
+
+
+def test_the_profile_summary_counts_only_the_requests_by_frame_and_area():
+    from bench import profile_summary
+
+    root = "process 1;<module> (bench/profile_requests.py:1);run (/x/bench/profile_requests.py:9)"
+    request = f"{root};_repeat (/x/bench/profile_requests.py:130);request (/x/bench/profile_requests.py:60)"
+    view = "figures (/x/reporting/views/figures.py:20)"
+    lines = [
+        f"{root};setup (/v/lib/python3.11/site-packages/django/__init__.py:24) 50",
+        f"{request};{view};_execute (/v/lib/python3.11/site-packages/django/db/backends/utils.py:103) 30",
+        f"{request};{view};render (/v/lib/python3.11/site-packages/django/template/base.py:1008) 10",
+    ]
+    result = profile_summary.summarise(lines, top=5)
+    assert result["samples"] == 40  # the set-up left out
+    assert result["self"][0] == ("_execute (django/db/backends/utils.py)", 30, 75.0)
+    assert {a: n for a, n, _ in result["areas"]} == {
+        "SQL: the driver, waits on PostgreSQL": 30,
+        "templates": 10,
+    }
+    assert result["total"] == [("figures (reporting/views/figures.py)", 40, 100.0)]
+    assert profile_summary.summarise(lines, under="render")["samples"] == 10
