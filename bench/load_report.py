@@ -35,7 +35,17 @@ def print_result(res: dict) -> None:
         "CPU per submission (ms): "
         + ", ".join(
             f"{k} {cpu[k]}"
-            for k in ("gunicorn", "worker", "locust", "postgresql", "redis", "postgresql_and_rest", "machine")
+            for k in (
+                "gunicorn",
+                "worker",
+                "locust",
+                "postgresql",
+                "redis",
+                "interrupts",
+                "steal",
+                "postgresql_and_rest",
+                "machine",
+            )
             if k in cpu
         )
         + f" — the machine has {os.cpu_count()} cores = {os.cpu_count() * 1000} CPU-ms per second"

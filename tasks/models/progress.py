@@ -221,7 +221,9 @@ class SimilarityBand(models.Model):
     least 80% alike share a band with near certainty, so the copy-paste check reads only the
     week's reports that share one, not the whole week (tasks/services/similarity.py)."""
 
-    report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="+")
+    # Looked up by report through the unique (report, …) index below; an index on the report
+    # alone would cost every submission ~100 more index entries for nothing.
+    report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="+", db_index=False)
     week_start = models.DateField()
     band = models.IntegerField()
 
@@ -241,7 +243,9 @@ class ReportSentence(models.Model):
     a document everyone quotes), which the copy-paste check leaves out before it scores two
     reports (tasks/services/similarity.py)."""
 
-    report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="+")
+    # Looked up by report through the unique (report, …) index below; an index on the report
+    # alone would cost every submission an index entry per sentence for nothing.
+    report = models.ForeignKey(WeeklyProgress, on_delete=models.CASCADE, related_name="+", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     week_start = models.DateField()
     sentence = models.BigIntegerField()
