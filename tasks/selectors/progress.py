@@ -140,10 +140,11 @@ def progress_grid(
     reports = reports_visible_to(user).filter(unit__in=[u.pk for u in unit_list], week_start__in=week_starts)
     reports = reports.filter(submitted_only()).values("pk", "unit_id", "week_start", "status", "is_late")
     by_key = {(r["unit_id"], r["week_start"]): r for r in reports}
+    # Through the reports' unit and week, not a list of ~1,300 report ids to bind one by one.
     flagged = set(
-        SimilarityFlag.objects.filter(report_id__in=[r["pk"] for r in by_key.values()]).values_list(
-            "report_id", flat=True
-        )
+        SimilarityFlag.objects.filter(
+            report__unit__in=[u.pk for u in unit_list], report__week_start__in=week_starts
+        ).values_list("report_id", flat=True)
     )
     rows = []
     for unit in unit_list:
