@@ -32,6 +32,9 @@ def _office_only(user) -> None:
         raise PermissionDenied(_("Only the leading-group office may open this page."))
 
 
+HOME_GROUPS = 20
+
+
 @login_required
 def home(request):
     """Each role lands on its own page."""
@@ -50,7 +53,8 @@ def home(request):
     if selectors.reads_everything(user):
         if campaign is not None:
             context["overview"] = selectors.campaign_overview(campaign=campaign)
-            context["groups"] = selectors.inspection_group_summary(user=user, campaign=campaign)
+            # The first groups only: a province has hundreds, and their page lists them all.
+            context["groups"] = selectors.inspection_group_summary(user=user, campaign=campaign)[:HOME_GROUPS]
         return render(request, "campaign/home_office.html", context)
     if user.role == User.Role.INSPECTOR:
         context["groups"] = selectors.inspection_groups_with_units(user=user, campaign=campaign)

@@ -159,3 +159,16 @@ def test_office_home_query_count_does_not_grow_with_units(world, browser_as, dja
     # The overview and the work queue (one or two queries per line, none per unit or record).
     with django_assert_max_num_queries(32):
         client.get("/")
+
+
+def test_office_home_lists_the_first_inspection_groups_and_links_to_them_all(world, browser_as):
+    """A province has hundreds of groups: the home shows a bounded table and the way to the rest."""
+    from campaign.views import HOME_GROUPS
+    from tests.factories import InspectionGroupFactory
+
+    existing = world.campaign.inspection_groups.count()
+    for n in range(HOME_GROUPS + 5):
+        InspectionGroupFactory(campaign=world.campaign, name=f"加测指导组{n}")
+    page = browser_as(world.office).get("/").content.decode()
+    assert page.count('href="/units/?group=') == HOME_GROUPS
+    assert f"全部 {existing + HOME_GROUPS + 5} 个巡回指导组" in page and 'href="/inspection-groups/"' in page
