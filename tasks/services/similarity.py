@@ -39,6 +39,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q
 
 from campaign.models import Unit
 from tasks.models import ProgressItem, ReportSentence, SimilarityBand, SimilarityFlag, WeeklyProgress
@@ -350,6 +351,14 @@ def _official_by_week(keys: Iterable[int], weeks: Iterable[dt.date]) -> set[tupl
     keys = list(keys)
     if not keys:
         return set()
+    if connection.vendor != "postgresql":
+        rows = (
+            ReportSentence.objects.filter(week_start__in=sorted(set(weeks)), sentence__in=keys)
+            .values("sentence", "week_start")
+            .annotate(units=Count("unit", distinct=True))
+            .filter(units__gte=settings.OFFICIAL_PHRASE_UNITS)
+        )
+        return {(row["sentence"], row["week_start"]) for row in rows}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT sentence, week_start FROM tasks_reportsentence"
@@ -466,11 +475,63 @@ def _closest(mine: dict[str, str], theirs: dict[str, str], memo: _Memo) -> tuple
     return best
 
 
+def _own_rows(report_ids: list[int]) -> dict[int, tuple]:
+    """The rows of `_OWN_SQL` by report id (in plain queries on a database other than
+    PostgreSQL: the development server's SQLite)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_OWN_SQL, [report_ids])
+            return {row[0]: row for row in cursor.fetchall()}
+    rows = WeeklyProgress.objects.filter(pk__in=report_ids).values_list(
+        "id", "unit_id", "week_start", "status", "unit__campaign_id", *TEXT_FIELDS
+    )
+    notes: dict[int, list[str]] = {pk: [] for pk in report_ids}
+    items = ProgressItem.objects.filter(report_id__in=report_ids).exclude(note="").order_by("key_task__number")
+    for report_id, note in items.values_list("report_id", "note"):
+        notes[report_id].append(note)
+    banded = set(SimilarityBand.objects.filter(report_id__in=report_ids).values_list("report_id", flat=True))
+    split = set(ReportSentence.objects.filter(report_id__in=report_ids).values_list("report_id", flat=True))
+    flags = SimilarityFlag.objects.filter(Q(report_id__in=report_ids) | Q(other_id__in=report_ids))
+    flagged = {pk for pair in flags.values_list("report_id", "other_id") for pk in pair}
+    return {row[0]: (*row, notes[row[0]], row[0] in banded, row[0] in split, row[0] in flagged) for row in rows}
+
+
+def _others_portable(own: list[tuple]) -> dict[int, tuple[int, dict[str, str], list[int]]]:
+    """`_others_of_reports` in plain queries, per report (a database other than PostgreSQL)."""
+    mines: dict[int, list[int]] = {}
+    for pk, unit_id, week, _status, campaign_id, *_rest in own:
+        earlier = WeeklyProgress.objects.filter(unit_id=unit_id, week_start__lt=week, status__in=REPORTED)
+        ids = list(earlier.order_by("-week_start").values_list("pk", flat=True)[:EARLIER_WEEKS_COMPARED])
+        bands = set(SimilarityBand.objects.filter(report_id=pk).values_list("band", flat=True))
+        if bands:  # the other units' reports of the week sharing the most bands, as _OTHERS_SQL
+            shared = (
+                SimilarityBand.objects.filter(
+                    week_start=week,
+                    band__in=sorted(bands),
+                    report__unit__campaign=campaign_id,
+                    report__status__in=REPORTED,
+                )
+                .exclude(report_id=pk)
+                .exclude(report__unit=unit_id)
+                .values("report_id")
+                .annotate(shared=Count("id"))
+                .order_by("-shared", "report_id")[:MAX_CANDIDATES]
+            )
+            ids += [row["report_id"] for row in shared]
+        for other in ids:
+            mines.setdefault(other, []).append(pk)
+    units = dict(WeeklyProgress.objects.filter(pk__in=list(mines)).values_list("pk", "unit_id"))
+    texts = _texts_of_reports(WeeklyProgress.objects.filter(pk__in=list(mines)))
+    return {other: (units[other], texts[other], mine) for other, mine in mines.items()}
+
+
 def _others_of_reports(own: list[tuple]) -> dict[int, tuple[int, dict[str, str], list[int]]]:
     """What the reports (rows of `_OWN_SQL`) are compared with, in one read: for each other
     report, its unit, its texts, and the reports of `own` it is compared with."""
     if not own:
         return {}
+    if connection.vendor != "postgresql":
+        return _others_portable(own)
     with connection.cursor() as cursor:
         cursor.execute(
             _OTHERS_SQL,
@@ -493,9 +554,7 @@ def reports_flag_similar(*, report_ids: list[int]) -> dict[int, list[SimilarityF
     Returns each report's own flags (not saved instances: the rows are written in one statement)."""
     memo = _Memo()
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(_OWN_SQL, [list(report_ids)])
-            own = {row[0]: row for row in cursor.fetchall()}
+        own = _own_rows(list(report_ids))
         order = list(dict.fromkeys(pk for pk in report_ids if pk in own))
         texts_of: dict[int, dict[str, str]] = {}
         for pk in order:
@@ -565,6 +624,16 @@ def _flag_one(pk, unit_id, campaign_id, texts, official, others_ids, others, mem
 def _write_flags(*, replace: list[int], pairs: dict[tuple[int, int], tuple[float, str, bool]]) -> None:
     """Delete the flags of the reports in `replace` (both of each pair) and write `pairs`: two
     statements at most, none for a report never flagged that matches nothing."""
+    if connection.vendor != "postgresql":
+        SimilarityFlag.objects.filter(Q(report_id__in=replace) | Q(other_id__in=replace)).delete()
+        SimilarityFlag.objects.bulk_create(
+            [
+                SimilarityFlag(report_id=report, other_id=other, score=score, passage=passage, same_unit=same_unit)
+                for (report, other), (score, passage, same_unit) in pairs.items()
+            ],
+            ignore_conflicts=True,
+        )
+        return
     table = connection.ops.quote_name(SimilarityFlag._meta.db_table)
     with connection.cursor() as cursor:
         if replace:
