@@ -11,6 +11,7 @@ from campaign import selectors as access
 from campaign.api import campaign_in_body, query_int
 from campaign.choice import chosen_campaign
 from campaign.models import Campaign
+from config.api import Pagination
 from rectification import selectors as rect_selectors
 from rectification.models import Closure
 from reporting.figures import rollups as rollup_columns
@@ -348,12 +349,20 @@ class DashboardViewSet(viewsets.ViewSet):
     with `key`, `label`, `value`, `unit`, `aggregate` and `records`, the API list whose `count`
     equals `value` for the same caller. `weeks` (reporting by week, the weeks whose deadline had
     passed) and `scorecard` (per unit) give each cell the same way; `reports_due` counts weeks
-    owed, not records: its `records` lists the unit's reports of those weeks."""
+    owed, not records: its `records` lists the unit's reports of those weeks. The scorecard
+    comes a page at a time, as every list does (`page`, `page_size`: 50 rows, up to 200):
+    `scorecard_count` is every unit's row, `scorecard_next` and `scorecard_previous` the other
+    pages (null at either end); the headline, weeks and closures are whole on every page."""
 
     permission_classes = [permissions.IsAuthenticated, SeesDashboard]
 
     @extend_schema(
-        parameters=[OpenApiParameter("campaign", int), OpenApiParameter("as_of", str)],
+        parameters=[
+            OpenApiParameter("campaign", int),
+            OpenApiParameter("as_of", str),
+            OpenApiParameter("page", int, description="The scorecard's page (1, 2, ...)."),
+            OpenApiParameter("page_size", int, description="Scorecard rows a page: 50 unless asked, 200 at most."),
+        ],
         responses={200: FiguresSerializer},
     )
     def list(self, request):
@@ -373,6 +382,9 @@ class DashboardViewSet(viewsets.ViewSet):
             }
             for w in data["closure_weeks"]
         ]
+        # 10,000 units' rows with six cells of two links each were 25 MB and two seconds of JSON.
+        pages = Pagination()
+        shown = pages.paginate_queryset(data["scorecard"], request, view=self)
         scorecard = [
             {
                 "unit": row["unit_id"],
@@ -381,7 +393,7 @@ class DashboardViewSet(viewsets.ViewSet):
                 "rank": row["rank"],
                 "cells": _cells_json(request, row["cells"]),
             }
-            for row in scorecard_cells(data["links"], data["scorecard"])
+            for row in scorecard_cells(data["links"], shown)
         ]
         return Response(
             {
@@ -391,6 +403,9 @@ class DashboardViewSet(viewsets.ViewSet):
                 "results": results,
                 "weeks": weeks,
                 "closure_weeks": closures,
+                "scorecard_count": pages.page.paginator.count,
+                "scorecard_next": pages.get_next_link(),
+                "scorecard_previous": pages.get_previous_link(),
                 "scorecard": scorecard,
                 "formula": data["formula"],
             }
