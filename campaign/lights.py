@@ -76,10 +76,11 @@ def day_minus(day, days) -> Func:
     return Func(day, days, template="(%(expressions)s)", arg_joiner=" - ", output_field=models.DateField())
 
 
-def deadline_near_q(day: dt.date, *, deadline: str, warn_days: str) -> Q:
-    """The deadline (field `deadline`) is within `warn_days` (a field, the campaign's setting) of
-    `day`, on or after it."""
-    return Q(LessThanOrEqual(day_minus(F(deadline), F(warn_days)), Value(day))) & Q(**{f"{deadline}__gte": day})
+def deadline_near_q(day: dt.date, *, deadline: str, warn_days) -> Q:
+    """The deadline (field `deadline`) is within `warn_days` (a field, the campaign's setting, or
+    an expression reading it) of `day`, on or after it."""
+    warn = F(warn_days) if isinstance(warn_days, str) else warn_days
+    return Q(LessThanOrEqual(day_minus(F(deadline), warn), Value(day))) & Q(**{f"{deadline}__gte": day})
 
 
 def expected_percent(*, start: dt.date, deadline: dt.date, day: dt.date) -> int:

@@ -130,15 +130,21 @@ def _behind_q(day: dt.date, prefix: str, as_of: bool) -> Q:
     return below | Q(**{_field(prefix, "pk__in"): missed})
 
 
-def _near_q(day: dt.date, prefix: str) -> Q:
+def _near_q(day: dt.date, prefix: str, *, joined: bool = True) -> Q:
     """The deadline is near on `day` (the campaign's `warn_days_before_deadline`). A past day
     reads the current deadline: an extension approved after the day is not undone here (the
-    day was red or not by `_red_q`, which does undo it)."""
-    return lights.deadline_near_q(
-        day,
-        deadline=_field(prefix, "deadline"),
-        warn_days=_field(prefix, "problem__campaign__warn_days_before_deadline"),
-    )
+    day was red or not by `_red_q`, which does undo it). `joined=False` reads the campaign's
+    setting in a subquery, for the light a list shows: its join to problems and campaigns
+    stayed in the paginator's COUNT of every measure (150 of 160 ms at 10,000 units)."""
+    if joined:
+        warn_days = _field(prefix, "problem__campaign__warn_days_before_deadline")
+    else:
+        warn_days = Subquery(
+            Problem.objects.filter(pk=OuterRef(_field(prefix, "problem_id"))).values(
+                "campaign__warn_days_before_deadline"
+            )[:1]
+        )
+    return lights.deadline_near_q(day, deadline=_field(prefix, "deadline"), warn_days=warn_days)
 
 
 def light_q(light: str, today: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
@@ -174,7 +180,7 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
                 When(closed_q(today, as_of=True), then=Value(Light.CLOSED)),
                 When(_red_q(today, "", True), then=Value(Light.RED)),
                 When(_behind_q(today, "", True), then=Value(Light.YELLOW)),
-                When(_near_q(today, ""), then=Value(Light.BLUE)),
+                When(_near_q(today, "", joined=False), then=Value(Light.BLUE)),
                 default=Value(Light.GREEN),
                 output_field=CharField(),
             )
@@ -184,7 +190,7 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
             When(status=Measure.Status.CLOSED, then=Value(Light.CLOSED)),
             When(Q(deadline__lt=today) | Q(overdue_since__lte=today), then=Value(Light.RED)),
             When(Q(on_track_until__lt=today) | Q(missed_last_round=True), then=Value(Light.YELLOW)),
-            When(_near_q(today, ""), then=Value(Light.BLUE)),
+            When(_near_q(today, "", joined=False), then=Value(Light.BLUE)),
             default=Value(Light.GREEN),
             output_field=CharField(),
         )

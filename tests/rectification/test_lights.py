@@ -136,3 +136,29 @@ def test_measure_page_keeps_a_constant_query_count(world, make_measure, browser_
         services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=value, files=[png()])
     with django_assert_max_num_queries(len(small)):
         assert client.get(f"/rectification/measures/{measure.pk}/").status_code == 200
+
+
+def test_a_near_deadline_lights_blue_today_and_as_of_a_past_day_and_the_api_counts_without_joins(
+    world, make_measure, api_as
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(at(dt.date(2026, 10, 1)), tick=False):
+        near = make_measure(deadline=dt.date(2026, 10, 12))
+        far = make_measure(deadline=dt.date(2027, 1, 31))
+    with time_machine.travel(at(dt.date(2026, 10, 9)), tick=False):
+        for measure in (near, far):  # ahead of the expected-progress line: not yellow
+            services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=95)
+    api = api_as(world.office)
+    with time_machine.travel(at(dt.date(2026, 10, 10)), tick=False):
+        with CaptureQueriesContext(connection) as seen:
+            rows = api.get("/api/v1/measures/").json()
+        assert {row["id"]: row["light"] for row in rows["results"]} == {near.pk: "blue", far.pk: "green"}
+        count = next(q["sql"] for q in seen.captured_queries if "COUNT(" in q["sql"])
+        assert "JOIN" not in count  # the light's campaign setting is not joined into the count
+    with time_machine.travel(at(dt.date(2026, 10, 20)), tick=False):
+        past = selectors.with_light(selectors.measures_visible_to(world.office), dt.date(2026, 10, 10))
+        assert dict(past.values_list("id", "light")) == {near.pk: "blue", far.pk: "green"}
+        today = {row["id"]: row["light"] for row in api.get("/api/v1/measures/").json()["results"]}
+        assert today[near.pk] == "red"  # the list shows today's light
