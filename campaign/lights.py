@@ -66,14 +66,45 @@ CSS_PROPERTIES = {
 LIGHT_FILLS = {light: colour.lstrip("#").upper() for light, colour in PALETTE.items()}
 
 
+class _DaysBetween(Func):
+    """PostgreSQL: date - date is an integer. SQLite (the development server) keeps dates as
+    text, whose difference is of the years: count Julian days there."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class _DayMinus(Func):
+    """PostgreSQL: date - integer is a date. SQLite: date(day, '-N days')."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = models.DateField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '-' || ", **extra
+        )
+
+
 def days_between(later, earlier) -> Func:
-    """`later - earlier` in days, in the database (PostgreSQL: date - date is an integer)."""
-    return Func(later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
+    """`later - earlier` in days, in the database."""
+    return _DaysBetween(later, earlier)
 
 
 def day_minus(day, days) -> Func:
-    """`day - days` as a date, in the database (PostgreSQL: date - integer is a date)."""
-    return Func(day, days, template="(%(expressions)s)", arg_joiner=" - ", output_field=models.DateField())
+    """`day - days` as a date, in the database."""
+    return _DayMinus(day, days)
 
 
 def deadline_near_q(day: dt.date, *, deadline: str, warn_days) -> Q:
