@@ -114,19 +114,20 @@ def _behind_q(day: dt.date, prefix: str, as_of: bool) -> Q:
         F(_field(prefix, "start_date")),
     )
     below = (unchanged & Q(**{_field(prefix, "on_track_until__lt"): day})) | (~unchanged & Q(LessThan(line_then, day)))
-    # Missed the last round closed out by the day, with no entry since that round's due day:
-    # looked up per measure in that round's misses, so an inspection group's few units read only
-    # their own, where the set of every miss of every round was built again for each light on a
-    # dashboard (10-25 ms each at 10,000 units; bench/README.md, section 7).
+    # Missed the last round closed out by the day, with no entry since that round's due day.
     later_round = DispatchRound.objects.filter(
-        campaign=OuterRef("campaign"), number__gt=OuterRef("number"), closed_out_at__lt=after
+        campaign=OuterRef("round__campaign"), number__gt=OuterRef("round__number"), closed_out_at__lt=after
     )
-    last_rounds = DispatchRound.objects.filter(closed_out_at__lt=after).exclude(Exists(later_round)).values("pk")
     entry_since = MeasureProgress.objects.filter(
         measure=OuterRef("measure"), reported_on__gt=OuterRef("round__due_on"), reported_on__lte=day
     )
-    missed = DispatchMiss.objects.filter(measure=outer, round__in=last_rounds).exclude(Exists(entry_since))
-    return below | Q(Exists(missed))
+    missed = (
+        DispatchMiss.objects.filter(round__closed_out_at__lt=after)
+        .exclude(Exists(later_round))
+        .exclude(Exists(entry_since))
+        .values("measure_id")
+    )
+    return below | Q(**{_field(prefix, "pk__in"): missed})
 
 
 def _near_q(day: dt.date, prefix: str, *, joined: bool = True) -> Q:
