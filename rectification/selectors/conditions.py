@@ -67,6 +67,15 @@ def _field(prefix: str, name: str) -> str:
     return f"{prefix}{name}"
 
 
+def _has(prefix: str, related: QuerySet) -> Q:
+    """The measure has a row among `related` (rows of a model with a `measure` foreign key): for
+    a viewer's few measures looked up per measure by index, otherwise one set of every such
+    row's measure, built once per query (campaign.lights.few_rows)."""
+    if lights.few_rows():
+        return Q(Exists(related.filter(measure=OuterRef(_field(prefix, "pk")))))
+    return Q(**{_field(prefix, "pk__in"): related.values("measure_id")})
+
+
 def closed_q(day: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
     """Measures closed on `day`. Today: the status. A past day: signed off by its end and not
     reopened by then — the current closure (`closed_at`) or a signed-off closure that was
@@ -76,8 +85,8 @@ def closed_q(day: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
     after = end_of(day)
     reopened_later = Closure.objects.filter(
         status=Closure.Status.REOPENED, decided_at__lt=after, reopened_at__gte=after
-    ).values("measure_id")
-    return Q(**{_field(prefix, "closed_at__lt"): after}) | Q(**{_field(prefix, "pk__in"): reopened_later})
+    )
+    return Q(**{_field(prefix, "closed_at__lt"): after}) | _has(prefix, reopened_later)
 
 
 def _red_q(day: dt.date, prefix: str, as_of: bool) -> Q:
@@ -89,8 +98,8 @@ def _red_q(day: dt.date, prefix: str, as_of: bool) -> Q:
         return red
     extended_later = Extension.objects.filter(
         status=Extension.Status.APPROVED, decided_at__gte=end_of(day), old_deadline__lt=day
-    ).values("measure_id")
-    return red | Q(**{_field(prefix, "pk__in"): extended_later})
+    )
+    return red | _has(prefix, extended_later)
 
 
 def _behind_q(day: dt.date, prefix: str, as_of: bool) -> Q:
@@ -125,9 +134,8 @@ def _behind_q(day: dt.date, prefix: str, as_of: bool) -> Q:
         DispatchMiss.objects.filter(round__closed_out_at__lt=after)
         .exclude(Exists(later_round))
         .exclude(Exists(entry_since))
-        .values("measure_id")
     )
-    return below | Q(**{_field(prefix, "pk__in"): missed})
+    return below | _has(prefix, missed)
 
 
 def _near_q(day: dt.date, prefix: str, *, joined: bool = True) -> Q:

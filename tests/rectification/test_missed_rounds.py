@@ -86,3 +86,28 @@ def test_the_export_holds_both_lists_as_filtered(missed, browser_as):
     assert [row[1:3] for row in units.iter_rows(min_row=2, values_only=True)] == [("市发展改革委", 3)]
     rounds = {row[2]: row[6] for row in measures.iter_rows(min_row=2, values_only=True)}
     assert rounds == {"清理涉企收费": "1、2", "压减审批环节": "1"}
+
+
+def test_past_lights_are_the_same_looked_up_per_measure_for_a_few_units_or_as_one_set(missed):
+    from campaign.lights import for_few_rows
+    from rectification.models import Measure
+    from rectification.selectors import with_light
+
+    days = [dt.date(2026, 9, 16), dt.date(2026, 9, 21), dt.date(2026, 9, 30)]
+    with time_machine.travel(at(dt.date(2026, 10, 20)), tick=False):
+
+        def lit(day):
+            rows = with_light(Measure.objects.all(), day)
+            return dict(rows.values_list("pk", "light")), str(rows.query)
+
+        as_sets = {day: lit(day) for day in days}
+        with for_few_rows():
+            per_measure = {day: lit(day) for day in days}
+    for day in days:
+        assert per_measure[day][0] == as_sets[day][0], day
+        assert "EXISTS" in per_measure[day][1] and "dispatchmiss" in per_measure[day][1]
+    a1, a2, b1 = missed.a1.pk, missed.a2.pk, missed.b1.pk
+    lights = {day: found for day, (found, _sql) in as_sets.items()}
+    assert {lights[dt.date(2026, 9, 16)][pk] for pk in (a1, a2, b1)} == {"yellow"}  # round 1 missed
+    assert lights[dt.date(2026, 9, 21)][a1] != "yellow" and lights[dt.date(2026, 9, 21)][a2] == "yellow"
+    assert lights[dt.date(2026, 9, 30)][b1] == "yellow"  # missed round 2 too
