@@ -36,7 +36,7 @@ from campaign.models import Campaign, User
 # Whether the lights built now are for a viewer's few rows (an inspection group's units): a
 # kind whose dated light looks up other tables may then look them up per row by index, where
 # for a campaign's every row it builds each table's set once (section 7 of bench/README.md:
-# an inspector's dashboard as of a past day 310 -> 130 ms, the office's twice as slow that way).
+# an inspector's dashboard as of a past day 310 -> 120 ms, the office's twice as slow that way).
 # Only the shape of the SQL changes, never which rows have which light.
 _FEW_ROWS: ContextVar[bool] = ContextVar("lights_for_few_rows", default=False)
 

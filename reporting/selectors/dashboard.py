@@ -149,7 +149,7 @@ def dashboard(*, user: User, campaign: Campaign, today: dt.date | None = None) -
     """Everything the dashboard shows, as of `today` (the day asked, never after the real today).
 
     The scorecard's rows carry their values, score and rank; the links of their cells are added
-    by `scorecard_cells` for the rows shown (a page of the ranking, or every row for the API):
+    by `scorecard_cells` for the rows shown (a page of the ranking, or of the API's scorecard):
     at 10,000 units, 90,000 links nobody sees cost more than the numbers."""
     as_of = as_of_day(today)
     viewer = Viewer(user)  # the units they may see, read once
