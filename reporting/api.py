@@ -18,7 +18,7 @@ from reporting.figures import rollups as rollup_columns
 from reporting.figures.values import figure_rows
 from reporting.listfilters import BULLETIN_FILTERS
 from reporting.models import Bulletin, Summary
-from reporting.selectors.dashboard import as_of_day, dashboard, scorecard_cells
+from reporting.selectors.dashboard import as_of_day, dashboard, formula, scorecard_cells
 from reporting.selectors.summaries import bulletins_visible_to, summary_list
 from reporting.selectors.work_queue import work_queue
 from reporting.services import bulletins as bulletin_services
@@ -342,6 +342,45 @@ class WorkQueueViewSet(viewsets.ViewSet):
         )
 
 
+class DashboardCellSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.IntegerField()
+    records = serializers.CharField(help_text="The API list of exactly the records counted (its `count` is `value`).")
+    url = serializers.CharField(help_text="The page that lists them.")
+
+
+class DashboardWeekSerializer(serializers.Serializer):
+    week = serializers.DateField(help_text="The Monday of the week.")
+    cells = DashboardCellSerializer(many=True)
+
+
+class DashboardClosureWeekSerializer(serializers.Serializer):
+    week = serializers.DateField(help_text="The Monday of the week.")
+    value = serializers.IntegerField(help_text="Closures signed off in the week.")
+    records = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ScorecardRowSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    score = serializers.FloatField()
+    rank = serializers.IntegerField()
+    cells = DashboardCellSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list of them
+class DashboardSerializer(FiguresSerializer):
+    weeks = DashboardWeekSerializer(many=True, help_text="Reporting by week, the weeks whose deadline had passed.")
+    closure_weeks = DashboardClosureWeekSerializer(many=True)
+    scorecard_count = serializers.IntegerField(help_text="Every unit's row, over all pages.")
+    scorecard_next = serializers.CharField(allow_null=True, help_text="The next page of the scorecard, or null.")
+    scorecard_previous = serializers.CharField(allow_null=True, help_text="The previous page, or null.")
+    scorecard = ScorecardRowSerializer(many=True, help_text="One page of the per-unit scorecard.")
+    formula = serializers.CharField(help_text="How the score is computed.")
+
+
 class DashboardViewSet(viewsets.ViewSet):
     """The dashboard's numbers for the caller (an inspector's count only their groups' units), of
     the campaign `campaign` (default the newest), as of `as_of` (YYYY-MM-DD, default today, never
@@ -363,13 +402,15 @@ class DashboardViewSet(viewsets.ViewSet):
             OpenApiParameter("page", int, description="The scorecard's page (1, 2, ...)."),
             OpenApiParameter("page_size", int, description="Scorecard rows a page: 50 unless asked, 200 at most."),
         ],
-        responses={200: FiguresSerializer},
+        responses={200: DashboardSerializer},
     )
     def list(self, request):
         campaign = chosen_campaign(request, remember=False)
         as_of = as_of_day(parse_day(request.query_params.get("as_of")))
-        if campaign is None:
-            return Response({"campaign": None, "as_of": as_of, "count": 0, "results": []})
+        if campaign is None:  # no campaign yet: every part, empty
+            empty = {"weeks": [], "closure_weeks": [], "scorecard_count": 0, "scorecard": [], "formula": formula()}
+            empty.update(scorecard_next=None, scorecard_previous=None)
+            return Response({"campaign": None, "as_of": as_of, "count": 0, "results": [], **empty})
         data = dashboard(user=request.user, campaign=campaign, today=as_of)
         results = [figure_json(request, row) for row in data["headline"]]
         weeks = [{"week": w["week"], "cells": _cells_json(request, w["cells"])} for w in data["weeks"]]

@@ -216,3 +216,13 @@ def test_the_dashboard_api_pages_its_scorecard_and_keeps_the_rest_whole(rolled, 
     # An inspector's pages hold only their units.
     mine = api_as(rolled.inspector).get("/api/v1/dashboard/").json()
     assert mine["scorecard_count"] == 1 and [row["unit"] for row in mine["scorecard"]] == [rolled.unit_a.pk]
+
+
+@pytest.mark.django_db
+def test_the_dashboard_api_answers_every_part_empty_before_any_campaign(api_as):
+    from tests.factories import OfficeUserFactory
+
+    body = api_as(OfficeUserFactory()).get("/api/v1/dashboard/").json()
+    assert body["campaign"] is None and body["results"] == [] and body["scorecard"] == []
+    assert body["weeks"] == [] and body["closure_weeks"] == [] and body["scorecard_count"] == 0
+    assert body["scorecard_next"] is None and body["scorecard_previous"] is None and body["formula"]
