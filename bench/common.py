@@ -194,6 +194,19 @@ def _fill(pick, template: str, unit_id: int) -> str:
     return template.format(n=pick.randint(2, 60), m=pick.randint(1, 99), u=unit_id, **values)
 
 
+def report_body(version: int, unit_id: int, tasks: list[int]) -> dict:
+    """The API body a liaison's save or submit sends for the unit's week: the report's `version`
+    and the unit's own text (`unit_report_text`), each task in progress with its note."""
+    text = unit_report_text(unit_id, tasks)
+    return {
+        "version": version,
+        "highlights": text["highlights"],
+        "problems": text["problems"],
+        "next_week_plan": text["next_week_plan"],
+        "items": [{"key_task": t, "status": "in_progress", "note": note} for t, note in text["notes"].items()],
+    }
+
+
 def unit_report_text(unit_id: int, tasks: list[int]) -> dict:
     """A unit's own weekly-report text (copy-paste between units is what the similarity check
     flags; a realistic week has little of it): the three narrative fields and one note per task."""

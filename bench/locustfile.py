@@ -29,7 +29,7 @@ from pathlib import Path
 from locust import FastHttpUser, HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import unit_report_text  # noqa: E402 - after the project root is importable
+from bench.common import report_body, unit_report_text  # noqa: E402 - after the project root is importable
 
 PLAN = json.loads(Path(os.environ["BENCH_LOAD_PLAN"]).read_text()) if os.environ.get("BENCH_LOAD_PLAN") else {}
 LIAISONS = PLAN.get("liaisons", [])
@@ -83,14 +83,7 @@ def submit_flow(client, *, token: str, unit_id: int, week: str, tasks: list[int]
             r.failure(f"open: {r.status_code} {r.text[:200]}")
             return None
         report = r.json()
-    text = unit_report_text(unit_id, tasks)
-    body = {
-        "version": report["version"],
-        "highlights": text["highlights"],
-        "problems": text["problems"],
-        "next_week_plan": text["next_week_plan"],
-        "items": [{"key_task": t, "status": "in_progress", "note": note} for t, note in text["notes"].items()],
-    }
+    body = report_body(report["version"], unit_id, tasks)
     if FLOW == "save-then-submit":
         with client.patch(
             f"/api/v1/progress-reports/{report['id']}/", json=body, headers=headers,

@@ -105,7 +105,7 @@ def measure_writes(*, requests: int = 10, warmup: int = 2) -> list[dict]:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
-    from bench.common import unit_report_text
+    from bench.common import report_body
     from bench.load import reset_week
     from campaign.models import Campaign, Liaison, Unit
     from tasks import weeks
@@ -133,7 +133,7 @@ def measure_writes(*, requests: int = 10, warmup: int = 2) -> list[dict]:
             user = Liaison.objects.filter(unit_id=unit_id).select_related("user").first().user
             client = APIClient(HTTP_HOST="localhost")
             client.force_authenticate(user)
-            text = unit_report_text(unit_id, sorted(tasks.get(unit_id, []))[:6])
+            unit_tasks = sorted(tasks.get(unit_id, []))[:6]
 
             def call(name, method, path, body, client=client, n=n):
                 started, cpu = time.perf_counter(), time.process_time()
@@ -147,13 +147,7 @@ def measure_writes(*, requests: int = 10, warmup: int = 2) -> list[dict]:
                 return response.json()
 
             report = call("API open (liaison)", "post", "/api/v1/progress-reports/", {"unit": unit_id, "week": week})
-            body = {
-                "version": report["version"],
-                "highlights": text["highlights"],
-                "problems": text["problems"],
-                "next_week_plan": text["next_week_plan"],
-                "items": [{"key_task": t, "status": "in_progress", "note": v} for t, v in text["notes"].items()],
-            }
+            body = report_body(report["version"], unit_id, unit_tasks)
             call("API submit (liaison)", "post", f"/api/v1/progress-reports/{report['id']}/submit/", body)
     finally:
         reset_week()

@@ -76,7 +76,7 @@ def open_and_submit():
     from django.db.models import Exists, OuterRef
     from rest_framework.test import APIClient
 
-    from bench.common import unit_report_text
+    from bench.common import report_body
     from bench.load import reset_week
     from campaign.models import Campaign, Liaison, Unit
     from tasks import weeks
@@ -101,18 +101,11 @@ def open_and_submit():
         )[:6]
         client = APIClient(HTTP_HOST="localhost")
         client.force_authenticate(user)
-        text = unit_report_text(unit_id, tasks)
         opened = client.post("/api/v1/progress-reports/", {"unit": unit_id, "week": week}, format="json")
         if opened.status_code not in (200, 201):
             raise SystemExit(f"open: {opened.status_code} {opened.content[:300]!r}")
         report = opened.json()
-        body = {
-            "version": report["version"],
-            "highlights": text["highlights"],
-            "problems": text["problems"],
-            "next_week_plan": text["next_week_plan"],
-            "items": [{"key_task": t, "status": "in_progress", "note": v} for t, v in text["notes"].items()],
-        }
+        body = report_body(report["version"], unit_id, tasks)
         submitted = client.post(f"/api/v1/progress-reports/{report['id']}/submit/", body, format="json")
         if submitted.status_code != 200:
             raise SystemExit(f"submit: {submitted.status_code} {submitted.content[:300]!r}")
