@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from reporting.figures.registry import SCORECARD
@@ -11,6 +12,7 @@ from reporting.services.rollups import period_lock, rollup_run
 from tests.answers import API_NOT_AUTHENTICATED, NOT_ALLOWED, page_text, page_title
 from tests.factories import BulletinFactory
 from tests.reporting.conftest import MONDAY
+from tests.support import at
 
 LISTS = ["/api/v1/summaries/", "/api/v1/bulletins/", "/api/v1/figures/"]
 
@@ -202,20 +204,21 @@ def test_the_dashboard_tables_export_to_excel(rolled, browser_as):
 
 def test_the_dashboard_api_pages_its_scorecard_and_keeps_the_rest_whole(rolled, api_as):
     api = api_as(rolled.office)
-    first = api.get("/api/v1/dashboard/?page_size=2").json()
-    assert first["scorecard_count"] == 3 and len(first["scorecard"]) == 2
-    assert first["scorecard_previous"] is None and "page=2" in first["scorecard_next"]
-    second = api.get(first["scorecard_next"]).json()
-    assert len(second["scorecard"]) == 1 and second["scorecard_next"] is None
-    assert second["results"] == first["results"] and second["weeks"] == first["weeks"]  # whole on every page
-    units = [row["unit"] for row in first["scorecard"] + second["scorecard"]]
-    assert sorted(units) == sorted([rolled.unit_a.pk, rolled.unit_b.pk, rolled.unit_c.pk])
-    keys = [figure.key for figure in SCORECARD]
-    assert all([cell["key"] for cell in row["cells"]] == keys for row in first["scorecard"])
-    assert api.get("/api/v1/dashboard/?page=9").status_code == 404
-    # An inspector's pages hold only their units.
-    mine = api_as(rolled.inspector).get("/api/v1/dashboard/").json()
-    assert mine["scorecard_count"] == 1 and [row["unit"] for row in mine["scorecard"]] == [rolled.unit_a.pk]
+    with time_machine.travel(at(MONDAY + dt.timedelta(days=9)), tick=False):  # the week's deadline passed
+        first = api.get("/api/v1/dashboard/?page_size=2").json()
+        assert first["scorecard_count"] == 3 and len(first["scorecard"]) == 2
+        assert first["scorecard_previous"] is None and "page=2" in first["scorecard_next"]
+        second = api.get(first["scorecard_next"]).json()
+        assert len(second["scorecard"]) == 1 and second["scorecard_next"] is None
+        assert second["results"] == first["results"] and second["weeks"] == first["weeks"]  # whole on every page
+        units = [row["unit"] for row in first["scorecard"] + second["scorecard"]]
+        assert sorted(units) == sorted([rolled.unit_a.pk, rolled.unit_b.pk, rolled.unit_c.pk])
+        keys = [figure.key for figure in SCORECARD]
+        assert all([cell["key"] for cell in row["cells"]] == keys for row in first["scorecard"])
+        assert api.get("/api/v1/dashboard/?page=9").status_code == 404
+        # An inspector's pages hold only their units.
+        mine = api_as(rolled.inspector).get("/api/v1/dashboard/").json()
+        assert mine["scorecard_count"] == 1 and [row["unit"] for row in mine["scorecard"]] == [rolled.unit_a.pk]
 
 
 @pytest.mark.django_db
