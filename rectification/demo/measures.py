@@ -198,6 +198,16 @@ def load_measures(demo: Demo) -> tuple[dict, dict, int, int]:
         if scenario == "missed":
             misses.append((code, number))
     measures = sync(Measure, Measure.objects.filter(problem__campaign=campaign), ("problem_id", "number"), measure_rows)
+    # A measure is written down the working day before it begins, not when the demo is loaded:
+    # a dashboard or list as of a past day counts the measures that existed then (`created_at`),
+    # and the demo's closures and progress entries are dated back (its problems' `found_on` too).
+    written = []
+    for measure in measures.values():
+        created = min(moment(measure.start_date - dt.timedelta(days=1), 9), timezone.now())
+        if measure.created_at != created:
+            measure.created_at = created
+            written.append(measure)
+    Measure.objects.bulk_update(written, ["created_at"], batch_size=500)
     by_code = {(problems[(code,)].pk, n): measures[(problems[(code,)].pk, n)] for code, n, *_rest in measure_plans}
 
     def measure_of(code, number):

@@ -37,3 +37,15 @@ def test_demo_loads_every_state_and_light_and_a_second_run_changes_nothing(db):
     for field in ("received_on", "investigated_on", "consulted_on", "resolved_on"):
         assert not PetitionCase.objects.filter(**{f"{field}__gt": cap}).exists(), field
     assert PetitionCase.objects.filter(stage="resolved").exists()
+
+
+def test_the_demos_measures_existed_before_they_began_so_a_past_day_counts_them(db):
+    campaign_demo.load()
+    with time_machine.travel(at(dt.date(2026, 12, 1)), tick=False):
+        demo.load()
+    day = dt.date(2026, 11, 1)
+    for measure in Measure.objects.all():
+        assert timezone.localtime(measure.created_at).date() < measure.start_date
+    existed = Measure.objects.filter(created_at__lt=at(day + dt.timedelta(days=1), 0))
+    closed_by_then = Measure.objects.filter(closed_at__lt=at(day + dt.timedelta(days=1), 0))
+    assert existed.count() > 0 and set(closed_by_then) <= set(existed)  # no closure of an unwritten measure
