@@ -9,6 +9,21 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_connections(sender=None, **kwargs):
+    """Before and after each task, what Django does around each request: a connection older
+    than CONN_MAX_AGE, broken by an error (a database restart) or left outside autocommit is
+    closed, and the next query opens a fresh one; a sound one is kept for the next task
+    (settings.CELERY_DB_REUSE_MAX). A task run eagerly runs inside its caller's transaction,
+    which is not this signal's to end."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
+
+
 @signals.task_failure.connect
 def _tell_the_office(sender=None, task_id=None, exception=None, **kwargs):
     """A task that failed for good (its retries spent) is a notice to the office, once per run;

@@ -129,6 +129,10 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db.setdefault("OPTIONS", {})["options"] = (
         f"-c work_mem={env_str('DB_WORK_MEM', '64MB')} -c jit=off " + _db.get("OPTIONS", {}).get("options", "")
     ).strip()
+    # A kept connection is checked (SELECT 1) at the start of each request and each job before
+    # it is used again, so one that a database restart broke is replaced there instead of
+    # failing that request or job (the worker keeps its connection: CELERY_DB_REUSE_MAX).
+    _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -351,6 +355,13 @@ if OFFICIAL_PHRASE_UNITS < 2:
 # tick; another beat waits, scheduling nothing, and takes over when the lock expires.
 BEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT", 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the worker's database connection before and after every task
+# unless told to reuse it: each copy-paste check then paid for a new PostgreSQL backend (its
+# fork, its login, its cold catalogue caches), ~10 ms of the machine's CPU per submission that
+# belonged to no process alive at the end of a run (bench/README.md, section 8). Told to reuse
+# it, the fixup keeps it, and config/celery.py closes it as a request's end does: when it is
+# older than CONN_MAX_AGE, broken, or left in a transaction.
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One schedule, in the database (django-celery-beat), editable by the office in the admin;

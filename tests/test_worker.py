@@ -13,6 +13,7 @@ from django.db import connection
 
 from campaign import imports
 from campaign.models import ImportBatch, Unit
+from campaign.outbox import outbox_enqueue
 from config.celery import app as celery_app
 from tests.test_roster_import import GOOD_ROWS, xlsx
 
@@ -86,3 +87,59 @@ def test_a_real_worker_applies_a_confirmed_roster(world, worker_queue):
         time.sleep(0.5)
     assert record.status == ImportBatch.Status.APPLIED, record.message
     assert Unit.objects.filter(campaign=world.campaign, name="南湖区").exists()
+
+
+@pytest.fixture
+def worker_keeping_sessions(monkeypatch, request):
+    """`worker_queue` with connections kept as in production (the test command may set
+    DB_CONN_MAX_AGE=0)."""
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "60")
+    return request.getfixturevalue("worker_queue")
+
+
+def _run_job_and_wait(timeout: float = 90):
+    """A harmless job through the outbox, waited for until the worker marked it done."""
+    message = outbox_enqueue(task="campaign.tasks.clear_expired_sessions")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        message.refresh_from_db()
+        if message.done_at is not None:
+            time.sleep(0.5)  # the task's own end (its connection closed or kept) comes after
+            return message
+        time.sleep(0.2)
+    raise AssertionError(f"the worker did not run the job: {message.last_error}")
+
+
+def _worker_backends() -> set[int]:
+    """The PostgreSQL sessions on the test database other than this test's own: the worker's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sessions are what is counted")
+def test_a_worker_keeps_its_database_session_between_jobs_and_replaces_one_a_restart_broke(
+    worker_keeping_sessions,
+):
+    """Celery's Django fixup closed the connection after every job, so each copy-paste check
+    paid for a new PostgreSQL backend (bench/README.md, section 8). The worker now keeps it,
+    and a session the database dropped is replaced before the next job uses it, which then
+    runs at its first attempt."""
+    first = _run_job_and_wait()
+    kept = _worker_backends()
+    assert len(kept) == 1, "the worker's session ends with its job"
+    _run_job_and_wait()
+    assert _worker_backends() == kept
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [next(iter(kept))])
+    after_restart = _run_job_and_wait()
+    assert after_restart.run_attempts == 0 and after_restart.last_error == ""
+    replaced = _worker_backends()
+    assert len(replaced) == 1 and replaced != kept
+    assert first.last_error == ""

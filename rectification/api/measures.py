@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign.api import query_bool, query_int, visible_unit
+from campaign.listfilters import parse_day
 from campaign.models import Unit, User
 from campaign.text import LONG_TEXT
 from rectification import selectors
@@ -192,7 +193,10 @@ class MeasureViewSet(ClosureActions, mixins.CreateModelMixin, viewsets.ReadOnlyM
             )
         return selectors.measure_list(
             user=self.request.user,
-            # `light` is the list filters' (as of `as_of`, today without one): ListFiltersBackend
+            # `light` is the list filters' (as of `as_of`, today without one): ListFiltersBackend.
+            # Each row's `light` is the one it had that day too, so a row never contradicts the
+            # filter that selected it.
+            today=parse_day(p.get("as_of")),
             status=p.get("status", ""),
             unit_id=query_int(self.request, "unit"),
             problem_id=query_int(self.request, "problem"),

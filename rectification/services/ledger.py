@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, PatternFill
 from campaign.export_jobs import export_job_total
 from campaign.exports import styled_sheet
 from campaign.lights import LIGHT_FILLS
+from campaign.listfilters import parse_day
 from campaign.models import User
 from campaign.xlsx import CellStyle, safe_value, workbook_bytes
 from rectification import forms, selectors
@@ -153,18 +154,20 @@ def ledger_measures(*, user: User, campaign_id: int | None, source: str, params:
     """The measures of the ledger exported from the problem list (`source` "problems": every
     measure of the problems listed) or the measure list ("measures"), with the list's filters
     (`params`, as the address has them), as `user` sees them. Used by the page that answers a
-    small export itself and by the worker that writes a large one, so both write the same rows."""
+    small export itself and by the worker that writes a large one, so both write the same rows.
+    Each measure is lit as it stood on the list's `as_of` day (today without one), as the list shows it."""
+    as_of = parse_day(params.get("as_of"))
     if source == "problems":
         filters = forms.ProblemFilterForm(params or None).filters()
         problems = selectors.problem_list(user=user, campaign_id=campaign_id, **filters)
         problems = selectors.LIST_FILTERS[Problem].apply(problems, params)
-        measures = selectors.ledger_rows(user=user, campaign_id=campaign_id, level=filters["level"]).filter(
-            problem__in=problems.values("pk")
-        )
+        measures = selectors.ledger_rows(
+            user=user, campaign_id=campaign_id, level=filters["level"], today=as_of
+        ).filter(problem__in=problems.values("pk"))
     else:
         filters = forms.MeasureFilterForm(params or None).filters()
         filters.pop("light")  # the list filters' light (as of the day asked), not the selector's
-        measures = selectors.measure_list(user=user, campaign_id=campaign_id, **filters)
+        measures = selectors.measure_list(user=user, campaign_id=campaign_id, today=as_of, **filters)
         measures = selectors.LIST_FILTERS[Measure].apply(measures, params)
     return measures.select_related("problem__unit", "responsible_unit")
 

@@ -187,13 +187,19 @@ def measure_list(request):
     filters = form.filters()
     # The light is the list filters' (as of the day asked, today without one), not the selector's.
     light = filters.pop("light")
-    measures = selectors.measure_list(user=request.user, campaign_id=campaign.pk if campaign else None, **filters)
+    # Each row lit as it stood on that day too, so no row contradicts the filter that chose it.
+    as_of = parse_day(request.GET.get("as_of"))
+    measures = selectors.measure_list(
+        user=request.user, campaign_id=campaign.pk if campaign else None, today=as_of, **filters
+    )
     figure_filters = selectors.LIST_FILTERS[Measure]
     narrowed = any(request.GET.get(name) for name in figure_filters.names())
     measures = figure_filters.apply(measures, request.GET)
     if request.GET.get("export") == "xlsx":
         return _ledger_export(request, campaign, source="measures")
-    lights = selectors.measure_light_counts(user=request.user, campaign_id=campaign.pk if campaign else None)
+    lights = selectors.measure_light_counts(
+        user=request.user, campaign_id=campaign.pk if campaign else None, today=as_of
+    )
     paginator = Paginator(measures, 30)
     if campaign is not None and not narrowed and not light and not any(filters.values()):
         # Unfiltered, the list is exactly the measures the light counts just counted: reuse
@@ -208,7 +214,7 @@ def measure_list(request):
             "page": page,
             "query": _query(request),
             "lights": lights,
-            "as_of": parse_day(request.GET.get("as_of")),
+            "as_of": as_of,
             "total": None,
         },
     )

@@ -97,7 +97,9 @@ def records(request, kind: str):
     params = request.GET.copy()
     if kind == "measures":
         rows = rect_selectors.LIST_FILTERS[Measure].apply(
-            measure_list(user=request.user, campaign_id=campaign.pk), params
+            # Lit as of the day asked, as the dashboard number counted them.
+            measure_list(user=request.user, campaign_id=campaign.pk, today=parse_day(params.get("as_of"))),
+            params,
         )
     elif kind == "closures":
         base = access.cut_to_units(Closure.objects.filter(unit__campaign=campaign), request.user, path="unit")

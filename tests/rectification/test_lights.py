@@ -162,3 +162,43 @@ def test_a_near_deadline_lights_blue_today_and_as_of_a_past_day_and_the_api_coun
         assert dict(past.values_list("id", "light")) == {near.pk: "blue", far.pk: "green"}
         today = {row["id"]: row["light"] for row in api.get("/api/v1/measures/").json()["results"]}
         assert today[near.pk] == "red"  # the list shows today's light
+
+
+def test_the_measures_api_as_of_a_past_day_shows_the_light_each_row_had_that_day(world, make_measure, api_as):
+    """`?as_of=…&light=blue` selects the measures blue that day; their `light` says blue too,
+    not the red they are today (a row never contradicts the filter that selected it)."""
+    with time_machine.travel(at(dt.date(2026, 10, 1)), tick=False):
+        near = make_measure(deadline=dt.date(2026, 10, 12))
+        far = make_measure(deadline=dt.date(2027, 1, 31))
+    with time_machine.travel(at(dt.date(2026, 10, 9)), tick=False):
+        for measure in (near, far):
+            services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=95)
+    api = api_as(world.office)
+    with time_machine.travel(at(dt.date(2026, 10, 20)), tick=False):
+        blue_then = api.get("/api/v1/measures/?as_of=2026-10-10&light=blue").json()["results"]
+        assert [(row["id"], row["light"]) for row in blue_then] == [(near.pk, "blue")]
+        every_row_then = api.get("/api/v1/measures/?as_of=2026-10-10").json()["results"]
+        assert {row["id"]: row["light"] for row in every_row_then} == {near.pk: "blue", far.pk: "green"}
+        red_now = api.get("/api/v1/measures/?light=red").json()["results"]
+        assert [(row["id"], row["light"]) for row in red_now] == [(near.pk, "red")]
+
+
+def test_the_pages_behind_a_past_day_s_light_show_each_measure_lit_as_it_stood_that_day(
+    world, make_measure, browser_as
+):
+    """The dashboard's records behind a light as of a past day, and the measure list as of that
+    day, light each row as it stood then (the near-deadline measure blue, not today's red), with
+    the badge every other page uses."""
+    with time_machine.travel(at(dt.date(2026, 10, 1)), tick=False):
+        near = make_measure(deadline=dt.date(2026, 10, 12))
+    with time_machine.travel(at(dt.date(2026, 10, 9)), tick=False):
+        services.measure_progress_record(by=world.liaison_a, measure=near, value_reached=95)
+    office = browser_as(world.office)
+    with time_machine.travel(at(dt.date(2026, 10, 20)), tick=False):
+        query = f"campaign={world.campaign.pk}&as_of=2026-10-10&light=blue"
+        for url in (f"/reporting/records/measures/?{query}", f"/rectification/measures/?{query}"):
+            page = office.get(url).content.decode()
+            assert near.code in page, url
+            assert 'data-light="blue"' in page and 'data-light="red"' not in page, url
+        today = office.get(f"/reporting/records/measures/?campaign={world.campaign.pk}&light=red").content.decode()
+        assert near.code in today and 'data-light="red"' in today
