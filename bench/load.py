@@ -293,6 +293,42 @@ def _cpu_of_named(*prefixes: str) -> float:
     return total
 
 
+WEB_SESSIONS, CHECK_SESSIONS = "bench-web", "bench-check"  # DB_APPLICATION_NAME of each
+
+
+def _sessions_cpu() -> dict[int, tuple[str, float]]:
+    """Each PostgreSQL session alive now on this database: its application_name and the CPU
+    seconds its backend has used so far."""
+    import psutil
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        names = dict(cursor.fetchall())
+    sessions = {}
+    for pid, name in names.items():
+        try:
+            t = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        sessions[pid] = (name, t.user + t.system)
+    return sessions
+
+
+def _postgresql_cpu_by_who(before: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """PostgreSQL's CPU since `before` in the web's sessions and in the check worker's (their
+    connections are kept, so their backends live through the run)."""
+    spent = {"postgresql_web": 0.0, "postgresql_check": 0.0}
+    for pid, (name, cpu) in _sessions_cpu().items():
+        key = {WEB_SESSIONS: "postgresql_web", CHECK_SESSIONS: "postgresql_check"}.get(name)
+        if key:
+            spent[key] += cpu - before.get(pid, (name, 0.0))[1]
+    return spent
+
+
 def _kernel_cpu() -> dict[str, float]:
     import psutil
 
@@ -376,12 +412,13 @@ def run(
     gunicorn = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--threads", str(threads), "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log,
+        cwd=ROOT, env={**env, "DB_APPLICATION_NAME": WEB_SESSIONS}, start_new_session=True, stdout=log, stderr=log,
     )  # fmt: skip
     worker = subprocess.Popen(
         [str(bin_dir / "celery"), "-A", "config", "worker", "--concurrency", str(check_workers), "--loglevel", "INFO",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--logfile", str(worker_log)],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env={**env, "DB_APPLICATION_NAME": CHECK_SESSIONS}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         _wait_http(f"http://127.0.0.1:{port}/api/v1/")
@@ -390,6 +427,7 @@ def run(
         busy_before, children_before = _busy_cpu(), os.times()
         services_before = {"postgresql": _cpu_of_named("postgres"), "redis": _cpu_of_named("redis")}
         kernel_before = _kernel_cpu()
+        sessions_before = _sessions_cpu()
         started = time.monotonic()
         locust = subprocess.run(
             [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
@@ -411,6 +449,8 @@ def run(
         # connections are persistent (DB_CONN_MAX_AGE), so these are nearly all of it.
         cpu["postgresql"] = _cpu_of_named("postgres") - services_before["postgresql"]
         cpu["redis"] = _cpu_of_named("redis") - services_before["redis"]
+        # Of which the web's sessions and the check's: the check costs the worker plus its share.
+        cpu.update(_postgresql_cpu_by_who(sessions_before))
         # Interrupt work (the loopback's packets) belongs to no process; steal is time the
         # hypervisor gave another guest, counted busy by the machine's total.
         cpu.update({k: v - kernel_before[k] for k, v in _kernel_cpu().items()})

@@ -40,6 +40,8 @@ def print_result(res: dict) -> None:
                 "worker",
                 "locust",
                 "postgresql",
+                "postgresql_web",
+                "postgresql_check",
                 "redis",
                 "interrupts",
                 "steal",

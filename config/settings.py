@@ -133,6 +133,9 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     # it is used again, so one that a database restart broke is replaced there instead of
     # failing that request or job (the worker keeps its connection: CELERY_DB_REUSE_MAX).
     _db["CONN_HEALTH_CHECKS"] = True
+    # Who a session is, in pg_stat_activity: set it per process kind (the web, the worker, beat)
+    # to tell their load apart; bench/load.py splits PostgreSQL's CPU by it.
+    _db["OPTIONS"]["application_name"] = env_str("DB_APPLICATION_NAME", "campaign-tracker")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
