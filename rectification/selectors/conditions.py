@@ -138,12 +138,12 @@ def _behind_q(day: dt.date, prefix: str, as_of: bool) -> Q:
     return below | _has(prefix, missed)
 
 
-def _near_q(day: dt.date, prefix: str, *, joined: bool = True) -> Q:
-    """The deadline is near on `day` (the campaign's `warn_days_before_deadline`). A past day
-    reads the current deadline: an extension approved after the day is not undone here (the
-    day was red or not by `_red_q`, which does undo it). `joined=False` reads the campaign's
-    setting in a subquery, for the light a list shows: its join to problems and campaigns
-    stayed in the paginator's COUNT of every measure (150 of 160 ms at 10,000 units)."""
+def _near_q(day: dt.date, prefix: str, *, joined: bool = True, as_of: bool = False) -> Q:
+    """The deadline is near on `day` (the campaign's `warn_days_before_deadline`). For a past day
+    (`as_of`), the deadline the measure had then, so an extension approved since does not turn
+    the day's blue green. `joined=False` reads the campaign's setting in a subquery, for the
+    light a list shows: its join to problems and campaigns stayed in the paginator's COUNT of
+    every measure (150 of 160 ms at 10,000 units)."""
     if joined:
         warn_days = _field(prefix, "problem__campaign__warn_days_before_deadline")
     else:
@@ -152,7 +152,23 @@ def _near_q(day: dt.date, prefix: str, *, joined: bool = True) -> Q:
                 "campaign__warn_days_before_deadline"
             )[:1]
         )
-    return lights.deadline_near_q(day, deadline=_field(prefix, "deadline"), warn_days=warn_days)
+    near = lights.deadline_near_q(day, deadline=_field(prefix, "deadline"), warn_days=warn_days)
+    if not as_of:
+        return near
+    # The deadline on the day is the current one unless an extension approved since moved it;
+    # then it is the one the first such extension moved (deadlines only move later, so that is
+    # the earliest `old_deadline` of them). Near then: nothing approved since and the current
+    # deadline near, or an extension approved since moved a deadline that was near. (One that
+    # had passed by the day is red that day, `_red_q`, which the light is asked before this.)
+    approved_later = Extension.objects.filter(status=Extension.Status.APPROVED, decided_at__gte=end_of(day))
+    moved_from_near = approved_later.filter(
+        lights.deadline_near_q(
+            day, deadline="old_deadline", warn_days="measure__problem__campaign__warn_days_before_deadline"
+        )
+    )
+    # Only a measure ever extended can have been moved: the others are not looked up.
+    extended = Q(**{_field(prefix, "extension_count__gt"): 0})
+    return (near & (~extended | ~_has(prefix, approved_later))) | (extended & _has(prefix, moved_from_near))
 
 
 def light_q(light: str, today: dt.date, prefix: str = "", *, as_of: bool | None = None) -> Q:
@@ -170,7 +186,7 @@ def light_q(light: str, today: dt.date, prefix: str = "", *, as_of: bool | None 
     behind = _behind_q(today, prefix, as_of)
     if light == Light.YELLOW:
         return ~closed & ~red & behind
-    near = _near_q(today, prefix)
+    near = _near_q(today, prefix, as_of=as_of)
     if light == Light.BLUE:
         return ~closed & ~red & ~behind & near
     return ~closed & ~red & ~behind & ~near
@@ -188,7 +204,7 @@ def with_light(measures: QuerySet[Measure], today: dt.date | None = None) -> Que
                 When(closed_q(today, as_of=True), then=Value(Light.CLOSED)),
                 When(_red_q(today, "", True), then=Value(Light.RED)),
                 When(_behind_q(today, "", True), then=Value(Light.YELLOW)),
-                When(_near_q(today, "", joined=False), then=Value(Light.BLUE)),
+                When(_near_q(today, "", joined=False, as_of=True), then=Value(Light.BLUE)),
                 default=Value(Light.GREEN),
                 output_field=CharField(),
             )

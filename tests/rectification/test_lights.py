@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from campaign.lights import for_few_rows
 from rectification import selectors
 from rectification.services import dispatch
 from rectification.services import measures as services
@@ -202,3 +203,31 @@ def test_the_pages_behind_a_past_day_s_light_show_each_measure_lit_as_it_stood_t
             assert 'data-light="blue"' in page and 'data-light="red"' not in page, url
         today = office.get(f"/reporting/records/measures/?campaign={world.campaign.pk}&light=red").content.decode()
         assert near.code in today and 'data-light="red"' in today
+
+
+def test_a_past_day_s_blue_stays_blue_after_an_extension_approved_since_moves_the_deadline(world, make_measure, api_as):
+    """Near its deadline on 10 October, the measure was blue that day; the extension approved on
+    11 October moved the deadline to 30 November. Asked on 20 October, 10 October still reads
+    blue (the deadline it had then) in the list, its filter and the counts; 11 October onwards
+    reads the new deadline."""
+    with time_machine.travel(at(dt.date(2026, 10, 1)), tick=False):
+        near = make_measure(deadline=dt.date(2026, 10, 12))
+    with time_machine.travel(at(dt.date(2026, 10, 9)), tick=False):
+        services.measure_progress_record(by=world.liaison_a, measure=near, value_reached=95)
+        extension = services.extension_request(
+            by=world.liaison_a, measure=near, new_deadline=dt.date(2026, 11, 30), reason="设备到货推迟"
+        )
+    with time_machine.travel(at(dt.date(2026, 10, 11)), tick=False):
+        services.extension_decide(by=world.office, extension=extension, approve=True)
+    api = api_as(world.office)
+    with time_machine.travel(at(dt.date(2026, 10, 20)), tick=False):
+        visible = selectors.measures_visible_to(world.office)
+        assert selectors.with_light(visible, dt.date(2026, 10, 10)).get(pk=near.pk).light == "blue"
+        assert selectors.light_counts(visible, dt.date(2026, 10, 10))["blue"] == 1
+        with for_few_rows():  # looked up per measure, as for an inspector's few units: the same
+            assert selectors.with_light(visible, dt.date(2026, 10, 10)).get(pk=near.pk).light == "blue"
+            assert selectors.with_light(visible, dt.date(2026, 10, 11)).get(pk=near.pk).light == "green"
+        blue_then = api.get("/api/v1/measures/?as_of=2026-10-10&light=blue").json()["results"]
+        assert [(row["id"], row["light"]) for row in blue_then] == [(near.pk, "blue")]
+        assert selectors.with_light(visible, dt.date(2026, 10, 11)).get(pk=near.pk).light == "green"
+        assert selectors.with_light(visible).get(pk=near.pk).light == "green"
