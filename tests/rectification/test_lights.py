@@ -201,6 +201,7 @@ def test_the_pages_behind_a_past_day_s_light_show_each_measure_lit_as_it_stood_t
             page = office.get(url).content.decode()
             assert near.code in page, url
             assert 'data-light="blue"' in page and 'data-light="red"' not in page, url
+            assert "data-figure-filters" in page and "2026-10-10" in page, url  # says which day it shows
         today = office.get(f"/reporting/records/measures/?campaign={world.campaign.pk}&light=red").content.decode()
         assert near.code in today and 'data-light="red"' in today
 
