@@ -225,3 +225,20 @@ def test_the_problem_list_template_s_example_row_sits_under_its_headers_and_pass
     with time_machine.travel(at(dt.date(2026, 10, 10)), tick=False):
         check = imports.check_file(kind="problems", campaign=world.campaign, data=content)
     assert check.errors == [] and check.row_count == 1
+
+
+def test_the_ledger_of_a_list_as_of_a_past_day_lights_each_measure_as_it_stood_that_day(
+    world, make_measure, browser_as
+):
+    """The measure list as of 10 October exported: the measure overdue since 22 October is still
+    on track in it, as the list shows it; the same export today says overdue."""
+    with time_machine.travel(at(dt.date(2026, 10, 1)), tick=False):
+        measure = make_measure(deadline=dt.date(2026, 10, 21))
+    with time_machine.travel(at(dt.date(2026, 10, 2)), tick=False):
+        services.measure_progress_record(by=world.liaison_a, measure=measure, value_reached=60)
+    office = english(browser_as(world.office))
+    with time_machine.travel(at(dt.date(2026, 11, 2)), tick=False):
+        for query, expected in (("?as_of=2026-10-05&export=xlsx", "On track"), ("?export=xlsx", "Overdue")):
+            sheet = load_workbook(BytesIO(office.get(f"/rectification/measures/{query}").content)).active
+            headers = [c.value for c in sheet[1]]
+            assert [c.value for c in sheet[2]][headers.index("Light")] == expected, query
