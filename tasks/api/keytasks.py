@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaign.api import campaign_in_body, query_int
+from campaign.listfilters import parse_day
 from campaign.models import Campaign, Unit, WorkLine
 from campaign.services import require_office
 from tasks.models import KeyTask
@@ -106,6 +107,8 @@ class KeyTaskViewSet(viewsets.ModelViewSet):
             work_line=params.get("work_line", ""),
             unit_id=query_int(self.request, "unit"),
             status=params.get("status", ""),
+            # Status and light as they stood on `as_of`, as the list filters (`light`) choose.
+            today=parse_day(params.get("as_of")),
         )
         campaign_id = query_int(self.request, "campaign")
         return tasks.filter(campaign_id=campaign_id) if campaign_id else tasks

@@ -199,7 +199,10 @@ def key_task_list(
     today: dt.date | None = None,
 ) -> QuerySet[KeyTask]:
     today = today or timezone.localdate()
-    tasks = with_light(with_status(key_tasks_visible_to(user)), today).select_related("work_line", "lead_unit")
+    # Status and light as they stood on `today` (a past day: what had been reported by its end).
+    tasks = with_light(with_status(key_tasks_visible_to(user), today=today), today).select_related(
+        "work_line", "lead_unit"
+    )
     if campaign is not None:
         tasks = tasks.filter(campaign=campaign)
     if search:

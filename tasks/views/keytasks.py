@@ -1,5 +1,7 @@
 """Pages of the key-task list: list, detail, edit, import and export."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,11 +38,13 @@ def key_task_list(request):
     campaign = _campaign(request)
     form = KeyTaskFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    tasks = task_selectors.KEY_TASK_FILTERS.apply(key_task_list_for(request.user, campaign, data), request.GET)
+    as_of = parse_day(request.GET.get("as_of"))
+    # Each row as it stood on the day asked, as the list filters (`light`) choose them.
+    tasks = task_selectors.KEY_TASK_FILTERS.apply(key_task_list_for(request.user, campaign, data, as_of), request.GET)
     if request.GET.get("export") == "xlsx":
         return download(tasks_workbook(tasks), f"key-tasks-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(task_selectors.with_cooperating_count(tasks), 50).get_page(request.GET.get("page"))
-    page.object_list = task_selectors.with_percentages(page.object_list)
+    page.object_list = task_selectors.with_percentages(page.object_list, as_of)
     query = request.GET.copy()
     query.pop("page", None)
     legend_query = query.copy()
@@ -54,18 +58,19 @@ def key_task_list(request):
             "query": query.urlencode(),
             "legend_query": legend_query.urlencode(),
             "is_office": access.is_office(request.user),
-            "as_of": parse_day(request.GET.get("as_of")),
+            "as_of": as_of,
         },
     )
 
 
-def key_task_list_for(user: User, campaign: Campaign, data: dict):
+def key_task_list_for(user: User, campaign: Campaign, data: dict, as_of: dt.date | None = None):
     return task_selectors.key_task_list(
         user=user,
         campaign=campaign,
         search=data.get("q") or "",
         work_line=data.get("line") or "",
         status=data.get("status") or "",
+        today=as_of,
     )
 
 

@@ -112,3 +112,19 @@ def test_key_task_list_queries_do_not_grow_with_rows(dated, browser_as, django_a
         )
     with django_assert_max_num_queries(len(few)):
         client.get("/key-tasks/")
+
+
+def test_the_key_task_list_as_of_a_past_day_shows_each_task_lit_as_it_stood_that_day(dated, browser_as, api_as):
+    """Blue on 25 December (its deadline near), red since 1 January: asked on 5 January, the list
+    and the API as of 25 December select it as blue and show it blue, not today's red."""
+    world = dated
+    KeyTask.objects.filter(pk=world.task_a.pk).update(
+        acknowledged_at=at(dt.date(2026, 10, 2)), acknowledged_by=world.liaison_a, metric_target=Decimal("0")
+    )
+    with time_machine.travel(at(dt.date(2027, 1, 5)), tick=False):
+        page = browser_as(world.office).get("/key-tasks/?as_of=2026-12-25&light=blue").content.decode()
+        assert "举办专题读书班" in page and 'data-light="blue"' in page and 'data-light="red"' not in page
+        rows = api_as(world.office).get("/api/v1/key-tasks/?as_of=2026-12-25&light=blue").json()["results"]
+        assert [(row["id"], row["light"]) for row in rows] == [(world.task_a.pk, "blue")]
+        today = api_as(world.office).get("/api/v1/key-tasks/?light=red").json()["results"]
+        assert (world.task_a.pk, "red") in [(row["id"], row["light"]) for row in today]
