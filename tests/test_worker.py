@@ -90,11 +90,15 @@ def test_a_real_worker_applies_a_confirmed_roster(world, worker_queue):
 
 
 @pytest.fixture
-def worker_keeping_sessions(monkeypatch, request):
+def worker_keeping_sessions(monkeypatch, request) -> str:
     """`worker_queue` with connections kept as in production (the test command may set
-    DB_CONN_MAX_AGE=0)."""
+    DB_CONN_MAX_AGE=0), its sessions named for this test: the `application_name` to find them by
+    (other tests may leave sessions of their own on the test database)."""
+    name = f"test-worker-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("DB_CONN_MAX_AGE", "60")
-    return request.getfixturevalue("worker_queue")
+    monkeypatch.setenv("DB_APPLICATION_NAME", name)
+    request.getfixturevalue("worker_queue")
+    return name
 
 
 def _run_job_and_wait(timeout: float = 90):
@@ -110,12 +114,12 @@ def _run_job_and_wait(timeout: float = 90):
     raise AssertionError(f"the worker did not run the job: {message.last_error}")
 
 
-def _worker_backends() -> set[int]:
-    """The PostgreSQL sessions on the test database other than this test's own: the worker's."""
+def _worker_backends(name: str) -> set[int]:
+    """The worker's PostgreSQL sessions on the test database (those named `name`)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [name],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -130,16 +134,17 @@ def test_a_worker_keeps_its_database_session_between_jobs_and_replaces_one_a_res
     paid for a new PostgreSQL backend (bench/README.md, section 8). The worker now keeps it,
     and a session the database dropped is replaced before the next job uses it, which then
     runs at its first attempt."""
+    name = worker_keeping_sessions
     first = _run_job_and_wait()
-    kept = _worker_backends()
+    kept = _worker_backends(name)
     assert len(kept) == 1, "the worker's session ends with its job"
     _run_job_and_wait()
-    assert _worker_backends() == kept
+    assert _worker_backends(name) == kept
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [next(iter(kept))])
     after_restart = _run_job_and_wait()
     assert after_restart.run_attempts == 0 and after_restart.last_error == ""
-    replaced = _worker_backends()
+    replaced = _worker_backends(name)
     assert len(replaced) == 1 and replaced != kept
     assert first.last_error == ""
